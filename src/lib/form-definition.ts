@@ -1,0 +1,105 @@
+import { z } from 'zod';
+import { PARTY_ROLES } from './policy-schema';
+
+/**
+ * The declarative shape of a checklist in content/forms/*.json. One definition drives the
+ * browser island, the zod data schema, the print view and the PDF layout.
+ */
+
+export const STATUS_VALUES = ['已交接', '未交接', '不适用'] as const;
+
+const id = z.string().regex(/^[a-zA-Z][a-zA-Z0-9_]*$/, '字段 id 只能由英文字母、数字、下划线组成，且以字母开头');
+const label = z.string().trim().min(1, '缺少显示名称 label');
+
+const base = {
+  id,
+  label,
+  required: z.boolean().default(false),
+  help: z.string().optional(),
+};
+
+/** Types usable both as a top-level field and as a table column. */
+const scalarField = z.discriminatedUnion('type', [
+  z.object({ ...base, type: z.literal('text'), maxLength: z.number().int().positive().max(2000).default(200) }),
+  z.object({ ...base, type: z.literal('longtext'), maxLength: z.number().int().positive().max(20000).default(2000) }),
+  z.object({ ...base, type: z.literal('date') }),
+  z.object({ ...base, type: z.literal('number'), min: z.number().optional(), max: z.number().optional(), integer: z.boolean().default(false) }),
+  z.object({ ...base, type: z.literal('money') }),
+  z.object({ ...base, type: z.literal('phone') }),
+  z.object({ ...base, type: z.literal('email') }),
+  z.object({ ...base, type: z.literal('choice'), options: z.array(z.string().min(1)).min(2, '选项 options 至少两个') }),
+  z.object({ ...base, type: z.literal('status') }),
+  z.object({ ...base, type: z.literal('rating'), max: z.number().int().min(3).max(10).default(5) }),
+  z.object({ ...base, type: z.literal('yesno') }),
+]);
+
+const computed = z.object({
+  id,
+  label,
+  type: z.literal('computed'),
+  /** count: rows of a table; sum: a numeric column; countWhere: rows whose column equals a value */
+  compute: z.discriminatedUnion('kind', [
+    z.object({ kind: z.literal('count'), table: id }),
+    z.object({ kind: z.literal('sum'), table: id, column: id }),
+    z.object({ kind: z.literal('countWhere'), table: id, column: id, equals: z.string() }),
+  ]),
+});
+
+const table = z.object({
+  id,
+  label,
+  type: z.literal('table'),
+  help: z.string().optional(),
+  columns: z.array(scalarField).min(1, '表格至少一列 columns'),
+  minRows: z.number().int().min(0).default(0),
+  maxRows: z.number().int().positive().max(5000).default(500),
+  /** Column to sort by when the user asks (e.g. customer grade). */
+  sortBy: id.optional(),
+});
+
+export const formFieldSchema = z.union([scalarField, computed, table]);
+
+export const formDefinitionSchema = z
+  .object({
+    id: z.string().regex(/^[a-z0-9-]+$/, '表单 id 只能用小写字母、数字和连字符'),
+    title: label,
+    description: z.string().trim().min(1, '缺少表单说明 description'),
+    signing: z.object({
+      order: z.enum(['sequential', 'parallel']),
+      parties: z
+        .array(z.object({ role: z.enum(PARTY_ROLES), label: label.optional() }))
+        .min(1, '至少一个签署方'),
+    }),
+    sections: z
+      .array(z.object({ id, title: label, help: z.string().optional(), fields: z.array(formFieldSchema).min(1) }))
+      .min(1),
+  })
+  .superRefine((def, ctx) => {
+    // Field ids are unique across the form; computed values must point at real tables/columns.
+    const fields = def.sections.flatMap((s) => s.fields);
+    const seen = new Set<string>();
+    fields.forEach((f) => {
+      if (seen.has(f.id)) ctx.addIssue({ code: 'custom', message: `字段 id ${f.id} 重复`, path: ['sections'] });
+      seen.add(f.id);
+    });
+    const tables = new Map(fields.flatMap((f) => (f.type === 'table' ? [[f.id, f] as const] : [])));
+    for (const f of fields) {
+      if (f.type === 'table' && f.minRows > f.maxRows)
+        ctx.addIssue({ code: 'custom', message: `表格 ${f.id} 的 minRows 大于 maxRows`, path: ['sections'] });
+      if (f.type === 'table' && f.sortBy && !f.columns.some((c) => c.id === f.sortBy))
+        ctx.addIssue({ code: 'custom', message: `表格 ${f.id} 的 sortBy 指向不存在的列 ${f.sortBy}`, path: ['sections'] });
+      if (f.type !== 'computed') continue;
+      const t = tables.get(f.compute.table);
+      if (!t) {
+        ctx.addIssue({ code: 'custom', message: `计算字段 ${f.id} 引用了不存在的表格 ${f.compute.table}`, path: ['sections'] });
+        continue;
+      }
+      if ('column' in f.compute && !t.columns.some((c) => 'column' in f.compute && c.id === f.compute.column))
+        ctx.addIssue({ code: 'custom', message: `计算字段 ${f.id} 引用了表格 ${t.id} 中不存在的列 ${f.compute.column}`, path: ['sections'] });
+    }
+  });
+
+export type FormDefinition = z.infer<typeof formDefinitionSchema>;
+export type FormField = z.infer<typeof formFieldSchema>;
+export type ScalarField = z.infer<typeof scalarField>;
+export type TableField = z.infer<typeof table>;
