@@ -103,3 +103,10 @@ export type FormDefinition = z.infer<typeof formDefinitionSchema>;
 export type FormField = z.infer<typeof formFieldSchema>;
 export type ScalarField = z.infer<typeof scalarField>;
 export type TableField = z.infer<typeof table>;
+
+/** Tables wider than this print on landscape A4 so their columns stay readable. */
+export const WIDE_TABLE_COLUMNS = 8;
+
+export function hasWideTable(definition: FormDefinition): boolean {
+  return definition.sections.some((s) => s.fields.some((f) => f.type === 'table' && f.columns.length > WIDE_TABLE_COLUMNS));
+}

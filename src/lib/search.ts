@@ -90,7 +90,9 @@ export function search(docs: readonly SearchDoc[], query: string, options: { cat
       score += (inTitle ? 20 : 0) + (inMeta ? 5 : 0) + Math.min(inText, 10);
     }
     if (!allMatch) continue;
-    hits.push({ doc, score, ...makeSnippet(doc.text, terms) });
+    // Show where the words are: the body if they occur there, else the summary.
+    const inBody = terms.some((t) => text.includes(t));
+    hits.push({ doc, score, ...makeSnippet(inBody ? doc.text : doc.summary, terms) });
   }
   hits.sort((a, b) => b.score - a.score || a.doc.title.localeCompare(b.doc.title, 'zh-CN'));
   return hits.slice(0, options.limit ?? 50);

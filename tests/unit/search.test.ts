@@ -45,6 +45,14 @@ describe('search', () => {
   });
 });
 
+describe('snippets', () => {
+  it('falls back to the summary when the words are only in title or keywords', () => {
+    const [hit] = search([doc('k', '客户维护', '正文没有这个词。', { summary: '说明客户维护的要求。' })], '客户维护');
+    expect(hit.snippet).toBe('说明客户维护的要求。');
+    expect(hit.snippet.slice(...hit.highlights[0])).toBe('客户维护');
+  });
+});
+
 describe('markdownToPlainText', () => {
   it('drops Markdown syntax, fills variables and keeps table text', () => {
     const md = '## 一、目的\n\n为保证**{{companyName}}**业务连续：\n\n1. 第一步\n- 要点\n\n| 阶段 | 时限 |\n| --- | --- |\n| 账号注销 | {{deadline}} |';
