@@ -18,4 +18,19 @@ export default defineConfig({
   // Never inline scripts into HTML: the CSP allows same-origin script files only.
   vite: { build: { assetsInlineLimit: 0 } },
   devToolbar: { enabled: false },
+  experimental: {
+    // Astro writes a CSP <meta> per page with hashes of the scripts and styles it emits
+    // (including the island loader it inlines); the server adds what a <meta> cannot
+    // express (frame-ancestors), see src/server/security-headers.ts.
+    csp: {
+      directives: [
+        "default-src 'self'",
+        "img-src 'self' data: blob:",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+      ],
+    },
+  },
 });

@@ -1,0 +1,285 @@
+import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
+import type { FormDefinition, ScalarField } from '../../lib/form-definition';
+import { validateValue } from '../../lib/field-values';
+import {
+  allFields, completeness, emptyValues, formatComputed, inputFields, rowsOf, textOf, validateForm,
+  type FormValues, type Row,
+} from '../../lib/form-data';
+import { DraftStore, DraftStoreError, draftFileContent, newDraftId, parseDraftFile, type DraftMeta } from '../../lib/drafts';
+import { FieldInput } from './FieldInput';
+import { TableEditor } from './TableEditor';
+import { PrintView } from './PrintView';
+import { downloadText } from './download';
+import './form.css';
+
+const AUTOSAVE_MS = 400;
+
+function draftTitle(definition: FormDefinition, values: FormValues): string {
+  const named = inputFields(definition).find((f) => f.type === 'text' && textOf(values, f.id).trim());
+  return named ? textOf(values, named.id).trim().slice(0, 40) : '未命名草稿';
+}
+
+const formatTime = (iso: string) =>
+  new Date(iso).toLocaleString('zh-CN', { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' });
+
+/** The checklist island: fill, validate as you go, paste tables, keep drafts, print. */
+export default function FormFiller({ definition }: { definition: FormDefinition }) {
+  const store = useMemo(() => (typeof window === 'undefined' ? null : new DraftStore(window.localStorage, definition.id)), [definition.id]);
+  const [draftId, setDraftId] = useState('');
+  const [values, setValues] = useState<FormValues>(() => emptyValues(definition));
+  const [drafts, setDrafts] = useState<DraftMeta[]>([]);
+  const [saveStatus, setSaveStatus] = useState<{ ok: boolean; text: string }>({ ok: true, text: '' });
+  const [touched, setTouched] = useState<ReadonlySet<string>>(new Set());
+  const [showAll, setShowAll] = useState(false);
+  const [announcement, setAnnouncement] = useState('');
+  const [importError, setImportError] = useState('');
+  const dirty = useRef(false);
+  const pending = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const latest = useRef({ draftId, values });
+  latest.current = { draftId, values };
+  const importInput = useRef<HTMLInputElement>(null);
+  const summaryRef = useRef<HTMLDivElement>(null);
+
+  const announce = useCallback((m: string) => setAnnouncement(`${m}（${new Date().toLocaleTimeString('zh-CN')}）`), []);
+
+  const saveNow = useCallback(() => {
+    if (pending.current) clearTimeout(pending.current);
+    pending.current = null;
+    if (!store || !dirty.current || !latest.current.draftId) return;
+    try {
+      const meta = store.save({ id: latest.current.draftId, title: draftTitle(definition, latest.current.values), values: latest.current.values });
+      dirty.current = false;
+      setDrafts(store.list());
+      setSaveStatus({ ok: true, text: `已自动保存 ${formatTime(meta.updatedAt)}` });
+    } catch (e) {
+      setSaveStatus({ ok: false, text: e instanceof DraftStoreError ? e.message : '草稿保存失败，请导出为文件。' });
+    }
+  }, [store, definition]);
+
+  const loadDraft = useCallback(
+    (id: string) => {
+      const d = store?.load(id);
+      if (!d) return false;
+      setDraftId(d.id);
+      setValues({ ...emptyValues(definition), ...d.values });
+      setTouched(new Set());
+      setShowAll(false);
+      dirty.current = false;
+      setSaveStatus({ ok: true, text: `已打开草稿（保存于 ${formatTime(d.updatedAt)}）` });
+      return true;
+    },
+    [store, definition],
+  );
+
+  // On first load, reopen the most recent draft of this form.
+  useEffect(() => {
+    if (!store) return;
+    const list = store.list();
+    setDrafts(list);
+    if (!(list[0] && loadDraft(list[0].id))) setDraftId(newDraftId());
+  }, [store, loadDraft]);
+
+  // Autosave shortly after each change, and at once when the tab is hidden or closed.
+  useEffect(() => {
+    if (!dirty.current) return;
+    if (pending.current) clearTimeout(pending.current);
+    pending.current = setTimeout(saveNow, AUTOSAVE_MS);
+  }, [values, saveNow]);
+  useEffect(() => {
+    const flush = () => saveNow();
+    window.addEventListener('pagehide', flush);
+    document.addEventListener('visibilitychange', flush);
+    return () => {
+      window.removeEventListener('pagehide', flush);
+      document.removeEventListener('visibilitychange', flush);
+    };
+  }, [saveNow]);
+
+  const setField = useCallback((id: string, value: string) => {
+    dirty.current = true;
+    setValues((v) => ({ ...v, [id]: value }));
+  }, []);
+  const rowsUpdaters = useMemo(() => {
+    const map = new Map<string, (update: (rows: Row[]) => Row[]) => void>();
+    for (const f of allFields(definition)) {
+      if (f.type === 'table') {
+        map.set(f.id, (update) => {
+          dirty.current = true;
+          setValues((v) => ({ ...v, [f.id]: update(rowsOf(v, f.id)) }));
+        });
+      }
+    }
+    return map;
+  }, [definition]);
+  const touch = useCallback((id: string) => setTouched((t) => (t.has(id) ? t : new Set(t).add(id))), []);
+
+  const progress = useMemo(() => completeness(definition, values), [definition, values]);
+  const errors = useMemo(() => (showAll ? validateForm(definition, values) : {}), [showAll, definition, values]);
+  const errorCount = Object.keys(errors).length;
+  const printValues = useDeferredValue(values);
+
+  const newDraft = () => {
+    saveNow();
+    setDraftId(newDraftId());
+    setValues(emptyValues(definition));
+    setTouched(new Set());
+    setShowAll(false);
+    dirty.current = false;
+    setSaveStatus({ ok: true, text: '新草稿：开始填写后自动保存' });
+  };
+
+  const deleteDraft = () => {
+    if (!store || !drafts.some((d) => d.id === draftId)) return newDraft();
+    if (!window.confirm('删除这个草稿？删除后无法恢复（可先导出备份）。')) return;
+    store.remove(draftId);
+    const rest = store.list();
+    setDrafts(rest);
+    if (!(rest[0] && loadDraft(rest[0].id))) newDraft();
+    announce('草稿已删除');
+  };
+
+  const exportDraft = () => {
+    saveNow();
+    const now = new Date().toISOString();
+    const title = draftTitle(definition, values);
+    downloadText(`${definition.title}-${title}.json`, draftFileContent(definition, { id: draftId, title, createdAt: now, updatedAt: now, values }), 'application/json');
+    announce('草稿已导出为 JSON 文件');
+  };
+
+  const importDraft = async (file: File | undefined) => {
+    if (importInput.current) importInput.current.value = '';
+    if (!file) return;
+    setImportError('');
+    if (file.size > 10 * 1024 * 1024) return setImportError('文件超过 10 MB，不像是本系统的草稿，当前内容未改动。');
+    const parsed = parseDraftFile(await file.text(), definition);
+    if (!parsed.ok) return setImportError(parsed.error);
+    saveNow();
+    // An import becomes a new draft: the one being edited stays as it was.
+    setDraftId(newDraftId());
+    setValues({ ...emptyValues(definition), ...parsed.values });
+    setShowAll(true);
+    dirty.current = true;
+    announce('已导入为新草稿，原草稿保持不变');
+  };
+
+  const check = () => {
+    setShowAll(true);
+    requestAnimationFrame(() => summaryRef.current?.focus());
+  };
+
+  const scalarError = (f: ScalarField) => {
+    const v = textOf(values, f.id);
+    const e = validateValue(f, v);
+    return e && (v.trim() || touched.has(f.id) || showAll) ? e : null;
+  };
+
+  const currentInList = drafts.some((d) => d.id === draftId);
+
+  return (
+    <div className="form-filler">
+      <div className="filler-screen">
+        <div className="draft-bar" role="region" aria-label="草稿">
+          <label htmlFor="draft-select">草稿</label>
+          <select
+            id="draft-select"
+            value={currentInList ? draftId : ''}
+            onChange={(e) => { saveNow(); if (e.target.value) loadDraft(e.target.value); }}
+          >
+            {!currentInList && <option value="">新草稿（未保存）</option>}
+            {drafts.map((d) => (
+              <option key={d.id} value={d.id}>{d.title} · {formatTime(d.updatedAt)}</option>
+            ))}
+          </select>
+          <button type="button" onClick={newDraft}>新建</button>
+          <button type="button" onClick={deleteDraft}>删除</button>
+          <button type="button" onClick={exportDraft}>导出草稿</button>
+          <button type="button" onClick={() => importInput.current?.click()}>导入草稿</button>
+          <input ref={importInput} type="file" accept=".json,application/json" hidden onChange={(e) => importDraft(e.target.files?.[0])} data-testid="draft-import" />
+          <span className={saveStatus.ok ? 'save-status' : 'save-status bad'} role="status" data-testid="save-status">{saveStatus.text}</span>
+        </div>
+        {importError && <p className="alert" role="alert">{importError}</p>}
+
+        <div className="progress-bar" aria-label="完成情况">
+          {progress.applicable > 0 && (
+            <span data-testid="handed-meter">
+              <progress max={progress.applicable} value={progress.handed} aria-label="已交接比例" />{' '}
+              <strong>{progress.handed} / {progress.applicable}</strong> 项已交接
+            </span>
+          )}
+          <span>必填项 {progress.requiredFilled} / {progress.requiredTotal}</span>
+          <button type="button" onClick={check}>检查填写</button>
+          <button type="button" onClick={() => window.print()}>打印</button>
+        </div>
+
+        {showAll && (
+          <div className={errorCount ? 'error-summary' : 'ok-summary'} tabIndex={-1} ref={summaryRef} role="region" aria-label="检查结果">
+            {errorCount === 0 ? (
+              <p>检查通过：所有内容格式正确。</p>
+            ) : (
+              <>
+                <p><strong>有 {errorCount} 处需要修改：</strong></p>
+                <ul>
+                  {Object.entries(errors).slice(0, 20).map(([key, message]) => {
+                    const [table, row, col] = key.split('.');
+                    const target = row !== undefined ? `${table}-${row}-${col}` : `f-${key}`;
+                    return (
+                      <li key={key}>
+                        <a href={`#${target}`} onClick={(e) => { e.preventDefault(); document.getElementById(target)?.focus(); }}>
+                          {row !== undefined ? `第 ${Number(row) + 1} 行：` : ''}{message}
+                        </a>
+                      </li>
+                    );
+                  })}
+                  {errorCount > 20 && <li>……另有 {errorCount - 20} 处</li>}
+                </ul>
+              </>
+            )}
+          </div>
+        )}
+
+        {definition.sections.map((section) => (
+          <section key={section.id} className="form-section" aria-labelledby={`s-${section.id}`}>
+            <h2 id={`s-${section.id}`}>{section.title}</h2>
+            {section.help && <p className="section-help">{section.help}</p>}
+            <div className="fields">
+              {section.fields.map((f) => {
+                if (f.type === 'table') {
+                  return (
+                    <div key={f.id} className="field-table">
+                      {f.help && <p className="section-help">{f.help}</p>}
+                      {errors[f.id] && <p className="bad">{errors[f.id]}</p>}
+                      <TableEditor table={f} rows={rowsOf(values, f.id)} formTitle={definition.title} onRowsChange={rowsUpdaters.get(f.id)!} announce={announce} />
+                    </div>
+                  );
+                }
+                if (f.type === 'computed') {
+                  return (
+                    <div key={f.id} className="field field-computed">
+                      <span className="field-label" id={`l-${f.id}`}>{f.label}</span>
+                      <output aria-labelledby={`l-${f.id}`} data-testid={`computed-${f.id}`}>{formatComputed(definition, f.id, values)}</output>
+                    </div>
+                  );
+                }
+                const error = scalarError(f);
+                return (
+                  <div key={f.id} className={`field field-${f.type}${error ? ' field-invalid' : ''}`}>
+                    <label className="field-label" htmlFor={`f-${f.id}`}>
+                      {f.label}
+                      {f.required && <span className="req" aria-hidden="true">*</span>}
+                    </label>
+                    <FieldInput field={f} id={`f-${f.id}`} value={textOf(values, f.id)} invalid={!!error} errorId={`f-${f.id}-err`} onChange={(v) => setField(f.id, v)} onBlur={() => touch(f.id)} />
+                    {f.help && <span className="field-help">{f.help}</span>}
+                    {error && <span className="field-error" id={`f-${f.id}-err`}>{error}</span>}
+                  </div>
+                );
+              })}
+            </div>
+          </section>
+        ))}
+        <p className="visually-hidden" role="status" aria-live="polite">{announcement}</p>
+        {announcement && <p className="toast" aria-hidden="true">{announcement}</p>}
+      </div>
+      <PrintView definition={definition} values={printValues} />
+    </div>
+  );
+}

@@ -1,0 +1,166 @@
+import { expect, test, type Page } from '@playwright/test';
+import { mkdirSync, readFileSync } from 'node:fs';
+import Papa from 'papaparse';
+
+const SHOTS = 'test-results/screenshots';
+mkdirSync(SHOTS, { recursive: true });
+
+const HEADER = ['客户名称', '客户等级', '联系人', '联系电话', '邮箱', '合同金额（元）', '续约日期', '交接状态'];
+function customerRows(n: number): string[][] {
+  return Array.from({ length: n }, (_, i) => [
+    `客户${String(i + 1).padStart(3, '0')}有限公司`,
+    ['A', 'B', 'C'][i % 3],
+    `联系人${i + 1}`,
+    i === 7 ? '1234' : `138${String(10000000 + i).padStart(8, '0')}`,
+    `c${i + 1}@example.com`,
+    String(1000 * (i + 1)),
+    `2027/${(i % 12) + 1}/15`,
+    i % 2 ? '已交接' : '未交接',
+  ]);
+}
+const toTsv = (rows: string[][]) => rows.map((r) => r.join('\t')).join('\r\n');
+
+/** Fires a real paste event carrying text/plain, as Excel/WPS put it on the clipboard. */
+async function pasteInto(page: Page, selector: string, text: string) {
+  await page.locator(selector).evaluate((el, t) => {
+    const data = new DataTransfer();
+    data.setData('text/plain', t);
+    el.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+  }, text);
+}
+
+test.beforeEach(async ({ page }) => {
+  await page.goto('/forms/customer-handover/');
+  await page.evaluate(() => localStorage.clear());
+  await page.reload();
+  await expect(page.locator('astro-island')).not.toHaveAttribute('ssr', /.*/); // hydrated
+});
+
+test('paste 50 customers from Excel, fix a bad phone, reload, export CSV, print', async ({ page }) => {
+  const rows = customerRows(50);
+  await pasteInto(page, '[data-table="customers"] .table-scroll', toTsv([HEADER, ...rows]));
+  await expect(page.getByTestId('count-customers')).toContainText('共 50 行');
+  await expect(page.getByTestId('count-customers')).toContainText('1 行有误');
+  await expect(page.getByTestId('computed-customerCount')).toHaveText('50');
+
+  // The bad phone is kept and marked, not dropped.
+  const phone = page.locator('#customers-7-phone');
+  await expect(phone).toHaveValue('1234');
+  await expect(phone).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.locator('#customers-7-phone-err')).toContainText('手机号为 11 位');
+  await phone.fill('13912345678');
+  await expect(phone).not.toHaveAttribute('aria-invalid', 'true');
+  await expect(page.getByTestId('count-customers')).not.toContainText('有误');
+
+  // Completeness: half the rows are 已交接.
+  await expect(page.getByTestId('handed-meter')).toContainText('25 / 50');
+
+  // Fill a header field by keyboard, then come back later: the draft is there.
+  await page.getByLabel('移交人姓名').fill('张三');
+  await expect(page.getByTestId('save-status')).toContainText('已自动保存');
+  await page.reload();
+  await expect(page.getByTestId('count-customers')).toContainText('共 50 行');
+  await expect(page.locator('#customers-7-phone')).toHaveValue('13912345678');
+  await expect(page.getByLabel('移交人姓名')).toHaveValue('张三');
+  await expect(page.locator('#draft-select option')).toHaveText([/^张三 · \d{4}\/\d{2}\/\d{2}/]);
+
+  // Export CSV and compare with what was pasted (dates and phone normalised).
+  const download = page.waitForEvent('download');
+  await page.locator('[data-table="customers"]').getByRole('button', { name: '导出 CSV' }).click();
+  const file = await (await download).path();
+  const csv = Papa.parse<string[]>(readFileSync(file, 'utf8').replace(/^\uFEFF/, ''), { skipEmptyLines: true }).data;
+  const header = csv[0];
+  expect(csv).toHaveLength(51);
+  const col = (name: string) => header.indexOf(name);
+  rows.forEach((r, i) => {
+    const out = csv[i + 1];
+    expect(out[col('客户名称')]).toBe(r[0]);
+    expect(out[col('客户等级')]).toBe(r[1]);
+    expect(out[col('联系电话')]).toBe(i === 7 ? '13912345678' : r[3]);
+    expect(out[col('合同金额（元）')]).toBe(r[5]);
+    expect(out[col('续约日期')]).toMatch(/^2027-\d{2}-15$/);
+    expect(out[col('交接状态')]).toBe(r[7]);
+  });
+
+  // Sort by grade: A rows first.
+  await page.getByRole('button', { name: '按客户等级排序' }).click();
+  await expect(page.locator('#customers-0-grade')).toHaveValue('A');
+  await expect(page.locator('#customers-49-grade')).toHaveValue('C');
+
+  // Print: the editor disappears, the filled form and empty signature boxes print.
+  await page.emulateMedia({ media: 'print' });
+  await expect(page.locator('.filler-screen')).toBeHidden();
+  await expect(page.locator('.site-header')).toBeHidden();
+  await expect(page.locator('.print-view')).toBeVisible();
+  await expect(page.locator('.print-table tbody tr')).toHaveCount(50);
+  await expect(page.locator('.print-view .sign-box')).toHaveCount(4);
+  await expect(page.locator('.print-view .sign-box').first()).toContainText('签字：');
+  await page.screenshot({ path: `${SHOTS}/checklist-print.png`, fullPage: true });
+  const pdf = await page.pdf({ preferCSSPageSize: true, path: `${SHOTS}/checklist-print.pdf` });
+  expect(pdf.toString('latin1')).toMatch(/\/MediaBox \[0 0 84[12]\.\d+ 59[45]\.\d+\]/); // landscape A4: 15 columns
+});
+
+test('pasting without a header asks which column is which', async ({ page }) => {
+  await pasteInto(page, '[data-table="customers"] .table-scroll', '甲公司\tA\t李雷\n乙公司\tB\t韩梅梅\n');
+  const dialog = page.getByRole('dialog', { name: '选择每一列对应的栏目' });
+  await expect(dialog).toBeVisible();
+  await expect(dialog.getByLabel('“第 3 列（李雷）”填入')).toHaveValue('contact');
+  await dialog.getByLabel('“第 3 列（李雷）”填入').selectOption({ label: '备注' });
+  await dialog.getByRole('button', { name: '导入 2 行' }).click();
+  await expect(dialog).toBeHidden();
+  await expect(page.getByTestId('count-customers')).toContainText('共 2 行');
+  await expect(page.locator('#customers-1-remark')).toHaveValue('韩梅梅');
+});
+
+test('a paste larger than the table allows keeps what fits and says so', async ({ page }) => {
+  await page.goto('/forms/work-handover/');
+  const rows = Array.from({ length: 55 }, (_, i) => [`备用金${i + 1}`, String(100 + i), '已交接']);
+  await pasteInto(page, '[data-table="cash"] .table-scroll', toTsv([['项目', '金额', '交接状态'], ...rows]));
+  await expect(page.getByTestId('count-cash')).toContainText('共 50 行');
+  await expect(page.locator('.toast')).toContainText('另有 5 行未添加');
+  await expect(page.getByTestId('computed-cashTotal')).toHaveText(
+    (Array.from({ length: 50 }, (_, i) => 100 + i).reduce((a, b) => a + b, 0)).toLocaleString('zh-CN', { minimumFractionDigits: 2 }),
+  );
+});
+
+test('field errors in Chinese, a corrupt draft file is refused, drafts can be several', async ({ page }) => {
+  await page.getByLabel('移交人姓名').fill('王五');
+  await page.getByLabel('交接日期').fill('2026-11-23');
+  await page.getByRole('button', { name: '检查填写' }).click();
+  const summary = page.getByRole('region', { name: '检查结果' });
+  await expect(summary).toContainText('请填写所在部门');
+  await summary.getByRole('link', { name: '请填写所在部门' }).click();
+  await expect(page.getByLabel('所在部门')).toBeFocused();
+
+  await page.locator('[data-testid="draft-import"]').setInputFiles({ name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from('{"format":"nope"') });
+  await expect(page.getByRole('alert')).toContainText('当前内容未改动');
+  await expect(page.getByLabel('移交人姓名')).toHaveValue('王五');
+
+  await page.getByRole('button', { name: '新建' }).click();
+  await expect(page.getByLabel('移交人姓名')).toHaveValue('');
+  await page.getByLabel('移交人姓名').fill('赵六');
+  await expect(page.getByTestId('save-status')).toContainText('已自动保存');
+  await expect(page.locator('#draft-select option')).toHaveCount(2);
+  await page.locator('#draft-select').selectOption({ label: await page.locator('#draft-select option', { hasText: '王五' }).textContent() ?? '' });
+  await expect(page.getByLabel('移交人姓名')).toHaveValue('王五');
+});
+
+test('works by keyboard and on a phone-sized screen', async ({ page }) => {
+  await page.setViewportSize({ width: 375, height: 760 });
+  await page.goto('/forms/work-handover/');
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+  await page.getByLabel('移交人姓名').focus();
+  await page.keyboard.type('钱七');
+  await page.keyboard.press('Tab');
+  await page.keyboard.type('运营部');
+  await expect(page.getByLabel('所在部门')).toHaveValue('运营部');
+  const add = page.locator('[data-table="duties"]').getByRole('button', { name: '添加一行' });
+  await add.focus();
+  await page.keyboard.press('Enter');
+  await expect(page.locator('#duties-0-duty')).toBeFocused();
+  await page.keyboard.type('每周运营周报');
+  await page.keyboard.press('Tab');
+  await expect(page.locator('#duties-0-method')).toBeFocused();
+  await page.screenshot({ path: `${SHOTS}/checklist-mobile.png` });
+});
