@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { formDefinitionSchema, type FormDefinition } from '../../src/lib/form-definition';
+import { formDefinitionSchema, type FormDefinition, type TableField } from '../../src/lib/form-definition';
 import { buildFormSchema, completeness, computeValue, emptyValues, formatComputed, validateForm, type FormValues } from '../../src/lib/form-data';
 import { normalizeValue, validateValue } from '../../src/lib/field-values';
 import { formatZodIssues } from '../../src/lib/zod-messages';
@@ -8,8 +8,7 @@ import { formatZodIssues } from '../../src/lib/zod-messages';
 const load = (id: string): FormDefinition => formDefinitionSchema.parse(JSON.parse(readFileSync(`content/forms/${id}.json`, 'utf8')));
 const customers = load('customer-handover');
 const work = load('work-handover');
-const customerTable = customers.sections.flatMap((s) => s.fields).find((f) => f.type === 'table' && f.id === 'customers')!;
-if (customerTable.type !== 'table') throw new Error('fixture');
+const customerTable = customers.sections.flatMap((s) => s.fields).find((f) => f.type === 'table' && f.id === 'customers') as TableField;
 const col = (id: string) => customerTable.columns.find((c) => c.id === id)!;
 
 const goodCustomer = {

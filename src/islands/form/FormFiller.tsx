@@ -41,6 +41,14 @@ export default function FormFiller({ definition }: { definition: FormDefinition 
   const summaryRef = useRef<HTMLDivElement>(null);
 
   const announce = useCallback((m: string) => setAnnouncement(`${m}（${new Date().toLocaleTimeString('zh-CN')}）`), []);
+  // The visible toast fades after a while; the live region keeps the last message.
+  const [toastVisible, setToastVisible] = useState(false);
+  useEffect(() => {
+    if (!announcement) return;
+    setToastVisible(true);
+    const t = setTimeout(() => setToastVisible(false), 6000);
+    return () => clearTimeout(t);
+  }, [announcement]);
 
   const saveNow = useCallback(() => {
     if (pending.current) clearTimeout(pending.current);
@@ -277,7 +285,7 @@ export default function FormFiller({ definition }: { definition: FormDefinition 
           </section>
         ))}
         <p className="visually-hidden" role="status" aria-live="polite">{announcement}</p>
-        {announcement && <p className="toast" aria-hidden="true">{announcement}</p>}
+        {toastVisible && <p className="toast" aria-hidden="true">{announcement}</p>}
       </div>
       <PrintView definition={definition} values={printValues} />
     </div>
