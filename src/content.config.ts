@@ -3,6 +3,7 @@ import { glob, type Loader } from 'astro/loaders';
 import { readdirSync } from 'node:fs';
 import { policyFrontmatterSchema, checkPolicyBody } from './lib/policy-schema';
 import { formDefinitionSchema } from './lib/form-definition';
+import { formatZodIssues } from './lib/zod-messages';
 
 const POLICIES_DIR = './content/policies';
 const FORMS_DIR = './content/forms';
@@ -32,7 +33,31 @@ function policyLoader(): Loader {
   };
 }
 
+/**
+ * Checklist definitions: checked against the definition schema first so that a malformed
+ * file fails the build with every problem listed by field id (`sections[1].fields[0]
+ * (id: phone).type: …`), not only Astro's generic schema error.
+ */
+function formLoader(): Loader {
+  const inner = glob({ pattern: '*.json', base: FORMS_DIR });
+  return {
+    name: 'form-loader',
+    load: (context) =>
+      inner.load({
+        ...context,
+        parseData: async (props) => {
+          const result = formDefinitionSchema.safeParse(props.data);
+          if (!result.success) {
+            const file = props.filePath ?? `${FORMS_DIR}/${props.id}.json`;
+            throw new Error(`表单定义有误：${file}\n${formatZodIssues(result.error, props.data).map((p) => `${file}: ${p}`).join('\n')}`);
+          }
+          return context.parseData(props);
+        },
+      }),
+  };
+}
+
 export const collections = {
   policies: defineCollection({ loader: policyLoader(), schema: policyFrontmatterSchema }),
-  forms: defineCollection({ loader: glob({ pattern: '*.json', base: FORMS_DIR }), schema: formDefinitionSchema }),
+  forms: defineCollection({ loader: formLoader(), schema: formDefinitionSchema }),
 };

@@ -19,7 +19,7 @@ const base = {
 };
 
 /** Types usable both as a top-level field and as a table column. */
-const scalarField = z.discriminatedUnion('type', [
+const scalarOptions = [
   z.object({ ...base, type: z.literal('text'), maxLength: z.number().int().positive().max(2000).default(200) }),
   z.object({ ...base, type: z.literal('longtext'), maxLength: z.number().int().positive().max(20000).default(2000) }),
   z.object({ ...base, type: z.literal('date') }),
@@ -31,7 +31,15 @@ const scalarField = z.discriminatedUnion('type', [
   z.object({ ...base, type: z.literal('status') }),
   z.object({ ...base, type: z.literal('rating'), max: z.number().int().min(3).max(10).default(5) }),
   z.object({ ...base, type: z.literal('yesno') }),
-]);
+] as const;
+
+const typeError = (allowed: readonly string[]): z.ZodErrorMap => (issue, ctx) =>
+  issue.code === 'invalid_union_discriminator'
+    ? { message: `字段类型 type 必须是以下之一：${allowed.join(', ')}` }
+    : { message: ctx.defaultError };
+
+const SCALAR_TYPES = scalarOptions.map((o) => o.shape.type.value);
+const scalarField = z.discriminatedUnion('type', [...scalarOptions], { errorMap: typeError(SCALAR_TYPES) });
 
 const computed = z.object({
   id,
@@ -57,7 +65,9 @@ const table = z.object({
   sortBy: id.optional(),
 });
 
-export const formFieldSchema = z.union([scalarField, computed, table]);
+export const formFieldSchema = z.discriminatedUnion('type', [...scalarOptions, computed, table], {
+  errorMap: typeError([...SCALAR_TYPES, 'computed', 'table']),
+});
 
 export const formDefinitionSchema = z
   .object({

@@ -55,4 +55,19 @@ describe('astro build rejects bad content', () => {
     expect(output).toContain('分类 category 必须是以下之一');
     rmSync(join(scratch, 'content/policies/zz-bad-category.md'));
   }, 120_000);
+
+  it('fails on a malformed form definition, naming the file and the field', async () => {
+    const form = JSON.parse(readFileSync(join(root, 'content/forms/work-handover.json'), 'utf8'));
+    form.id = 'zz-bad-form';
+    form.sections[0].fields[1].type = 'signature';
+    form.sections[1].fields[0].columns[3].options = ['只有一个'];
+    form.sections[1].fields[0].columns[3].type = 'choice';
+    writeFileSync(join(scratch, 'content/forms/zz-bad-form.json'), JSON.stringify(form));
+    const { ok, output } = await buildOutput();
+    expect(ok).toBe(false);
+    expect(output).toContain('zz-bad-form.json');
+    expect(output).toContain('sections[0] (id: basic).fields[1] (id: department).type: 字段类型 type 必须是以下之一：text, longtext');
+    expect(output).toContain('sections[1] (id: duties).fields[0] (id: duties).columns[3] (id: status).options: 选项 options 至少两个');
+    rmSync(join(scratch, 'content/forms/zz-bad-form.json'));
+  }, 120_000);
 });
