@@ -82,6 +82,16 @@ test('paste 50 customers from Excel, fix a bad phone, reload, export CSV, print'
     expect(out[col('交接状态')]).toBe(r[7]);
   });
 
+  // The exported file imports back into a new draft with the same rows.
+  await page.getByRole('button', { name: '新建' }).click();
+  await expect(page.getByTestId('count-customers')).toContainText('共 0 行');
+  await page.getByTestId('csv-input-customers').setInputFiles(file);
+  await expect(page.getByTestId('count-customers')).toContainText('共 50 行');
+  await expect(page.locator('#customers-7-phone')).toHaveValue('13912345678');
+  await expect(page.locator('#customers-49-renewalDate')).toHaveValue(/^2027-02-15$/);
+  await page.locator('#draft-select').selectOption({ label: (await page.locator('#draft-select option', { hasText: '张三' }).textContent()) ?? '' });
+  await expect(page.getByLabel('移交人姓名')).toHaveValue('张三');
+
   // Sort by grade: A rows first.
   await page.getByRole('button', { name: '按客户等级排序' }).click();
   await expect(page.locator('#customers-0-grade')).toHaveValue('A');
