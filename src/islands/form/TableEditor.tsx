@@ -1,5 +1,6 @@
 import { memo, useCallback, useLayoutEffect, useMemo, useRef, useState, type ClipboardEvent } from 'react';
-import type { ScalarField, TableField } from '../../lib/form-definition';
+import type { TableField } from '../../lib/form-definition';
+import { tableWidthEm } from '../../lib/column-widths';
 import { emptyRow, isRowEmpty, rowErrors, type Row } from '../../lib/form-data';
 import { applyImport, looksLikeGrid, parseGrid, planImport, tableToCsv, type ImportPlan } from '../../lib/table-import';
 import { FieldInput } from './FieldInput';
@@ -53,15 +54,6 @@ const TableRow = memo(function TableRow({ table, row, index, onCell, onRemove }:
   );
 });
 
-/**
- * Column widths by type. A fixed-layout table needs a definite width, or typing into one
- * cell makes the browser re-measure every row (500 rows: ~200 ms per key instead of ~20).
- */
-const COLUMN_EM: Record<ScalarField['type'], number> = {
-  text: 10, longtext: 16, date: 10, number: 7, money: 8, phone: 10, email: 12, choice: 7, status: 7, rating: 5, yesno: 5,
-};
-const tableWidthEm = (table: TableField) => 6 + table.columns.reduce((sum, c) => sum + COLUMN_EM[c.type], 0);
-
 /** Orders a choice column by its option order (A, B, C); other columns by their text. */
 function sortRows(table: TableField, rows: Row[], columnId: string): Row[] {
   const col = table.columns.find((c) => c.id === columnId)!;
@@ -73,7 +65,9 @@ export function TableEditor({ table, rows, formTitle, onRowsChange, announce }: 
   const [plan, setPlan] = useState<ImportPlan | null>(null);
   const fileInput = useRef<HTMLInputElement>(null);
   const tableRef = useRef<HTMLTableElement>(null);
-  // Set through the CSSOM, not a style attribute: the CSP forbids inline style attributes.
+  // A fixed-layout table needs a definite width, or typing into one cell makes the browser
+  // re-measure every row (500 rows: ~200 ms per key instead of ~20). Set through the CSSOM,
+  // not a style attribute: the CSP forbids inline style attributes.
   useLayoutEffect(() => {
     tableRef.current!.style.width = `${tableWidthEm(table)}em`;
   }, [table]);

@@ -1,0 +1,175 @@
+import { PDFDocument } from 'pdf-lib';
+import type { FormDefinition } from '../form-definition';
+import { hasWideTable } from '../form-definition';
+import { COLUMN_EM } from '../column-widths';
+import { allFields, formatComputed, isRowEmpty, rowsOf, textOf, type FormValues } from '../form-data';
+import { A4, INK, MUTED, PdfWriter, RULE, type MissingCharacter } from './writer';
+
+/**
+ * A filled checklist as an A4 PDF: header, sections, key/value blocks, tables that break
+ * across pages, and one signature box per party whose position is returned so a later
+ * step can stamp a signature into exactly that box.
+ */
+export interface FormPdfInput {
+  definition: FormDefinition;
+  values: FormValues;
+  company?: string;
+  caseNumber?: string;
+  createdAt?: Date;
+}
+
+export interface Rect {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+export interface SignatureBox {
+  party: number;
+  role: string;
+  /** 0-based page index. */
+  page: number;
+  /** Whole box, and the empty area a drawn or typed signature goes into. */
+  box: Rect;
+  signatureArea: Rect;
+  /** Where the signer's printed name and the date go (left end of each line's baseline). */
+  nameAt: { x: number; y: number };
+  dateAt: { x: number; y: number };
+}
+
+export interface FormPdfResult {
+  bytes: Uint8Array;
+  pageCount: number;
+  signatureBoxes: SignatureBox[];
+  missingCharacters: MissingCharacter[];
+}
+
+/** Column types whose values must stay on one line. */
+const ATOMIC_TYPES = new Set(['date', 'phone', 'money', 'number', 'status', 'rating', 'yesno']);
+
+const FIXED_TEXT = '交接编号：生成日期签字确认依次签署各方可同时签署签名：日期：第页共序号（未填写）无工作交接 /';
+const PRODUCER = 'Handover Kit 工作交接 (pdf-lib)';
+
+export function formatDateZh(d: Date): string {
+  return `${d.getFullYear()}年${d.getMonth() + 1}月${d.getDate()}日`;
+}
+
+/** Every string the PDF draws, split by weight, so each font subset holds only its characters. */
+function allText(input: FormPdfInput, created: string): { regular: string; bold: string } {
+  const { definition: def, values } = input;
+  const regular: string[] = [def.description, input.company ?? '', input.caseNumber ?? '', created, FIXED_TEXT, def.title];
+  const bold: string[] = [def.title, FIXED_TEXT];
+  for (const s of def.sections) {
+    bold.push(s.title);
+    for (const f of s.fields) {
+      bold.push(f.label, '：');
+      if (f.type === 'table') {
+        for (const c of f.columns) bold.push(c.label);
+        for (const r of rowsOf(values, f.id)) regular.push(...Object.values(r));
+      } else if (f.type === 'computed') regular.push(formatComputed(def, f.id, values));
+      else regular.push(textOf(values, f.id));
+    }
+  }
+  for (const p of def.signing.parties) bold.push(p.label ?? p.role);
+  return { regular: regular.join(''), bold: bold.join('') };
+}
+
+export async function renderFormPdf(input: FormPdfInput): Promise<FormPdfResult> {
+  const { definition: def, values } = input;
+  const createdAt = input.createdAt ?? new Date();
+  const created = formatDateZh(createdAt);
+  const doc = await PDFDocument.create();
+  const pageSize: [number, number] = hasWideTable(def) ? [A4[1], A4[0]] : A4;
+  const w = await PdfWriter.create(doc, allText(input, created), { pageSize });
+
+  // Title block.
+  w.newPage();
+  const title = w.clean(def.title, w.bold);
+  w.line(title, w.margin.left + (w.contentWidth - w.width(title, w.bold, 18)) / 2, w.y, 18, w.bold);
+  w.y -= w.lineHeight(18) + 2;
+  const sub = w.clean([input.company, input.caseNumber ? `交接编号：${input.caseNumber}` : '', `生成日期 ${created}`].filter(Boolean).join('    '));
+  w.line(sub, w.margin.left + (w.contentWidth - w.width(sub, w.regular, 9)) / 2, w.y, 9, w.regular, MUTED);
+  w.y -= w.lineHeight(9) + 10;
+
+  for (const section of def.sections) {
+    w.heading(section.title);
+    let pending: Array<{ label: string; value: string; wide?: boolean }> = [];
+    const flush = () => {
+      if (pending.length) w.keyValues(pending);
+      pending = [];
+    };
+    for (const f of section.fields) {
+      if (f.type === 'table') {
+        flush();
+        const rows = rowsOf(values, f.id).filter((r) => !isRowEmpty(r));
+        const columns = [
+          { label: '序号', weight: 3, atomic: true },
+          ...f.columns.map((c) => ({ label: c.label, weight: COLUMN_EM[c.type], atomic: ATOMIC_TYPES.has(c.type) })),
+        ];
+        const cells = rows.length
+          ? rows.map((r, i) => [String(i + 1), ...f.columns.map((c) => r[c.id] ?? '')])
+          : [['', '（未填写）', ...f.columns.slice(1).map(() => '')]];
+        w.table(columns, cells);
+      } else if (f.type === 'computed') {
+        pending.push({ label: f.label, value: formatComputed(def, f.id, values) });
+      } else {
+        pending.push({ label: f.label, value: textOf(values, f.id), wide: f.type === 'longtext' });
+      }
+    }
+    flush();
+  }
+
+  const signatureBoxes = drawSignatureBoxes(w, def);
+  w.decoratePages({ left: input.company || '工作交接', right: def.title }, input.caseNumber ? `交接编号：${input.caseNumber}` : def.title);
+
+  doc.setTitle(input.caseNumber ? `${def.title}（${input.caseNumber}）` : def.title);
+  doc.setSubject(def.description);
+  doc.setAuthor(input.company || '工作交接');
+  doc.setKeywords(['工作交接', def.title, def.id]);
+  doc.setCreator('Handover Kit 工作交接');
+  doc.setProducer(PRODUCER);
+  doc.setLanguage('zh-CN');
+  doc.setCreationDate(createdAt);
+  doc.setModificationDate(createdAt);
+  const bytes = await doc.save();
+  return { bytes, pageCount: w.pages.length, signatureBoxes, missingCharacters: w.missingCharacters };
+}
+
+function drawSignatureBoxes(w: PdfWriter, def: FormDefinition): SignatureBox[] {
+  const parties = def.signing.parties;
+  const perRow = Math.min(4, parties.length);
+  const gap = 10;
+  const boxW = (w.contentWidth - gap * (perRow - 1)) / perRow;
+  const boxH = 104;
+  const rows = Math.ceil(parties.length / perRow);
+  // The whole signature block stays on one page.
+  w.ensureSpace(40 + rows * (boxH + gap));
+  w.heading(`签字确认（${def.signing.order === 'sequential' ? '依次签署' : '各方可同时签署'}）`);
+  const boxes: SignatureBox[] = [];
+  parties.forEach((p, i) => {
+    const x = w.margin.left + (i % perRow) * (boxW + gap);
+    const top = w.y - Math.floor(i / perRow) * (boxH + gap);
+    const y = top - boxH;
+    w.page.drawRectangle({ x, y, width: boxW, height: boxH, borderColor: INK, borderWidth: 0.8 });
+    w.line(w.clean(p.label ?? p.role, w.bold), x + 8, top - 6, 10.5, w.bold);
+    // Two lines at the bottom: name and date.
+    const nameY = y + 28;
+    const dateY = y + 10;
+    for (const [label, ly] of [['签名：', nameY], ['日期：', dateY]] as const) {
+      w.page.drawText(label, { x: x + 8, y: ly, size: 8.5, font: w.regular, color: MUTED });
+      w.page.drawLine({ start: { x: x + 38, y: ly - 2 }, end: { x: x + boxW - 8, y: ly - 2 }, thickness: 0.4, color: RULE });
+    }
+    boxes.push({
+      party: i,
+      role: p.role,
+      page: w.pages.length - 1,
+      box: { x, y, width: boxW, height: boxH },
+      signatureArea: { x: x + 6, y: y + 42, width: boxW - 12, height: boxH - 42 - 26 },
+      nameAt: { x: x + 40, y: nameY },
+      dateAt: { x: x + 40, y: dateY },
+    });
+  });
+  w.y -= rows * (boxH + gap);
+  return boxes;
+}

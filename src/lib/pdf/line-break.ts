@@ -1,0 +1,80 @@
+/**
+ * Line breaking for mixed Chinese/Latin text (a small subset of UAX #14 plus Chinese
+ * 禁则): break between any two CJK characters, keep Latin words and numbers whole, never
+ * start a line with closing punctuation, never end one with an opening bracket. A unit
+ * wider than the line (a long URL) is split by characters so nothing overflows.
+ */
+
+/** May not start a line. */
+export const NO_LINE_START = new Set(
+  '。，、；：？！）」』》〉】〕〗〙〛｝］’”…‥·・ー々〻ゝゞヽヾ%％,.;:?!)]}>»›〜～—－'.split(''),
+);
+/** May not end a line. */
+export const NO_LINE_END = new Set('（「『《〈【〔〖〘〚｛［‘“([{<«‹'.split(''));
+
+const isWordChar = (ch: string) => /[\p{Script=Latin}\p{Script=Greek}\p{Script=Cyrillic}\p{Nd}@#&_\-+=/\\.:'’]/u.test(ch);
+
+/**
+ * Splits text into unbreakable units. Whitespace ends a unit and stays attached to it (it
+ * is dropped at a line end by the wrapper).
+ */
+export function breakUnits(text: string): string[] {
+  const chars = Array.from(text);
+  const units: string[] = [];
+  let i = 0;
+  while (i < chars.length) {
+    let unit = chars[i];
+    if (isWordChar(chars[i]) && !NO_LINE_START.has(chars[i])) {
+      // A word: letters/digits and the punctuation that lives inside words (e-mail, 3.5, a/b).
+      while (i + 1 < chars.length && isWordChar(chars[i + 1]) && !/\s/.test(chars[i + 1])) unit += chars[++i];
+    }
+    i++;
+    // Closing punctuation and trailing spaces stick to what precedes them.
+    while (i < chars.length && (NO_LINE_START.has(chars[i]) || chars[i] === ' ')) unit += chars[i++];
+    units.push(unit);
+  }
+  // Opening brackets stick to what follows them.
+  const merged: string[] = [];
+  for (let k = 0; k < units.length; k++) {
+    let u = units[k];
+    while (NO_LINE_END.has(Array.from(u).at(-1)!) && k + 1 < units.length) u += units[++k];
+    merged.push(u);
+  }
+  return merged;
+}
+
+export type Measure = (text: string) => number;
+
+/** Wraps one paragraph (no newlines) into lines no wider than `maxWidth`. */
+function wrapParagraph(text: string, maxWidth: number, measure: Measure): string[] {
+  if (!text) return [''];
+  const lines: string[] = [];
+  let line = '';
+  const push = () => {
+    lines.push(line.trimEnd());
+    line = '';
+  };
+  for (const unit of breakUnits(text)) {
+    if (measure((line + unit).trimEnd()) <= maxWidth) {
+      line += unit;
+      continue;
+    }
+    if (line) push();
+    if (measure(unit.trimEnd()) <= maxWidth) {
+      line = unit.trimStart();
+      continue;
+    }
+    // Too wide for any line: split by characters, keeping closing punctuation attached.
+    for (const ch of Array.from(unit)) {
+      if (line && measure(line + ch) > maxWidth && !NO_LINE_START.has(ch)) push();
+      line += ch;
+    }
+  }
+  if (line || lines.length === 0) push();
+  return lines;
+}
+
+/** Wraps text with explicit line breaks kept. */
+export function wrapText(text: string, maxWidth: number, measure: Measure): string[] {
+  return text.replace(/\r\n?/g, '\n').split('\n').flatMap((p) => wrapParagraph(p, maxWidth, measure));
+}

@@ -1,0 +1,284 @@
+import fontkit from '@pdf-lib/fontkit';
+import { PDFDocument, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
+import { fontSubset } from './fonts';
+import { wrapText } from './line-break';
+
+/**
+ * A small flowing-layout writer over pdf-lib: pages with a running cursor, wrapped CJK text,
+ * key/value blocks and tables that break across pages with their header repeated. Fonts are
+ * subset to exactly the characters the document will draw (given up front).
+ */
+export const A4: [number, number] = [595.28, 841.89];
+export const MISSING_GLYPH = '□';
+export const INK = rgb(0.12, 0.12, 0.14);
+export const MUTED = rgb(0.42, 0.44, 0.47);
+export const RULE = rgb(0.55, 0.57, 0.6);
+export const SHADE = rgb(0.93, 0.94, 0.95);
+
+export interface MissingCharacter {
+  char: string;
+  codePoint: string;
+}
+
+export interface TableColumn {
+  label: string;
+  weight: number;
+  /** Values that must not wrap (phone numbers, dates, amounts): the column is sized to fit them. */
+  atomic?: boolean;
+}
+
+const LINE_HEIGHT = 1.45;
+
+/**
+ * Glyph substitutions off: pdf-lib writes widths only for glyphs reachable through the cmap,
+ * so a substituted glyph (Noto Sans SC's `locl` swaps the digits after Latin letters) is
+ * drawn with the default 1000-unit width — "HT-2 0 2 6" — and overlaps the next column.
+ */
+export const CMAP_GLYPHS_ONLY = { liga: false, clig: false, dlig: false, rlig: false, calt: false, ccmp: false, locl: false };
+
+export class PdfWriter {
+  page!: PDFPage;
+  y = 0;
+  readonly pages: PDFPage[] = [];
+  private readonly widthCache = new Map<PDFFont, Map<string, number>>();
+  private missingSet = new Set<string>();
+
+  private constructor(
+    readonly doc: PDFDocument,
+    readonly regular: PDFFont,
+    readonly bold: PDFFont,
+    readonly pageSize: [number, number],
+    readonly margin: { top: number; right: number; bottom: number; left: number },
+    private readonly supported: Map<PDFFont, Set<number>>,
+  ) {}
+
+  /**
+   * `text.regular` is every string the document draws in the regular weight, `text.bold`
+   * every string in bold (headings, labels); each font is cut to its own characters.
+   */
+  static async create(
+    doc: PDFDocument,
+    text: { regular: string; bold: string },
+    options: { pageSize?: [number, number]; margin?: PdfWriter['margin'] } = {},
+  ): Promise<PdfWriter> {
+    doc.registerFontkit(fontkit);
+    const always = MISSING_GLYPH + '0123456789第页共/';
+    const [regularBytes, boldBytes] = await Promise.all([fontSubset('regular', text.regular + always), fontSubset('bold', text.bold + always)]);
+    // subset: false — the bytes are already a HarfBuzz subset (see fonts.ts).
+    const regular = await doc.embedFont(regularBytes, { subset: false, features: CMAP_GLYPHS_ONLY });
+    const bold = await doc.embedFont(boldBytes, { subset: false, features: CMAP_GLYPHS_ONLY });
+    const supported = new Map([regular, bold].map((f) => [f, new Set(f.getCharacterSet())]));
+    return new PdfWriter(doc, regular, bold, options.pageSize ?? A4, options.margin ?? { top: 64, right: 42, bottom: 54, left: 42 }, supported);
+  }
+
+  get contentWidth(): number {
+    return this.pageSize[0] - this.margin.left - this.margin.right;
+  }
+  get bottom(): number {
+    return this.margin.bottom;
+  }
+
+  /** Characters the fonts lack, replaced by □ when drawn. */
+  get missingCharacters(): MissingCharacter[] {
+    return [...this.missingSet].map((char) => ({ char, codePoint: `U+${char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}` }));
+  }
+
+  /** Text as `font` will draw it: characters it lacks become □ and are recorded. */
+  clean(text: string, font: PDFFont = this.regular): string {
+    const supported = this.supported.get(font)!;
+    let out = '';
+    for (const ch of text) {
+      const cp = ch.codePointAt(0)!;
+      if (cp < 0x20) out += ' ';
+      else if (supported.has(cp)) out += ch;
+      else {
+        this.missingSet.add(ch);
+        out += MISSING_GLYPH;
+      }
+    }
+    return out;
+  }
+
+  width(text: string, font: PDFFont, size: number): number {
+    let cache = this.widthCache.get(font);
+    if (!cache) this.widthCache.set(font, (cache = new Map()));
+    let w = 0;
+    for (const ch of text) {
+      let cw = cache.get(ch);
+      if (cw === undefined) cache.set(ch, (cw = font.widthOfTextAtSize(ch, 1)));
+      w += cw;
+    }
+    return w * size;
+  }
+
+  wrap(text: string, maxWidth: number, font: PDFFont, size: number): string[] {
+    return wrapText(this.clean(text, font), maxWidth, (s) => this.width(s, font, size));
+  }
+
+  lineHeight(size: number): number {
+    return size * LINE_HEIGHT;
+  }
+
+  newPage(): void {
+    this.page = this.doc.addPage(this.pageSize);
+    this.pages.push(this.page);
+    this.y = this.pageSize[1] - this.margin.top;
+  }
+
+  /** Starts a new page unless `height` still fits above the bottom margin. */
+  ensureSpace(height: number): void {
+    if (!this.page || this.y - height < this.bottom) this.newPage();
+  }
+
+  /** Draws one line of already-cleaned text with its top at `top`. */
+  line(text: string, x: number, top: number, size: number, font: PDFFont = this.regular, color = INK): void {
+    if (!text) return;
+    // Baseline sits about 80% down a line box for Noto Sans SC.
+    this.page.drawText(text, { x, y: top - size * 1.1, size, font, color });
+  }
+
+  /** A wrapped paragraph at the cursor, across pages if needed. */
+  paragraph(text: string, options: { size?: number; font?: PDFFont; color?: typeof INK; indent?: number; gapAfter?: number } = {}): void {
+    const size = options.size ?? 9.5;
+    const font = options.font ?? this.regular;
+    const indent = options.indent ?? 0;
+    const lh = this.lineHeight(size);
+    for (const l of this.wrap(text, this.contentWidth - indent, font, size)) {
+      this.ensureSpace(lh);
+      this.line(l, this.margin.left + indent, this.y, size, font, options.color);
+      this.y -= lh;
+    }
+    this.y -= options.gapAfter ?? 4;
+  }
+
+  heading(text: string, size = 12): void {
+    // Keep a heading with at least a few lines of what follows it.
+    this.ensureSpace(this.lineHeight(size) + 60);
+    this.y -= 6;
+    this.line(this.clean(text, this.bold), this.margin.left, this.y, size, this.bold);
+    this.y -= this.lineHeight(size) + 1;
+    this.page.drawLine({ start: { x: this.margin.left, y: this.y }, end: { x: this.margin.left + this.contentWidth, y: this.y }, thickness: 0.8, color: INK });
+    this.y -= 6;
+  }
+
+  /** Label/value pairs, two to a row; `wide` items take the full width. */
+  keyValues(items: Array<{ label: string; value: string; wide?: boolean }>, size = 9): void {
+    const gap = 16;
+    const half = (this.contentWidth - gap) / 2;
+    const lh = this.lineHeight(size);
+    const layout = (item: (typeof items)[number], width: number) => {
+      const label = this.clean(item.label + '：', this.bold);
+      const labelWidth = Math.min(this.width(label, this.bold, size), width * 0.45);
+      const lines = this.wrap(item.value || ' ', width - labelWidth - 4, this.regular, size);
+      return { label, labelWidth, lines, width };
+    };
+    let i = 0;
+    while (i < items.length) {
+      const row = items[i].wide || i + 1 >= items.length || items[i + 1].wide ? [items[i]] : [items[i], items[i + 1]];
+      const width = row.length === 1 && items[i].wide ? this.contentWidth : half;
+      const cells = row.map((it) => layout(it, width));
+      const height = Math.max(...cells.map((c) => c.lines.length)) * lh + 4;
+      if (height > this.y - this.bottom) this.newPage();
+      cells.forEach((c, k) => {
+        const x = this.margin.left + k * (half + gap);
+        this.line(c.label, x, this.y, size, this.bold);
+        c.lines.forEach((l, n) => this.line(l, x + c.labelWidth + 4, this.y - n * lh, size));
+        this.page.drawLine({ start: { x: x + c.labelWidth + 2, y: this.y - height + 2 }, end: { x: x + c.width, y: this.y - height + 2 }, thickness: 0.4, color: RULE });
+      });
+      this.y -= height + 3;
+      i += row.length;
+    }
+    this.y -= 4;
+  }
+
+  /**
+   * A table with wrapped cells. Rows taller than the space left continue on the next page;
+   * the header row is repeated on every page the table touches.
+   */
+  table(columns: TableColumn[], rows: string[][], size = 8.5): void {
+    const pad = 3;
+    const lh = this.lineHeight(size);
+    const widths = this.columnWidths(columns, rows, size, pad);
+    const xs = widths.reduce<number[]>((acc, w, i) => [...acc, acc[i] + w], [this.margin.left]);
+    const headerLines = columns.map((c, i) => this.wrap(c.label, widths[i] - 2 * pad, this.bold, size));
+    const headerHeight = Math.max(...headerLines.map((l) => l.length)) * lh + 2 * pad;
+
+    const drawRowFrame = (top: number, height: number, shade: boolean) => {
+      if (shade) this.page.drawRectangle({ x: this.margin.left, y: top - height, width: this.contentWidth, height, color: SHADE });
+      for (const x of xs) this.page.drawLine({ start: { x, y: top }, end: { x, y: top - height }, thickness: 0.5, color: RULE });
+      this.page.drawLine({ start: { x: this.margin.left, y: top - height }, end: { x: this.margin.left + this.contentWidth, y: top - height }, thickness: 0.5, color: RULE });
+    };
+    const drawHeader = () => {
+      this.page.drawLine({ start: { x: this.margin.left, y: this.y }, end: { x: this.margin.left + this.contentWidth, y: this.y }, thickness: 0.5, color: RULE });
+      drawRowFrame(this.y, headerHeight, true);
+      headerLines.forEach((lines, i) => lines.forEach((l, n) => this.line(l, xs[i] + pad, this.y - pad - n * lh, size, this.bold)));
+      this.y -= headerHeight;
+    };
+
+    this.ensureSpace(headerHeight + lh + 2 * pad);
+    drawHeader();
+    for (const row of rows) {
+      const cells = columns.map((_, i) => this.wrap(row[i] ?? '', widths[i] - 2 * pad, this.regular, size));
+      const lineCount = Math.max(...cells.map((c) => c.length));
+      let offset = 0;
+      while (offset < lineCount) {
+        const fit = Math.floor((this.y - this.bottom - 2 * pad) / lh);
+        // Move to a new page rather than leave a lone line (or nothing) at the bottom.
+        if (fit < Math.min(2, lineCount - offset)) {
+          this.newPage();
+          drawHeader();
+          continue;
+        }
+        const take = Math.min(fit, lineCount - offset);
+        const height = take * lh + 2 * pad;
+        drawRowFrame(this.y, height, false);
+        cells.forEach((lines, i) => lines.slice(offset, offset + take).forEach((l, n) => this.line(l, xs[i] + pad, this.y - pad - n * lh, size)));
+        this.y -= height;
+        offset += take;
+      }
+    }
+    this.y -= 8;
+  }
+
+  /**
+   * Atomic columns get the width of their widest value (so a phone number never wraps);
+   * the rest share what is left by weight. Falls back to pure weights if that cannot fit.
+   */
+  private columnWidths(columns: TableColumn[], rows: string[][], size: number, pad: number): number[] {
+    const byWeight = (cols: TableColumn[], space: number) => {
+      const total = cols.reduce((s, c) => s + c.weight, 0);
+      return cols.map((c) => (c.weight / total) * space);
+    };
+    const fixed = columns.map((c, i) =>
+      c.atomic ? Math.max(...rows.map((r) => this.width(this.clean(r[i] ?? ''), this.regular, size)), size * 2) + 2 * pad + 1 : 0,
+    );
+    const fixedTotal = fixed.reduce((a, b) => a + b, 0);
+    const flexible = columns.filter((c) => !c.atomic);
+    if (fixedTotal > this.contentWidth * 0.6 || flexible.length === 0) return byWeight(columns, this.contentWidth);
+    const shares = byWeight(flexible, this.contentWidth - fixedTotal);
+    let k = 0;
+    return columns.map((c, i) => (c.atomic ? fixed[i] : shares[k++]));
+  }
+
+  /** Header and footer on every page, once the page count is known. */
+  decoratePages(header: { left: string; right: string }, footerLeft: string): void {
+    const size = 8;
+    const total = this.pages.length;
+    this.pages.forEach((page, i) => {
+      const [w, h] = this.pageSize;
+      const top = h - this.margin.top + 30;
+      const draw = (text: string, x: number, y: number, align: 'left' | 'right') => {
+        const t = this.clean(text);
+        const tx = align === 'left' ? x : x - this.width(t, this.regular, size);
+        page.drawText(t, { x: tx, y, size, font: this.regular, color: MUTED });
+      };
+      draw(header.left, this.margin.left, top, 'left');
+      draw(header.right, w - this.margin.right, top, 'right');
+      page.drawLine({ start: { x: this.margin.left, y: top - 5 }, end: { x: w - this.margin.right, y: top - 5 }, thickness: 0.5, color: RULE });
+      const bottom = this.margin.bottom - 26;
+      page.drawLine({ start: { x: this.margin.left, y: bottom + 12 }, end: { x: w - this.margin.right, y: bottom + 12 }, thickness: 0.5, color: RULE });
+      draw(footerLeft, this.margin.left, bottom, 'left');
+      draw(`第 ${i + 1} 页 / 共 ${total} 页`, w - this.margin.right, bottom, 'right');
+    });
+  }
+}
