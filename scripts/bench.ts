@@ -5,6 +5,9 @@
  *      static imports), plus the lazily fetched search index
  *   3. checklist input latency: a 500-row customer table in Chromium, time from a key press
  *      to the next painted frame (median and p95 of 40 keys)
+ *   4. PDF: render time warm (median of 5) and cold (fresh process, median of 3), file size
+ *      and pages for a 1-page form and 100- and 1,000-row customer lists; /api/pdf latency
+ *      with 4 concurrent clients
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
@@ -13,6 +16,9 @@ import { gzipSync } from 'node:zlib';
 import type { AddressInfo } from 'node:net';
 import { chromium } from '@playwright/test';
 import { createApp } from '../src/server/app';
+import { formDefinitionSchema } from '../src/lib/form-definition';
+import { renderFormPdf } from '../src/lib/pdf/form-pdf';
+import { customerValues, workHandoverValues } from '../tests/fixtures/form-values';
 
 const DIST = 'dist';
 const builds = Number(process.env.BENCH_BUILDS ?? 3);
@@ -149,3 +155,56 @@ const ROWS = Number(process.env.BENCH_ROWS ?? 500);
 const lat = await inputLatency(ROWS, 40);
 console.log(`粘贴 ${ROWS} 行客户到表格（到行数显示）：${ms(pasteMs)}`);
 console.log(`清单输入延迟（${ROWS} 行客户表，按键到下一帧，${lat.length} 次）：中位数 ${ms(median(lat))}，p95 ${ms(p95(lat))}，最慢 ${ms(Math.max(...lat))}\n`);
+
+// 4. PDF
+const loadDef = (id: string) => formDefinitionSchema.parse(JSON.parse(readFileSync(`content/forms/${id}.json`, 'utf8')));
+const work = loadDef('work-handover');
+const customers = loadDef('customer-handover');
+const cases = [
+  { label: '工作交接清单（小表单）', definition: work, values: workHandoverValues(work) },
+  { label: '离职客户交接清单 100 行', definition: customers, values: customerValues(customers, 100) },
+  { label: '离职客户交接清单 1,000 行', definition: customers, values: customerValues(customers, 1000) },
+];
+console.log('| PDF | 页数 | 大小 | 渲染（热，中位数 5 次） |');
+console.log('|---|---:|---:|---:|');
+for (const c of cases) {
+  const input = { definition: c.definition, values: c.values, company: '上海某某贸易有限公司', caseNumber: 'HJ-20261123-0001' };
+  await renderFormPdf(input); // warm-up
+  const runs: number[] = [];
+  let last = await renderFormPdf(input);
+  for (let i = 0; i < 5; i++) {
+    const t = performance.now();
+    last = await renderFormPdf(input);
+    runs.push(performance.now() - t);
+  }
+  console.log(`| ${c.label} | ${last.pageCount} | ${kb(last.bytes.length)} | ${ms(median(runs))} |`);
+}
+const cold = Array.from({ length: 3 }, () =>
+  JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', 'scripts/bench-pdf-cold.ts'], { encoding: 'utf8' }).trim().split('\n').at(-1)!).coldMs as number,
+);
+console.log(`\n冷启动（新进程：加载模块、读取字体、渲染 1 页表单，3 次）：中位数 ${ms(median(cold))}`);
+
+{
+  const server = createApp({ distDir: resolve(DIST) });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/pdf`;
+  const body = JSON.stringify({ formId: 'work-handover', values: workHandoverValues(work) });
+  const post = () => fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body }).then((r) => r.arrayBuffer());
+  await post();
+  const latencies: number[] = [];
+  const total = 40;
+  let next = 0;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: 4 }, async () => {
+      while (next++ < total) {
+        const t = performance.now();
+        await post();
+        latencies.push(performance.now() - t);
+      }
+    }),
+  );
+  const seconds = (performance.now() - t0) / 1000;
+  server.close();
+  console.log(`/api/pdf（1 页表单，4 并发，${total} 次）：p50 ${ms(median(latencies))}，p95 ${ms(p95(latencies))}，吞吐 ${(total / seconds).toFixed(1)} 次/秒\n`);
+}

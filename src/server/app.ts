@@ -3,6 +3,13 @@ import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import sirv from 'sirv';
 import { applySecurityHeaders } from './security-headers';
+import { runVercelHandler, type VercelHandler } from './vercel-adapter';
+import { MAX_PDF_BODY_BYTES } from '../lib/pdf-request';
+
+/** The functions in api/, by route. A fixed table: no path from the URL reaches the file system. */
+const API_ROUTES: Record<string, { load: () => Promise<{ default: VercelHandler }>; maxBody: number }> = {
+  '/api/pdf': { load: () => import('../../api/pdf'), maxBody: MAX_PDF_BODY_BYTES },
+};
 
 export interface AppOptions {
   /** The built static site (astro build output). */
@@ -10,8 +17,8 @@ export interface AppOptions {
 }
 
 /**
- * The local product server: the built static site on one port. The Vercel-style handlers
- * in api/ will be mounted here too, so local runs match production routing.
+ * The local product server: the built static site and the Vercel-style handlers in api/ on
+ * one port, so local runs match production routing.
  */
 export function createApp({ distDir }: AppOptions): Server {
   if (!existsSync(join(distDir, 'index.html'))) {
@@ -35,6 +42,18 @@ export function createApp({ distDir }: AppOptions): Server {
 
   return createServer((req: IncomingMessage, res: ServerResponse) => {
     applySecurityHeaders(res);
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname.replace(/\/$/, '');
+    const api = API_ROUTES[path];
+    if (api) {
+      void api.load().then((m) => runVercelHandler(m.default, req, res, api.maxBody));
+      return;
+    }
+    if (path.startsWith('/api/')) {
+      res.statusCode = 404;
+      res.setHeader('Content-Type', 'application/json; charset=utf-8');
+      res.end(JSON.stringify({ error: '没有这个接口' }));
+      return;
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.statusCode = 405;
       res.setHeader('Allow', 'GET, HEAD');

@@ -1,4 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import Papa from 'papaparse';
 
@@ -173,4 +174,34 @@ test('works by keyboard and on a phone-sized screen', async ({ page }) => {
   await page.keyboard.press('Tab');
   await expect(page.locator('#duties-0-method')).toBeFocused();
   await page.screenshot({ path: `${SHOTS}/checklist-mobile.png` });
+});
+
+test('preview and download the stamped PDF; invalid data is explained, not lost', async ({ page, context }) => {
+  await page.goto('/forms/work-handover/');
+  await page.getByLabel('移交人姓名').fill('欧阳明远');
+  await page.getByRole('button', { name: '下载 PDF' }).click();
+  const problem = page.getByTestId('pdf-problem');
+  await expect(problem).toContainText('表单内容有误');
+  await expect(problem).toContainText('department: 请填写所在部门');
+  await expect(page.getByLabel('移交人姓名')).toHaveValue('欧阳明远');
+
+  await page.getByLabel('所在部门').fill('华东区销售部');
+  await page.locator('#f-position').fill('客户经理');
+  await page.getByLabel('交接原因').selectOption('离职');
+  await page.getByLabel('接收人姓名').fill('司马晓燕');
+  await page.getByLabel('监交人姓名').fill('诸葛建国');
+  await page.getByLabel('交接日期').fill('2026-11-23');
+  await page.getByLabel('公司名称').fill('上海某某贸易有限公司');
+  await page.getByLabel('交接编号').fill('HJ-2026-009');
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: '下载 PDF' }).click();
+  const file = await (await download).path();
+  const text = execFileSync('pdftotext', [file, '-'], { encoding: 'utf8' }).replace(/\s+/g, '');
+  for (const s of ['工作交接清单', '欧阳明远', '司马晓燕', '诸葛建国', '上海某某贸易有限公司', 'HJ-2026-009', '第1页/共']) expect(text).toContain(s);
+  await expect(problem).toBeHidden();
+
+  const popup = context.waitForEvent('page');
+  await page.getByRole('button', { name: '预览 PDF' }).click();
+  const preview = await popup;
+  expect(preview.url()).toMatch(/^blob:/);
 });

@@ -11,13 +11,14 @@ import { createHash } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PDFDocument } from 'pdf-lib';
 import { formDefinitionSchema, type FormDefinition } from '../../src/lib/form-definition';
-import { emptyValues, type FormValues } from '../../src/lib/form-data';
+import { emptyValues } from '../../src/lib/form-data';
 import { renderFormPdf, type FormPdfResult } from '../../src/lib/pdf/form-pdf';
 import { stampSignature } from '../../src/lib/pdf/stamp';
 import { appendAuditPage } from '../../src/lib/pdf/audit';
 import { NO_LINE_START } from '../../src/lib/pdf/line-break';
+import { customerValues, workHandoverValues } from '../fixtures/form-values';
 
-export const ARTIFACTS = 'test-results/pdf';
+const ARTIFACTS = 'test-results/pdf';
 mkdirSync(ARTIFACTS, { recursive: true });
 const scratch = mkdtempSync(join(tmpdir(), 'pdf-test-'));
 
@@ -28,34 +29,6 @@ const text = (bytes: Uint8Array, layout = false): string => {
   return execFileSync('pdftotext', [...(layout ? ['-layout'] : []), '-enc', 'UTF-8', file, '-'], { encoding: 'utf8' });
 };
 const pageTexts = (bytes: Uint8Array) => text(bytes).split('\f').slice(0, -1);
-
-export function workHandoverValues(def: FormDefinition): FormValues {
-  const v = emptyValues(def);
-  Object.assign(v, {
-    giverName: '欧阳明远', department: '华东区销售部', position: '高级客户经理', reason: '离职', receiverName: '司马晓燕',
-    witnessName: '诸葛建国', handoverDate: '2026-11-23', lastWorkingDay: '2026-11-30',
-    notes: '客户甲的年度框架合同（HT-2026-018）尚待续签，请接收人于十二月五日前联系采购负责人；其余事项已逐项交接完毕。',
-  });
-  v.duties = [
-    { duty: '华东区重点客户维护', method: '每周电话回访一次，每月上门拜访；在 CRM 中记录每次沟通要点。', cycle: '每周', status: '已交接', remark: '' },
-    { duty: '月度销售报表', method: '每月三日前汇总上月订单、回款与库存，发送给销售总监。', cycle: '每月', status: '已交接', remark: '模板在共享盘' },
-  ];
-  v.accounts = [{ system: 'CRM 系统', account: 'ouyang.my', action: '移交', deadline: '2026-11-30', status: '未交接', remark: '离职后一个工作日内停用' }];
-  v.cash = [{ item: '备用金', amount: '2000', status: '已交接', remark: '' }];
-  return v;
-}
-
-export function customerValues(def: FormDefinition, n: number): FormValues {
-  const v = emptyValues(def);
-  Object.assign(v, { giverName: '张三', department: '销售一部', reason: '离职', receiverName: '李四', witnessName: '王五', handoverDate: '2026-11-23' });
-  v.customers = Array.from({ length: n }, (_, i) => ({
-    name: `上海某某科技有限公司第${i + 1}分公司`, grade: 'ABC'[i % 3], contact: `王经理${i + 1}`, phone: '13812345678',
-    email: `client${i + 1}@example.com`, contractNo: `HT-2026-${String(i + 1).padStart(4, '0')}`, amount: String(12800 + i),
-    paymentProgress: '已回款 60%', renewalDate: '2027-03-01', stage: '执行中', needs: '每月五日前提供对账单，发票抬头须与合同一致。',
-    risks: i % 7 === 0 ? '付款周期长，注意催收。' : '', nextStep: '接收人首次拜访', status: i % 2 ? '已交接' : '未交接', remark: '',
-  }));
-  return v;
-}
 
 let work: FormPdfResult;
 let customers100: FormPdfResult;

@@ -9,6 +9,7 @@ import { DraftStore, DraftStoreError, draftFileContent, newDraftId, parseDraftFi
 import { FieldInput } from './FieldInput';
 import { TableEditor } from './TableEditor';
 import { PrintView } from './PrintView';
+import { PdfActions } from './PdfActions';
 import { downloadText } from './download';
 import './form.css';
 
@@ -218,6 +219,7 @@ export default function FormFiller({ definition }: { definition: FormDefinition 
           <button type="button" onClick={check}>检查填写</button>
           <button type="button" onClick={() => window.print()}>打印</button>
         </div>
+        <PdfActions definition={definition} values={values} announce={announce} />
 
         {showAll && (
           <div className={errorCount ? 'error-summary' : 'ok-summary'} tabIndex={-1} ref={summaryRef} role="region" aria-label="检查结果">

@@ -1,0 +1,30 @@
+import type { VercelRequest, VercelResponse } from '@vercel/node';
+import { parsePdfRequest } from '../src/lib/pdf-request';
+import { renderFormPdf } from '../src/lib/pdf/form-pdf';
+import { findForm } from '../src/server/form-registry';
+
+/**
+ * POST /api/pdf — a filled checklist as an A4 PDF.
+ * Body: { formId, values, company?, caseNumber? }; `?download=1` asks for an attachment.
+ * Characters the font lacks are listed in `X-Missing-Characters` (U+XXXX, comma-separated).
+ */
+export default async function handler(req: VercelRequest, res: VercelResponse) {
+  if (req.method !== 'POST') {
+    res.setHeader('Allow', 'POST');
+    return res.status(405).json({ error: '只支持 POST 请求' });
+  }
+  if (!String(req.headers['content-type'] ?? '').startsWith('application/json')) {
+    return res.status(415).json({ error: '请求内容必须是 JSON（Content-Type: application/json）' });
+  }
+  const parsed = parsePdfRequest(req.body, findForm);
+  if (!parsed.ok) return res.status(parsed.status).json({ error: parsed.error, fields: parsed.fields });
+
+  const pdf = await renderFormPdf(parsed);
+  const fileName = encodeURIComponent(`${parsed.definition.title}${parsed.caseNumber ? `-${parsed.caseNumber}` : ''}.pdf`);
+  res.setHeader('Content-Type', 'application/pdf');
+  res.setHeader('Content-Disposition', `${req.query.download ? 'attachment' : 'inline'}; filename*=UTF-8''${fileName}`);
+  res.setHeader('Cache-Control', 'no-store');
+  res.setHeader('X-Pdf-Pages', String(pdf.pageCount));
+  res.setHeader('X-Missing-Characters', pdf.missingCharacters.map((m) => m.codePoint).join(','));
+  return res.status(200).send(Buffer.from(pdf.bytes));
+}
