@@ -1,3 +1,4 @@
+export {};
 /** One cold PDF render in a fresh process (module load and font read included); prints ms. */
 const start = performance.now();
 const { readFileSync } = await import('node:fs');

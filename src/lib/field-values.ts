@@ -117,3 +117,12 @@ export function normalizeValue(field: ScalarField, raw: string): string {
       return v;
   }
 }
+
+/** How a value reads in print and PDF: amounts with thousands separators and two decimals. */
+export function displayValue(field: ScalarField, raw: string): string {
+  if (field.type === 'money') {
+    const n = parseNumber(raw);
+    if (n !== null) return n.toLocaleString('zh-CN', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  }
+  return raw;
+}

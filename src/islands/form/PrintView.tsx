@@ -1,6 +1,7 @@
 import { memo } from 'react';
 import type { FormDefinition, TableField } from '../../lib/form-definition';
 import { formatComputed, isRowEmpty, rowsOf, textOf, type FormValues, type Row } from '../../lib/form-data';
+import { displayValue } from '../../lib/field-values';
 
 /**
  * The filled form as it prints on A4: values as plain text, tables with repeating headers,
@@ -12,7 +13,7 @@ const PrintRow = memo(function PrintRow({ table, row, n }: { table: TableField; 
   return (
     <tr>
       <td className="col-no">{n}</td>
-      {table.columns.map((c) => <td key={c.id} className={`col-${c.type}`}>{row[c.id]}</td>)}
+      {table.columns.map((c) => <td key={c.id} className={`col-${c.type}`}>{displayValue(c, row[c.id] ?? '')}</td>)}
     </tr>
   );
 });
@@ -46,7 +47,7 @@ export const PrintView = memo(function PrintView({ definition, values }: { defin
                   </table>
                 );
               }
-              const value = f.type === 'computed' ? formatComputed(definition, f.id, values) : textOf(values, f.id);
+              const value = f.type === 'computed' ? formatComputed(definition, f.id, values) : displayValue(f, textOf(values, f.id));
               return (
                 <div key={f.id} className={f.type === 'longtext' ? 'print-kv print-kv-wide' : 'print-kv'}>
                   <span className="print-label">{f.label}</span>

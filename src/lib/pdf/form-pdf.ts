@@ -2,7 +2,8 @@ import { PDFDocument } from 'pdf-lib';
 import type { FormDefinition } from '../form-definition';
 import { hasWideTable } from '../form-definition';
 import { COLUMN_EM } from '../column-widths';
-import { allFields, formatComputed, isRowEmpty, rowsOf, textOf, type FormValues } from '../form-data';
+import { formatComputed, isRowEmpty, rowsOf, textOf, type FormValues } from '../form-data';
+import { displayValue } from '../field-values';
 import { A4, INK, MUTED, PdfWriter, RULE, type MissingCharacter } from './writer';
 
 /**
@@ -66,9 +67,9 @@ function allText(input: FormPdfInput, created: string): { regular: string; bold:
       bold.push(f.label, '：');
       if (f.type === 'table') {
         for (const c of f.columns) bold.push(c.label);
-        for (const r of rowsOf(values, f.id)) regular.push(...Object.values(r));
+        for (const r of rowsOf(values, f.id)) regular.push(...f.columns.map((c) => displayValue(c, r[c.id] ?? '')));
       } else if (f.type === 'computed') regular.push(formatComputed(def, f.id, values));
-      else regular.push(textOf(values, f.id));
+      else regular.push(displayValue(f, textOf(values, f.id)));
     }
   }
   for (const p of def.signing.parties) bold.push(p.label ?? p.role);
@@ -108,13 +109,13 @@ export async function renderFormPdf(input: FormPdfInput): Promise<FormPdfResult>
           ...f.columns.map((c) => ({ label: c.label, weight: COLUMN_EM[c.type], atomic: ATOMIC_TYPES.has(c.type) })),
         ];
         const cells = rows.length
-          ? rows.map((r, i) => [String(i + 1), ...f.columns.map((c) => r[c.id] ?? '')])
+          ? rows.map((r, i) => [String(i + 1), ...f.columns.map((c) => displayValue(c, r[c.id] ?? ''))])
           : [['', '（未填写）', ...f.columns.slice(1).map(() => '')]];
         w.table(columns, cells);
       } else if (f.type === 'computed') {
         pending.push({ label: f.label, value: formatComputed(def, f.id, values) });
       } else {
-        pending.push({ label: f.label, value: textOf(values, f.id), wide: f.type === 'longtext' });
+        pending.push({ label: f.label, value: displayValue(f, textOf(values, f.id)), wide: f.type === 'longtext' });
       }
     }
     flush();
