@@ -9,6 +9,10 @@ import { MAX_PDF_BODY_BYTES } from '../lib/pdf-request';
 /** The functions in api/, by route. A fixed table: no path from the URL reaches the file system. */
 const API_ROUTES: Record<string, { load: () => Promise<{ default: VercelHandler }>; maxBody: number }> = {
   '/api/pdf': { load: () => import('../../api/pdf'), maxBody: MAX_PDF_BODY_BYTES },
+  '/api/cases': { load: () => import('../../api/cases'), maxBody: MAX_PDF_BODY_BYTES },
+  '/api/sign': { load: () => import('../../api/sign'), maxBody: 512 * 1024 },
+  '/api/manage': { load: () => import('../../api/manage'), maxBody: 16 * 1024 },
+  '/api/verify': { load: () => import('../../api/verify'), maxBody: 20 * 1024 * 1024 },
 };
 
 export interface AppOptions {

@@ -46,16 +46,18 @@ export async function runVercelHandler(handler: VercelHandler, req: IncomingMess
     }
     chunks.push(chunk as Buffer);
   }
-  const raw = Buffer.concat(chunks).toString('utf8');
-  let body: unknown = raw || undefined;
-  if (raw && String(req.headers['content-type'] ?? '').startsWith('application/json')) {
+  // Like Vercel: JSON parsed, text as a string, anything else (a PDF upload) as a Buffer.
+  const raw = Buffer.concat(chunks);
+  const type = String(req.headers['content-type'] ?? '');
+  let body: unknown = raw.length ? raw : undefined;
+  if (raw.length && type.startsWith('application/json')) {
     try {
-      body = JSON.parse(raw);
+      body = JSON.parse(raw.toString('utf8'));
     } catch {
       fail(400, '请求内容不是有效的 JSON');
       return;
     }
-  }
+  } else if (raw.length && type.startsWith('text/')) body = raw.toString('utf8');
   Object.defineProperty(vreq, 'body', { value: body, configurable: true });
   try {
     await handler(vreq, vres);

@@ -1,0 +1,23 @@
+import type { VercelRequest, VercelResponse } from '@vercel/node';
+import { createCaseBody } from '../src/lib/signing/requests';
+import { createCase } from '../src/lib/signing/service';
+import { parsePdfRequest } from '../src/lib/pdf-request';
+import { findForm } from '../src/server/form-registry';
+import { readJson, sendError } from '../src/server/api-helpers';
+import { baseUrlFrom, signingContext } from '../src/server/signing-context';
+
+/** POST /api/cases — start signing a filled checklist: stamps the PDF, emails the first party (or all). */
+export default async function handler(req: VercelRequest, res: VercelResponse) {
+  const body = readJson(req, res, createCaseBody);
+  if (!body) return;
+  const form = parsePdfRequest({ formId: body.formId, values: body.values, company: body.company, caseNumber: body.caseNumber }, findForm);
+  if (!form.ok) return res.status(form.status).json({ error: form.error, fields: form.fields });
+  try {
+    const ctx = await signingContext();
+    const created = await createCase(ctx.deps, { ...form, sender: body.sender, parties: body.parties, archiveEmail: body.archiveEmail, baseUrl: baseUrlFrom(req.headers) });
+    await ctx.flushMail();
+    return res.status(201).json(created);
+  } catch (e) {
+    return sendError(res, e, 'cases');
+  }
+}

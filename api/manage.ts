@@ -1,0 +1,32 @@
+import type { VercelRequest, VercelResponse } from '@vercel/node';
+import { manageBody } from '../src/lib/signing/requests';
+import { cancelCase, managerDocument, manageStatus, remindParty } from '../src/lib/signing/service';
+import { readJson, sendError, sendPdf } from '../src/server/api-helpers';
+import { baseUrlFrom, signingContext } from '../src/server/signing-context';
+
+/** POST /api/manage — the sender's private page: status and timeline, remind, cancel, documents. */
+export default async function handler(req: VercelRequest, res: VercelResponse) {
+  const body = readJson(req, res, manageBody);
+  if (!body) return;
+  try {
+    const ctx = await signingContext();
+    switch (body.action) {
+      case 'status':
+        return res.status(200).json(await manageStatus(ctx.deps, body.caseId, body.key));
+      case 'remind':
+        await remindParty(ctx.deps, { caseId: body.caseId, key: body.key, partyId: body.partyId, baseUrl: baseUrlFrom(req.headers) });
+        await ctx.flushMail();
+        return res.status(200).json(await manageStatus(ctx.deps, body.caseId, body.key));
+      case 'cancel':
+        await cancelCase(ctx.deps, { caseId: body.caseId, key: body.key, reason: body.reason });
+        await ctx.flushMail();
+        return res.status(200).json(await manageStatus(ctx.deps, body.caseId, body.key));
+      case 'document': {
+        const doc = await managerDocument(ctx.deps, body.caseId, body.key, body.which);
+        return sendPdf(res, doc.pdf, `${doc.title}-${doc.caseNumber}${body.which === 'final' ? '-已签署' : ''}.pdf`, true);
+      }
+    }
+  } catch (e) {
+    return sendError(res, e, 'manage');
+  }
+}

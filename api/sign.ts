@@ -1,0 +1,34 @@
+import type { VercelRequest, VercelResponse } from '@vercel/node';
+import { signBody } from '../src/lib/signing/requests';
+import { declineAsParty, documentForParty, signAsParty, viewAsParty } from '../src/lib/signing/service';
+import { readJson, sendError, sendPdf } from '../src/server/api-helpers';
+import { baseUrlFrom, clientIp, signingContext } from '../src/server/signing-context';
+
+/** POST /api/sign — a party's actions through their link: view, document, sign, decline. */
+export default async function handler(req: VercelRequest, res: VercelResponse) {
+  const body = readJson(req, res, signBody);
+  if (!body) return;
+  try {
+    const ctx = await signingContext();
+    const who = { ip: clientIp(req.headers, req.socket?.remoteAddress), userAgent: String(req.headers['user-agent'] ?? '') };
+    switch (body.action) {
+      case 'view':
+        return res.status(200).json(await viewAsParty(ctx.deps, body.caseId, body.token));
+      case 'document': {
+        const doc = await documentForParty(ctx.deps, body.caseId, body.token);
+        return sendPdf(res, doc.pdf, `${doc.title}-${doc.caseNumber}${doc.final ? '-已签署' : ''}.pdf`, true);
+      }
+      case 'sign': {
+        const view = await signAsParty(ctx.deps, { caseId: body.caseId, token: body.token, signature: body.signature, ...who, baseUrl: baseUrlFrom(req.headers) });
+        await ctx.flushMail();
+        return res.status(200).json(view);
+      }
+      case 'decline':
+        await declineAsParty(ctx.deps, { caseId: body.caseId, token: body.token, reason: body.reason, ...who });
+        await ctx.flushMail();
+        return res.status(200).json({ ok: true });
+    }
+  } catch (e) {
+    return sendError(res, e, 'sign');
+  }
+}

@@ -1,0 +1,50 @@
+import { PDFDocument } from 'pdf-lib';
+import forge from 'node-forge';
+import { generateKeyPairSync } from 'node:crypto';
+import { pdflibAddPlaceholder } from '@signpdf/placeholder-pdf-lib';
+import { P12Signer } from '@signpdf/signer-p12';
+import { SignPdf } from '@signpdf/signpdf';
+
+/**
+ * Seals a finished document with a PKCS#7 detached signature (@signpdf), so a PDF reader
+ * shows it as signed and any later change as a broken signature.
+ */
+export interface SealCertificate {
+  p12: Buffer;
+  passphrase: string;
+}
+
+export async function sealPdf(pdf: Uint8Array, cert: SealCertificate, info: { reason: string; name: string; location?: string }): Promise<Buffer> {
+  const doc = await PDFDocument.load(pdf, { updateMetadata: false });
+  pdflibAddPlaceholder({
+    pdfDoc: doc,
+    reason: info.reason,
+    contactInfo: '',
+    name: info.name,
+    location: info.location ?? '',
+    signatureLength: 8192,
+  });
+  const prepared = Buffer.from(await doc.save({ useObjectStreams: false }));
+  return new SignPdf().sign(prepared, new P12Signer(cert.p12, { passphrase: cert.passphrase }));
+}
+
+/** A self-signed certificate for local use when none is configured (kept in the data folder). */
+export function createSelfSignedP12(commonName: string, passphrase: string, now = new Date()): Buffer {
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const key = forge.pki.privateKeyFromPem(privateKey.export({ type: 'pkcs1', format: 'pem' }).toString());
+  const cert = forge.pki.createCertificate();
+  cert.publicKey = forge.pki.publicKeyFromPem(publicKey.export({ type: 'spki', format: 'pem' }).toString());
+  cert.serialNumber = '01' + forge.util.bytesToHex(forge.random.getBytesSync(8));
+  cert.validity.notBefore = now;
+  cert.validity.notAfter = new Date(now.getTime() + 10 * 365 * 86_400_000);
+  const attrs = [{ name: 'commonName', value: commonName }, { name: 'organizationName', value: 'Handover Kit' }];
+  cert.setSubject(attrs);
+  cert.setIssuer(attrs);
+  cert.setExtensions([
+    { name: 'basicConstraints', cA: false },
+    { name: 'keyUsage', digitalSignature: true, nonRepudiation: true },
+  ]);
+  cert.sign(key, forge.md.sha256.create());
+  const p12 = forge.pkcs12.toPkcs12Asn1(key, [cert], passphrase, { algorithm: '3des' });
+  return Buffer.from(forge.asn1.toDer(p12).getBytes(), 'binary');
+}

@@ -1,0 +1,44 @@
+import type { Sql } from '../store/sql';
+import { repo } from '../store/repo';
+
+/**
+ * Sends queued mail. A failed send stays queued with its error and is retried later with
+ * back-off (30 s, 1 min, 2 min … capped at 1 h); nothing is dropped.
+ */
+export interface OutgoingMail {
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+  attachments?: Array<{ filename: string; content: Buffer; contentType: string }>;
+}
+export type SendMail = (mail: OutgoingMail) => Promise<void>;
+
+export async function processOutbox(sql: Sql, send: SendMail, limit = 50): Promise<{ sent: number; failed: number }> {
+  let sent = 0;
+  let failed = 0;
+  for (let i = 0; i < limit; i++) {
+    const done = await sql.transaction(async (tx) => {
+      const [mail] = await repo.dueMail(tx, 1);
+      if (!mail) return false;
+      try {
+        let attachments: OutgoingMail['attachments'];
+        if (mail.attach_final && mail.case_id) {
+          const pdf = await repo.getPdf(tx, mail.case_id, 'final_pdf');
+          const c = await repo.getCase(tx, mail.case_id);
+          if (pdf && c) attachments = [{ filename: `${c.title}-${c.case_number}.pdf`, content: Buffer.from(pdf), contentType: 'application/pdf' }];
+        }
+        await send({ to: mail.to_address, subject: mail.subject, text: mail.text_body, html: mail.html_body, attachments });
+        await repo.mailSent(tx, mail.id);
+        sent++;
+      } catch (e) {
+        const retryIn = Math.min(3600, 30 * 2 ** mail.attempts);
+        await repo.mailFailed(tx, mail.id, (e as Error).message, retryIn);
+        failed++;
+      }
+      return true;
+    });
+    if (!done) break;
+  }
+  return { sent, failed };
+}

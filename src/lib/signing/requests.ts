@@ -1,0 +1,58 @@
+import { z } from 'zod';
+
+/** Bodies the signing endpoints accept. Sizes are bounded; anything else is refused. */
+const email = z.string().trim().toLowerCase().max(254).email('邮箱格式不正确');
+const personName = z.string().trim().min(1, '请填写姓名').max(40, '姓名不能超过 40 字');
+const caseId = z.string().regex(/^[A-Za-z0-9_-]{6,32}$/, '交接编号无效');
+const token = z.string().min(20).max(2048);
+
+export const MAX_SIGNATURE_PNG_BYTES = 300 * 1024;
+
+export const createCaseBody = z
+  .object({
+    formId: z.string().regex(/^[a-z0-9-]{1,64}$/),
+    values: z.record(z.unknown()),
+    company: z.string().trim().max(100).optional(),
+    caseNumber: z.string().trim().max(64).regex(/^[\p{L}\p{N}_\-\s#/]*$/u, '交接编号只能包含文字、数字、-、_、#、/').optional(),
+    sender: z.object({ name: personName, email }).strict(),
+    parties: z.array(z.object({ name: personName, email }).strict()).min(1).max(10),
+    archiveEmail: email.optional().or(z.literal('').transform(() => undefined)),
+  })
+  .strict();
+
+const pngBase64 = z
+  .string()
+  .max(Math.ceil((MAX_SIGNATURE_PNG_BYTES * 4) / 3) + 4, '签名图片过大（上限 300 KB）')
+  .transform((s, ctx) => {
+    const bytes = Buffer.from(s.replace(/^data:image\/png;base64,/, ''), 'base64');
+    if (bytes.length < 67 || !bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) {
+      ctx.addIssue({ code: 'custom', message: '签名必须是 PNG 图片' });
+      return z.NEVER;
+    }
+    return bytes;
+  });
+
+export const signBody = z.discriminatedUnion('action', [
+  z.object({ action: z.literal('view'), caseId, token }).strict(),
+  z.object({ action: z.literal('document'), caseId, token }).strict(),
+  z
+    .object({
+      action: z.literal('sign'),
+      caseId,
+      token,
+      consent: z.literal(true, { errorMap: () => ({ message: '请先勾选同意使用电子签名' }) }),
+      signature: z.discriminatedUnion('kind', [
+        z.object({ kind: z.literal('typed'), text: personName }).strict(),
+        z.object({ kind: z.literal('drawn'), png: pngBase64 }).strict(),
+      ]),
+    })
+    .strict(),
+  z.object({ action: z.literal('decline'), caseId, token, reason: z.string().trim().min(2, '请写明拒签原因').max(500, '原因不能超过 500 字') }).strict(),
+]);
+
+export const manageBody = z.discriminatedUnion('action', [
+  z.object({ action: z.literal('status'), caseId, key: z.string().max(100) }).strict(),
+  z.object({ action: z.literal('remind'), caseId, key: z.string().max(100), partyId: caseId }).strict(),
+  z.object({ action: z.literal('cancel'), caseId, key: z.string().max(100), reason: z.string().trim().max(500).optional() }).strict(),
+  z.object({ action: z.literal('document'), caseId, key: z.string().max(100), which: z.enum(['current', 'final']) }).strict(),
+]);

@@ -1,0 +1,389 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { FormDefinition } from '../form-definition';
+import type { FormValues } from '../form-data';
+import { renderFormPdf, type SignatureBox } from '../pdf/form-pdf';
+import { stampSignature } from '../pdf/stamp';
+import { appendAuditPage } from '../pdf/audit';
+import { sealPdf, type SealCertificate } from '../pdf/seal';
+import type { Sql } from '../store/sql';
+import { repo, type CaseRow, type PartyRow } from '../store/repo';
+import { refuse, SigningError } from './errors';
+import { issueToken, verifyToken } from './tokens';
+import { completedMail, endedMail, signRequestMail, type CaseSummary } from './mail';
+
+/**
+ * The signing flow. Every state change and its event row are written in one transaction;
+ * changes to one case take its row lock, so parties signing at the same instant are applied
+ * one after the other and none is lost. Mail is queued in the same transaction and sent
+ * afterwards from the outbox.
+ */
+export interface SigningDeps {
+  sql: Sql;
+  secret: Uint8Array;
+  cert: SealCertificate;
+  /** Lifetime of a signing link. */
+  ttlDays: number;
+  now?: () => Date;
+}
+
+export const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+const newId = () => randomBytes(9).toString('base64url');
+const nowOf = (d: SigningDeps) => d.now?.() ?? new Date();
+const summary = (c: CaseRow): CaseSummary => ({ title: c.title, caseNumber: c.case_number, company: c.company, senderName: c.sender_name });
+const signUrl = (base: string, caseId: string, token: string) => `${base}/sign/?c=${encodeURIComponent(caseId)}#t=${token}`;
+const shanghaiTime = (d: Date) =>
+  d.toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
+
+function newCaseNumber(now: Date): string {
+  const ymd = now.toISOString().slice(0, 10).replace(/-/g, '');
+  return `HJ-${ymd}-${randomBytes(3).toString('hex').toUpperCase()}`;
+}
+
+export interface CreateCaseInput {
+  definition: FormDefinition;
+  values: FormValues;
+  company?: string;
+  caseNumber?: string;
+  sender: { name: string; email: string };
+  parties: Array<{ name: string; email: string }>;
+  archiveEmail?: string;
+  baseUrl: string;
+}
+
+/** Sends (queues) a signing link to one party: new token, old one revoked. */
+async function sendLink(tx: Sql, deps: SigningDeps, c: CaseRow, party: PartyRow, baseUrl: string, reminder: boolean) {
+  const now = nowOf(deps);
+  const { token, jti, expiresAt } = await issueToken(deps.secret, { caseId: c.id, partyId: party.id, documentSha256: c.document_sha256 }, deps.ttlDays, now);
+  await repo.updateParty(tx, party.id, {
+    status: party.status === 'waiting' ? 'sent' : party.status,
+    token_jti: jti,
+    token_expires_at: expiresAt,
+    last_sent_at: now,
+    reminders: reminder ? party.reminders + 1 : party.reminders,
+  });
+  await repo.queueMail(tx, c.id, signRequestMail(summary(c), party, signUrl(baseUrl, c.id, token), expiresAt, reminder));
+  await repo.addEvent(tx, c.id, party.id, reminder ? 'reminded' : 'sent', { to: party.email });
+}
+
+export async function createCase(deps: SigningDeps, input: CreateCaseInput): Promise<{ caseId: string; caseNumber: string; manageUrl: string }> {
+  const { definition } = input;
+  if (input.parties.length !== definition.signing.parties.length) {
+    throw new SigningError('parties', `这张表单需要 ${definition.signing.parties.length} 位签署人，收到 ${input.parties.length} 位。`, 422);
+  }
+  const now = nowOf(deps);
+  const caseId = newId();
+  const caseNumber = input.caseNumber || newCaseNumber(now);
+  const pdf = await renderFormPdf({ definition, values: input.values, company: input.company, caseNumber, createdAt: now });
+  const manageKey = randomBytes(24).toString('base64url');
+  const row = {
+    id: caseId,
+    form_id: definition.id,
+    title: definition.title,
+    company: input.company ?? null,
+    case_number: caseNumber,
+    values_json: input.values,
+    signing_order: definition.signing.order,
+    sender_name: input.sender.name,
+    sender_email: input.sender.email,
+    archive_email: input.archiveEmail ?? null,
+    manage_key_hash: sha256(Buffer.from(manageKey)),
+    document_sha256: sha256(pdf.bytes),
+    original_pdf: pdf.bytes,
+    current_pdf: pdf.bytes,
+    signature_boxes: pdf.signatureBoxes,
+  };
+  await deps.sql.transaction(async (tx) => {
+    await repo.insertCase(tx, row);
+    await repo.addEvent(tx, caseId, null, 'created', { form: definition.id, parties: input.parties.length });
+    const c = (await repo.getCase(tx, caseId))!;
+    const parties: PartyRow[] = [];
+    for (const [i, p] of input.parties.entries()) {
+      const party = { id: newId(), case_id: caseId, position: i, role: definition.signing.parties[i].label ?? definition.signing.parties[i].role, name: p.name, email: p.email, status: 'waiting' as const };
+      await repo.insertParty(tx, party);
+      parties.push({ ...party, token_jti: null, token_expires_at: null, last_sent_at: null, reminders: 0, signed_at: null, signature_kind: null, signed_name: null, ip: null, user_agent: null, doc_sha256_signed: null, decline_reason: null });
+    }
+    // Sequential: only the first party now; parallel: everyone at once.
+    for (const p of definition.signing.order === 'sequential' ? parties.slice(0, 1) : parties) await sendLink(tx, deps, c, p, input.baseUrl, false);
+  });
+  return { caseId, caseNumber, manageUrl: `${input.baseUrl}/manage/?c=${encodeURIComponent(caseId)}#k=${manageKey}` };
+}
+
+interface Authorized {
+  c: CaseRow;
+  parties: PartyRow[];
+  party: PartyRow;
+}
+
+/** Verifies the link and checks it against the stored party: the record, not the JWT, decides. */
+async function authorize(tx: Sql, deps: SigningDeps, caseId: string, token: string, lock: boolean): Promise<Authorized> {
+  const claims = await verifyToken(deps.secret, token, nowOf(deps));
+  if (claims.caseId !== caseId) throw refuse.otherCase();
+  const c = lock ? await repo.lockCase(tx, caseId) : await repo.getCase(tx, caseId);
+  if (!c) throw refuse.notFound();
+  if (claims.documentSha256 !== c.document_sha256) throw refuse.documentChanged();
+  const parties = await repo.parties(tx, caseId);
+  const party = parties.find((p) => p.id === claims.partyId);
+  if (!party) throw refuse.otherCase();
+  if (party.token_jti !== claims.jti) throw refuse.revoked();
+  return { c, parties, party };
+}
+
+function assertCaseOpen(c: CaseRow, parties: PartyRow[]) {
+  if (c.status === 'cancelled') throw refuse.cancelled();
+  if (c.status === 'declined') {
+    const who = parties.find((p) => p.status === 'declined');
+    throw refuse.declined(who ? `${who.role} ${who.name} ` : '有人');
+  }
+}
+
+export interface PartyView {
+  caseNumber: string;
+  title: string;
+  company: string | null;
+  senderName: string;
+  status: CaseRow['status'];
+  order: CaseRow['signing_order'];
+  you: { role: string; name: string; status: PartyRow['status'] };
+  parties: Array<{ role: string; name: string; status: PartyRow['status']; signedAt: string | null }>;
+  canSign: boolean;
+  /** Why the party cannot sign now (already signed, waiting for someone …). */
+  notice: string | null;
+}
+
+function toView(c: CaseRow, parties: PartyRow[], party: PartyRow): PartyView {
+  let notice: string | null = null;
+  let canSign = false;
+  if (c.status === 'completed') notice = '所有人都已签署完毕，可以下载最终文件。';
+  else if (party.status === 'signed') notice = '您已签署，下面是您签署后的文件（只读）。';
+  else {
+    const before = parties.find((p) => p.position < party.position && p.status !== 'signed');
+    if (c.signing_order === 'sequential' && before) notice = `还没轮到您签署：请等${before.role}签署后，系统会自动发邮件通知您。`;
+    else canSign = true;
+  }
+  return {
+    caseNumber: c.case_number,
+    title: c.title,
+    company: c.company,
+    senderName: c.sender_name,
+    status: c.status,
+    order: c.signing_order,
+    you: { role: party.role, name: party.name, status: party.status },
+    parties: parties.map((p) => ({ role: p.role, name: p.name, status: p.status, signedAt: p.signed_at ? new Date(p.signed_at).toISOString() : null })),
+    canSign,
+    notice,
+  };
+}
+
+export async function viewAsParty(deps: SigningDeps, caseId: string, token: string): Promise<PartyView> {
+  return deps.sql.transaction(async (tx) => {
+    const { c, parties, party } = await authorize(tx, deps, caseId, token, false);
+    assertCaseOpen(c, parties);
+    if (party.status === 'sent') {
+      await repo.updateParty(tx, party.id, { status: 'viewed' });
+      await repo.addEvent(tx, caseId, party.id, 'viewed');
+      party.status = 'viewed';
+    }
+    return toView(c, parties, party);
+  });
+}
+
+/** The document as the party may see it: the final PDF once complete, else the current one. */
+export async function documentForParty(deps: SigningDeps, caseId: string, token: string): Promise<{ pdf: Uint8Array; final: boolean; caseNumber: string; title: string }> {
+  return deps.sql.transaction(async (tx) => {
+    const { c, parties } = await authorize(tx, deps, caseId, token, false);
+    assertCaseOpen(c, parties);
+    const final = c.status === 'completed';
+    const pdf = await repo.getPdf(tx, caseId, final ? 'final_pdf' : 'current_pdf');
+    return { pdf: pdf!, final, caseNumber: c.case_number, title: c.title };
+  });
+}
+
+export type SignatureInput = { kind: 'typed'; text: string } | { kind: 'drawn'; png: Uint8Array };
+
+export async function signAsParty(
+  deps: SigningDeps,
+  input: { caseId: string; token: string; signature: SignatureInput; ip: string; userAgent: string; baseUrl: string },
+): Promise<PartyView> {
+  return deps.sql.transaction(async (tx) => {
+    const { c, parties, party } = await authorize(tx, deps, input.caseId, input.token, true);
+    assertCaseOpen(c, parties);
+    if (party.status === 'signed') throw refuse.alreadySigned();
+    if (c.status === 'completed') throw refuse.completed();
+    const before = parties.find((p) => p.position < party.position && p.status !== 'signed');
+    if (c.signing_order === 'sequential' && before) throw refuse.notYourTurn(before.role);
+
+    const now = nowOf(deps);
+    const current = c.current_pdf;
+    const docHash = sha256(current);
+    const box = (c.signature_boxes as SignatureBox[])[party.position];
+    const date = shanghaiTime(now).slice(0, 10).replace(/\//g, '-');
+    const stamped = await stampSignature(
+      current,
+      box,
+      input.signature.kind === 'typed' ? { kind: 'typed', name: input.signature.text, date } : { kind: 'image', png: input.signature.png, name: party.name, date },
+    );
+    await repo.updateCase(tx, c.id, { current_pdf: stamped.bytes });
+    await repo.updateParty(tx, party.id, {
+      status: 'signed',
+      signed_at: now,
+      signature_kind: input.signature.kind,
+      signed_name: input.signature.kind === 'typed' ? input.signature.text : party.name,
+      ip: input.ip.slice(0, 64),
+      user_agent: input.userAgent.slice(0, 300),
+      doc_sha256_signed: docHash,
+    });
+    await repo.addEvent(tx, c.id, party.id, 'signed', { kind: input.signature.kind, docSha256: docHash });
+    party.status = 'signed';
+    party.signed_at = now;
+
+    const next = parties.find((p) => p.status === 'waiting');
+    if (c.signing_order === 'sequential' && next) await sendLink(tx, deps, c, next, input.baseUrl, false);
+    if (parties.every((p) => p.status === 'signed')) await finalize(tx, deps, { ...c, current_pdf: stamped.bytes }, input.baseUrl);
+    const after = (await repo.getCase(tx, c.id))!;
+    return toView(after, await repo.parties(tx, c.id), party);
+  });
+}
+
+/** Audit page, PKCS#7 seal, final hash, and the final mail to everyone — inside the signing transaction. */
+async function finalize(tx: Sql, deps: SigningDeps, c: CaseRow, baseUrl: string) {
+  const parties = await repo.parties(tx, c.id);
+  const withAudit = await appendAuditPage(c.current_pdf, {
+    caseNumber: c.case_number,
+    title: c.title,
+    originalSha256: c.document_sha256,
+    entries: parties.map((p) => ({
+      name: p.name,
+      email: p.email,
+      role: p.role,
+      action: p.signature_kind === 'drawn' ? '已签署（手写签名）' : `已签署（输入姓名：${p.signed_name ?? ''}）`,
+      time: p.signed_at ? shanghaiTime(new Date(p.signed_at)) + '（北京时间）' : '',
+      ip: p.ip ?? '',
+      userAgent: p.user_agent ?? '',
+      documentSha256: p.doc_sha256_signed ?? '',
+    })),
+  });
+  const sealed = await sealPdf(withAudit.bytes, deps.cert, { reason: `${c.title} ${c.case_number} 各方签署完成`, name: 'Handover Kit 工作交接' });
+  const finalSha = sha256(sealed);
+  const now = nowOf(deps);
+  await repo.updateCase(tx, c.id, { status: 'completed', final_pdf: sealed, final_sha256: finalSha, completed_at: now });
+  await repo.addEvent(tx, c.id, null, 'completed', { finalSha256: finalSha });
+  const recipients = new Set([...parties.map((p) => p.email), c.sender_email, ...(c.archive_email ? [c.archive_email] : [])]);
+  for (const to of recipients) await repo.queueMail(tx, c.id, completedMail(summary(c), to, `${baseUrl}/verify/`));
+}
+
+export async function declineAsParty(
+  deps: SigningDeps,
+  input: { caseId: string; token: string; reason: string; ip: string; userAgent: string },
+): Promise<void> {
+  await deps.sql.transaction(async (tx) => {
+    const { c, parties, party } = await authorize(tx, deps, input.caseId, input.token, true);
+    assertCaseOpen(c, parties);
+    if (party.status === 'signed') throw refuse.alreadySigned();
+    if (c.status === 'completed') throw refuse.completed();
+    await repo.updateParty(tx, party.id, { status: 'declined', decline_reason: input.reason, ip: input.ip.slice(0, 64), user_agent: input.userAgent.slice(0, 300) });
+    await repo.updateCase(tx, c.id, { status: 'declined' });
+    await repo.addEvent(tx, c.id, party.id, 'declined', { reason: input.reason });
+    const detail = `${party.role} ${party.name} 拒绝签署，原因：${input.reason}`;
+    const recipients = new Set([c.sender_email, ...parties.filter((p) => p.status !== 'waiting' && p.id !== party.id).map((p) => p.email)]);
+    for (const to of recipients) await repo.queueMail(tx, c.id, endedMail(summary(c), to, 'declined', detail));
+  });
+}
+
+/* ---------- management (holder of the manage link) ---------- */
+
+async function authorizeManager(tx: Sql, caseId: string, key: string, lock: boolean): Promise<CaseRow> {
+  const c = lock ? await repo.lockCase(tx, caseId) : await repo.getCase(tx, caseId);
+  const given = Buffer.from(sha256(Buffer.from(String(key))));
+  if (!c || given.length !== 64 || !timingSafeEqual(given, Buffer.from(c.manage_key_hash))) throw refuse.manageDenied();
+  return c;
+}
+
+export async function manageStatus(deps: SigningDeps, caseId: string, key: string) {
+  return deps.sql.transaction(async (tx) => {
+    const c = await authorizeManager(tx, caseId, key, false);
+    const parties = await repo.parties(tx, caseId);
+    const names = new Map(parties.map((p) => [p.id, `${p.role} ${p.name}`]));
+    return {
+      caseNumber: c.case_number,
+      title: c.title,
+      company: c.company,
+      status: c.status,
+      order: c.signing_order,
+      createdAt: new Date(c.created_at).toISOString(),
+      finalSha256: c.final_sha256,
+      parties: parties.map((p) => ({
+        id: p.id, role: p.role, name: p.name, email: p.email, status: p.status, reminders: p.reminders,
+        lastSentAt: p.last_sent_at ? new Date(p.last_sent_at).toISOString() : null,
+        signedAt: p.signed_at ? new Date(p.signed_at).toISOString() : null,
+        declineReason: p.decline_reason,
+      })),
+      events: (await repo.events(tx, caseId)).map((e) => ({ type: e.type, at: new Date(e.at).toISOString(), who: e.party_id ? names.get(e.party_id) ?? '' : '' })),
+      mail: (await repo.mailForCase(tx, caseId)).map((m) => ({ kind: m.kind, to: m.to_address, status: m.status, attempts: m.attempts, error: m.last_error })),
+    };
+  });
+}
+
+export async function remindParty(deps: SigningDeps, input: { caseId: string; key: string; partyId: string; baseUrl: string }): Promise<void> {
+  await deps.sql.transaction(async (tx) => {
+    const c = await authorizeManager(tx, input.caseId, input.key, true);
+    const parties = await repo.parties(tx, c.id);
+    assertCaseOpen(c, parties);
+    if (c.status === 'completed') throw refuse.completed();
+    const party = parties.find((p) => p.id === input.partyId);
+    if (!party) throw refuse.notFound();
+    if (party.status === 'signed') throw new SigningError('already-signed', `${party.role} ${party.name} 已经签署，无需提醒。`, 409);
+    if (party.status === 'waiting') throw new SigningError('not-your-turn', `还没轮到${party.role}签署，系统会在前一位签署后自动通知。`, 409);
+    await sendLink(tx, deps, c, party, input.baseUrl, true);
+  });
+}
+
+export async function cancelCase(deps: SigningDeps, input: { caseId: string; key: string; reason?: string }): Promise<void> {
+  await deps.sql.transaction(async (tx) => {
+    const c = await authorizeManager(tx, input.caseId, input.key, true);
+    if (c.status !== 'open') throw new SigningError('not-open', '只有进行中的交接可以撤销。', 409);
+    const parties = await repo.parties(tx, c.id);
+    await repo.updateCase(tx, c.id, { status: 'cancelled' });
+    await repo.addEvent(tx, c.id, null, 'cancelled', { reason: input.reason ?? '' });
+    for (const p of parties.filter((x) => x.status !== 'waiting')) {
+      await repo.queueMail(tx, c.id, endedMail(summary(c), p.email, 'cancelled', `发起人已撤销这份交接${input.reason ? `，原因：${input.reason}` : ''}。`));
+    }
+  });
+}
+
+export async function managerDocument(deps: SigningDeps, caseId: string, key: string, which: 'current' | 'final') {
+  return deps.sql.transaction(async (tx) => {
+    const c = await authorizeManager(tx, caseId, key, false);
+    const pdf = await repo.getPdf(tx, caseId, which === 'final' ? 'final_pdf' : 'current_pdf');
+    if (!pdf) throw new SigningError('no-final', '还没有最终文件：所有人签署后才会生成。', 404);
+    return { pdf, caseNumber: c.case_number, title: c.title };
+  });
+}
+
+/** Is this exactly a final PDF issued here? Byte-for-byte, by SHA-256. */
+export async function verifyDocument(deps: SigningDeps, pdf: Uint8Array) {
+  const hash = sha256(pdf);
+  const c = await repo.findCaseByFinalHash(deps.sql, hash);
+  return c
+    ? { valid: true as const, sha256: hash, caseNumber: c.case_number, title: c.title, company: c.company, completedAt: c.completed_at ? new Date(c.completed_at).toISOString() : null }
+    : { valid: false as const, sha256: hash };
+}
+
+/** Automatic reminders: first after `firstDays`, then every `everyDays`, until the link would expire. */
+export async function sendDueReminders(deps: SigningDeps, baseUrl: string, firstDays = 3, everyDays = 2): Promise<number> {
+  const now = nowOf(deps);
+  const due = await deps.sql.query<{ id: string; case_id: string }>(
+    `SELECT p.id, p.case_id FROM parties p JOIN cases c ON c.id = p.case_id
+     WHERE c.status = 'open' AND p.status IN ('sent', 'viewed')
+       AND p.last_sent_at <= $1::timestamptz - make_interval(days => CASE WHEN p.reminders = 0 THEN $2::int ELSE $3::int END)
+       AND c.created_at > $1::timestamptz - make_interval(days => $4::int)`,
+    [now, firstDays, everyDays, deps.ttlDays],
+  );
+  for (const p of due) {
+    await deps.sql.transaction(async (tx) => {
+      const c = await repo.lockCase(tx, p.case_id);
+      const party = (await repo.parties(tx, p.case_id)).find((x) => x.id === p.id);
+      if (c && party && c.status === 'open' && (party.status === 'sent' || party.status === 'viewed')) await sendLink(tx, deps, c, party, baseUrl, true);
+    });
+  }
+  return due.length;
+}

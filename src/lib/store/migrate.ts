@@ -1,0 +1,24 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Sql } from './sql';
+
+/** Applies migrations/*.sql in name order, each once, each in its own transaction. */
+export const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
+
+export async function migrate(sql: Sql, dir = MIGRATIONS_DIR): Promise<string[]> {
+  await sql.query('CREATE TABLE IF NOT EXISTS schema_migrations (id text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())');
+  // Two instances starting together must not both apply a migration.
+  const applied: string[] = [];
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.sql')).sort()) {
+    await sql.transaction(async (tx) => {
+      if (tx.kind === 'postgres') await tx.query('SELECT pg_advisory_xact_lock(727274)');
+      const done = await tx.query('SELECT 1 FROM schema_migrations WHERE id = $1', [file]);
+      if (done.length) return;
+      await tx.exec(readFileSync(join(dir, file), 'utf8'));
+      await tx.query('INSERT INTO schema_migrations (id) VALUES ($1)', [file]);
+      applied.push(file);
+    });
+  }
+  return applied;
+}

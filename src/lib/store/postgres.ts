@@ -1,0 +1,46 @@
+import pg from 'pg';
+import type { Sql } from './sql';
+
+/**
+ * PostgreSQL through a connection pool: the shared state when functions scale out.
+ * `schema` (tests) keeps all tables in their own schema, created if missing.
+ */
+export async function createPostgresSql(url: string, schema?: string): Promise<Sql> {
+  const pool = new pg.Pool({ connectionString: url, max: Number(process.env.PG_POOL_MAX ?? 10) });
+  if (schema) {
+    if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error('bad schema name');
+    await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+    pool.on('connect', (client) => void client.query(`SET search_path TO ${schema}`));
+  }
+  // bytea comes back as Buffer; bigserial ids as strings (fine for us).
+  return {
+    kind: 'postgres',
+    query: async <T>(text: string, params: unknown[] = []) => (await pool.query(text, params)).rows as T[],
+    exec: async (text: string) => {
+      await pool.query(text);
+    },
+    transaction: async <T>(fn: (tx: Sql) => Promise<T>) => {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const result = await fn({
+          kind: 'postgres',
+          query: async <R>(text: string, params: unknown[] = []) => (await client.query(text, params)).rows as R[],
+          exec: async (text: string) => {
+            await client.query(text);
+          },
+          transaction: () => Promise.reject(new Error('nested transaction')),
+          close: async () => {},
+        });
+        await client.query('COMMIT');
+        return result;
+      } catch (e) {
+        await client.query('ROLLBACK').catch(() => {});
+        throw e;
+      } finally {
+        client.release();
+      }
+    },
+    close: () => pool.end(),
+  };
+}

@@ -1,0 +1,143 @@
+import type { Sql } from './sql';
+
+/** Row shapes and the SQL the signing service uses. Every write takes the caller's transaction. */
+export interface CaseRow {
+  id: string;
+  form_id: string;
+  title: string;
+  company: string | null;
+  case_number: string;
+  values_json: unknown;
+  signing_order: 'sequential' | 'parallel';
+  status: 'open' | 'completed' | 'declined' | 'cancelled';
+  sender_name: string;
+  sender_email: string;
+  archive_email: string | null;
+  manage_key_hash: string;
+  document_sha256: string;
+  original_pdf: Uint8Array;
+  current_pdf: Uint8Array;
+  signature_boxes: unknown;
+  final_pdf: Uint8Array | null;
+  final_sha256: string | null;
+  created_at: Date;
+  completed_at: Date | null;
+}
+
+export type PartyStatus = 'waiting' | 'sent' | 'viewed' | 'signed' | 'declined';
+export interface PartyRow {
+  id: string;
+  case_id: string;
+  position: number;
+  role: string;
+  name: string;
+  email: string;
+  status: PartyStatus;
+  token_jti: string | null;
+  token_expires_at: Date | null;
+  last_sent_at: Date | null;
+  reminders: number;
+  signed_at: Date | null;
+  signature_kind: string | null;
+  signed_name: string | null;
+  ip: string | null;
+  user_agent: string | null;
+  doc_sha256_signed: string | null;
+  decline_reason: string | null;
+}
+
+export type EventType = 'created' | 'sent' | 'viewed' | 'signed' | 'declined' | 'reminded' | 'completed' | 'cancelled';
+export interface EventRow {
+  id: string;
+  case_id: string;
+  party_id: string | null;
+  type: EventType;
+  at: Date;
+  detail: Record<string, unknown>;
+}
+
+export interface OutboxRow {
+  id: string;
+  case_id: string | null;
+  kind: string;
+  to_address: string;
+  subject: string;
+  text_body: string;
+  html_body: string;
+  attach_final: boolean;
+  status: 'queued' | 'sent';
+  attempts: number;
+  last_error: string | null;
+  next_attempt_at: Date;
+  sent_at: Date | null;
+}
+
+const CASE_COLUMNS_LIGHT =
+  'id, form_id, title, company, case_number, signing_order, status, sender_name, sender_email, archive_email, manage_key_hash, document_sha256, signature_boxes, final_sha256, created_at, completed_at';
+
+export const repo = {
+  insertCase: (tx: Sql, c: Omit<CaseRow, 'created_at' | 'completed_at' | 'final_pdf' | 'final_sha256' | 'status'>) =>
+    tx.query(
+      `INSERT INTO cases (id, form_id, title, company, case_number, values_json, signing_order, status, sender_name, sender_email, archive_email,
+        manage_key_hash, document_sha256, original_pdf, current_pdf, signature_boxes)
+       VALUES ($1,$2,$3,$4,$5,$6,$7,'open',$8,$9,$10,$11,$12,$13,$14,$15)`,
+      [c.id, c.form_id, c.title, c.company, c.case_number, JSON.stringify(c.values_json), c.signing_order, c.sender_name, c.sender_email,
+        c.archive_email, c.manage_key_hash, c.document_sha256, c.original_pdf, c.current_pdf, JSON.stringify(c.signature_boxes)],
+    ),
+
+  insertParty: (tx: Sql, p: Pick<PartyRow, 'id' | 'case_id' | 'position' | 'role' | 'name' | 'email' | 'status'>) =>
+    tx.query('INSERT INTO parties (id, case_id, position, role, name, email, status) VALUES ($1,$2,$3,$4,$5,$6,$7)', [p.id, p.case_id, p.position, p.role, p.name, p.email, p.status]),
+
+  /** The case without its PDFs (cheap). */
+  getCase: async (tx: Sql, id: string) => (await tx.query<CaseRow>(`SELECT ${CASE_COLUMNS_LIGHT} FROM cases WHERE id = $1`, [id]))[0],
+
+  /** Locks the case row for the rest of the transaction: signatures on one case are serialized. */
+  lockCase: async (tx: Sql, id: string) => (await tx.query<CaseRow>('SELECT * FROM cases WHERE id = $1 FOR UPDATE', [id]))[0],
+
+  getPdf: async (tx: Sql, id: string, which: 'current_pdf' | 'final_pdf' | 'original_pdf') =>
+    (await tx.query<{ pdf: Uint8Array | null }>(`SELECT ${which} AS pdf FROM cases WHERE id = $1`, [id]))[0]?.pdf ?? null,
+
+  findCaseByFinalHash: async (tx: Sql, sha256: string) =>
+    (await tx.query<CaseRow>(`SELECT ${CASE_COLUMNS_LIGHT} FROM cases WHERE final_sha256 = $1`, [sha256]))[0],
+
+  updateCase: (tx: Sql, id: string, set: Partial<Pick<CaseRow, 'status' | 'current_pdf' | 'final_pdf' | 'final_sha256' | 'completed_at'>>) => {
+    const keys = Object.keys(set) as (keyof typeof set)[];
+    return tx.query(`UPDATE cases SET ${keys.map((k, i) => `${k} = $${i + 2}`).join(', ')} WHERE id = $1`, [id, ...keys.map((k) => set[k])]);
+  },
+
+  parties: (tx: Sql, caseId: string) => tx.query<PartyRow>('SELECT * FROM parties WHERE case_id = $1 ORDER BY position', [caseId]),
+
+  updateParty: (tx: Sql, id: string, set: Partial<Omit<PartyRow, 'id' | 'case_id' | 'position'>>) => {
+    const keys = Object.keys(set) as (keyof typeof set)[];
+    return tx.query(`UPDATE parties SET ${keys.map((k, i) => `${k} = $${i + 2}`).join(', ')} WHERE id = $1`, [id, ...keys.map((k) => set[k])]);
+  },
+
+  addEvent: (tx: Sql, caseId: string, partyId: string | null, type: EventType, detail: Record<string, unknown> = {}) =>
+    tx.query('INSERT INTO events (case_id, party_id, type, detail) VALUES ($1,$2,$3,$4)', [caseId, partyId, type, JSON.stringify(detail)]),
+
+  events: (tx: Sql, caseId: string) => tx.query<EventRow>('SELECT * FROM events WHERE case_id = $1 ORDER BY id', [caseId]),
+
+  queueMail: (tx: Sql, caseId: string | null, m: { kind: string; to: string; subject: string; text: string; html: string; attachFinal?: boolean }) =>
+    tx.query('INSERT INTO outbox (case_id, kind, to_address, subject, text_body, html_body, attach_final) VALUES ($1,$2,$3,$4,$5,$6,$7)', [
+      caseId, m.kind, m.to, m.subject, m.text, m.html, m.attachFinal ?? false,
+    ]),
+
+  /** Claims due mail; on PostgreSQL other workers skip rows already claimed. */
+  dueMail: (tx: Sql, limit: number) =>
+    tx.query<OutboxRow>(
+      `SELECT * FROM outbox WHERE status = 'queued' AND next_attempt_at <= now() ORDER BY id LIMIT ${Math.floor(limit)}${tx.kind === 'postgres' ? ' FOR UPDATE SKIP LOCKED' : ''}`,
+    ),
+
+  /** Once sent, the link-bearing body is dropped so tokens do not linger in the database. */
+  mailSent: (tx: Sql, id: string) =>
+    tx.query(`UPDATE outbox SET status = 'sent', sent_at = now(), attempts = attempts + 1, last_error = NULL, text_body = '', html_body = '' WHERE id = $1`, [id]),
+
+  mailFailed: (tx: Sql, id: string, error: string, retryInSeconds: number) =>
+    tx.query(`UPDATE outbox SET attempts = attempts + 1, last_error = $2, next_attempt_at = now() + make_interval(secs => $3) WHERE id = $1`, [id, error.slice(0, 500), retryInSeconds]),
+
+  mailForCase: (tx: Sql, caseId: string) =>
+    tx.query<Pick<OutboxRow, 'id' | 'kind' | 'to_address' | 'status' | 'attempts' | 'last_error' | 'sent_at'>>(
+      'SELECT id, kind, to_address, status, attempts, last_error, sent_at FROM outbox WHERE case_id = $1 ORDER BY id',
+      [caseId],
+    ),
+};

@@ -1,0 +1,41 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import nodemailer from 'nodemailer';
+import type { OutgoingMail } from '../lib/signing/outbox';
+
+/**
+ * SMTP_URL set → real SMTP. Unset → each message is written as an .eml file into the data
+ * folder's outbox and its links are printed, so a local run needs no mail server.
+ */
+export interface Mailer {
+  send: (mail: OutgoingMail) => Promise<void>;
+  /** Where mail goes, for messages and the test command. */
+  describe: string;
+}
+
+export const MAIL_FROM = process.env.MAIL_FROM ?? '工作交接 <no-reply@handover.local>';
+
+export function createMailer(dataDir: string): Mailer {
+  if (process.env.SMTP_URL) {
+    const transport = nodemailer.createTransport(process.env.SMTP_URL);
+    return {
+      describe: `SMTP ${new URL(process.env.SMTP_URL).host}`,
+      send: async (m) => {
+        await transport.sendMail({ from: MAIL_FROM, ...m });
+      },
+    };
+  }
+  const outbox = join(dataDir, 'outbox');
+  mkdirSync(outbox, { recursive: true });
+  const transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+  return {
+    describe: `本地发件箱 ${outbox}`,
+    send: async (m) => {
+      const info = await transport.sendMail({ from: MAIL_FROM, ...m });
+      const file = join(outbox, `${new Date().toISOString().replace(/[:.]/g, '-')}-${Math.random().toString(36).slice(2, 8)}.eml`);
+      writeFileSync(file, info.message as Buffer);
+      const links = m.text.match(/https?:\/\/\S+/g) ?? [];
+      console.log(`[mail] ${m.subject} → ${m.to}（已存入 ${file}）${links.map((l) => `\n       ${l}`).join('')}`);
+    },
+  };
+}

@@ -1,0 +1,73 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { join, resolve } from 'node:path';
+import type { IncomingHttpHeaders } from 'node:http';
+import { createPgliteSql } from '../lib/store/pglite';
+import { createPostgresSql } from '../lib/store/postgres';
+import { migrate } from '../lib/store/migrate';
+import { createSelfSignedP12 } from '../lib/pdf/seal';
+import { processOutbox } from '../lib/signing/outbox';
+import type { SigningDeps } from '../lib/signing/service';
+import { createMailer, type Mailer } from './mailer';
+
+/**
+ * Everything the signing functions share, built once per process: the store (PGlite in the
+ * data folder, or PostgreSQL when DATABASE_URL is set, migrated on start), the link secret,
+ * the sealing certificate and the mailer. Secrets missing from the environment are generated
+ * into the data folder, so a local run needs no set-up.
+ */
+export interface SigningContext {
+  deps: SigningDeps;
+  mailer: Mailer;
+  dataDir: string;
+  /** Send what is queued now (called after each request that queues mail). */
+  flushMail: () => Promise<void>;
+}
+
+let context: Promise<SigningContext> | null = null;
+
+function secretFile(dataDir: string, name: string, make: () => Buffer): Buffer {
+  const file = join(dataDir, name);
+  if (!existsSync(file)) writeFileSync(file, make(), { mode: 0o600 });
+  return readFileSync(file);
+}
+
+async function build(): Promise<SigningContext> {
+  const dataDir = resolve(process.env.DATA_DIR ?? '.data');
+  mkdirSync(dataDir, { recursive: true });
+  const sql = process.env.DATABASE_URL ? await createPostgresSql(process.env.DATABASE_URL) : await createPgliteSql(join(dataDir, 'pglite'));
+  await migrate(sql);
+  const secret = process.env.SIGNING_SECRET
+    ? new TextEncoder().encode(process.env.SIGNING_SECRET)
+    : new Uint8Array(secretFile(dataDir, 'signing-secret', () => Buffer.from(randomBytes(32).toString('base64url'))));
+  if (secret.length < 32) throw new Error('SIGNING_SECRET must be at least 32 characters');
+  const passphrase = process.env.SIGNING_P12_PASSPHRASE ?? secretFile(dataDir, 'seal-passphrase', () => Buffer.from(randomBytes(18).toString('base64url'))).toString();
+  const p12 = process.env.SIGNING_P12_BASE64
+    ? Buffer.from(process.env.SIGNING_P12_BASE64, 'base64')
+    : secretFile(dataDir, 'seal-certificate.p12', () => createSelfSignedP12('Handover Kit (self-signed)', passphrase));
+  const mailer = createMailer(dataDir);
+  const deps: SigningDeps = { sql, secret, cert: { p12, passphrase }, ttlDays: Number(process.env.LINK_TTL_DAYS ?? 14) };
+  let flushing: Promise<void> = Promise.resolve();
+  const flushMail = () => (flushing = flushing.then(() => processOutbox(sql, mailer.send).then(() => undefined)).catch(() => undefined));
+  return { deps, mailer, dataDir, flushMail };
+}
+
+export function signingContext(): Promise<SigningContext> {
+  context ??= build().catch((e) => {
+    context = null; // let a later request try again (e.g. the database was down)
+    throw e;
+  });
+  return context;
+}
+
+/** Base URL for links in mail: APP_URL if set, else the host the request came to. */
+export function baseUrlFrom(headers: IncomingHttpHeaders): string {
+  if (process.env.APP_URL) return process.env.APP_URL.replace(/\/$/, '');
+  const proto = String(headers['x-forwarded-proto'] ?? 'http').split(',')[0].trim();
+  const host = String(headers['x-forwarded-host'] ?? headers.host ?? 'localhost').split(',')[0].trim();
+  return `${proto === 'https' ? 'https' : 'http'}://${host.replace(/[^A-Za-z0-9.:\-[\]]/g, '')}`;
+}
+
+export function clientIp(headers: IncomingHttpHeaders, remote?: string): string {
+  return String(headers['x-forwarded-for'] ?? remote ?? '').split(',')[0].trim();
+}

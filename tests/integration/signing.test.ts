@@ -1,0 +1,177 @@
+/**
+ * The signing service against a real database: PGlite always, PostgreSQL too when
+ * DATABASE_URL is set (each run in its own schema). Links, order, revocation, expiry,
+ * tampering, cancel/decline, concurrent signers, sealing and verification, the outbox.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formDefinitionSchema, type FormDefinition } from '../../src/lib/form-definition';
+import { createPgliteSql } from '../../src/lib/store/pglite';
+import { createPostgresSql } from '../../src/lib/store/postgres';
+import { migrate } from '../../src/lib/store/migrate';
+import type { Sql } from '../../src/lib/store/sql';
+import { createSelfSignedP12 } from '../../src/lib/pdf/seal';
+import { issueToken } from '../../src/lib/signing/tokens';
+import {
+  cancelCase, createCase, declineAsParty, documentForParty, manageStatus, remindParty, sendDueReminders, signAsParty, verifyDocument, viewAsParty, type SigningDeps,
+} from '../../src/lib/signing/service';
+import { processOutbox, type OutgoingMail } from '../../src/lib/signing/outbox';
+import { workHandoverValues } from '../fixtures/form-values';
+
+const scratch = mkdtempSync(join(tmpdir(), 'signing-'));
+const cert = { p12: createSelfSignedP12('Test Seal', 'pw'), passphrase: 'pw' };
+const work = formDefinitionSchema.parse(JSON.parse(readFileSync('content/forms/work-handover.json', 'utf8')));
+const threeParallel: FormDefinition = { ...work, id: 'work-handover', signing: { order: 'parallel', parties: work.signing.parties.slice(0, 3) } };
+const BASE = 'http://test.local';
+
+const backends: Array<[string, () => Promise<Sql>]> = [['PGlite', () => createPgliteSql()]];
+if (process.env.DATABASE_URL) backends.push(['PostgreSQL', () => createPostgresSql(process.env.DATABASE_URL!, `t_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 6)}`)]);
+
+const tokenOf = (mail: OutgoingMail) => /#t=([\w.-]+)/.exec(mail.text)![1];
+const caseOf = (mail: OutgoingMail) => /\/sign\/\?c=([\w-]+)/.exec(mail.text)![1];
+
+describe.each(backends)('signing on %s', (_name, makeSql) => {
+  let sql: Sql;
+  let deps: SigningDeps;
+  let clock = new Date('2026-11-23T02:00:00Z');
+  const sent: OutgoingMail[] = [];
+  const flush = () => processOutbox(sql, async (m) => void sent.push(m));
+  const lastTo = (email: string) => sent.filter((m) => m.to === email).at(-1)!;
+
+  beforeAll(async () => {
+    sql = await makeSql();
+    await migrate(sql);
+    expect(await migrate(sql)).toEqual([]); // idempotent
+    deps = { sql, secret: new TextEncoder().encode('x'.repeat(40)), cert, ttlDays: 14, now: () => clock };
+  });
+  afterAll(() => sql.close());
+
+  const start = async (definition = work, parties = ['giver@ex.com', 'receiver@ex.com', 'witness@ex.com', 'manager@ex.com']) => {
+    const created = await createCase(deps, {
+      definition, values: workHandoverValues(work), company: '上海某某贸易有限公司', sender: { name: 'HR 小王', email: 'hr@ex.com' },
+      parties: parties.map((email, i) => ({ name: ['欧阳明远', '司马晓燕', '诸葛建国', '东方红'][i], email })), archiveEmail: 'archive@ex.com', baseUrl: BASE,
+    });
+    await flush();
+    return { ...created, key: /#k=([\w-]+)/.exec(created.manageUrl)![1] };
+  };
+  const sign = (mail: OutgoingMail, text = '签名') =>
+    signAsParty(deps, { caseId: caseOf(mail), token: tokenOf(mail), signature: { kind: 'typed', text }, ip: '203.0.113.9', userAgent: 'test-agent', baseUrl: BASE });
+
+  it('runs a sequential case to a sealed, verifiable final PDF', async () => {
+    const c = await start();
+    expect(sent.filter((m) => m.subject.includes(c.caseNumber)).map((m) => m.to)).toEqual(['giver@ex.com']);
+    const first = lastTo('giver@ex.com');
+    expect(first.text).toContain(`${BASE}/sign/?c=${c.caseId}#t=`);
+
+    const view = await viewAsParty(deps, c.caseId, tokenOf(first));
+    expect(view).toMatchObject({ canSign: true, you: { role: '移交人', name: '欧阳明远' } });
+
+    // The receiver has no link yet; the giver signs; then the receiver is mailed.
+    await sign(first, '欧阳明远');
+    await flush();
+    await expect(sign(first)).rejects.toMatchObject({ code: 'already-signed' });
+    expect((await viewAsParty(deps, c.caseId, tokenOf(first))).notice).toContain('您已签署');
+    for (const email of ['receiver@ex.com', 'witness@ex.com', 'manager@ex.com']) {
+      await sign(lastTo(email), email);
+      await flush();
+    }
+    const status = await manageStatus(deps, c.caseId, c.key);
+    expect(status.status).toBe('completed');
+    expect(status.events.map((e) => e.type)).toEqual(['created', 'sent', 'viewed', 'signed', 'sent', 'signed', 'sent', 'signed', 'sent', 'signed', 'completed']);
+
+    const finals = sent.filter((m) => m.subject.includes('已全部签署完成') && m.subject.includes(c.caseNumber));
+    expect(finals.map((m) => m.to).sort()).toEqual(['archive@ex.com', 'giver@ex.com', 'hr@ex.com', 'manager@ex.com', 'receiver@ex.com', 'witness@ex.com']);
+    const pdf = finals[0].attachments![0].content;
+    const file = join(scratch, `${c.caseId}.pdf`);
+    writeFileSync(file, pdf);
+    const text = execFileSync('pdftotext', [file, '-'], { encoding: 'utf8' }).replace(/\s+/g, '');
+    for (const s of ['欧阳明远', '司马晓燕', '诸葛建国', '审计记录', '203.0.113.9']) expect(text).toContain(s);
+    expect(execFileSync('pdfsig', [file], { encoding: 'utf8' })).toContain('Signature is Valid.');
+    expect(await verifyDocument(deps, pdf)).toMatchObject({ valid: true, caseNumber: c.caseNumber });
+    const altered = Buffer.from(pdf);
+    altered[altered.length - 200] ^= 0x20;
+    expect((await verifyDocument(deps, altered)).valid).toBe(false);
+    const final = await documentForParty(deps, c.caseId, tokenOf(first));
+    expect(final.final).toBe(true);
+  }, 60_000);
+
+  it('refuses out-of-order, forged, cross-case, expired, revoked and changed-document links', async () => {
+    const a = await start();
+    const b = await start();
+    const tokenB = tokenOf(lastTo('giver@ex.com')); // the latest mail: case b's
+    await expect(viewAsParty(deps, a.caseId, tokenB)).rejects.toMatchObject({ code: 'other-case' });
+    await expect(viewAsParty(deps, b.caseId, tokenB.slice(0, -3) + 'abc')).rejects.toMatchObject({ code: 'invalid' });
+    const payload = tokenB.split('.')[1];
+    await expect(viewAsParty(deps, b.caseId, `${Buffer.from('{"alg":"none"}').toString('base64url')}.${payload}.`)).rejects.toMatchObject({ code: 'invalid' });
+    // A validly signed token for the right case and the second party, before its turn.
+    const parties = (await manageStatus(deps, b.caseId, b.key)).parties;
+    const early = await issueToken(deps.secret, { caseId: b.caseId, partyId: parties[1].id, documentSha256: 'x' }, 14, clock);
+    await expect(viewAsParty(deps, b.caseId, early.token)).rejects.toMatchObject({ code: 'document-changed' });
+
+    // Remind: new link, the old one revoked.
+    await remindParty(deps, { caseId: b.caseId, key: b.key, partyId: parties[0].id, baseUrl: BASE });
+    await flush();
+    await expect(viewAsParty(deps, b.caseId, tokenB)).rejects.toMatchObject({ code: 'revoked' });
+    const fresh = lastTo('giver@ex.com');
+    expect(fresh.subject).toMatch(/^提醒：/);
+    await viewAsParty(deps, b.caseId, tokenOf(fresh));
+
+    // Expired after 14 days.
+    const saved = clock;
+    clock = new Date(clock.getTime() + 15 * 86_400_000);
+    await expect(viewAsParty(deps, b.caseId, tokenOf(fresh))).rejects.toMatchObject({ code: 'expired' });
+    clock = saved;
+    await expect(remindParty(deps, { caseId: b.caseId, key: 'wrong-key', partyId: parties[0].id, baseUrl: BASE })).rejects.toMatchObject({ code: 'manage-denied' });
+  }, 60_000);
+
+  it('a decline or a cancel ends the case for everyone, with its own message', async () => {
+    const c = await start();
+    const giver = lastTo('giver@ex.com');
+    await declineAsParty(deps, { caseId: c.caseId, token: tokenOf(giver), reason: '清单中的客户数量不对', ip: '1.2.3.4', userAgent: 'ua' });
+    await expect(sign(giver)).rejects.toMatchObject({ code: 'declined', message: expect.stringContaining('欧阳明远') });
+    const d = await start();
+    await cancelCase(deps, { caseId: d.caseId, key: d.key, reason: '人员安排变化' });
+    await expect(viewAsParty(deps, d.caseId, tokenOf(lastTo('giver@ex.com')))).rejects.toMatchObject({ code: 'cancelled' });
+    await flush();
+    expect(lastTo('giver@ex.com').subject).toContain('已撤销');
+  }, 60_000);
+
+  it('parallel parties signing at the same instant are all recorded, and the final PDF is made once', async () => {
+    const c = await start(threeParallel, ['p1@ex.com', 'p2@ex.com', 'p3@ex.com']);
+    const links = ['p1@ex.com', 'p2@ex.com', 'p3@ex.com'].map(lastTo);
+    await Promise.all(links.map((m, i) => sign(m, `并行${i + 1}`)));
+    const status = await manageStatus(deps, c.caseId, c.key);
+    expect(status.parties.map((p) => p.status)).toEqual(['signed', 'signed', 'signed']);
+    expect(status.events.filter((e) => e.type === 'completed')).toHaveLength(1);
+    await flush();
+    const final = sent.filter((m) => m.subject.includes(c.caseNumber) && m.attachments).at(-1)!;
+    const file = join(scratch, `${c.caseId}-par.pdf`);
+    writeFileSync(file, final.attachments![0].content);
+    const text = execFileSync('pdftotext', [file, '-'], { encoding: 'utf8' }).replace(/\s+/g, '');
+    for (const s of ['并行1', '并行2', '并行3']) expect(text).toContain(s);
+  }, 60_000);
+
+  it('keeps failed mail queued with its error and sends it later; reminds automatically', async () => {
+    const before = sent.length;
+    const c = await start(work, ['retry@ex.com', 'r2@ex.com', 'r3@ex.com', 'r4@ex.com']);
+    // start() already flushed successfully; queue another by reminding, and fail the send.
+    const parties = (await manageStatus(deps, c.caseId, c.key)).parties;
+    await remindParty(deps, { caseId: c.caseId, key: c.key, partyId: parties[0].id, baseUrl: BASE });
+    const failed = await processOutbox(sql, async () => { throw new Error('connect ECONNREFUSED'); });
+    expect(failed).toEqual({ sent: 0, failed: 1 });
+    const mail = (await manageStatus(deps, c.caseId, c.key)).mail.at(-1)!;
+    expect(mail).toMatchObject({ status: 'queued', attempts: 1, error: 'connect ECONNREFUSED' });
+    await sql.query(`UPDATE outbox SET next_attempt_at = now() - interval '1 second'`);
+    expect(await flush()).toMatchObject({ sent: 1 });
+    expect(sent.length).toBeGreaterThan(before);
+
+    // Automatic reminder after 3 days for the party who has not signed.
+    clock = new Date(clock.getTime() + 4 * 86_400_000);
+    await sql.query(`UPDATE parties SET last_sent_at = $1::timestamptz - interval '4 days' WHERE case_id = $2`, [clock, c.caseId]);
+    expect(await sendDueReminders(deps, BASE)).toBeGreaterThanOrEqual(1);
+    clock = new Date(clock.getTime() - 4 * 86_400_000);
+  }, 60_000);
+});
