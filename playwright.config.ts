@@ -1,4 +1,6 @@
 import { defineConfig, devices } from '@playwright/test';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 /**
  * End-to-end tests drive Debian's Chromium (nothing downloads a browser here) against the
@@ -7,6 +9,8 @@ import { defineConfig, devices } from '@playwright/test';
 const PORT = Number(process.env.E2E_PORT ?? 4400);
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const isRoot = process.getuid?.() === 0;
+/** The signing tests start a real SMTP server on this port and read what the product sends. */
+export const TEST_SMTP_PORT = Number(process.env.E2E_SMTP_PORT ?? 2525);
 
 export default defineConfig({
   testDir: 'tests/e2e',
@@ -36,9 +40,17 @@ export default defineConfig({
   webServer: {
     command: 'npm start',
     url: `http://127.0.0.1:${PORT}/`,
-    env: { PORT: String(PORT), HOST: '127.0.0.1', ASTRO_TELEMETRY_DISABLED: '1' },
+    env: {
+      PORT: String(PORT),
+      HOST: '127.0.0.1',
+      ASTRO_TELEMETRY_DISABLED: '1',
+      // A fresh store and outbox for every run; mail goes to the test's SMTP server.
+      DATA_DIR: join(tmpdir(), `handover-e2e-${process.pid}`),
+      SMTP_URL: `smtp://127.0.0.1:${TEST_SMTP_PORT}`,
+      MAIL_FROM: '工作交接 <no-reply@handover.test>',
+    },
     timeout: 180_000,
-    reuseExistingServer: !process.env.CI,
+    reuseExistingServer: false,
     stdout: 'ignore',
     stderr: 'pipe',
   },

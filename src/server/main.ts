@@ -1,6 +1,8 @@
 /** `npm start`: serves the whole product locally and prints where. */
 import { resolve } from 'node:path';
 import { createApp } from './app';
+import { baseUrlFrom, signingContext } from './signing-context';
+import { sendDueReminders } from '../lib/signing/service';
 
 const port = Number(process.env.PORT ?? 4321);
 const host = process.env.HOST ?? '127.0.0.1';
@@ -9,6 +11,15 @@ const server = createApp({ distDir: resolve(process.env.DIST_DIR ?? 'dist') });
 server.listen(port, host, () => {
   const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
   console.log(`工作交接已启动：http://${shown}:${port}/  （Ctrl+C 停止）`);
+  // Open the store now rather than on the first request, and keep mail and reminders moving.
+  signingContext()
+    .then((ctx) => {
+      console.log(`数据：${process.env.DATABASE_URL ? 'PostgreSQL（DATABASE_URL）' : `PGlite ${ctx.dataDir}`}；邮件：${ctx.mailer.describe}`);
+      const base = baseUrlFrom({ host: `${shown}:${port}` });
+      const tick = () => void ctx.flushMail().then(() => sendDueReminders(ctx.deps, base)).then((n) => (n ? ctx.flushMail() : undefined)).catch((e) => console.error('[worker]', (e as Error).message));
+      setInterval(tick, Number(process.env.WORKER_INTERVAL_MS ?? 15_000)).unref();
+    })
+    .catch((e) => console.error(`签署服务未能启动：${(e as Error).message}`));
 });
 server.on('error', (err: NodeJS.ErrnoException) => {
   console.error(err.code === 'EADDRINUSE' ? `端口 ${port} 已被占用：请关闭占用它的程序，或用 PORT=其他端口 npm start` : err.message);

@@ -9,7 +9,8 @@ import { DraftStore, DraftStoreError, draftFileContent, newDraftId, parseDraftFi
 import { FieldInput } from './FieldInput';
 import { TableEditor } from './TableEditor';
 import { PrintView } from './PrintView';
-import { PdfActions } from './PdfActions';
+import { PdfActions, type PdfHeader } from './PdfActions';
+import { SendForSigning } from './SendForSigning';
 import { downloadText } from './download';
 import './form.css';
 
@@ -34,6 +35,7 @@ export default function FormFiller({ definition }: { definition: FormDefinition 
   const [showAll, setShowAll] = useState(false);
   const [announcement, setAnnouncement] = useState('');
   const [importError, setImportError] = useState('');
+  const [header, setHeader] = useState<PdfHeader>({ company: '', caseNumber: '' });
   const dirty = useRef(false);
   const pending = useRef<ReturnType<typeof setTimeout> | null>(null);
   const latest = useRef({ draftId, values });
@@ -219,7 +221,8 @@ export default function FormFiller({ definition }: { definition: FormDefinition 
           <button type="button" onClick={check}>检查填写</button>
           <button type="button" onClick={() => window.print()}>打印</button>
         </div>
-        <PdfActions definition={definition} values={values} announce={announce} />
+        <PdfActions definition={definition} values={values} header={header} onHeaderChange={setHeader} announce={announce} />
+        <SendForSigning definition={definition} values={values} header={header} />
 
         {showAll && (
           <div className={errorCount ? 'error-summary' : 'ok-summary'} tabIndex={-1} ref={summaryRef} role="region" aria-label="检查结果">

@@ -5,23 +5,37 @@ import { downloadBlob } from './download';
 
 const HEADER_KEY = 'handover-kit:pdf-header';
 
+export interface PdfHeader {
+  company: string;
+  caseNumber: string;
+}
+
 interface Props {
   definition: FormDefinition;
   values: FormValues;
+  header: PdfHeader;
+  onHeaderChange: (header: PdfHeader) => void;
   announce: (message: string) => void;
 }
 
+/** Blank table rows are left out, as in print. */
+export function valuesForServer(values: FormValues): FormValues {
+  return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, Array.isArray(v) ? v.filter((r: Row) => !isRowEmpty(r)) : v]));
+}
+
 /** Asks /api/pdf for the stamped PDF, to preview in a new tab or to download. */
-export function PdfActions({ definition, values, announce }: Props) {
-  const [company, setCompany] = useState('');
-  const [caseNumber, setCaseNumber] = useState('');
+export function PdfActions({ definition, values, header, onHeaderChange, announce }: Props) {
+  const { company, caseNumber } = header;
+  const setCompany = (v: string) => onHeaderChange({ ...header, company: v });
+  const setCaseNumber = (v: string) => onHeaderChange({ ...header, caseNumber: v });
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<{ message: string; fields: string[] } | null>(null);
 
   useEffect(() => {
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- once, on mount
     try {
       const saved = JSON.parse(localStorage.getItem(HEADER_KEY) ?? '{}') as { company?: string };
-      if (saved.company) setCompany(saved.company);
+      if (saved.company) onHeaderChange({ company: saved.company, caseNumber: '' });
     } catch {
       /* an unreadable saved header is simply not used */
     }
@@ -36,10 +50,7 @@ export function PdfActions({ definition, values, announce }: Props) {
     } catch {
       /* storage full or blocked: the header just is not remembered */
     }
-    // Blank table rows are left out, as in print.
-    const body = Object.fromEntries(
-      Object.entries(values).map(([k, v]) => [k, Array.isArray(v) ? v.filter((r: Row) => !isRowEmpty(r)) : v]),
-    );
+    const body = valuesForServer(values);
     try {
       const res = await fetch(`/api/pdf${mode === 'download' ? '?download=1' : ''}`, {
         method: 'POST',

@@ -1,0 +1,92 @@
+import { useState } from 'react';
+import type { FormDefinition } from '../../lib/form-definition';
+import type { FormValues } from '../../lib/form-data';
+import { postJson } from '../api';
+import { valuesForServer, type PdfHeader } from './PdfActions';
+
+/** 发起签署: each party's name and email (roles and order come from the definition), then send. */
+interface Props {
+  definition: FormDefinition;
+  values: FormValues;
+  header: PdfHeader;
+}
+
+export function SendForSigning({ definition, values, header }: Props) {
+  const roles = definition.signing.parties.map((p) => p.label ?? p.role);
+  const [open, setOpen] = useState(false);
+  const [parties, setParties] = useState(() => roles.map(() => ({ name: '', email: '' })));
+  const [sender, setSender] = useState({ name: '', email: '' });
+  const [archiveEmail, setArchiveEmail] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<{ message: string; fields: string[] } | null>(null);
+  const [created, setCreated] = useState<{ caseNumber: string; manageUrl: string } | null>(null);
+
+  const send = async () => {
+    setBusy(true);
+    setProblem(null);
+    const r = await postJson<{ caseId: string; caseNumber: string; manageUrl: string }>('/api/cases', {
+      formId: definition.id,
+      values: valuesForServer(values),
+      company: header.company.trim() || undefined,
+      caseNumber: header.caseNumber.trim() || undefined,
+      sender,
+      parties,
+      archiveEmail: archiveEmail.trim() || undefined,
+    });
+    setBusy(false);
+    if (r.ok) setCreated(r.data);
+    else setProblem({ message: r.error, fields: r.fields ?? [] });
+  };
+
+  if (!open) {
+    return (
+      <p className="send-signing">
+        <button type="button" className="primary-btn" onClick={() => setOpen(true)}>发起签署…</button>
+        <span className="muted"> 按{definition.signing.order === 'sequential' ? '顺序' : '同时'}邮件通知：{roles.join(definition.signing.order === 'sequential' ? ' → ' : '、')}</span>
+      </p>
+    );
+  }
+  return (
+    <section className="send-panel" aria-labelledby="send-heading">
+      <h2 id="send-heading">发起签署</h2>
+      {created ? (
+        <div className="success" role="status" data-testid="send-done">
+          <p>已发起签署，交接编号 <strong>{created.caseNumber}</strong>。签署邮件已发出{definition.signing.order === 'sequential' ? `（先发给${roles[0]}）` : ''}。</p>
+          <p>
+            您的管理链接（请收藏，只有持此链接的人能查看进度、提醒和撤销）：
+            <br />
+            <a href={created.manageUrl} data-testid="manage-link">{created.manageUrl}</a>
+          </p>
+        </div>
+      ) : (
+        <>
+          <div className="send-grid">
+            {roles.map((role, i) => (
+              <fieldset key={i}>
+                <legend>{i + 1}. {role}</legend>
+                <label>姓名<input type="text" maxLength={40} value={parties[i].name} onChange={(e) => setParties((ps) => ps.map((p, j) => (j === i ? { ...p, name: e.target.value } : p)))} /></label>
+                <label>邮箱<input type="email" maxLength={254} value={parties[i].email} onChange={(e) => setParties((ps) => ps.map((p, j) => (j === i ? { ...p, email: e.target.value } : p)))} /></label>
+              </fieldset>
+            ))}
+            <fieldset>
+              <legend>发起人（您）</legend>
+              <label>姓名<input type="text" maxLength={40} value={sender.name} onChange={(e) => setSender({ ...sender, name: e.target.value })} /></label>
+              <label>邮箱<input type="email" maxLength={254} value={sender.email} onChange={(e) => setSender({ ...sender, email: e.target.value })} /></label>
+              <label>HR 备案邮箱（可选）<input type="email" maxLength={254} value={archiveEmail} onChange={(e) => setArchiveEmail(e.target.value)} /></label>
+            </fieldset>
+          </div>
+          {problem && (
+            <div className="alert" role="alert" data-testid="send-problem">
+              <p>{problem.message}</p>
+              {problem.fields.length > 0 && <ul>{problem.fields.slice(0, 10).map((f) => <li key={f}>{f}</li>)}</ul>}
+            </div>
+          )}
+          <p className="actions">
+            <button type="button" onClick={send} disabled={busy}>{busy ? '正在发送…' : '发送签署邮件'}</button>
+            <button type="button" onClick={() => setOpen(false)}>取消</button>
+          </p>
+        </>
+      )}
+    </section>
+  );
+}

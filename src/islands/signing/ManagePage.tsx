@@ -1,0 +1,124 @@
+import { useCallback, useEffect, useState } from 'react';
+import { linkParams, postForBlob, postJson } from '../api';
+import { downloadBlob } from '../form/download';
+import { STATUS_LABEL } from './SignPage';
+import './signing.css';
+
+/** The sender's private page: who has signed, the timeline, reminders, cancel, documents. */
+interface Status {
+  caseNumber: string;
+  title: string;
+  status: 'open' | 'completed' | 'declined' | 'cancelled';
+  order: string;
+  createdAt: string;
+  finalSha256: string | null;
+  parties: Array<{ id: string; role: string; name: string; email: string; status: string; reminders: number; lastSentAt: string | null; signedAt: string | null; declineReason: string | null }>;
+  events: Array<{ type: string; at: string; who: string }>;
+  mail: Array<{ kind: string; to: string; status: string; attempts: number; error: string | null }>;
+}
+
+const CASE_LABEL: Record<Status['status'], string> = { open: '签署中', completed: '已完成', declined: '已拒签', cancelled: '已撤销' };
+const EVENT_LABEL: Record<string, string> = { created: '创建', sent: '发送签署邮件', viewed: '查看', signed: '签署', declined: '拒签', reminded: '提醒（旧链接作废）', completed: '全部完成并封存', cancelled: '撤销' };
+const time = (iso: string | null) => (iso ? new Date(iso).toLocaleString('zh-CN', { hour12: false }) : '—');
+
+export default function ManagePage() {
+  const [link, setLink] = useState({ caseId: '', secret: '' });
+  const [status, setStatus] = useState<Status | null>(null);
+  const [error, setError] = useState('');
+  const [message, setMessage] = useState('');
+
+  const call = useCallback(async (body: Record<string, unknown>, l = link) => {
+    const r = await postJson<Status>('/api/manage', { caseId: l.caseId, key: l.secret, ...body });
+    if (r.ok) {
+      setStatus(r.data);
+      setError('');
+    } else setError(r.error);
+    return r.ok;
+  }, [link]);
+
+  // Opening another party's link in the same tab changes only the fragment: start afresh.
+  useEffect(() => {
+    const reload = () => location.reload();
+    window.addEventListener('hashchange', reload);
+    return () => window.removeEventListener('hashchange', reload);
+  }, []);
+
+  useEffect(() => {
+    const l = linkParams('k');
+    setLink(l);
+    if (!l.caseId || !l.secret) setError('管理链接不完整：请使用创建时得到的完整链接（包括 # 后面的部分）。');
+    else void call({ action: 'status' }, l);
+  }, []); // eslint-disable-line react-hooks/exhaustive-deps
+
+  const download = async (which: 'current' | 'final') => {
+    const r = await postForBlob('/api/manage', { action: 'document', caseId: link.caseId, key: link.secret, which });
+    if (r.ok) downloadBlob(`${status?.title}-${status?.caseNumber}${which === 'final' ? '-已签署' : ''}.pdf`, r.blob);
+    else setError(r.error);
+  };
+
+  const queued = status?.mail.filter((m) => m.status === 'queued') ?? [];
+  return (
+    <div className="manage-page">
+      {error && <p className="alert" role="alert" data-testid="manage-error">{error}</p>}
+      {message && <p className="success" role="status">{message}</p>}
+      {status && (
+        <>
+          <h1>{status.title}</h1>
+          <p className="lead">
+            交接编号 {status.caseNumber} · 状态：<strong data-testid="case-status">{CASE_LABEL[status.status]}</strong> · 创建于 {time(status.createdAt)}
+          </p>
+          {queued.length > 0 && (
+            <p className="notice" data-testid="mail-queued">
+              有 {queued.length} 封邮件尚未发出{queued[0].error ? `（${queued[0].error}）` : ''}，系统会自动重试。
+            </p>
+          )}
+          <table className="manage-table">
+            <thead><tr><th>角色</th><th>姓名</th><th>邮箱</th><th>状态</th><th>最近发送</th><th>签署时间</th><th>操作</th></tr></thead>
+            <tbody>
+              {status.parties.map((p) => (
+                <tr key={p.id} data-testid="manage-party">
+                  <td>{p.role}</td>
+                  <td>{p.name}</td>
+                  <td>{p.email}</td>
+                  <td>{STATUS_LABEL[p.status] ?? p.status}{p.declineReason ? `：${p.declineReason}` : ''}</td>
+                  <td>{time(p.lastSentAt)}{p.reminders ? `（已提醒 ${p.reminders} 次）` : ''}</td>
+                  <td>{time(p.signedAt)}</td>
+                  <td>
+                    {status.status === 'open' && (p.status === 'sent' || p.status === 'viewed') && (
+                      <button type="button" onClick={async () => (await call({ action: 'remind', partyId: p.id })) && setMessage(`已重新发送给 ${p.name}，旧链接已作废。`)}>
+                        提醒
+                      </button>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <p className="actions">
+            <button type="button" onClick={() => download('current')}>下载当前文件</button>
+            {status.status === 'completed' && <button type="button" className="primary" onClick={() => download('final')}>下载最终文件</button>}
+            {status.status === 'open' && (
+              <button
+                type="button"
+                onClick={async () => {
+                  if (window.confirm('撤销后所有签署链接立即失效，且无法恢复。确定撤销？')) {
+                    if (await call({ action: 'cancel' })) setMessage('已撤销，已通知收到链接的各方。');
+                  }
+                }}
+              >
+                撤销交接
+              </button>
+            )}
+          </p>
+          {status.finalSha256 && <p className="muted">最终文件 SHA-256：<code>{status.finalSha256}</code></p>}
+          <h2>时间线</h2>
+          <ol className="timeline" data-testid="timeline">
+            {status.events.map((e, i) => (
+              <li key={i}>{time(e.at)} · {EVENT_LABEL[e.type] ?? e.type}{e.who ? ` · ${e.who}` : ''}</li>
+            ))}
+          </ol>
+        </>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,161 @@
+import { useEffect, useRef, useState } from 'react';
+import { linkParams, postForBlob, postJson } from '../api';
+import { downloadBlob } from '../form/download';
+import { SignaturePad, type SignaturePadHandle } from './SignaturePad';
+import './signing.css';
+
+/** The page a party reaches from their email: read, then sign (drawn or typed) or decline. */
+interface PartyView {
+  caseNumber: string;
+  title: string;
+  company: string | null;
+  senderName: string;
+  status: string;
+  order: 'sequential' | 'parallel';
+  you: { role: string; name: string; status: string };
+  parties: Array<{ role: string; name: string; status: string; signedAt: string | null }>;
+  canSign: boolean;
+  notice: string | null;
+}
+
+export const STATUS_LABEL: Record<string, string> = { waiting: '未轮到', sent: '已发送', viewed: '已查看', signed: '已签署', declined: '已拒签' };
+
+export default function SignPage() {
+  const [link, setLink] = useState<{ caseId: string; secret: string } | null>(null);
+  const [view, setView] = useState<PartyView | null>(null);
+  const [error, setError] = useState('');
+  const [mode, setMode] = useState<'draw' | 'type'>('draw');
+  const [typed, setTyped] = useState('');
+  const [padEmpty, setPadEmpty] = useState(true);
+  const [consent, setConsent] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [done, setDone] = useState('');
+  const [declining, setDeclining] = useState(false);
+  const [reason, setReason] = useState('');
+  const pad = useRef<SignaturePadHandle>(null);
+
+  // Opening another party's link in the same tab changes only the fragment: start afresh.
+  useEffect(() => {
+    const reload = () => location.reload();
+    window.addEventListener('hashchange', reload);
+    return () => window.removeEventListener('hashchange', reload);
+  }, []);
+
+  useEffect(() => {
+    const l = linkParams('t');
+    setLink(l);
+    if (!l.caseId || !l.secret) {
+      setError('链接不完整：请直接点击邮件中的按钮，或复制完整的链接（包括 # 后面的部分）。');
+      return;
+    }
+    void postJson<PartyView>('/api/sign', { action: 'view', caseId: l.caseId, token: l.secret }).then((r) => {
+      if (r.ok) {
+        setView(r.data);
+        setTyped(r.data.you.name);
+      } else setError(r.error);
+    });
+  }, []);
+
+  const download = async () => {
+    if (!link) return;
+    const r = await postForBlob('/api/sign', { action: 'document', caseId: link.caseId, token: link.secret });
+    if (r.ok) downloadBlob(`${view?.title ?? '交接文件'}-${view?.caseNumber ?? ''}.pdf`, r.blob);
+    else setError(r.error);
+  };
+
+  const submit = async () => {
+    if (!link || !view) return;
+    const signature = mode === 'draw' ? { kind: 'drawn' as const, png: pad.current?.toPng() ?? '' } : { kind: 'typed' as const, text: typed.trim() };
+    if (signature.kind === 'drawn' && !signature.png) return setError('请先在签名区手写签名，或改用“输入姓名”。');
+    if (signature.kind === 'typed' && !signature.text) return setError('请输入姓名。');
+    setBusy(true);
+    setError('');
+    const r = await postJson<PartyView>('/api/sign', { action: 'sign', caseId: link.caseId, token: link.secret, consent, signature });
+    setBusy(false);
+    if (!r.ok) return setError(r.error);
+    setView(r.data);
+    setDone(r.data.status === 'completed' ? '签署成功！所有人都已签署，最终文件已通过邮件发送给各方。' : '签署成功！我们会通知下一位签署人，全部完成后您会收到最终文件。');
+  };
+
+  const decline = async () => {
+    if (!link) return;
+    setBusy(true);
+    const r = await postJson<{ ok: true }>('/api/sign', { action: 'decline', caseId: link.caseId, token: link.secret, reason });
+    setBusy(false);
+    if (!r.ok) return setError(r.error);
+    setDeclining(false);
+    setView(null);
+    setDone('您已拒签，发起人会收到您填写的原因。流程已终止。');
+  };
+
+  return (
+    <div className="sign-page">
+      {error && <p className="alert" role="alert" data-testid="sign-error">{error}</p>}
+      {done && <p className="success" role="status" data-testid="sign-done">{done}</p>}
+      {!view && !error && !done && <p aria-live="polite">正在打开签署文件…</p>}
+      {view && (
+        <>
+          <h1>{view.title}</h1>
+          <p className="lead">
+            交接编号 {view.caseNumber}{view.company ? ` · ${view.company}` : ''} · 发起人 {view.senderName}
+          </p>
+          <p>
+            您的身份：<strong data-testid="your-role">{view.you.role}</strong>（{view.you.name}）
+          </p>
+          <ol className="party-progress" aria-label="签署进度">
+            {view.parties.map((p, i) => (
+              <li key={i} className={`party-${p.status}`}>
+                <span className="party-role">{p.role}</span> {p.name} — <span data-testid={`party-status-${i}`}>{STATUS_LABEL[p.status] ?? p.status}</span>
+              </li>
+            ))}
+          </ol>
+          <p>
+            <button type="button" onClick={download}>下载 PDF 查看{view.status === 'completed' ? '（最终版）' : ''}</button>
+          </p>
+          {view.notice && <p className="notice" data-testid="sign-notice">{view.notice}</p>}
+          {view.canSign && !declining && (
+            <section className="sign-form" aria-labelledby="sign-heading">
+              <h2 id="sign-heading">签署</h2>
+              <div role="tablist" aria-label="签名方式" className="tabs">
+                <button type="button" role="tab" aria-selected={mode === 'draw'} onClick={() => setMode('draw')}>手写签名</button>
+                <button type="button" role="tab" aria-selected={mode === 'type'} onClick={() => setMode('type')}>输入姓名</button>
+              </div>
+              {mode === 'draw' ? (
+                <div>
+                  <SignaturePad ref={pad} onChange={setPadEmpty} />
+                  <button type="button" onClick={() => pad.current?.clear()} disabled={padEmpty}>清除重写</button>
+                </div>
+              ) : (
+                <label className="typed-name">
+                  姓名
+                  <input type="text" value={typed} maxLength={40} onChange={(e) => setTyped(e.target.value)} />
+                </label>
+              )}
+              <label className="consent">
+                <input type="checkbox" checked={consent} onChange={(e) => setConsent(e.target.checked)} />
+                我已阅读上述文件，同意使用电子签名签署，其效力与手写签名相同。
+              </label>
+              <div className="actions">
+                <button type="button" className="primary" onClick={submit} disabled={busy || !consent}>{busy ? '正在签署…' : '确认签署'}</button>
+                <button type="button" onClick={() => setDeclining(true)}>拒签…</button>
+              </div>
+            </section>
+          )}
+          {declining && (
+            <section className="sign-form" aria-labelledby="decline-heading">
+              <h2 id="decline-heading">拒绝签署</h2>
+              <label>
+                拒签原因（发起人会看到）
+                <textarea value={reason} maxLength={500} rows={3} onChange={(e) => setReason(e.target.value)} />
+              </label>
+              <div className="actions">
+                <button type="button" className="primary" onClick={decline} disabled={busy || reason.trim().length < 2}>确认拒签</button>
+                <button type="button" onClick={() => setDeclining(false)}>返回</button>
+              </div>
+            </section>
+          )}
+        </>
+      )}
+    </div>
+  );
+}

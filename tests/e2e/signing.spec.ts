@@ -1,0 +1,160 @@
+import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Mailbox } from './mailbox';
+import { TEST_SMTP_PORT } from '../../playwright.config';
+
+// One SMTP server for this file: its tests share it, so they run in one worker, in order.
+test.describe.configure({ mode: 'serial' });
+const mailbox = new Mailbox();
+test.beforeAll(() => mailbox.start(TEST_SMTP_PORT));
+test.afterAll(() => mailbox.stop());
+const scratch = mkdtempSync(join(tmpdir(), 'e2e-sign-'));
+
+const visitPlanValues = {
+  giverName: '欧阳明远', department: '华东区销售部', receiverName: '司马晓燕', witnessName: '诸葛建国', planDate: '2026-11-23',
+  visits: [{ customer: '上海某某科技有限公司', plannedDate: '2026-11-28', visitMode: '上门', status: '未交接' }],
+};
+const PEOPLE = [
+  { name: '欧阳明远', email: 'giver@example.test' },
+  { name: '司马晓燕', email: 'receiver@example.test' },
+  { name: '诸葛建国', email: 'witness@example.test' },
+];
+
+async function createByApi(request: APIRequestContext, tag: string) {
+  const res = await request.post('/api/cases', {
+    data: { formId: 'customer-visit-plan', values: visitPlanValues, caseNumber: tag, sender: { name: 'HR 小王', email: 'hr@example.test' }, parties: PEOPLE.map((p) => ({ ...p, email: p.email.replace('@', `+${tag}@`) })) },
+  });
+  expect(res.status(), await res.text()).toBe(201);
+  return (await res.json()) as { caseId: string; caseNumber: string; manageUrl: string };
+}
+
+/** Opens a link from an email as a fresh page load (as clicking it in a mail client would). */
+async function openLink(page: Page, url: string) {
+  await page.goto('about:blank');
+  await page.goto(url);
+}
+
+async function drawSignature(page: Page) {
+  const pad = page.getByTestId('signature-pad');
+  const box = (await pad.boundingBox())!;
+  await page.mouse.move(box.x + 30, box.y + 100);
+  await page.mouse.down();
+  for (let i = 0; i <= 20; i++) await page.mouse.move(box.x + 30 + i * 12, box.y + 100 + Math.sin(i / 2) * 40);
+  await page.mouse.up();
+}
+
+test('fill a form, send to three parties, each signs from their email, everyone gets the sealed PDF', async ({ page }) => {
+  test.setTimeout(120_000);
+  await page.goto('/forms/customer-visit-plan/');
+  await page.getByLabel('移交人姓名').fill('欧阳明远');
+  await page.getByLabel('所在部门').fill('华东区销售部');
+  await page.getByLabel('接收人姓名').fill('司马晓燕');
+  await page.getByLabel('监交人姓名').fill('诸葛建国');
+  await page.getByLabel('计划编制日期').fill('2026-11-23');
+  await page.getByLabel('公司名称').fill('上海某某贸易有限公司');
+  await page.getByRole('button', { name: '发起签署…' }).click();
+  const panel = page.getByRole('region', { name: '发起签署' });
+  const sets = panel.locator('fieldset');
+  for (const [i, p] of PEOPLE.entries()) {
+    await sets.nth(i).getByLabel('姓名').fill(p.name);
+    await sets.nth(i).getByLabel('邮箱').fill(p.email);
+  }
+  await sets.nth(3).getByLabel('姓名').fill('HR 小王');
+  await sets.nth(3).getByLabel('邮箱', { exact: true }).fill('hr@example.test');
+  await sets.nth(3).getByLabel('HR 备案邮箱（可选）').fill('archive@example.test');
+  await panel.getByRole('button', { name: '发送签署邮件' }).click();
+  await expect(panel.getByTestId('send-done')).toBeVisible({ timeout: 30_000 });
+  const manageUrl = await panel.getByTestId('manage-link').getAttribute('href');
+
+  for (const [i, p] of PEOPLE.entries()) {
+    const mail = await mailbox.waitFor(p.email, /^请签署《拜访客户交接计划表》/);
+    expect(mail.text).toContain(`以“${['移交人', '接收人', '监交人'][i]}”身份`);
+    expect(mail.html).toContain('查看并签署');
+    expect(mail.messageId).toBeTruthy();
+    expect(mail.date).toBeInstanceOf(Date);
+    await openLink(page, Mailbox.link(mail));
+    await expect(page.getByTestId('your-role')).toHaveText(['移交人', '接收人', '监交人'][i]);
+    if (i > 0) await expect(page.getByTestId('party-status-0')).toHaveText('已签署');
+    if (i === 0) {
+      const download = page.waitForEvent('download');
+      await page.getByRole('button', { name: /下载 PDF 查看/ }).click();
+      expect((await download).suggestedFilename()).toMatch(/\.pdf$/);
+    }
+    await drawSignature(page);
+    await page.getByLabel(/同意使用电子签名/).check();
+    await page.getByRole('button', { name: '确认签署' }).click();
+    await expect(page.getByTestId('sign-done')).toContainText('签署成功');
+  }
+
+  const finals = await Promise.all([...PEOPLE.map((p) => p.email), 'hr@example.test', 'archive@example.test'].map((to) => mailbox.waitFor(to, /已全部签署完成/)));
+  const attachment = finals[0].attachments.find((a) => a.contentType === 'application/pdf')!;
+  const file = join(scratch, 'final.pdf');
+  writeFileSync(file, attachment.content);
+  const text = execFileSync('pdftotext', [file, '-'], { encoding: 'utf8' }).replace(/\s+/g, '');
+  for (const s of ['欧阳明远', '司马晓燕', '诸葛建国', '审计记录', '上海某某贸易有限公司']) expect(text).toContain(s);
+  const sig = execFileSync('pdfsig', [file], { encoding: 'utf8' });
+  expect(sig).toContain('Signature is Valid.');
+  expect(sig).toContain('Total document signed');
+  const altered = Buffer.from(attachment.content);
+  altered[Math.floor(altered.length / 3)] ^= 0x01;
+  writeFileSync(join(scratch, 'altered.pdf'), altered);
+  expect(execFileSync('pdfsig', [join(scratch, 'altered.pdf')], { encoding: 'utf8' })).not.toContain('Signature is Valid.');
+
+  // The verification page recognises the original and rejects the altered copy.
+  await page.goto('/verify/');
+  await page.getByTestId('verify-input').setInputFiles(file);
+  await expect(page.getByTestId('verify-result')).toContainText('未被改动');
+  await page.getByTestId('verify-input').setInputFiles(join(scratch, 'altered.pdf'));
+  await expect(page.getByTestId('verify-result')).toContainText('未找到');
+
+  // The management page shows the whole timeline.
+  await page.goto(manageUrl!);
+  await expect(page.getByTestId('case-status')).toHaveText('已完成');
+  await expect(page.getByTestId('timeline')).toContainText('全部完成并封存');
+  await page.screenshot({ path: 'test-results/screenshots/manage-completed.png', fullPage: true });
+});
+
+test('a party declines with a reason: the sender is told and the other links stop working', async ({ page, request }) => {
+  const c = await createByApi(request, 'decl1');
+  const mail = await mailbox.waitFor('giver+decl1@example.test', /请签署/);
+  await page.goto(Mailbox.link(mail));
+  await page.getByRole('button', { name: '拒签…' }).click();
+  await page.getByLabel(/拒签原因/).fill('拜访计划里少了两家 A 类客户');
+  await page.getByRole('button', { name: '确认拒签' }).click();
+  await expect(page.getByTestId('sign-done')).toContainText('您已拒签');
+  const notice = await mailbox.waitFor('hr@example.test', /已被拒签/);
+  expect(notice.text).toContain('拜访计划里少了两家 A 类客户');
+  await openLink(page, Mailbox.link(mail));
+  await expect(page.getByTestId('sign-error')).toContainText('已拒绝签署，流程已终止');
+  await page.goto(c.manageUrl);
+  await expect(page.getByTestId('case-status')).toHaveText('已拒签');
+});
+
+test('remind sends a new link and refuses the old one; cancel ends the case', async ({ page, request }) => {
+  const c = await createByApi(request, 'rem1');
+  const before = mailbox.messages.length;
+  const first = await mailbox.waitFor('giver+rem1@example.test', /^请签署/);
+  await page.goto(c.manageUrl);
+  await page.getByTestId('manage-party').first().getByRole('button', { name: '提醒' }).click();
+  await expect(page.getByRole('status')).toContainText('旧链接已作废');
+  const second = await mailbox.waitFor('giver+rem1@example.test', /^提醒：请签署/, before);
+  await openLink(page, Mailbox.link(first));
+  await expect(page.getByTestId('sign-error')).toContainText('发起人已给您发送了新的链接');
+  await openLink(page, Mailbox.link(second));
+  await expect(page.getByTestId('your-role')).toHaveText('移交人');
+
+  // A link with its token altered is refused with its own message.
+  await openLink(page, Mailbox.link(second).replace(/.$/, (ch) => (ch === 'A' ? 'B' : 'A')));
+  await expect(page.getByTestId('sign-error')).toContainText('签署链接无效');
+
+  page.on('dialog', (d) => void d.accept());
+  await page.goto(c.manageUrl);
+  await page.getByRole('button', { name: '撤销交接' }).click();
+  await expect(page.getByTestId('case-status')).toHaveText('已撤销');
+  await mailbox.waitFor('giver+rem1@example.test', /已撤销/);
+  await openLink(page, Mailbox.link(second));
+  await expect(page.getByTestId('sign-error')).toContainText('发起人已撤销这份交接');
+});
