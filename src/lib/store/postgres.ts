@@ -6,12 +6,10 @@ import type { Sql } from './sql';
  * `schema` (tests) keeps all tables in their own schema, created if missing.
  */
 export async function createPostgresSql(url: string, schema?: string): Promise<Sql> {
-  const pool = new pg.Pool({ connectionString: url, max: Number(process.env.PG_POOL_MAX ?? 10) });
-  if (schema) {
-    if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error('bad schema name');
-    await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
-    pool.on('connect', (client) => void client.query(`SET search_path TO ${schema}`));
-  }
+  if (schema && !/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error('bad schema name');
+  // search_path set at connection start, so no query can run before it applies.
+  const pool = new pg.Pool({ connectionString: url, max: Number(process.env.PG_POOL_MAX ?? 10), ...(schema ? { options: `-c search_path=${schema}` } : {}) });
+  if (schema) await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
   // bytea comes back as Buffer; bigserial ids as strings (fine for us).
   return {
     kind: 'postgres',
