@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Starts Debian's PostgreSQL (installing it if missing) and prints a DATABASE_URL for the tests.
 set -euo pipefail
+# Only the URL goes to stdout; everything else (install, start-up notices) to stderr.
+exec 3>&1 1>&2
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 if ! command -v pg_lsclusters >/dev/null; then
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql >/dev/null
@@ -12,4 +14,4 @@ as_root pg_ctlcluster "$version" "$cluster" start 2>/dev/null || true
 for _ in $(seq 1 30); do as_root su postgres -c "pg_isready -q -p $port" && break; sleep 1; done
 as_root su postgres -c "psql -q -p $port -tc \"SELECT 1 FROM pg_roles WHERE rolname='handover'\" | grep -q 1 || psql -q -p $port -c \"CREATE ROLE handover LOGIN SUPERUSER PASSWORD 'handover'\"" >&2
 as_root su postgres -c "psql -q -p $port -tc \"SELECT 1 FROM pg_database WHERE datname='handover_test'\" | grep -q 1 || createdb -p $port -O handover handover_test" >&2
-echo "postgres://handover:handover@127.0.0.1:$port/handover_test"
+echo "postgres://handover:handover@127.0.0.1:$port/handover_test" >&3

@@ -47,7 +47,7 @@ describe.each(backends)('signing on %s', (_name, makeSql) => {
     expect(await migrate(sql)).toEqual([]); // idempotent
     deps = { sql, secret: new TextEncoder().encode('x'.repeat(40)), cert, ttlDays: 14, now: () => clock };
   });
-  afterAll(() => sql.close());
+  afterAll(() => sql?.close());
 
   const start = async (definition = work, parties = ['giver@ex.com', 'receiver@ex.com', 'witness@ex.com', 'manager@ex.com']) => {
     const created = await createCase(deps, {

@@ -1,0 +1,87 @@
+/**
+ * Signing figures, at the service level (store + PDF stamping + sealing, no HTTP):
+ * 50 parties signing at once (each on its own case), on PGlite and on PostgreSQL when
+ * DATABASE_URL is set; and the time from the last signature to the final email being sent.
+ */
+import { readFileSync } from 'node:fs';
+import { formDefinitionSchema } from '../src/lib/form-definition';
+import { createPgliteSql } from '../src/lib/store/pglite';
+import { createPostgresSql } from '../src/lib/store/postgres';
+import { migrate } from '../src/lib/store/migrate';
+import type { Sql } from '../src/lib/store/sql';
+import { createSelfSignedP12 } from '../src/lib/pdf/seal';
+import { createCase, signAsParty, type SigningDeps } from '../src/lib/signing/service';
+import { processOutbox, type OutgoingMail } from '../src/lib/signing/outbox';
+import { workHandoverValues } from '../tests/fixtures/form-values';
+
+const SIGNERS = Number(process.env.BENCH_SIGNERS ?? 50);
+const work = formDefinitionSchema.parse(JSON.parse(readFileSync('content/forms/work-handover.json', 'utf8')));
+const cert = { p12: createSelfSignedP12('Bench', 'pw'), passphrase: 'pw' };
+const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))];
+
+async function run(name: string, sql: Sql) {
+  await migrate(sql);
+  const deps: SigningDeps = { sql, secret: new TextEncoder().encode('b'.repeat(40)), cert, ttlDays: 14 };
+  const inbox: OutgoingMail[] = [];
+  const send = async (m: OutgoingMail) => void inbox.push(m);
+  const base = 'http://bench.local';
+  const parties = (n: number, tag: string) => Array.from({ length: n }, (_, i) => ({ name: `签署人${i}`, email: `p${i}-${tag}@bench.test` }));
+
+  for (let i = 0; i < SIGNERS; i++) await createCase(deps, { definition: work, values: workHandoverValues(work), sender: { name: 'HR', email: 'hr@bench.test' }, parties: parties(4, `c${i}`), baseUrl: base });
+  await processOutbox(sql, send, 1000);
+  const links = inbox.map((m) => ({ caseId: /\?c=([\w-]+)/.exec(m.text)![1], token: /#t=([\w.-]+)/.exec(m.text)![1] }));
+  const latencies: number[] = [];
+  const t0 = performance.now();
+  await Promise.all(
+    links.map(async (l, i) => {
+      const t = performance.now();
+      await signAsParty(deps, { ...l, signature: { kind: 'typed', text: `签署人${i}` }, ip: '127.0.0.1', userAgent: 'bench', baseUrl: base });
+      latencies.push(performance.now() - t);
+    }),
+  );
+  const seconds = (performance.now() - t0) / 1000;
+  const signed = Number((await sql.query<{ n: string }>(`SELECT count(*) AS n FROM parties WHERE status = 'signed'`))[0].n);
+
+
+
+
+  console.log(
+    `| ${name} | ${SIGNERS} | ${signed === SIGNERS ? '全部记录' : `只记录 ${signed}`} | ${pct(latencies, 0.5).toFixed(0)} ms | ${pct(latencies, 0.95).toFixed(0)} ms | ${(SIGNERS / seconds).toFixed(1)} 次/秒 |`,
+  );
+  return deps;
+}
+
+async function finalMailTime(deps: SigningDeps) {
+  const inbox: OutgoingMail[] = [];
+  const send = async (m: OutgoingMail) => void inbox.push(m);
+  const base = 'http://bench.local';
+  const values = workHandoverValues(work);
+  const people = work.signing.parties.map((_, i) => ({ name: `终签${i}`, email: `f${i}@bench.test` }));
+  await createCase(deps, { definition: work, values, sender: { name: 'HR', email: 'hr@bench.test' }, parties: people, baseUrl: base });
+  await processOutbox(deps.sql, send, 100);
+  let ms = 0;
+  for (let i = 0; i < people.length; i++) {
+    const mail = inbox.filter((m) => m.to === people[i].email).at(-1)!;
+    const link = { caseId: /\?c=([\w-]+)/.exec(mail.text)![1], token: /#t=([\w.-]+)/.exec(mail.text)![1] };
+    const t = performance.now();
+    await signAsParty(deps, { ...link, signature: { kind: 'typed', text: people[i].name }, ip: '127.0.0.1', userAgent: 'bench', baseUrl: base });
+    await processOutbox(deps.sql, send, 100);
+    if (i === people.length - 1) ms = performance.now() - t;
+  }
+  const finals = inbox.filter((m) => m.attachments?.length);
+  console.log(`\n最后一位签署 → 最终邮件发出（加审计页、PKCS#7 封存、${finals.length} 封带附件邮件）：${ms.toFixed(0)} ms`);
+}
+
+console.log(`\n签署（服务层：数据库 + 盖章 + 封存，不含 HTTP）\n`);
+console.log('| 存储 | 同时签署人数 | 结果 | p50 | p95 | 吞吐 |');
+console.log('|---|---:|---|---:|---:|---:|');
+const pglite = await createPgliteSql();
+const deps = await run('PGlite（内嵌）', pglite);
+if (process.env.DATABASE_URL) {
+  const pg = await createPostgresSql(process.env.DATABASE_URL, `bench_${Date.now().toString(36)}`);
+  await run('PostgreSQL', pg);
+  await pg.query('SELECT 1');
+  await pg.close();
+} else console.log('| PostgreSQL | – | 未设置 DATABASE_URL，跳过 | – | – | – |');
+await finalMailTime(deps);
+await pglite.close();
