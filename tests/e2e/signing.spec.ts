@@ -158,3 +158,29 @@ test('remind sends a new link and refuses the old one; cancel ends the case', as
   await openLink(page, Mailbox.link(second));
   await expect(page.getByTestId('sign-error')).toContainText('发起人已撤销这份交接');
 });
+
+test('hostile requests get clear refusals and change nothing', async ({ request }) => {
+  const c = await createByApi(request, 'host1');
+  const mail = await mailbox.waitFor('giver+host1@example.test', /^请签署/);
+  const token = /#t=([\w.-]+)/.exec(Mailbox.link(mail))![1];
+  const sign = (signature: unknown, extra: Record<string, unknown> = {}) =>
+    request.post('/api/sign', { data: { action: 'sign', caseId: c.caseId, token, consent: true, signature, ...extra } });
+
+  const notPng = await sign({ kind: 'drawn', png: Buffer.from('GIF89a not a png at all, really not').toString('base64') });
+  expect(notPng.status()).toBe(400);
+  expect((await notPng.json()).error).toBe('签名必须是 PNG 图片');
+  const huge = await sign({ kind: 'drawn', png: 'A'.repeat(600_000) });
+  expect([400, 413]).toContain(huge.status());
+  const noConsent = await sign({ kind: 'typed', text: '欧阳明远' }, { consent: false });
+  expect((await noConsent.json()).error).toBe('请先勾选同意使用电子签名');
+  const wrongCase = await request.post('/api/sign', { data: { action: 'view', caseId: 'AAAAAAAAAAAA', token } });
+  expect((await wrongCase.json()).error).toContain('不匹配');
+  const notJson = await request.post('/api/sign', { headers: { 'Content-Type': 'text/plain' }, data: 'hello' });
+  expect(notJson.status()).toBe(415);
+  const bomb = await request.post('/api/manage', { headers: { 'Content-Type': 'application/json' }, data: '['.repeat(50_000) });
+  expect([400, 413]).toContain(bomb.status());
+
+  // Nothing changed: the giver can still view and sign.
+  const view = await request.post('/api/sign', { data: { action: 'view', caseId: c.caseId, token } });
+  expect((await view.json()).canSign).toBe(true);
+});
