@@ -30,6 +30,8 @@ export default defineConfig({
         "object-src 'none'",
         "base-uri 'none'",
         "form-action 'self'",
+        // The signing page shows the PDF from a blob: URL in an iframe.
+        "frame-src 'self' blob:",
       ],
     },
   },

@@ -39,6 +39,7 @@ async function openLink(page: Page, url: string) {
 
 async function drawSignature(page: Page) {
   const pad = page.getByTestId('signature-pad');
+  await pad.scrollIntoViewIfNeeded();
   const box = (await pad.boundingBox())!;
   await page.mouse.move(box.x + 30, box.y + 100);
   await page.mouse.down();
@@ -83,6 +84,7 @@ test('fill a form, send to three parties, each signs from their email, everyone 
       await page.getByRole('button', { name: /下载 PDF 查看/ }).click();
       expect((await download).suggestedFilename()).toMatch(/\.pdf$/);
     }
+    await expect(page.getByTestId('pdf-preview')).toBeVisible();
     await drawSignature(page);
     await page.getByLabel(/同意使用电子签名/).check();
     await page.getByRole('button', { name: '确认签署' }).click();

@@ -33,6 +33,19 @@ export default function SignPage() {
   const [declining, setDeclining] = useState(false);
   const [reason, setReason] = useState('');
   const pad = useRef<SignaturePadHandle>(null);
+  const [preview, setPreview] = useState<string | null>(null);
+
+  // Show the stamped PDF inline once the party is known (revoked when leaving the page).
+  useEffect(() => {
+    if (!view || !link) return;
+    let url: string | null = null;
+    void postForBlob('/api/sign', { action: 'document', caseId: link.caseId, token: link.secret }).then((r) => {
+      if (r.ok) setPreview((url = URL.createObjectURL(r.blob)));
+    });
+    return () => {
+      if (url) URL.revokeObjectURL(url);
+    };
+  }, [view?.status, view?.you.status, link]); // eslint-disable-line react-hooks/exhaustive-deps
 
   // Opening another party's link in the same tab changes only the fragment: start afresh.
   useEffect(() => {
@@ -112,6 +125,12 @@ export default function SignPage() {
           <p>
             <button type="button" onClick={download}>下载 PDF 查看{view.status === 'completed' ? '（最终版）' : ''}</button>
           </p>
+          {/* The box keeps its size while the PDF loads, so nothing below it (the signature pad) moves. */}
+          {preview ? (
+            <iframe className="pdf-preview" src={preview} title={`${view.title}（PDF）`} data-testid="pdf-preview" />
+          ) : (
+            <div className="pdf-preview pdf-loading" aria-live="polite">正在载入文件预览…</div>
+          )}
           {view.notice && <p className="notice" data-testid="sign-notice">{view.notice}</p>}
           {view.canSign && !declining && (
             <section className="sign-form" aria-labelledby="sign-heading">
