@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { linkParams, postForBlob, postJson } from '../api';
 import { downloadBlob } from '../form/download';
 import { STATUS_LABEL } from './SignPage';
+import { useReloadOnHashChange } from './useReloadOnHashChange';
 import './signing.css';
 
 /** The sender's private page: who has signed, the timeline, reminders, cancel, documents. */
@@ -36,12 +37,7 @@ export default function ManagePage() {
     return r.ok;
   }, [link]);
 
-  // Opening another party's link in the same tab changes only the fragment: start afresh.
-  useEffect(() => {
-    const reload = () => location.reload();
-    window.addEventListener('hashchange', reload);
-    return () => window.removeEventListener('hashchange', reload);
-  }, []);
+  useReloadOnHashChange();
 
   useEffect(() => {
     const l = linkParams('k');

@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import { linkParams, postForBlob, postJson } from '../api';
 import { downloadBlob } from '../form/download';
 import { SignaturePad, type SignaturePadHandle } from './SignaturePad';
+import { useReloadOnHashChange } from './useReloadOnHashChange';
 import './signing.css';
 
 /** The page a party reaches from their email: read, then sign (drawn or typed) or decline. */
@@ -47,12 +48,7 @@ export default function SignPage() {
     };
   }, [view?.status, view?.you.status, link]); // eslint-disable-line react-hooks/exhaustive-deps
 
-  // Opening another party's link in the same tab changes only the fragment: start afresh.
-  useEffect(() => {
-    const reload = () => location.reload();
-    window.addEventListener('hashchange', reload);
-    return () => window.removeEventListener('hashchange', reload);
-  }, []);
+  useReloadOnHashChange();
 
   useEffect(() => {
     const l = linkParams('t');
