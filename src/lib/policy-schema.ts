@@ -33,6 +33,8 @@ export const policyFrontmatterSchema = z.object({
   variables: z.array(policyVariableSchema).default([]),
   forms: z.array(z.string().regex(/^[a-z0-9-]+$/, '表单 id 只能用小写字母、数字和连字符')).default([]),
   keywords: z.array(z.string()).default([]),
+  /** Headings (text after `## `) of clauses HR may switch off in the customizer. */
+  optionalClauses: z.array(z.string()).default([]),
   version: z.union([z.string(), z.number()]).transform(String),
   updated: z.coerce.date({ errorMap: () => ({ message: '更新日期 updated 必须是日期，例如 2026-11-23' }) }),
 });
@@ -57,6 +59,10 @@ export function checkPolicyBody(
   }
   for (const key of declared.keys()) {
     if (!used.includes(key)) problems.push(`变量 ${key} 已声明但正文未使用：请删除声明或在正文中使用 {{${key}}}`);
+  }
+  const headings = new Set([...body.matchAll(/^##\s+(.+?)\s*$/gm)].map((m) => m[1]));
+  for (const h of (data as { optionalClauses?: string[] }).optionalClauses ?? []) {
+    if (!headings.has(h)) problems.push(`optionalClauses 中的“${h}”不是正文里的二级标题（## ${h}）`);
   }
   const seen = new Set<string>();
   for (const v of data.variables) {

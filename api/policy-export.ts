@@ -1,0 +1,37 @@
+import type { VercelRequest, VercelResponse } from '@vercel/node';
+import { z } from 'zod';
+import { markdownBlocks } from '../src/lib/markdown-blocks';
+import { renderPolicyPdf } from '../src/lib/pdf/policy-pdf';
+import { renderPolicyDocx } from '../src/lib/docx/policy-docx';
+import { readJson, sendError } from '../src/server/api-helpers';
+
+/** POST /api/policy-export — a customized policy (Markdown, variables already filled) as PDF or Word. */
+const body = z
+  .object({
+    format: z.enum(['pdf', 'docx']),
+    title: z.string().trim().min(1).max(100),
+    company: z.string().trim().max(100).optional(),
+    markdown: z.string().max(300_000, '正文过长（上限 30 万字）'),
+  })
+  .strict();
+
+export default async function handler(req: VercelRequest, res: VercelResponse) {
+  const input = readJson(req, res, body);
+  if (!input) return;
+  try {
+    const blocks = markdownBlocks(input.markdown);
+    const name = encodeURIComponent(`${input.title}.${input.format}`);
+    res.setHeader('Cache-Control', 'no-store');
+    res.setHeader('Content-Disposition', `attachment; filename*=UTF-8''${name}`);
+    if (input.format === 'pdf') {
+      const pdf = await renderPolicyPdf({ title: input.title, company: input.company, blocks });
+      res.setHeader('Content-Type', 'application/pdf');
+      res.setHeader('X-Missing-Characters', pdf.missingCharacters.map((m) => m.codePoint).join(','));
+      return res.status(200).send(Buffer.from(pdf.bytes));
+    }
+    res.setHeader('Content-Type', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document');
+    return res.status(200).send(await renderPolicyDocx({ title: input.title, company: input.company, blocks }));
+  } catch (e) {
+    return sendError(res, e, 'policy-export');
+  }
+}

@@ -1,0 +1,264 @@
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { PROFILE_FIELDS, parseProfileFile, profileFileContent, type CompanyProfile } from '../../lib/company-profile';
+import { diffPolicy, fillText, fromTemplate, toMarkdown, type Clause, type CustomPolicy } from '../../lib/policy-doc';
+import { downloadBlob, downloadText } from '../form/download';
+import { previewHtml } from './preview';
+import './customize.css';
+
+/**
+ * HR's editor for one template: company profile, per-document values, clauses edited in
+ * place / switched off / added / reordered, live preview, diff against the template, saved
+ * versions, and export to PDF, Word and Markdown. Everything stays in this browser.
+ */
+interface Props {
+  slug: string;
+  title: string;
+  body: string;
+  variables: Array<{ key: string; label: string; default: string }>;
+  optionalClauses: string[];
+}
+
+const PROFILE_KEY = 'handover-kit:company-profile';
+const docKey = (slug: string) => `handover-kit:policy:${slug}`;
+interface Saved {
+  current: CustomPolicy;
+  versions: Array<{ name: string; savedAt: string; policy: CustomPolicy }>;
+}
+
+function load<T>(key: string, fallback: T): T {
+  try {
+    const raw = localStorage.getItem(key);
+    return raw ? (JSON.parse(raw) as T) : fallback;
+  } catch {
+    return fallback;
+  }
+}
+
+export default function PolicyCustomizer({ slug, title, body, variables, optionalClauses }: Props) {
+  const original = useMemo(() => fromTemplate(slug, title, body, optionalClauses), [slug, title, body, optionalClauses]);
+  const [policy, setPolicy] = useState<CustomPolicy>(original);
+  const [versions, setVersions] = useState<Saved['versions']>([]);
+  const [profile, setProfile] = useState<CompanyProfile>({});
+  const [message, setMessage] = useState('');
+  const [error, setError] = useState('');
+  const [busy, setBusy] = useState('');
+  const loaded = useRef(false);
+  const profileInput = useRef<HTMLInputElement>(null);
+
+  useEffect(() => {
+    const saved = load<Saved | null>(docKey(slug), null);
+    if (saved?.current?.clauses) {
+      setPolicy(saved.current);
+      setVersions(saved.versions ?? []);
+    }
+    setProfile(load<CompanyProfile>(PROFILE_KEY, {}));
+    loaded.current = true;
+  }, [slug]);
+
+  const persist = (next: Saved) => {
+    try {
+      localStorage.setItem(docKey(slug), JSON.stringify(next));
+    } catch {
+      setError('浏览器存储空间不足，修改未能保存：请导出 Markdown 备份。');
+    }
+  };
+  useEffect(() => {
+    if (loaded.current) persist({ current: policy, versions });
+  }, [policy, versions]); // eslint-disable-line react-hooks/exhaustive-deps
+  useEffect(() => {
+    if (loaded.current) localStorage.setItem(PROFILE_KEY, JSON.stringify(profile));
+  }, [profile]);
+
+  // Value of each variable: per-document override, else company profile, else template default.
+  const values = useMemo(() => {
+    const v: Record<string, string> = {};
+    for (const d of variables) v[d.key] = d.default;
+    for (const [k, val] of Object.entries(profile)) if (val) v[k] = val;
+    for (const [k, val] of Object.entries(policy.overrides)) if (val) v[k] = val;
+    return v;
+  }, [variables, profile, policy.overrides]);
+
+  const markdown = toMarkdown(policy);
+  const filled = fillText(markdown, values);
+  const html = useMemo(() => previewHtml(markdown, values), [markdown, values]);
+  const changes = useMemo(() => diffPolicy(original, policy), [original, policy]);
+
+  const update = (id: string, patch: Partial<Clause>) => setPolicy((p) => ({ ...p, clauses: p.clauses.map((c) => (c.id === id ? { ...c, ...patch } : c)) }));
+  const move = (i: number, by: number) =>
+    setPolicy((p) => {
+      const cs = [...p.clauses];
+      const j = i + by;
+      if (j < 0 || j >= cs.length) return p;
+      [cs[i], cs[j]] = [cs[j], cs[i]];
+      return { ...p, clauses: cs };
+    });
+  const resetClause = (id: string) => {
+    const o = original.clauses.find((c) => c.id === id);
+    if (o) update(id, { heading: o.heading, body: o.body, enabled: true });
+  };
+  const addClause = () =>
+    setPolicy((p) => ({ ...p, clauses: [...p.clauses, { id: `n${Date.now().toString(36)}`, heading: '新增条款', body: '', enabled: true, origin: 'custom' }] }));
+
+  const exportFile = async (format: 'pdf' | 'docx') => {
+    if (filled.unknown.length) return setError(`还有未定义的变量：${filled.unknown.map((k) => `{{${k}}}`).join('、')}。请在“本文件的取值”中填写或改正拼写后再导出。`);
+    setBusy(format);
+    setError('');
+    try {
+      const res = await fetch('/api/policy-export', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ format, title: policy.title, company: values.companyName || undefined, markdown: filled.text }),
+      });
+      if (!res.ok) throw new Error(((await res.json().catch(() => ({}))) as { error?: string }).error ?? `导出失败（${res.status}）`);
+      downloadBlob(`${policy.title}.${format}`, await res.blob());
+      setMessage(`已导出 ${format === 'pdf' ? 'PDF' : 'Word'}`);
+    } catch (e) {
+      setError((e as Error).message.startsWith('导出') ? (e as Error).message : `导出失败：${(e as Error).message}`);
+    } finally {
+      setBusy('');
+    }
+  };
+
+  const importProfile = async (file: File | undefined) => {
+    if (profileInput.current) profileInput.current.value = '';
+    if (!file) return;
+    const r = parseProfileFile(await file.text());
+    if (r.ok) {
+      setProfile(r.profile);
+      setMessage('已导入公司信息');
+      setError('');
+    } else setError(r.error);
+  };
+
+  const declaredKeys = new Set(variables.map((v) => v.key));
+
+  return (
+    <div className="customizer">
+      <div className="cz-editor">
+        {error && <p className="alert" role="alert" data-testid="cz-error">{error}</p>}
+        {message && <p className="success" role="status">{message}</p>}
+
+        <details className="cz-panel" open={!profile.companyName}>
+          <summary>公司信息（所有模板共用）</summary>
+          <div className="cz-grid">
+            {PROFILE_FIELDS.map((f) => (
+              <label key={f.key}>
+                {f.label}
+                <input type="text" maxLength={100} placeholder={f.placeholder} value={profile[f.key] ?? ''} onChange={(e) => setProfile({ ...profile, [f.key]: e.target.value })} />
+              </label>
+            ))}
+          </div>
+          <p className="actions">
+            <button type="button" onClick={() => downloadText('公司信息.json', profileFileContent(profile), 'application/json')}>导出公司信息</button>
+            <button type="button" onClick={() => profileInput.current?.click()}>导入公司信息</button>
+            <input ref={profileInput} type="file" accept=".json,application/json" hidden onChange={(e) => importProfile(e.target.files?.[0])} data-testid="profile-import" />
+          </p>
+        </details>
+
+        <details className="cz-panel">
+          <summary>本文件的取值（覆盖公司信息）</summary>
+          <div className="cz-grid">
+            {variables.map((v) => (
+              <label key={v.key}>
+                {v.label}
+                <input
+                  type="text"
+                  maxLength={100}
+                  placeholder={profile[v.key as keyof CompanyProfile] || v.default}
+                  value={policy.overrides[v.key] ?? ''}
+                  onChange={(e) => setPolicy((p) => ({ ...p, overrides: { ...p.overrides, [v.key]: e.target.value } }))}
+                />
+              </label>
+            ))}
+          </div>
+        </details>
+
+        {filled.unknown.length > 0 && (
+          <p className="notice" data-testid="unknown-vars">
+            正文里有未定义的变量：{filled.unknown.map((k) => `{{${k}}}`).join('、')}
+            {filled.unknown.some((k) => !declaredKeys.has(k)) ? '（可能是拼写错误，或需要在上面补充取值）' : ''}
+          </p>
+        )}
+
+        <h2>条款</h2>
+        <ol className="cz-clauses">
+          {policy.clauses.map((c, i) => {
+            const o = original.clauses.find((x) => x.id === c.id);
+            const changed = c.origin === 'template' && o && (o.heading !== c.heading || o.body !== c.body || !c.enabled);
+            return (
+              <li key={c.id} className={c.enabled ? 'cz-clause' : 'cz-clause cz-off'} data-testid="clause">
+                <div className="cz-clause-bar">
+                  <label className="cz-toggle">
+                    <input type="checkbox" checked={c.enabled} onChange={(e) => update(c.id, { enabled: e.target.checked })} aria-label={`启用条款 ${c.heading || '开头部分'}`} />
+                    {c.optional ? '可选条款' : c.origin === 'custom' ? '自定义条款' : '启用'}
+                  </label>
+                  <button type="button" onClick={() => move(i, -1)} disabled={i === 0} aria-label={`上移 ${c.heading}`}>↑</button>
+                  <button type="button" onClick={() => move(i, 1)} disabled={i === policy.clauses.length - 1} aria-label={`下移 ${c.heading}`}>↓</button>
+                  {changed && <button type="button" onClick={() => resetClause(c.id)}>恢复原文</button>}
+                  {c.origin === 'custom' && <button type="button" onClick={() => setPolicy((p) => ({ ...p, clauses: p.clauses.filter((x) => x.id !== c.id) }))}>删除</button>}
+                </div>
+                <input className="cz-heading" type="text" value={c.heading} placeholder="（无标题）" maxLength={100} aria-label="条款标题" onChange={(e) => update(c.id, { heading: e.target.value })} />
+                <textarea className="cz-body" value={c.body} rows={Math.min(14, Math.max(3, c.body.split('\n').length + 1))} aria-label={`条款内容 ${c.heading}`} onChange={(e) => update(c.id, { body: e.target.value })} />
+              </li>
+            );
+          })}
+        </ol>
+        <p className="actions">
+          <button type="button" onClick={addClause}>添加条款</button>
+          <button type="button" onClick={() => window.confirm('放弃所有修改，恢复为模板原文？') && setPolicy(original)}>全部恢复原文</button>
+        </p>
+
+        <h2>与模板相比的修改（{changes.length}）</h2>
+        <ul className="cz-diff" data-testid="diff">
+          {changes.length === 0 && <li className="muted">还没有修改。</li>}
+          {changes.map((ch, i) => (
+            <li key={i}>
+              <strong>{{ edited: '修改', added: '新增', removed: '删除', 'switched-off': '停用', moved: '调整顺序' }[ch.kind]}</strong>：{ch.heading}
+              {ch.parts && (
+                <div className="cz-diff-text">
+                  {ch.parts.map(([t, k], j) => (k === 'same' ? <span key={j}>{t.length > 60 ? `${t.slice(0, 25)} … ${t.slice(-25)}` : t}</span> : k === 'added' ? <ins key={j}>{t}</ins> : <del key={j}>{t}</del>))}
+                </div>
+              )}
+            </li>
+          ))}
+        </ul>
+
+        <h2>版本</h2>
+        <p className="actions">
+          <button
+            type="button"
+            onClick={() => {
+              const name = window.prompt('版本名称', `版本 ${versions.length + 1}`) ?? '';
+              if (name.trim()) setVersions((vs) => [{ name: name.trim().slice(0, 60), savedAt: new Date().toISOString(), policy }, ...vs].slice(0, 30));
+            }}
+          >
+            保存为新版本
+          </button>
+        </p>
+        <ul className="cz-versions" data-testid="versions">
+          {versions.map((v, i) => (
+            <li key={v.savedAt + i}>
+              {v.name} · {new Date(v.savedAt).toLocaleString('zh-CN', { hour12: false })}
+              <button type="button" onClick={() => window.confirm(`用“${v.name}”替换当前内容？`) && setPolicy(v.policy)}>恢复</button>
+              <button type="button" onClick={() => setVersions((vs) => vs.filter((_, j) => j !== i))}>删除</button>
+            </li>
+          ))}
+        </ul>
+      </div>
+
+      <div className="cz-preview-col">
+        <div className="cz-export actions">
+          <button type="button" className="primary" onClick={() => exportFile('pdf')} disabled={!!busy}>{busy === 'pdf' ? '正在生成…' : '下载 PDF'}</button>
+          <button type="button" onClick={() => exportFile('docx')} disabled={!!busy}>{busy === 'docx' ? '正在生成…' : '下载 Word'}</button>
+          <button type="button" onClick={() => downloadText(`${policy.title}.md`, `# ${policy.title}\n\n${filled.text}\n`, 'text/markdown;charset=utf-8')}>下载 Markdown</button>
+          <button type="button" onClick={() => window.print()}>打印</button>
+        </div>
+        <article className="cz-preview" aria-label="预览" data-testid="preview">
+          <h1>{policy.title}</h1>
+          {values.companyName && <p className="cz-company">{values.companyName}</p>}
+          <div dangerouslySetInnerHTML={{ __html: html }} />
+        </article>
+      </div>
+    </div>
+  );
+}
