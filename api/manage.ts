@@ -1,6 +1,6 @@
 import type { VercelRequest, VercelResponse } from '@vercel/node';
 import { manageBody } from '../src/lib/signing/requests';
-import { cancelCase, managerDocument, manageStatus, remindParty } from '../src/lib/signing/service';
+import { cancelCase, managerDocument, manageStatus, remindAllPending, remindParty } from '../src/lib/signing/service';
 import { readJson, sendError, sendPdf } from '../src/server/api-helpers';
 import { baseUrlFrom, signingContext } from '../src/server/signing-context';
 
@@ -15,6 +15,10 @@ export default async function handler(req: VercelRequest, res: VercelResponse) {
         return res.status(200).json(await manageStatus(ctx.deps, body.caseId, body.key));
       case 'remind':
         await remindParty(ctx.deps, { caseId: body.caseId, key: body.key, partyId: body.partyId, baseUrl: baseUrlFrom(req.headers) });
+        await ctx.flushMail();
+        return res.status(200).json(await manageStatus(ctx.deps, body.caseId, body.key));
+      case 'remind-all':
+        await remindAllPending(ctx.deps, { caseId: body.caseId, key: body.key, baseUrl: baseUrlFrom(req.headers) });
         await ctx.flushMail();
         return res.status(200).json(await manageStatus(ctx.deps, body.caseId, body.key));
       case 'cancel':

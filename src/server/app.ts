@@ -14,6 +14,7 @@ const API_ROUTES: Record<string, { load: () => Promise<{ default: VercelHandler 
   '/api/manage': { load: () => import('../../api/manage'), maxBody: 16 * 1024 },
   '/api/verify': { load: () => import('../../api/verify'), maxBody: 20 * 1024 * 1024 },
   '/api/cron': { load: () => import('../../api/cron'), maxBody: 1024 },
+  '/api/acknowledgments': { load: () => import('../../api/acknowledgments'), maxBody: 2 * 1024 * 1024 },
   '/api/policy-export': { load: () => import('../../api/policy-export'), maxBody: 2 * 1024 * 1024 },
 };
 

@@ -186,3 +186,46 @@ test('hostile requests get clear refusals and change nothing', async ({ request 
   const view = await request.post('/api/sign', { data: { action: 'view', caseId: c.caseId, token } });
   expect((await view.json()).canSign).toBe(true);
 });
+
+test('HR sends a customized policy to staff; each confirms 已阅读并同意; HR reminds the rest in one click', async ({ page }) => {
+  test.setTimeout(90_000);
+  await page.goto('/policies/personnel-change-handover/customize/');
+  await page.getByLabel('公司名称').first().fill('上海蓝鲸贸易有限公司');
+  await page.getByRole('button', { name: '发给员工确认…' }).click();
+  const panel = page.getByRole('region', { name: /发给员工确认/ });
+  await panel.getByLabel(/员工名单/).fill('姓名\t邮箱\t部门\n赵一\tzhao@staff.test\t销售部\n钱二\tqian@staff.test\t运营部\n孙三\tsun@staff.test\t客服部');
+  await expect(panel.getByTestId('staff-count')).toContainText('识别到 3 人');
+  await panel.getByLabel('发起人姓名').fill('HR 小王');
+  await panel.getByLabel('发起人邮箱').fill('hr-ack@example.test');
+  await panel.getByRole('button', { name: '发送给 3 人' }).click();
+  await expect(panel.getByTestId('staff-done')).toBeVisible({ timeout: 30_000 });
+  const manageUrl = (await panel.getByTestId('staff-manage-link').getAttribute('href'))!;
+
+  const confirm = async (email: string) => {
+    const mail = await mailbox.waitFor(email, /请阅读并确认《人员变动交接工作制度》/);
+    await openLink(page, Mailbox.link(mail));
+    await page.getByLabel(/我已完整阅读上述制度/).check();
+    await page.getByRole('button', { name: '已阅读并同意' }).click();
+    await expect(page.getByTestId('sign-done')).toContainText('已阅读并同意');
+  };
+  await confirm('zhao@staff.test');
+  const before = mailbox.messages.length;
+  await page.goto(manageUrl);
+  await expect(page.getByTestId('ack-progress')).toHaveText('已完成 1 / 3 人');
+  await page.getByRole('button', { name: '提醒所有未完成的人' }).click();
+  await expect(page.getByRole('status')).toContainText('旧链接已作废');
+  await mailbox.waitFor('qian@staff.test', /^提醒：请阅读并确认/, before);
+  await mailbox.waitFor('sun@staff.test', /^提醒：请阅读并确认/, before);
+  for (const email of ['qian@staff.test', 'sun@staff.test']) {
+    const mail = await mailbox.waitFor(email, /^提醒：/, before);
+    await openLink(page, Mailbox.link(mail));
+    await page.getByLabel(/我已完整阅读上述制度/).check();
+    await page.getByRole('button', { name: '已阅读并同意' }).click();
+    await expect(page.getByTestId('sign-done')).toContainText('已阅读并同意');
+  }
+  const record = await mailbox.waitFor('hr-ack@example.test', /已全部签署完成/);
+  const file = join(scratch, 'ack.pdf');
+  writeFileSync(file, record.attachments[0].content);
+  const text = execFileSync('pdftotext', [file, '-'], { encoding: 'utf8' }).replace(/\s+/g, '');
+  for (const s of ['上海蓝鲸贸易有限公司', '已阅读并同意（赵一，销售部）', '钱二', '孙三']) expect(text).toContain(s);
+});

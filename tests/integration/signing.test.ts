@@ -16,7 +16,7 @@ import type { Sql } from '../../src/lib/store/sql';
 import { createSelfSignedP12 } from '../../src/lib/pdf/seal';
 import { issueToken } from '../../src/lib/signing/tokens';
 import {
-  cancelCase, createCase, declineAsParty, documentForParty, manageStatus, remindParty, sendDueReminders, signAsParty, verifyDocument, viewAsParty, type SigningDeps,
+  createAcknowledgment, remindAllPending, cancelCase, createCase, declineAsParty, documentForParty, manageStatus, remindParty, sendDueReminders, signAsParty, verifyDocument, viewAsParty, type SigningDeps,
 } from '../../src/lib/signing/service';
 import { processOutbox, type OutgoingMail } from '../../src/lib/signing/outbox';
 import { workHandoverValues } from '../fixtures/form-values';
@@ -173,5 +173,29 @@ describe.each(backends)('signing on %s', (_name, makeSql) => {
     await sql.query(`UPDATE parties SET last_sent_at = $1::timestamptz - interval '4 days' WHERE case_id = $2`, [clock, c.caseId]);
     expect(await sendDueReminders(deps, BASE)).toBeGreaterThanOrEqual(1);
     clock = new Date(clock.getTime() - 4 * 86_400_000);
+  }, 60_000);
+
+  it('staff acknowledge a published policy; HR reminds the rest in one go and gets the record', async () => {
+    const staff = ['s1@ex.com', 's2@ex.com', 's3@ex.com'].map((email, i) => ({ name: ['赵一', '钱二', '孙三'][i], email, department: '销售部' }));
+    const ack = await createAcknowledgment(deps, { title: '工作交接管理制度', company: '某某公司', markdown: '## 一、目的\n\n为保证某某公司业务连续。', staff, sender: { name: 'HR', email: 'hr@ex.com' }, archiveEmail: 'archive@ex.com', baseUrl: BASE });
+    await flush();
+    const key = /#k=([\w-]+)/.exec(ack.manageUrl)![1];
+    expect(lastTo('s1@ex.com').subject).toBe('请阅读并确认《工作交接管理制度》');
+    const view = await viewAsParty(deps, ack.caseId, tokenOf(lastTo('s1@ex.com')));
+    expect(view).toMatchObject({ kind: 'acknowledgment', canSign: true });
+    expect(view.parties).toHaveLength(1); // staff do not see each other
+    await sign(lastTo('s1@ex.com'), '赵一');
+    expect(await remindAllPending(deps, { caseId: ack.caseId, key, baseUrl: BASE })).toBe(2);
+    await flush();
+    expect(lastTo('s2@ex.com').subject).toMatch(/^提醒：/);
+    await sign(lastTo('s2@ex.com'), '钱二');
+    await sign(lastTo('s3@ex.com'), '孙三');
+    await flush();
+    const finals = sent.filter((m) => m.attachments && m.subject.includes(ack.caseNumber));
+    expect(finals.map((m) => m.to).sort()).toEqual(['archive@ex.com', 'hr@ex.com']);
+    const file = join(scratch, 'ack.pdf');
+    writeFileSync(file, finals[0].attachments![0].content);
+    const text = execFileSync('pdftotext', [file, '-'], { encoding: 'utf8' }).replace(/\s+/g, '');
+    for (const s of ['已阅读并同意（赵一，销售部）', '钱二', '孙三', '为保证某某公司业务连续']) expect(text).toContain(s);
   }, 60_000);
 });

@@ -3,6 +3,7 @@ import { PROFILE_FIELDS, parseProfileFile, profileFileContent, type CompanyProfi
 import { diffPolicy, fillText, fromTemplate, toMarkdown, type Clause, type CustomPolicy } from '../../lib/policy-doc';
 import { downloadBlob, downloadText } from '../form/download';
 import { previewHtml } from './preview';
+import { SendToStaff } from './SendToStaff';
 import './customize.css';
 
 /**
@@ -253,6 +254,12 @@ export default function PolicyCustomizer({ slug, title, body, variables, optiona
           <button type="button" onClick={() => downloadText(`${policy.title}.md`, `# ${policy.title}\n\n${filled.text}\n`, 'text/markdown;charset=utf-8')}>下载 Markdown</button>
           <button type="button" onClick={() => window.print()}>打印</button>
         </div>
+        <SendToStaff
+          title={policy.title}
+          company={values.companyName || undefined}
+          markdown={filled.text}
+          blocked={filled.unknown.length ? `还有未定义的变量：${filled.unknown.map((k) => `{{${k}}}`).join('、')}` : null}
+        />
         <article className="cz-preview" aria-label="预览" data-testid="preview">
           <h1>{policy.title}</h1>
           {values.companyName && <p className="cz-company">{values.companyName}</p>}

@@ -60,6 +60,9 @@ export default function ManagePage() {
       {status && (
         <>
           <h1>{status.title}</h1>
+          <p data-testid="ack-progress">
+            已完成 {status.parties.filter((p) => p.status === 'signed').length} / {status.parties.length} 人
+          </p>
           <p className="lead">
             交接编号 {status.caseNumber} · 状态：<strong data-testid="case-status">{CASE_LABEL[status.status]}</strong> · 创建于 {time(status.createdAt)}
           </p>
@@ -93,6 +96,11 @@ export default function ManagePage() {
           <p className="actions">
             <button type="button" onClick={() => download('current')}>下载当前文件</button>
             {status.status === 'completed' && <button type="button" className="primary" onClick={() => download('final')}>下载最终文件</button>}
+            {status.status === 'open' && status.parties.some((p) => p.status === 'sent' || p.status === 'viewed') && (
+              <button type="button" onClick={async () => (await call({ action: 'remind-all' })) && setMessage('已重新发送给所有未完成的人，旧链接已作废。')}>
+                提醒所有未完成的人
+              </button>
+            )}
             {status.status === 'open' && (
               <button
                 type="button"

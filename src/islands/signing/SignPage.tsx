@@ -7,6 +7,7 @@ import './signing.css';
 
 /** The page a party reaches from their email: read, then sign (drawn or typed) or decline. */
 interface PartyView {
+  kind: 'form' | 'acknowledgment';
   caseNumber: string;
   title: string;
   company: string | null;
@@ -83,7 +84,19 @@ export default function SignPage() {
     setBusy(false);
     if (!r.ok) return setError(r.error);
     setView(r.data);
+    if (r.data.kind === 'acknowledgment') return setDone('已确认：您已阅读并同意本制度。');
     setDone(r.data.status === 'completed' ? '签署成功！所有人都已签署，最终文件已通过邮件发送给各方。' : '签署成功！我们会通知下一位签署人，全部完成后您会收到最终文件。');
+  };
+
+  const submitTyped = async () => {
+    if (!link) return;
+    setBusy(true);
+    setError('');
+    const r = await postJson<PartyView>('/api/sign', { action: 'sign', caseId: link.caseId, token: link.secret, consent, signature: { kind: 'typed', text: typed.trim() } });
+    setBusy(false);
+    if (!r.ok) return setError(r.error);
+    setView(r.data);
+    setDone('已确认：您已阅读并同意本制度。');
   };
 
   const decline = async () => {
@@ -128,7 +141,25 @@ export default function SignPage() {
             <div className="pdf-preview pdf-loading" aria-live="polite">正在载入文件预览…</div>
           )}
           {view.notice && <p className="notice" data-testid="sign-notice">{view.notice}</p>}
-          {view.canSign && !declining && (
+          {view.canSign && view.kind === 'acknowledgment' && (
+            <section className="sign-form" aria-labelledby="ack-heading">
+              <h2 id="ack-heading">确认</h2>
+              <label className="typed-name">
+                姓名
+                <input type="text" value={typed} maxLength={40} onChange={(e) => setTyped(e.target.value)} />
+              </label>
+              <label className="consent">
+                <input type="checkbox" checked={consent} onChange={(e) => setConsent(e.target.checked)} />
+                我已完整阅读上述制度，理解并同意遵守。
+              </label>
+              <div className="actions">
+                <button type="button" className="primary" onClick={() => void submitTyped()} disabled={busy || !consent || !typed.trim()}>
+                  已阅读并同意
+                </button>
+              </div>
+            </section>
+          )}
+          {view.canSign && view.kind !== 'acknowledgment' && !declining && (
             <section className="sign-form" aria-labelledby="sign-heading">
               <h2 id="sign-heading">签署</h2>
               <div role="tablist" aria-label="签名方式" className="tabs">

@@ -48,6 +48,20 @@ export function signRequestMail(c: CaseSummary, party: { name: string; email: st
   return { kind: reminder ? 'reminder' : 'sign-request', to: party.email, subject: headerSafe(title), ...body };
 }
 
+export function ackRequestMail(c: CaseSummary, party: { name: string; email: string }, url: string, expiresAt: Date, reminder = false): Mail {
+  const title = `${reminder ? '提醒：' : ''}请阅读并确认《${c.title}》`;
+  const body = layout(
+    title,
+    [
+      `${party.name}，您好：`,
+      `${c.senderName}${c.company ? `（${c.company}）` : ''}发布了《${c.title}》，请您阅读全文后点击“已阅读并同意”确认。`,
+      `此链接仅供您本人使用，${expiresAt.toLocaleDateString('zh-CN', { timeZone: 'Asia/Shanghai' })} 前有效。`,
+    ],
+    { label: '阅读并确认', url },
+  );
+  return { kind: reminder ? 'reminder' : 'sign-request', to: party.email, subject: headerSafe(title), ...body };
+}
+
 export function completedMail(c: CaseSummary, to: string, verifyUrl: string): Mail {
   const title = `《${c.title}》（${c.caseNumber}）已全部签署完成`;
   const body = layout(title, [

@@ -50,9 +50,25 @@ export const signBody = z.discriminatedUnion('action', [
   z.object({ action: z.literal('decline'), caseId, token, reason: z.string().trim().min(2, '请写明拒签原因').max(500, '原因不能超过 500 字') }).strict(),
 ]);
 
+export const acknowledgmentBody = z
+  .object({
+    title: z.string().trim().min(1).max(100),
+    company: z.string().trim().max(100).optional(),
+    markdown: z.string().min(1).max(300_000),
+    staff: z
+      .array(z.object({ name: personName, email, department: z.string().trim().max(60).optional() }).strict())
+      .min(1, '员工名单为空')
+      .max(2000, '一次最多发给 2000 人')
+      .refine((list) => new Set(list.map((s) => s.email)).size === list.length, '员工名单中有重复的邮箱'),
+    sender: z.object({ name: personName, email }).strict(),
+    archiveEmail: email.optional().or(z.literal('').transform(() => undefined)),
+  })
+  .strict();
+
 export const manageBody = z.discriminatedUnion('action', [
   z.object({ action: z.literal('status'), caseId, key: z.string().max(100) }).strict(),
   z.object({ action: z.literal('remind'), caseId, key: z.string().max(100), partyId: caseId }).strict(),
+  z.object({ action: z.literal('remind-all'), caseId, key: z.string().max(100) }).strict(),
   z.object({ action: z.literal('cancel'), caseId, key: z.string().max(100), reason: z.string().trim().max(500).optional() }).strict(),
   z.object({ action: z.literal('document'), caseId, key: z.string().max(100), which: z.enum(['current', 'final']) }).strict(),
 ]);

@@ -9,7 +9,9 @@ import type { Sql } from '../store/sql';
 import { repo, type CaseRow, type PartyRow } from '../store/repo';
 import { refuse, SigningError } from './errors';
 import { issueToken, verifyToken } from './tokens';
-import { completedMail, endedMail, signRequestMail, type CaseSummary } from './mail';
+import { ackRequestMail, completedMail, endedMail, signRequestMail, type CaseSummary } from './mail';
+import { markdownBlocks } from '../markdown-blocks';
+import { renderPolicyPdf } from '../pdf/policy-pdf';
 
 /**
  * The signing flow. Every state change and its event row are written in one transaction;
@@ -33,6 +35,14 @@ const summary = (c: CaseRow): CaseSummary => ({ title: c.title, caseNumber: c.ca
 const signUrl = (base: string, caseId: string, token: string) => `${base}/sign/?c=${encodeURIComponent(caseId)}#t=${token}`;
 const shanghaiTime = (d: Date) =>
   d.toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
+
+/** A just-inserted party: nothing sent, nothing signed yet. */
+function freshParty(p: Pick<PartyRow, 'id' | 'case_id' | 'position' | 'role' | 'name' | 'email' | 'status'> & { department?: string | null }): PartyRow {
+  return {
+    token_jti: null, token_expires_at: null, last_sent_at: null, reminders: 0, signed_at: null, signature_kind: null, signed_name: null,
+    ip: null, user_agent: null, doc_sha256_signed: null, decline_reason: null, ...p, department: p.department ?? null,
+  };
+}
 
 function newCaseNumber(now: Date): string {
   const ymd = now.toISOString().slice(0, 10).replace(/-/g, '');
@@ -61,7 +71,8 @@ async function sendLink(tx: Sql, deps: SigningDeps, c: CaseRow, party: PartyRow,
     last_sent_at: now,
     reminders: reminder ? party.reminders + 1 : party.reminders,
   });
-  await repo.queueMail(tx, c.id, signRequestMail(summary(c), party, signUrl(baseUrl, c.id, token), expiresAt, reminder));
+  const url = signUrl(baseUrl, c.id, token);
+  await repo.queueMail(tx, c.id, c.kind === 'acknowledgment' ? ackRequestMail(summary(c), party, url, expiresAt, reminder) : signRequestMail(summary(c), party, url, expiresAt, reminder));
   await repo.addEvent(tx, c.id, party.id, reminder ? 'reminded' : 'sent', { to: party.email });
 }
 
@@ -100,7 +111,7 @@ export async function createCase(deps: SigningDeps, input: CreateCaseInput): Pro
     for (const [i, p] of input.parties.entries()) {
       const party = { id: newId(), case_id: caseId, position: i, role: definition.signing.parties[i].label ?? definition.signing.parties[i].role, name: p.name, email: p.email, status: 'waiting' as const };
       await repo.insertParty(tx, party);
-      parties.push({ ...party, token_jti: null, token_expires_at: null, last_sent_at: null, reminders: 0, signed_at: null, signature_kind: null, signed_name: null, ip: null, user_agent: null, doc_sha256_signed: null, decline_reason: null });
+      parties.push(freshParty(party));
     }
     // Sequential: only the first party now; parallel: everyone at once.
     for (const p of definition.signing.order === 'sequential' ? parties.slice(0, 1) : parties) await sendLink(tx, deps, c, p, input.baseUrl, false);
@@ -137,6 +148,7 @@ function assertCaseOpen(c: CaseRow, parties: PartyRow[]) {
 }
 
 export interface PartyView {
+  kind: CaseRow['kind'];
   caseNumber: string;
   title: string;
   company: string | null;
@@ -153,14 +165,18 @@ export interface PartyView {
 function toView(c: CaseRow, parties: PartyRow[], party: PartyRow): PartyView {
   let notice: string | null = null;
   let canSign = false;
-  if (c.status === 'completed') notice = '所有人都已签署完毕，可以下载最终文件。';
+  if (c.kind === 'acknowledgment' && party.status === 'signed') notice = '您已确认“已阅读并同意”，谢谢。';
+  else if (c.status === 'completed') notice = '所有人都已签署完毕，可以下载最终文件。';
   else if (party.status === 'signed') notice = '您已签署，下面是您签署后的文件（只读）。';
   else {
     const before = parties.find((p) => p.position < party.position && p.status !== 'signed');
     if (c.signing_order === 'sequential' && before) notice = `还没轮到您签署：请等${before.role}签署后，系统会自动发邮件通知您。`;
     else canSign = true;
   }
+  // Staff acknowledging a policy see their own line only, not the whole staff list.
+  const shown = c.kind === 'acknowledgment' ? [party] : parties;
   return {
+    kind: c.kind,
     caseNumber: c.case_number,
     title: c.title,
     company: c.company,
@@ -168,7 +184,7 @@ function toView(c: CaseRow, parties: PartyRow[], party: PartyRow): PartyView {
     status: c.status,
     order: c.signing_order,
     you: { role: party.role, name: party.name, status: party.status },
-    parties: parties.map((p) => ({ role: p.role, name: p.name, status: p.status, signedAt: p.signed_at ? new Date(p.signed_at).toISOString() : null })),
+    parties: shown.map((p) => ({ role: p.role, name: p.name, status: p.status, signedAt: p.signed_at ? new Date(p.signed_at).toISOString() : null })),
     canSign,
     notice,
   };
@@ -217,12 +233,16 @@ export async function signAsParty(
     const docHash = sha256(current);
     const box = (c.signature_boxes as SignatureBox[])[party.position];
     const date = shanghaiTime(now).slice(0, 10).replace(/\//g, '-');
-    const stamped = await stampSignature(
-      current,
-      box,
-      input.signature.kind === 'typed' ? { kind: 'typed', name: input.signature.text, date } : { kind: 'image', png: input.signature.png, name: party.name, date },
-    );
-    await repo.updateCase(tx, c.id, { current_pdf: stamped.bytes });
+    // A policy acknowledgment is recorded, not stamped: the document stays as issued.
+    const stamped =
+      c.kind === 'acknowledgment'
+        ? { bytes: current }
+        : await stampSignature(
+            current,
+            box,
+            input.signature.kind === 'typed' ? { kind: 'typed', name: input.signature.text, date } : { kind: 'image', png: input.signature.png, name: party.name, date },
+          );
+    if (c.kind !== 'acknowledgment') await repo.updateCase(tx, c.id, { current_pdf: stamped.bytes });
     await repo.updateParty(tx, party.id, {
       status: 'signed',
       signed_at: now,
@@ -255,7 +275,7 @@ async function finalize(tx: Sql, deps: SigningDeps, c: CaseRow, baseUrl: string)
       name: p.name,
       email: p.email,
       role: p.role,
-      action: p.signature_kind === 'drawn' ? '已签署（手写签名）' : `已签署（输入姓名：${p.signed_name ?? ''}）`,
+      action: c.kind === 'acknowledgment' ? `已阅读并同意（${p.signed_name ?? ''}${p.department ? `，${p.department}` : ''}）` : p.signature_kind === 'drawn' ? '已签署（手写签名）' : `已签署（输入姓名：${p.signed_name ?? ''}）`,
       time: p.signed_at ? shanghaiTime(new Date(p.signed_at)) + '（北京时间）' : '',
       ip: p.ip ?? '',
       userAgent: p.user_agent ?? '',
@@ -267,7 +287,8 @@ async function finalize(tx: Sql, deps: SigningDeps, c: CaseRow, baseUrl: string)
   const now = nowOf(deps);
   await repo.updateCase(tx, c.id, { status: 'completed', final_pdf: sealed, final_sha256: finalSha, completed_at: now });
   await repo.addEvent(tx, c.id, null, 'completed', { finalSha256: finalSha });
-  const recipients = new Set([...parties.map((p) => p.email), c.sender_email, ...(c.archive_email ? [c.archive_email] : [])]);
+  // Staff lists can be long: an acknowledgment's final record goes to HR, not to everyone.
+  const recipients = new Set([...(c.kind === 'acknowledgment' ? [] : parties.map((p) => p.email)), c.sender_email, ...(c.archive_email ? [c.archive_email] : [])]);
   for (const to of recipients) await repo.queueMail(tx, c.id, completedMail(summary(c), to, `${baseUrl}/verify/`));
 }
 
@@ -335,6 +356,54 @@ export async function remindParty(deps: SigningDeps, input: { caseId: string; ke
     if (party.status === 'waiting') throw new SigningError('not-your-turn', `还没轮到${party.role}签署，系统会在前一位签署后自动通知。`, 409);
     await sendLink(tx, deps, c, party, input.baseUrl, true);
   });
+}
+
+/** Reminds every party who has a link but has not acted yet (new links, old ones revoked). */
+export async function remindAllPending(deps: SigningDeps, input: { caseId: string; key: string; baseUrl: string }): Promise<number> {
+  return deps.sql.transaction(async (tx) => {
+    const c = await authorizeManager(tx, input.caseId, input.key, true);
+    const parties = await repo.parties(tx, c.id);
+    assertCaseOpen(c, parties);
+    if (c.status === 'completed') throw refuse.completed();
+    const pending = parties.filter((p) => p.status === 'sent' || p.status === 'viewed');
+    for (const p of pending) await sendLink(tx, deps, c, p, input.baseUrl, true);
+    return pending.length;
+  });
+}
+
+export interface AcknowledgmentInput {
+  title: string;
+  company?: string;
+  /** The policy as published: Markdown with every variable filled. */
+  markdown: string;
+  staff: Array<{ name: string; email: string; department?: string }>;
+  sender: { name: string; email: string };
+  archiveEmail?: string;
+  baseUrl: string;
+}
+
+/** Sends a customized policy to staff; each confirms 已阅读并同意 through their own link. */
+export async function createAcknowledgment(deps: SigningDeps, input: AcknowledgmentInput) {
+  const now = nowOf(deps);
+  const caseId = newId();
+  const caseNumber = newCaseNumber(now).replace(/^HJ/, 'ZD');
+  const pdf = await renderPolicyPdf({ title: input.title, company: input.company, blocks: markdownBlocks(input.markdown), createdAt: now });
+  const manageKey = randomBytes(24).toString('base64url');
+  await deps.sql.transaction(async (tx) => {
+    await repo.insertCase(tx, {
+      id: caseId, form_id: 'policy', title: input.title, company: input.company ?? null, case_number: caseNumber, values_json: { markdown: input.markdown },
+      signing_order: 'parallel', sender_name: input.sender.name, sender_email: input.sender.email, archive_email: input.archiveEmail ?? null,
+      manage_key_hash: sha256(Buffer.from(manageKey)), document_sha256: sha256(pdf.bytes), original_pdf: pdf.bytes, current_pdf: pdf.bytes, signature_boxes: [], kind: 'acknowledgment',
+    });
+    await repo.addEvent(tx, caseId, null, 'created', { staff: input.staff.length });
+    const c = (await repo.getCase(tx, caseId))!;
+    for (const [i, st] of input.staff.entries()) {
+      const party = { id: newId(), case_id: caseId, position: i, role: '员工', name: st.name, email: st.email, status: 'waiting' as const, department: st.department ?? null };
+      await repo.insertParty(tx, party);
+      await sendLink(tx, deps, c, freshParty(party), input.baseUrl, false);
+    }
+  });
+  return { caseId, caseNumber, manageUrl: `${input.baseUrl}/manage/?c=${encodeURIComponent(caseId)}#k=${manageKey}` };
 }
 
 export async function cancelCase(deps: SigningDeps, input: { caseId: string; key: string; reason?: string }): Promise<void> {

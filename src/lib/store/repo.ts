@@ -22,6 +22,7 @@ export interface CaseRow {
   final_sha256: string | null;
   created_at: Date;
   completed_at: Date | null;
+  kind: 'form' | 'acknowledgment';
 }
 
 export type PartyStatus = 'waiting' | 'sent' | 'viewed' | 'signed' | 'declined';
@@ -44,6 +45,7 @@ export interface PartyRow {
   user_agent: string | null;
   doc_sha256_signed: string | null;
   decline_reason: string | null;
+  department: string | null;
 }
 
 export type EventType = 'created' | 'sent' | 'viewed' | 'signed' | 'declined' | 'reminded' | 'completed' | 'cancelled';
@@ -73,20 +75,22 @@ export interface OutboxRow {
 }
 
 const CASE_COLUMNS_LIGHT =
-  'id, form_id, title, company, case_number, signing_order, status, sender_name, sender_email, archive_email, manage_key_hash, document_sha256, signature_boxes, final_sha256, created_at, completed_at';
+  'id, form_id, title, company, case_number, signing_order, status, sender_name, sender_email, archive_email, manage_key_hash, document_sha256, signature_boxes, final_sha256, created_at, completed_at, kind';
 
 export const repo = {
-  insertCase: (tx: Sql, c: Omit<CaseRow, 'created_at' | 'completed_at' | 'final_pdf' | 'final_sha256' | 'status'>) =>
+  insertCase: (tx: Sql, c: Omit<CaseRow, 'created_at' | 'completed_at' | 'final_pdf' | 'final_sha256' | 'status' | 'kind'> & { kind?: CaseRow['kind'] }) =>
     tx.query(
       `INSERT INTO cases (id, form_id, title, company, case_number, values_json, signing_order, status, sender_name, sender_email, archive_email,
-        manage_key_hash, document_sha256, original_pdf, current_pdf, signature_boxes)
-       VALUES ($1,$2,$3,$4,$5,$6,$7,'open',$8,$9,$10,$11,$12,$13,$14,$15)`,
+        manage_key_hash, document_sha256, original_pdf, current_pdf, signature_boxes, kind)
+       VALUES ($1,$2,$3,$4,$5,$6,$7,'open',$8,$9,$10,$11,$12,$13,$14,$15,$16)`,
       [c.id, c.form_id, c.title, c.company, c.case_number, JSON.stringify(c.values_json), c.signing_order, c.sender_name, c.sender_email,
-        c.archive_email, c.manage_key_hash, c.document_sha256, c.original_pdf, c.current_pdf, JSON.stringify(c.signature_boxes)],
+        c.archive_email, c.manage_key_hash, c.document_sha256, c.original_pdf, c.current_pdf, JSON.stringify(c.signature_boxes), c.kind ?? 'form'],
     ),
 
-  insertParty: (tx: Sql, p: Pick<PartyRow, 'id' | 'case_id' | 'position' | 'role' | 'name' | 'email' | 'status'>) =>
-    tx.query('INSERT INTO parties (id, case_id, position, role, name, email, status) VALUES ($1,$2,$3,$4,$5,$6,$7)', [p.id, p.case_id, p.position, p.role, p.name, p.email, p.status]),
+  insertParty: (tx: Sql, p: Pick<PartyRow, 'id' | 'case_id' | 'position' | 'role' | 'name' | 'email' | 'status'> & { department?: string | null }) =>
+    tx.query('INSERT INTO parties (id, case_id, position, role, name, email, status, department) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)', [
+      p.id, p.case_id, p.position, p.role, p.name, p.email, p.status, p.department ?? null,
+    ]),
 
   /** The case without its PDFs (cheap). */
   getCase: async (tx: Sql, id: string) => (await tx.query<CaseRow>(`SELECT ${CASE_COLUMNS_LIGHT} FROM cases WHERE id = $1`, [id]))[0],

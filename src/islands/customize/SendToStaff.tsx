@@ -1,0 +1,84 @@
+import { useState } from 'react';
+import { parseGrid } from '../../lib/table-import';
+import { postJson } from '../api';
+
+/**
+ * 发给员工确认: HR pastes a staff list (name, email, department — from Excel or CSV) and
+ * sends the customized policy; each employee confirms 已阅读并同意 through their own link.
+ */
+interface Props {
+  title: string;
+  company?: string;
+  markdown: string;
+  blocked: string | null;
+}
+
+type Staff = { name: string; email: string; department?: string };
+
+export function parseStaff(text: string): { staff: Staff[]; problems: string[] } {
+  const rows = parseGrid(text, /\t/.test(text) ? 'tsv' : 'csv').filter((r) => r.some((c) => c.trim()));
+  const problems: string[] = [];
+  const staff: Staff[] = [];
+  rows.forEach((r, i) => {
+    const cells = r.map((c) => c.trim());
+    const emailAt = cells.findIndex((c) => /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(c));
+    if (emailAt < 0) {
+      if (i > 0 || !/邮箱|email/i.test(cells.join(''))) problems.push(`第 ${i + 1} 行没有有效的邮箱：${cells.join(' ')}`);
+      return;
+    }
+    const others = cells.filter((_, j) => j !== emailAt && cells[j]);
+    staff.push({ name: others[0] ?? cells[emailAt].split('@')[0], email: cells[emailAt].toLowerCase(), department: others[1] });
+  });
+  return { staff, problems };
+}
+
+export function SendToStaff({ title, company, markdown, blocked }: Props) {
+  const [open, setOpen] = useState(false);
+  const [list, setList] = useState('');
+  const [sender, setSender] = useState({ name: '', email: '' });
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState('');
+  const [done, setDone] = useState<{ manageUrl: string; count: number } | null>(null);
+  const parsed = parseStaff(list);
+
+  const send = async () => {
+    if (blocked) return setError(blocked);
+    setBusy(true);
+    setError('');
+    const r = await postJson<{ manageUrl: string }>('/api/acknowledgments', { title, company, markdown, staff: parsed.staff, sender });
+    setBusy(false);
+    if (r.ok) setDone({ manageUrl: r.data.manageUrl, count: parsed.staff.length });
+    else setError([r.error, ...(r.fields ?? []).slice(0, 5)].join('；'));
+  };
+
+  if (!open) return <p><button type="button" onClick={() => setOpen(true)}>发给员工确认…</button></p>;
+  return (
+    <section className="cz-panel cz-send" aria-labelledby="staff-heading">
+      <h2 id="staff-heading">发给员工确认（已阅读并同意）</h2>
+      {done ? (
+        <p className="success" role="status" data-testid="staff-done">
+          已发给 {done.count} 位员工。查看谁已确认、一键提醒其余人：<br />
+          <a href={done.manageUrl} data-testid="staff-manage-link">{done.manageUrl}</a>
+        </p>
+      ) : (
+        <>
+          <label>
+            员工名单：从 Excel 复制“姓名、邮箱、部门”三列粘贴到这里（也可以是 CSV）
+            <textarea rows={6} value={list} onChange={(e) => setList(e.target.value)} placeholder={'张三\tzhangsan@example.com\t销售部\n李四\tlisi@example.com\t运营部'} />
+          </label>
+          <p className="muted" data-testid="staff-count">识别到 {parsed.staff.length} 人{parsed.problems.length ? `；${parsed.problems.length} 行有问题` : ''}</p>
+          {parsed.problems.length > 0 && <ul className="bad">{parsed.problems.slice(0, 5).map((p) => <li key={p}>{p}</li>)}</ul>}
+          <div className="cz-grid">
+            <label>发起人姓名<input type="text" maxLength={40} value={sender.name} onChange={(e) => setSender({ ...sender, name: e.target.value })} /></label>
+            <label>发起人邮箱<input type="text" maxLength={254} value={sender.email} onChange={(e) => setSender({ ...sender, email: e.target.value })} /></label>
+          </div>
+          {error && <p className="alert" role="alert">{error}</p>}
+          <p className="actions">
+            <button type="button" className="primary" onClick={send} disabled={busy || parsed.staff.length === 0}>{busy ? '正在发送…' : `发送给 ${parsed.staff.length} 人`}</button>
+            <button type="button" onClick={() => setOpen(false)}>取消</button>
+          </p>
+        </>
+      )}
+    </section>
+  );
+}
