@@ -19,6 +19,11 @@ import { createApp } from '../src/server/app';
 import { formDefinitionSchema } from '../src/lib/form-definition';
 import { renderFormPdf } from '../src/lib/pdf/form-pdf';
 import { customerValues, workHandoverValues } from '../tests/fixtures/form-values';
+import { markdownBlocks } from '../src/lib/markdown-blocks';
+import { renderPolicyPdf } from '../src/lib/pdf/policy-pdf';
+import { renderPolicyDocx } from '../src/lib/docx/policy-docx';
+import { splitFrontmatter } from '../src/lib/frontmatter';
+import { fillText } from '../src/lib/policy-doc';
 
 const DIST = 'dist';
 const builds = Number(process.env.BENCH_BUILDS ?? 3);
@@ -138,6 +143,8 @@ const pages = [
   pageFigures('模板页', 'policies/general-handover-policy/index.html'),
   pageFigures('清单索引', 'forms/index.html'),
   pageFigures('清单页（填写岛）', 'forms/customer-handover/index.html'),
+  pageFigures('模板定制页', 'policies/general-handover-policy/customize/index.html'),
+  pageFigures('签署页', 'sign/index.html'),
 ];
 const index = readFileSync(join(DIST, 'search-index.json'));
 const policyCount = readdirSync(join(DIST, 'policies')).length;
@@ -207,4 +214,26 @@ console.log(`\n冷启动（新进程：加载模块、读取字体、渲染 1 �
   const seconds = (performance.now() - t0) / 1000;
   server.close();
   console.log(`/api/pdf（1 页表单，4 并发，${total} 次）：p50 ${ms(median(latencies))}，p95 ${ms(p95(latencies))}，吞吐 ${(total / seconds).toFixed(1)} 次/秒\n`);
+}
+
+// 5. Policy export (customizer): a long policy — the general template ten times over.
+{
+  const body = splitFrontmatter(readFileSync('content/policies/general-handover-policy.md', 'utf8'))!.body;
+  const md = fillText(Array.from({ length: 10 }, () => body).join('\n\n'), { companyName: '上海某某贸易有限公司' }).text;
+  const blocks = markdownBlocks(md);
+  const time = async (f: () => Promise<unknown>) => {
+    await f();
+    const runs: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const t = performance.now();
+      await f();
+      runs.push(performance.now() - t);
+    }
+    return median(runs);
+  };
+  const pdf = await renderPolicyPdf({ title: '工作交接管理制度', blocks });
+  const docx = await renderPolicyDocx({ title: '工作交接管理制度', blocks });
+  const pdfMs = await time(() => renderPolicyPdf({ title: '工作交接管理制度', blocks }));
+  const docxMs = await time(() => renderPolicyDocx({ title: '工作交接管理制度', blocks }));
+  console.log(`长制度导出（通用模板 ×10，${md.replace(/\s/g, '').length} 字）：PDF ${pdf.pageCount} 页 ${kb(pdf.bytes.length)} ${ms(pdfMs)}；Word ${kb(docx.length)} ${ms(docxMs)}\n`);
 }
