@@ -1,3 +1,4 @@
+import { gotoHydrated, waitForIslands } from './islands';
 import { expect, test, type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
@@ -31,10 +32,10 @@ async function pasteInto(page: Page, selector: string, text: string) {
 }
 
 test.beforeEach(async ({ page }) => {
-  await page.goto('/forms/customer-handover/');
+  await gotoHydrated(page, '/forms/customer-handover/');
   await page.evaluate(() => localStorage.clear());
   await page.reload();
-  await expect(page.locator('astro-island')).not.toHaveAttribute('ssr', /.*/); // hydrated
+  await waitForIslands(page);
 });
 
 test('paste 50 customers from Excel, fix a bad phone, reload, export CSV, print', async ({ page }) => {
@@ -60,6 +61,7 @@ test('paste 50 customers from Excel, fix a bad phone, reload, export CSV, print'
   await page.getByLabel('移交人姓名').fill('张三');
   await expect(page.getByTestId('save-status')).toContainText('已自动保存');
   await page.reload();
+  await waitForIslands(page);
   await expect(page.getByTestId('count-customers')).toContainText('共 50 行');
   await expect(page.locator('#customers-7-phone')).toHaveValue('13912345678');
   await expect(page.getByLabel('移交人姓名')).toHaveValue('张三');
@@ -124,7 +126,7 @@ test('pasting without a header asks which column is which', async ({ page }) => 
 });
 
 test('a paste larger than the table allows keeps what fits and says so', async ({ page }) => {
-  await page.goto('/forms/work-handover/');
+  await gotoHydrated(page, '/forms/work-handover/');
   const rows = Array.from({ length: 55 }, (_, i) => [`备用金${i + 1}`, String(100 + i), '已交接']);
   await pasteInto(page, '[data-table="cash"] .table-scroll', toTsv([['项目', '金额', '交接状态'], ...rows]));
   await expect(page.getByTestId('count-cash')).toContainText('共 50 行');
@@ -158,7 +160,7 @@ test('field errors in Chinese, a corrupt draft file is refused, drafts can be se
 
 test('works by keyboard and on a phone-sized screen', async ({ page }) => {
   await page.setViewportSize({ width: 375, height: 760 });
-  await page.goto('/forms/work-handover/');
+  await gotoHydrated(page, '/forms/work-handover/');
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   expect(overflow).toBeLessThanOrEqual(0);
   await page.getByLabel('移交人姓名').focus();
@@ -177,7 +179,7 @@ test('works by keyboard and on a phone-sized screen', async ({ page }) => {
 });
 
 test('preview and download the stamped PDF; invalid data is explained, not lost', async ({ page, context }) => {
-  await page.goto('/forms/work-handover/');
+  await gotoHydrated(page, '/forms/work-handover/');
   await page.getByLabel('移交人姓名').fill('欧阳明远');
   await page.getByRole('button', { name: '下载 PDF' }).click();
   const problem = page.getByTestId('pdf-problem');

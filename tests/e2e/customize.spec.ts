@@ -1,3 +1,4 @@
+import { gotoHydrated, waitForIslands } from './islands';
 import { expect, test } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 
@@ -8,6 +9,7 @@ test('HR makes a template theirs and takes it away as PDF, Word and Markdown', a
   await expect(page).toHaveURL(/\/policies\/general-handover-policy\/customize\/$/);
   await page.evaluate(() => localStorage.clear());
   await page.reload();
+  await waitForIslands(page);
 
   const preview = page.getByTestId('preview');
   await page.getByLabel('公司名称').first().fill('上海蓝鲸贸易有限公司');
@@ -61,8 +63,9 @@ test('HR makes a template theirs and takes it away as PDF, Word and Markdown', a
   await page.getByRole('button', { name: '保存为新版本' }).click();
   await expect(page.getByTestId('versions')).toContainText('第一版');
   await page.reload();
+  await waitForIslands(page);
   await expect(preview).toContainText('本制度同样适用于实习生。');
-  await page.goto('/policies/operations-handover-policy/customize/');
+  await gotoHydrated(page, '/policies/operations-handover-policy/customize/');
   await expect(page.getByTestId('preview')).toContainText('上海蓝鲸贸易有限公司');
 
   // A corrupt profile file is refused and nothing changes.

@@ -1,3 +1,4 @@
+import { gotoHydrated, waitForIslands } from './islands';
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -49,7 +50,7 @@ async function drawSignature(page: Page) {
 
 test('fill a form, send to three parties, each signs from their email, everyone gets the sealed PDF', async ({ page }) => {
   test.setTimeout(120_000);
-  await page.goto('/forms/customer-visit-plan/');
+  await gotoHydrated(page, '/forms/customer-visit-plan/');
   await page.getByLabel('移交人姓名').fill('欧阳明远');
   await page.getByLabel('所在部门').fill('华东区销售部');
   await page.getByLabel('接收人姓名').fill('司马晓燕');
@@ -106,7 +107,7 @@ test('fill a form, send to three parties, each signs from their email, everyone 
   expect(execFileSync('pdfsig', [join(scratch, 'altered.pdf')], { encoding: 'utf8' })).not.toContain('Signature is Valid.');
 
   // The verification page recognises the original and rejects the altered copy.
-  await page.goto('/verify/');
+  await gotoHydrated(page, '/verify/');
   await page.getByTestId('verify-input').setInputFiles(file);
   await expect(page.getByTestId('verify-result')).toContainText('未被改动');
   await page.getByTestId('verify-input').setInputFiles(join(scratch, 'altered.pdf'));
@@ -148,8 +149,10 @@ test('remind sends a new link and refuses the old one; cancel ends the case', as
   await openLink(page, Mailbox.link(second));
   await expect(page.getByTestId('your-role')).toHaveText('移交人');
 
-  // A link with its token altered is refused with its own message.
-  await openLink(page, Mailbox.link(second).replace(/.$/, (ch) => (ch === 'A' ? 'B' : 'A')));
+  // A link with its token altered is refused with its own message. (Change a character in
+  // the middle of the signature: the last one of a base64url HMAC carries padding bits only.)
+  const tampered = Mailbox.link(second).replace(/\.([\w-]{10})([\w-])([\w-]+)$/, (_m, a, c, b) => `.${a}${c === 'A' ? 'B' : 'A'}${b}`);
+  await openLink(page, tampered);
   await expect(page.getByTestId('sign-error')).toContainText('签署链接无效');
 
   page.on('dialog', (d) => void d.accept());
@@ -189,7 +192,7 @@ test('hostile requests get clear refusals and change nothing', async ({ request 
 
 test('HR sends a customized policy to staff; each confirms 已阅读并同意; HR reminds the rest in one click', async ({ page }) => {
   test.setTimeout(90_000);
-  await page.goto('/policies/personnel-change-handover/customize/');
+  await gotoHydrated(page, '/policies/personnel-change-handover/customize/');
   await page.getByLabel('公司名称').first().fill('上海蓝鲸贸易有限公司');
   await page.getByRole('button', { name: '发给员工确认…' }).click();
   const panel = page.getByRole('region', { name: /发给员工确认/ });
