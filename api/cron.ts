@@ -1,11 +1,11 @@
 import type { VercelRequest, VercelResponse } from '@vercel/node';
 import { timingSafeEqual } from 'node:crypto';
-import { sendDueReminders } from '../src/lib/signing/service';
 import { sendError } from '../src/server/api-helpers';
 import { baseUrlFrom, signingContext } from '../src/server/signing-context';
+import { runMaintenance } from '../src/server/maintenance';
 
 /**
- * GET /api/cron — Vercel Cron: retry queued mail and send due reminders. Requires
+ * GET /api/cron — Vercel Cron: retry queued mail, send due reminders, apply retention. Requires
  * `Authorization: Bearer $CRON_SECRET` (Vercel sends it); refused when CRON_SECRET is unset.
  */
 export default async function handler(req: VercelRequest, res: VercelResponse) {
@@ -15,10 +15,7 @@ export default async function handler(req: VercelRequest, res: VercelResponse) {
   if (!secret || given.length !== expected.length || !timingSafeEqual(given, expected)) return res.status(401).json({ error: '未授权' });
   try {
     const ctx = await signingContext();
-    await ctx.flushMail();
-    const reminded = await sendDueReminders(ctx.deps, baseUrlFrom(req.headers));
-    await ctx.flushMail();
-    return res.status(200).json({ reminded });
+    return res.status(200).json(await runMaintenance(ctx, baseUrlFrom(req.headers)));
   } catch (e) {
     return sendError(res, e, 'cron');
   }

@@ -1,11 +1,12 @@
 import type { VercelRequest, VercelResponse } from '@vercel/node';
 import { manageBody } from '../src/lib/signing/requests';
 import { cancelCase, managerDocument, manageStatus, remindAllPending, remindParty } from '../src/lib/signing/service';
-import { readJson, sendError, sendPdf } from '../src/server/api-helpers';
+import { readJson, sendError, sendPdf, withinLimit } from '../src/server/api-helpers';
 import { baseUrlFrom, signingContext } from '../src/server/signing-context';
 
 /** POST /api/manage — the sender's private page: status and timeline, remind, cancel, documents. */
 export default async function handler(req: VercelRequest, res: VercelResponse) {
+  if (!withinLimit(req, res, 'manage')) return;
   const body = readJson(req, res, manageBody);
   if (!body) return;
   try {

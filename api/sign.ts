@@ -1,11 +1,12 @@
 import type { VercelRequest, VercelResponse } from '@vercel/node';
 import { signBody } from '../src/lib/signing/requests';
 import { declineAsParty, documentForParty, signAsParty, viewAsParty } from '../src/lib/signing/service';
-import { readJson, sendError, sendPdf } from '../src/server/api-helpers';
+import { readJson, sendError, sendPdf, withinLimit } from '../src/server/api-helpers';
 import { baseUrlFrom, clientIp, signingContext } from '../src/server/signing-context';
 
 /** POST /api/sign — a party's actions through their link: view, document, sign, decline. */
 export default async function handler(req: VercelRequest, res: VercelResponse) {
+  if (!withinLimit(req, res, 'sign')) return;
   const body = readJson(req, res, signBody);
   if (!body) return;
   try {

@@ -1,6 +1,6 @@
 import type { VercelRequest, VercelResponse } from '@vercel/node';
 import { verifyDocument } from '../src/lib/signing/service';
-import { sendError } from '../src/server/api-helpers';
+import { sendError, withinLimit } from '../src/server/api-helpers';
 import { signingContext } from '../src/server/signing-context';
 
 /** POST /api/verify — body is a PDF; says whether it is, byte for byte, a final document issued here. */
@@ -11,6 +11,7 @@ export default async function handler(req: VercelRequest, res: VercelResponse) {
     res.setHeader('Allow', 'POST');
     return res.status(405).json({ error: '只支持 POST 请求' });
   }
+  if (!withinLimit(req, res, 'verify')) return;
   const body = req.body as unknown;
   if (!Buffer.isBuffer(body) || body.length === 0) return res.status(415).json({ error: '请上传 PDF 文件（Content-Type: application/pdf）' });
   if (body.subarray(0, 5).toString('latin1') !== '%PDF-') return res.status(422).json({ error: '上传的文件不是 PDF' });

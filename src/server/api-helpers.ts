@@ -2,6 +2,31 @@ import type { VercelRequest, VercelResponse } from '@vercel/node';
 import type { ZodType, ZodTypeDef } from 'zod';
 import { SigningError } from '../lib/signing/errors';
 import { formatZodIssues } from '../lib/zod-messages';
+import { RateLimiter } from '../lib/rate-limit';
+import { clientIp } from './request-info';
+
+/** Per-IP limits for the endpoints a link or document could be guessed through. */
+const limiters = {
+  sign: new RateLimiter(Number(process.env.RATE_LIMIT_SIGN ?? 120), 60_000),
+  manage: new RateLimiter(Number(process.env.RATE_LIMIT_MANAGE ?? 120), 60_000),
+  verify: new RateLimiter(Number(process.env.RATE_LIMIT_VERIFY ?? 30), 60_000),
+};
+
+/** False (and a 429 sent) when this client has made too many requests to `bucket`. */
+export function withinLimit(req: VercelRequest, res: VercelResponse, bucket: keyof typeof limiters): boolean {
+  const wait = limiters[bucket].hit(clientIp(req.headers, req.socket?.remoteAddress));
+  if (!wait) return true;
+  res.setHeader('Retry-After', String(wait));
+  res.status(429).json({ error: `请求过于频繁，请 ${wait} 秒后再试。` });
+  return false;
+}
+
+/** Errors that mean the database cannot be reached right now (not a bug in the request). */
+function isDatabaseDown(e: unknown): boolean {
+  const err = e as { code?: string; message?: string };
+  return ['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'ETIMEDOUT', '57P01', '57P03', '08006', '08001', '53300'].includes(err?.code ?? '') ||
+    /Connection terminated|connect ECONNREFUSED|database system is (starting up|shutting down)|too many clients/i.test(err?.message ?? '');
+}
 
 /** What every JSON endpoint does first: POST only, JSON only, body through its zod schema. */
 export function readJson<T>(req: VercelRequest, res: VercelResponse, schema: ZodType<T, ZodTypeDef, unknown>): T | null {
@@ -26,6 +51,11 @@ export function readJson<T>(req: VercelRequest, res: VercelResponse, schema: Zod
 /** Known refusals get their message and status; anything else is a plain 500 without details. */
 export function sendError(res: VercelResponse, e: unknown, where: string) {
   if (e instanceof SigningError) return res.status(e.status).json({ error: e.message, code: e.code });
+  if (isDatabaseDown(e)) {
+    console.error(`[api] ${where}: database unavailable`);
+    res.setHeader('Retry-After', '30');
+    return res.status(503).json({ error: '数据库暂时不可用，请稍后重试；您填写的内容仍保存在本机浏览器中，不会丢失。', code: 'unavailable' });
+  }
   console.error(`[api] ${where}:`, (e as Error).message);
   return res.status(500).json({ error: '服务器内部错误，请稍后重试；已填写和已签署的内容不会丢失。' });
 }

@@ -2,7 +2,7 @@
 import { resolve } from 'node:path';
 import { createApp } from './app';
 import { baseUrlFrom, signingContext } from './signing-context';
-import { sendDueReminders } from '../lib/signing/service';
+import { runMaintenance } from './maintenance';
 
 const port = Number(process.env.PORT ?? 4321);
 const host = process.env.HOST ?? '127.0.0.1';
@@ -16,7 +16,7 @@ server.listen(port, host, () => {
     .then((ctx) => {
       console.log(`数据：${process.env.DATABASE_URL ? 'PostgreSQL（DATABASE_URL）' : `PGlite ${ctx.dataDir}`}；邮件：${ctx.mailer.describe}`);
       const base = baseUrlFrom({ host: `${shown}:${port}` });
-      const tick = () => void ctx.flushMail().then(() => sendDueReminders(ctx.deps, base)).then((n) => (n ? ctx.flushMail() : undefined)).catch((e) => console.error('[worker]', (e as Error).message));
+      const tick = () => void runMaintenance(ctx, base).catch((e) => console.error('[worker]', (e as Error).message));
       setInterval(tick, Number(process.env.WORKER_INTERVAL_MS ?? 15_000)).unref();
     })
     .catch((e) => console.error(`签署服务未能启动：${(e as Error).message}`));

@@ -16,7 +16,7 @@ import type { Sql } from '../../src/lib/store/sql';
 import { createSelfSignedP12 } from '../../src/lib/pdf/seal';
 import { issueToken } from '../../src/lib/signing/tokens';
 import {
-  createAcknowledgment, remindAllPending, cancelCase, createCase, declineAsParty, documentForParty, manageStatus, remindParty, sendDueReminders, signAsParty, verifyDocument, viewAsParty, type SigningDeps,
+  purgeClosedCases, managerDocument, createAcknowledgment, remindAllPending, cancelCase, createCase, declineAsParty, documentForParty, manageStatus, remindParty, sendDueReminders, signAsParty, verifyDocument, viewAsParty, type SigningDeps,
 } from '../../src/lib/signing/service';
 import { processOutbox, type OutgoingMail } from '../../src/lib/signing/outbox';
 import { workHandoverValues } from '../fixtures/form-values';
@@ -197,5 +197,26 @@ describe.each(backends)('signing on %s', (_name, makeSql) => {
     writeFileSync(file, finals[0].attachments![0].content);
     const text = execFileSync('pdftotext', [file, '-'], { encoding: 'utf8' }).replace(/\s+/g, '');
     for (const s of ['已阅读并同意（赵一，销售部）', '钱二', '孙三', '为保证某某公司业务连续']) expect(text).toContain(s);
+  }, 60_000);
+
+  it('purges customer data of closed cases after the retention period, keeping the record (and the final PDF if asked)', async () => {
+    const done = await start(threeParallel, ['r1@ex.com', 'r2@ex.com', 'r3@ex.com']);
+    await Promise.all(['r1@ex.com', 'r2@ex.com', 'r3@ex.com'].map((e) => sign(lastTo(e))));
+    const cancelled = await start();
+    await cancelCase(deps, { caseId: cancelled.caseId, key: cancelled.key });
+    const open = await start(work, ['o1@ex.com', 'o2@ex.com', 'o3@ex.com', 'o4@ex.com']);
+    expect(await purgeClosedCases(deps, { days: 30, keepFinal: true })).toBe(0);
+    const saved = clock;
+    clock = new Date(Date.now() + 31 * 86_400_000);
+    expect(await purgeClosedCases(deps, { days: 30, keepFinal: true })).toBeGreaterThanOrEqual(2);
+    clock = saved;
+    const [row] = await sql.query<{ values_json: unknown; original_pdf: Uint8Array }>('SELECT values_json, original_pdf FROM cases WHERE id = $1', [cancelled.caseId]);
+    expect(row.values_json).toEqual({});
+    expect(row.original_pdf.length).toBe(0);
+    await expect(managerDocument(deps, cancelled.caseId, cancelled.key, 'current')).rejects.toMatchObject({ code: 'purged' });
+    expect((await managerDocument(deps, done.caseId, done.key, 'final')).pdf.length).toBeGreaterThan(1000);
+    expect((await manageStatus(deps, cancelled.caseId, cancelled.key)).events.at(-1)!.type).toBe('purged');
+    // Open cases are never touched.
+    expect((await managerDocument(deps, open.caseId, open.key, 'current')).pdf.length).toBeGreaterThan(1000);
   }, 60_000);
 });

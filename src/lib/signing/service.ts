@@ -423,7 +423,8 @@ export async function managerDocument(deps: SigningDeps, caseId: string, key: st
   return deps.sql.transaction(async (tx) => {
     const c = await authorizeManager(tx, caseId, key, false);
     const pdf = await repo.getPdf(tx, caseId, which === 'final' ? 'final_pdf' : 'current_pdf');
-    if (!pdf) throw new SigningError('no-final', '还没有最终文件：所有人签署后才会生成。', 404);
+    if (pdf && pdf.length === 0) throw new SigningError('purged', '该文件已按数据保留期限清除。', 410);
+    if (!pdf) throw new SigningError(c.status === 'completed' ? 'purged' : 'no-final', c.status === 'completed' ? '该文件已按数据保留期限清除。' : '还没有最终文件：所有人签署后才会生成。', c.status === 'completed' ? 410 : 404);
     return { pdf, caseNumber: c.case_number, title: c.title };
   });
 }
@@ -452,6 +453,32 @@ export async function sendDueReminders(deps: SigningDeps, baseUrl: string, first
       const c = await repo.lockCase(tx, p.case_id);
       const party = (await repo.parties(tx, p.case_id)).find((x) => x.id === p.id);
       if (c && party && c.status === 'open' && (party.status === 'sent' || party.status === 'viewed')) await sendLink(tx, deps, c, party, baseUrl, true);
+    });
+  }
+  return due.length;
+}
+
+/**
+ * Retention: closed cases (completed, declined, cancelled) older than `days` lose their
+ * customer data — the filled values and the working PDFs, and the signed PDF too unless
+ * `keepFinal` (the archive copy). The case row, parties and event log stay as the record.
+ */
+export async function purgeClosedCases(deps: SigningDeps, options: { days: number; keepFinal: boolean }): Promise<number> {
+  const cutoff = new Date(nowOf(deps).getTime() - options.days * 86_400_000);
+  const due = await deps.sql.query<{ id: string }>(
+    `SELECT c.id FROM cases c WHERE c.status <> 'open' AND c.purged_at IS NULL
+       AND (SELECT max(e.at) FROM events e WHERE e.case_id = c.id) < $1`,
+    [cutoff],
+  );
+  for (const { id } of due) {
+    await deps.sql.transaction(async (tx) => {
+      await tx.query(
+        `UPDATE cases SET values_json = '{}'::jsonb, original_pdf = ''::bytea, current_pdf = ''::bytea, purged_at = $2
+           ${options.keepFinal ? '' : ', final_pdf = NULL'} WHERE id = $1 AND purged_at IS NULL`,
+        [id, nowOf(deps)],
+      );
+      await tx.query(`UPDATE outbox SET text_body = '', html_body = '' WHERE case_id = $1`, [id]);
+      await repo.addEvent(tx, id, null, 'purged', { keptFinal: options.keepFinal });
     });
   }
   return due.length;

@@ -48,7 +48,7 @@ export interface PartyRow {
   department: string | null;
 }
 
-export type EventType = 'created' | 'sent' | 'viewed' | 'signed' | 'declined' | 'reminded' | 'completed' | 'cancelled';
+export type EventType = 'created' | 'sent' | 'viewed' | 'signed' | 'declined' | 'reminded' | 'completed' | 'cancelled' | 'purged';
 export interface EventRow {
   id: string;
   case_id: string;

@@ -1,0 +1,16 @@
+import { purgeClosedCases, sendDueReminders } from '../lib/signing/service';
+import type { SigningContext } from './signing-context';
+
+/**
+ * The periodic work: send queued mail (retries), automatic reminders, and — when
+ * RETENTION_DAYS is set — purge the customer data of closed cases. Run by a timer under
+ * `npm start` and by the Vercel cron function.
+ */
+export async function runMaintenance(ctx: SigningContext, baseUrl: string): Promise<{ reminded: number; purged: number }> {
+  await ctx.flushMail();
+  const reminded = await sendDueReminders(ctx.deps, baseUrl);
+  if (reminded) await ctx.flushMail();
+  const days = Number(process.env.RETENTION_DAYS ?? 0);
+  const purged = days > 0 ? await purgeClosedCases(ctx.deps, { days, keepFinal: process.env.RETENTION_KEEP_FINAL !== 'false' }) : 0;
+  return { reminded, purged };
+}
