@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import './zod-messages';
 
 /**
  * The company profile HR sets once; its values fill the shared variables of every template

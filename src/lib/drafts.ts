@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import './zod-messages';
 import type { FormDefinition } from './form-definition';
 import { allFields, type FormValues } from './form-data';
 

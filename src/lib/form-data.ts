@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import './zod-messages';
 import type { FormDefinition, FormField, ScalarField, TableField } from './form-definition';
 import { parseNumber, validateValue } from './field-values';
 

@@ -18,6 +18,26 @@ const API_ROUTES: Record<string, { load: () => Promise<{ default: VercelHandler 
   '/api/policy-export': { load: () => import('../../api/policy-export'), maxBody: 2 * 1024 * 1024 },
 };
 
+/**
+ * Routes /api/* to the functions in api/. Returns false for other paths. Used by the app
+ * server and by tests that exercise the functions without a built site.
+ */
+export function handleApi(req: IncomingMessage, res: ServerResponse): boolean {
+  const path = new URL(req.url ?? '/', 'http://localhost').pathname.replace(/\/$/, '');
+  const api = API_ROUTES[path];
+  if (api) {
+    void api.load().then((m) => runVercelHandler(m.default, req, res, api.maxBody));
+    return true;
+  }
+  if (path.startsWith('/api/')) {
+    res.statusCode = 404;
+    res.setHeader('Content-Type', 'application/json; charset=utf-8');
+    res.end(JSON.stringify({ error: '没有这个接口' }));
+    return true;
+  }
+  return false;
+}
+
 export interface AppOptions {
   /** The built static site (astro build output). */
   distDir: string;
@@ -49,18 +69,7 @@ export function createApp({ distDir }: AppOptions): Server {
 
   return createServer((req: IncomingMessage, res: ServerResponse) => {
     applySecurityHeaders(res);
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname.replace(/\/$/, '');
-    const api = API_ROUTES[path];
-    if (api) {
-      void api.load().then((m) => runVercelHandler(m.default, req, res, api.maxBody));
-      return;
-    }
-    if (path.startsWith('/api/')) {
-      res.statusCode = 404;
-      res.setHeader('Content-Type', 'application/json; charset=utf-8');
-      res.end(JSON.stringify({ error: '没有这个接口' }));
-      return;
-    }
+    if (handleApi(req, res)) return;
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.statusCode = 405;
       res.setHeader('Allow', 'GET, HEAD');

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import '../zod-messages';
 
 /** Bodies the signing endpoints accept. Sizes are bounded; anything else is refused. */
 const email = z.string().trim().toLowerCase().max(254).email('邮箱格式不正确');
