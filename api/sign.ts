@@ -21,12 +21,12 @@ export default async function handler(req: VercelRequest, res: VercelResponse) {
       }
       case 'sign': {
         const view = await signAsParty(ctx.deps, { caseId: body.caseId, token: body.token, signature: body.signature, ...who, baseUrl: baseUrlFrom(req.headers) });
-        await ctx.flushMail();
+        void ctx.flushMail();
         return res.status(200).json(view);
       }
       case 'decline':
         await declineAsParty(ctx.deps, { caseId: body.caseId, token: body.token, reason: body.reason, ...who });
-        await ctx.flushMail();
+        void ctx.flushMail();
         return res.status(200).json({ ok: true });
     }
   } catch (e) {

@@ -19,7 +19,10 @@ export interface SigningContext {
   deps: SigningDeps;
   mailer: Mailer;
   dataDir: string;
-  /** Send what is queued now (called after each request that queues mail). */
+  /**
+   * Send what is queued now. Handlers start it without waiting: the outbox is durable, and
+   * the worker (npm start) or the cron function (Vercel) sends whatever is left.
+   */
   flushMail: () => Promise<void>;
 }
 
@@ -46,8 +49,31 @@ async function build(): Promise<SigningContext> {
     : secretFile(dataDir, 'seal-certificate.p12', () => createSelfSignedP12('Handover Kit (self-signed)', passphrase));
   const mailer = createMailer(dataDir);
   const deps: SigningDeps = { sql, secret, cert: { p12, passphrase }, ttlDays: Number(process.env.LINK_TTL_DAYS ?? 14) };
-  let flushing: Promise<void> = Promise.resolve();
-  const flushMail = () => (flushing = flushing.then(() => processOutbox(sql, mailer.send).then(() => undefined)).catch(() => undefined));
+  // One sender at a time; a request that queues mail while it runs just asks for another pass.
+  let running: Promise<void> | null = null;
+  let again = false;
+  const flushMail = (): Promise<void> => {
+    if (running) {
+      again = true;
+      return running;
+    }
+    running = (async () => {
+      const BATCH = 50;
+      let full = false;
+      do {
+        again = false;
+        const r = await processOutbox(sql, mailer.send, BATCH).catch((e) => {
+          console.error('[mail]', (e as Error).message);
+          return { sent: 0, failed: 0 };
+        });
+        // Keep going while there may be more due (a full batch of successful sends).
+        full = r.sent === BATCH;
+      } while (again || full);
+    })().finally(() => {
+      running = null;
+    });
+    return running;
+  };
   return { deps, mailer, dataDir, flushMail };
 }
 

@@ -2,8 +2,9 @@ import type { Sql } from '../store/sql';
 import { repo } from '../store/repo';
 
 /**
- * Sends queued mail. A failed send stays queued with its error and is retried later with
- * back-off (30 s, 1 min, 2 min … capped at 1 h); nothing is dropped.
+ * Sends queued mail, one claimed message at a time, outside any transaction. A failed send
+ * stays queued with its error and is retried with back-off (30 s, 1 min, 2 min … 1 h);
+ * nothing is dropped.
  */
 export interface OutgoingMail {
   to: string;
@@ -18,27 +19,22 @@ export async function processOutbox(sql: Sql, send: SendMail, limit = 50): Promi
   let sent = 0;
   let failed = 0;
   for (let i = 0; i < limit; i++) {
-    const done = await sql.transaction(async (tx) => {
-      const [mail] = await repo.dueMail(tx, 1);
-      if (!mail) return false;
-      try {
-        let attachments: OutgoingMail['attachments'];
-        if (mail.attach_final && mail.case_id) {
-          const pdf = await repo.getPdf(tx, mail.case_id, 'final_pdf');
-          const c = await repo.getCase(tx, mail.case_id);
-          if (pdf && c) attachments = [{ filename: `${c.title}-${c.case_number}.pdf`, content: Buffer.from(pdf), contentType: 'application/pdf' }];
-        }
-        await send({ to: mail.to_address, subject: mail.subject, text: mail.text_body, html: mail.html_body, attachments });
-        await repo.mailSent(tx, mail.id);
-        sent++;
-      } catch (e) {
-        const retryIn = Math.min(3600, 30 * 2 ** mail.attempts);
-        await repo.mailFailed(tx, mail.id, (e as Error).message, retryIn);
-        failed++;
+    const mail = await repo.claimMail(sql);
+    if (!mail) break;
+    try {
+      let attachments: OutgoingMail['attachments'];
+      if (mail.attach_final && mail.case_id) {
+        const pdf = await repo.getPdf(sql, mail.case_id, 'final_pdf');
+        const c = await repo.getCase(sql, mail.case_id);
+        if (pdf && c) attachments = [{ filename: `${c.title}-${c.case_number}.pdf`, content: Buffer.from(pdf), contentType: 'application/pdf' }];
       }
-      return true;
-    });
-    if (!done) break;
+      await send({ to: mail.to_address, subject: mail.subject, text: mail.text_body, html: mail.html_body, attachments });
+      await repo.mailSent(sql, mail.id);
+      sent++;
+    } catch (e) {
+      await repo.mailFailed(sql, mail.id, (e as Error).message, Math.min(3600, 30 * 2 ** mail.attempts));
+      failed++;
+    }
   }
   return { sent, failed };
 }

@@ -126,11 +126,18 @@ export const repo = {
       caseId, m.kind, m.to, m.subject, m.text, m.html, m.attachFinal ?? false,
     ]),
 
-  /** Claims due mail; on PostgreSQL other workers skip rows already claimed. */
-  dueMail: (tx: Sql, limit: number) =>
-    tx.query<OutboxRow>(
-      `SELECT * FROM outbox WHERE status = 'queued' AND next_attempt_at <= now() ORDER BY id LIMIT ${Math.floor(limit)}${tx.kind === 'postgres' ? ' FOR UPDATE SKIP LOCKED' : ''}`,
-    ),
+  /**
+   * Claims one due message with a lease (pushes its next attempt 5 minutes out), so the send
+   * happens outside any transaction and a crashed sender's message is simply retried later.
+   */
+  claimMail: async (sql: Sql) =>
+    (
+      await sql.query<OutboxRow>(
+        `UPDATE outbox SET next_attempt_at = now() + interval '5 minutes'
+          WHERE id = (SELECT id FROM outbox WHERE status = 'queued' AND next_attempt_at <= now() ORDER BY id LIMIT 1${sql.kind === 'postgres' ? ' FOR UPDATE SKIP LOCKED' : ''})
+          RETURNING *`,
+      )
+    )[0],
 
   /** Once sent, the link-bearing body is dropped so tokens do not linger in the database. */
   mailSent: (tx: Sql, id: string) =>
