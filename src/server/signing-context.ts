@@ -62,7 +62,7 @@ async function build(): Promise<SigningContext> {
       let full = false;
       do {
         again = false;
-        const r = await processOutbox(sql, mailer.send, BATCH).catch((e) => {
+        const r = await processOutbox(sql, mailer.send, BATCH, Number(process.env.MAIL_RETRY_BASE_SECONDS ?? 30)).catch((e) => {
           console.error('[mail]', (e as Error).message);
           return { sent: 0, failed: 0 };
         });

@@ -15,7 +15,7 @@ export interface OutgoingMail {
 }
 export type SendMail = (mail: OutgoingMail) => Promise<void>;
 
-export async function processOutbox(sql: Sql, send: SendMail, limit = 50): Promise<{ sent: number; failed: number }> {
+export async function processOutbox(sql: Sql, send: SendMail, limit = 50, retryBaseSeconds = 30): Promise<{ sent: number; failed: number }> {
   let sent = 0;
   let failed = 0;
   for (let i = 0; i < limit; i++) {
@@ -32,7 +32,7 @@ export async function processOutbox(sql: Sql, send: SendMail, limit = 50): Promi
       await repo.mailSent(sql, mail.id);
       sent++;
     } catch (e) {
-      await repo.mailFailed(sql, mail.id, (e as Error).message, Math.min(3600, 30 * 2 ** mail.attempts));
+      await repo.mailFailed(sql, mail.id, (e as Error).message, Math.min(3600, retryBaseSeconds * 2 ** mail.attempts));
       failed++;
     }
   }

@@ -28,6 +28,14 @@ export interface SigningDeps {
   now?: () => Date;
 }
 
+/**
+ * Crash-testing hook: HANDOVER_FAILPOINT names a point at which the process kills itself
+ * (SIGKILL, no clean-up), so tests can prove a half-done signature leaves nothing behind.
+ */
+function failpoint(name: 'sign-before-commit' | 'finalize-before-commit') {
+  if (process.env.HANDOVER_FAILPOINT === name) process.kill(process.pid, 'SIGKILL');
+}
+
 export const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 const newId = () => randomBytes(9).toString('base64url');
 const nowOf = (d: SigningDeps) => d.now?.() ?? new Date();
@@ -259,6 +267,7 @@ export async function signAsParty(
     const next = parties.find((p) => p.status === 'waiting');
     if (c.signing_order === 'sequential' && next) await sendLink(tx, deps, c, next, input.baseUrl, false);
     if (parties.every((p) => p.status === 'signed')) await finalize(tx, deps, { ...c, current_pdf: stamped.bytes }, input.baseUrl);
+    else failpoint('sign-before-commit');
     const after = (await repo.getCase(tx, c.id))!;
     return toView(after, await repo.parties(tx, c.id), party);
   });
@@ -287,6 +296,7 @@ async function finalize(tx: Sql, deps: SigningDeps, c: CaseRow, baseUrl: string)
   const now = nowOf(deps);
   await repo.updateCase(tx, c.id, { status: 'completed', final_pdf: sealed, final_sha256: finalSha, completed_at: now });
   await repo.addEvent(tx, c.id, null, 'completed', { finalSha256: finalSha });
+  failpoint('finalize-before-commit');
   // Staff lists can be long: an acknowledgment's final record goes to HR, not to everyone.
   const recipients = new Set([...(c.kind === 'acknowledgment' ? [] : parties.map((p) => p.email)), c.sender_email, ...(c.archive_email ? [c.archive_email] : [])]);
   for (const to of recipients) await repo.queueMail(tx, c.id, completedMail(summary(c), to, `${baseUrl}/verify/`));

@@ -1,0 +1,166 @@
+/**
+ * Faults: the server killed in the middle of a signature and of final assembly, the SMTP
+ * server down and back, the database unreachable. After each, nothing is half-done or lost.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SMTPServer } from 'smtp-server';
+import { simpleParser } from 'mailparser';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+
+class Mailbox {
+  mails: Array<{ to: string; subject: string; text: string }> = [];
+  private server: SMTPServer | null = null;
+  async start(port: number) {
+    this.server = new SMTPServer({
+      authOptional: true, disabledCommands: ['STARTTLS'], logger: false,
+      onData: (stream, _s, done) => void simpleParser(stream).then((m) => { this.mails.push({ to: (m.to as { text: string }).text, subject: m.subject ?? '', text: m.text ?? '' }); done(); }),
+    });
+    await new Promise<void>((r) => this.server!.listen(port, '127.0.0.1', r));
+  }
+  async stop() {
+    await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
+    this.server = null;
+  }
+  async waitFor(to: string, subject: RegExp, timeoutMs = 20_000) {
+    const end = Date.now() + timeoutMs;
+    for (;;) {
+      const m = this.mails.filter((x) => x.to.includes(to) && subject.test(x.subject)).at(-1);
+      if (m) return m;
+      if (Date.now() > end) throw new Error(`no mail to ${to} ${subject}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
+
+const children: ChildProcess[] = [];
+afterAll(() => children.forEach((c) => c.kill('SIGKILL')));
+
+async function startServer(env: Record<string, string>): Promise<{ base: string; proc: ChildProcess }> {
+  const port = await freePort();
+  const proc = spawn(process.execPath, ['--import', 'tsx', 'tests/fixtures/api-server.ts'], {
+    env: { ...process.env, ...env, PORT: String(port), RATE_LIMIT_SIGN: '100000', RATE_LIMIT_MANAGE: '100000' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(proc);
+  await new Promise<void>((resolve, reject) => {
+    proc.stdout!.on('data', (d) => String(d).includes('ready') && resolve());
+    proc.once('exit', (code) => reject(new Error(`server exited ${code}`)));
+  });
+  return { base: `http://127.0.0.1:${port}`, proc };
+}
+const exited = (p: ChildProcess) => new Promise<void>((r) => (p.exitCode !== null || p.signalCode !== null ? r() : p.once('exit', () => r())));
+
+const post = (base: string, path: string, body: unknown) =>
+  fetch(`${base}${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+
+const pledge = {
+  pledgerName: '张三', employeeNo: 'E1001', department: '销售部', reason: '离职', scope: '客户名单与合同', noCopyNoLeak: '是', returnedAll: '是',
+  deletedPersonal: '是', noMisuse: '是', continueDuty: '是', dutyYears: '2', awareOfLiability: '是', signDate: '2026-11-23',
+};
+
+describe('faults', () => {
+  it('a kill mid-signature or mid-assembly leaves the case consistent; the final PDF is made exactly once', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'crash-'));
+    const smtpPort = await freePort();
+    const mailbox = new Mailbox();
+    await mailbox.start(smtpPort);
+    const env = { DATA_DIR: dataDir, SMTP_URL: `smtp://127.0.0.1:${smtpPort}`, DATABASE_URL: '' };
+
+    let server = await startServer(env);
+    const defRes = await post(server.base, '/api/cases', {
+      formId: 'confidentiality-pledge', values: pledge, sender: { name: 'HR', email: 'hr@crash.test' },
+      parties: [{ name: '张三', email: 'pledger@crash.test' }, { name: '李四', email: 'hr-file@crash.test' }],
+    });
+    if (defRes.status !== 201) throw new Error(await defRes.text());
+    const created = (await defRes.json()) as { caseId: string; manageUrl: string };
+    const key = /#k=([\w-]+)/.exec(created.manageUrl)![1];
+    const token = (to: string) => mailbox.waitFor(to, /请签署/).then((m) => /#t=([\w.-]+)/.exec(m.text)![1]);
+    const status = (base: string) => post(base, '/api/manage', { action: 'status', caseId: created.caseId, key }).then((r) => r.json() as Promise<{ status: string; parties: Array<{ status: string }>; events: Array<{ type: string }> }>);
+    const sign = (base: string, t: string, text: string) => post(base, '/api/sign', { action: 'sign', caseId: created.caseId, token: t, consent: true, signature: { kind: 'typed', text } });
+
+    // 1. Killed after stamping, before commit: the signature is not recorded at all.
+    const first = await token('pledger@crash.test');
+    server.proc.kill('SIGKILL');
+    await exited(server.proc);
+    server = await startServer({ ...env, HANDOVER_FAILPOINT: 'sign-before-commit' });
+    await expect(sign(server.base, first, '张三')).rejects.toThrow();
+    await exited(server.proc);
+    server = await startServer(env);
+    let s = await status(server.base);
+    expect(s.parties[0].status).not.toBe('signed');
+    expect(s.parties[1].status).toBe('waiting');
+    expect(s.events.filter((e) => e.type === 'signed')).toHaveLength(0);
+    expect((await sign(server.base, first, '张三')).status).toBe(200);
+
+    // 2. Killed during final assembly (sealed, not committed): not completed, nothing mailed.
+    const second = await token('hr-file@crash.test');
+    server.proc.kill('SIGKILL');
+    await exited(server.proc);
+    server = await startServer({ ...env, HANDOVER_FAILPOINT: 'finalize-before-commit' });
+    await expect(sign(server.base, second, '李四')).rejects.toThrow();
+    await exited(server.proc);
+    server = await startServer(env);
+    s = await status(server.base);
+    expect(s.status).toBe('open');
+    expect(s.parties.map((p) => p.status)).toEqual(['signed', expect.not.stringMatching(/^signed$/)]);
+    expect(s.events.filter((e) => e.type === 'completed')).toHaveLength(0);
+
+    // Signing again completes it, once.
+    expect((await sign(server.base, second, '李四')).status).toBe(200);
+    s = await status(server.base);
+    expect(s.status).toBe('completed');
+    expect(s.events.filter((e) => e.type === 'completed')).toHaveLength(1);
+    expect(s.events.filter((e) => e.type === 'signed')).toHaveLength(2);
+    await mailbox.waitFor('hr@crash.test', /已全部签署完成/);
+    server.proc.kill('SIGKILL');
+    await mailbox.stop();
+  }, 120_000);
+
+  it('SMTP down: mail stays queued and visible, then goes out when the server returns', async () => {
+    const smtpPort = await freePort();
+    const env = { DATA_DIR: mkdtempSync(join(tmpdir(), 'smtp-')), SMTP_URL: `smtp://127.0.0.1:${smtpPort}`, DATABASE_URL: '', CRON_SECRET: 'test-cron', MAIL_RETRY_BASE_SECONDS: '1' };
+    const server = await startServer(env);
+    const res = await post(server.base, '/api/cases', {
+      formId: 'confidentiality-pledge', values: pledge, sender: { name: 'HR', email: 'hr@smtp.test' },
+      parties: [{ name: '张三', email: 'a@smtp.test' }, { name: '李四', email: 'b@smtp.test' }],
+    });
+    expect(res.status).toBe(201);
+    const created = (await res.json()) as { caseId: string; manageUrl: string };
+    const key = /#k=([\w-]+)/.exec(created.manageUrl)![1];
+    const mailState = async () => ((await (await post(server.base, '/api/manage', { action: 'status', caseId: created.caseId, key })).json()) as { mail: Array<{ status: string; error: string | null; attempts: number }> }).mail;
+    await expect.poll(async () => (await mailState())[0], { timeout: 15_000 }).toMatchObject({ status: 'queued', attempts: 1, error: expect.stringContaining('ECONNREFUSED') });
+
+    const mailbox = new Mailbox();
+    await mailbox.start(smtpPort);
+    // Once the (shortened) back-off has passed, the maintenance run sends it.
+    await new Promise((r) => setTimeout(r, 1_500));
+    const cron = await fetch(`${server.base}/api/cron`, { headers: { Authorization: 'Bearer test-cron' } });
+    expect(cron.status).toBe(200);
+    await mailbox.waitFor('a@smtp.test', /请签署/);
+    expect((await mailState())[0]).toMatchObject({ status: 'sent' });
+    server.proc.kill('SIGKILL');
+    await mailbox.stop();
+  }, 120_000);
+
+  it('database unreachable: a 503 with a clear message, nothing else', async () => {
+    const closedPort = await freePort();
+    const server = await startServer({ DATA_DIR: mkdtempSync(join(tmpdir(), 'nodb-')), DATABASE_URL: `postgres://x:y@127.0.0.1:${closedPort}/none` });
+    const res = await post(server.base, '/api/sign', { action: 'view', caseId: 'abcdefgh', token: 'x'.repeat(40) });
+    expect(res.status).toBe(503);
+    expect(res.headers.get('retry-after')).toBe('30');
+    expect(((await res.json()) as { error: string }).error).toContain('数据库暂时不可用');
+    server.proc.kill('SIGKILL');
+  }, 60_000);
+});
