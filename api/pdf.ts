@@ -2,6 +2,8 @@ import type { VercelRequest, VercelResponse } from '@vercel/node';
 import { parsePdfRequest } from '../src/lib/pdf-request';
 import { renderFormPdf } from '../src/lib/pdf/form-pdf';
 import { findForm } from '../src/server/form-registry';
+import { readJson } from '../src/server/api-helpers';
+import { z } from 'zod';
 
 /**
  * POST /api/pdf — a filled checklist as an A4 PDF.
@@ -9,14 +11,9 @@ import { findForm } from '../src/server/form-registry';
  * Characters the font lacks are listed in `X-Missing-Characters` (U+XXXX, comma-separated).
  */
 export default async function handler(req: VercelRequest, res: VercelResponse) {
-  if (req.method !== 'POST') {
-    res.setHeader('Allow', 'POST');
-    return res.status(405).json({ error: '只支持 POST 请求' });
-  }
-  if (!String(req.headers['content-type'] ?? '').startsWith('application/json')) {
-    return res.status(415).json({ error: '请求内容必须是 JSON（Content-Type: application/json）' });
-  }
-  const parsed = parsePdfRequest(req.body, findForm);
+  const body = readJson(req, res, z.unknown());
+  if (body === null) return;
+  const parsed = parsePdfRequest(body, findForm);
   if (!parsed.ok) return res.status(parsed.status).json({ error: parsed.error, fields: parsed.fields });
 
   const pdf = await renderFormPdf(parsed);
