@@ -11,7 +11,7 @@ export default async function handler(req: VercelRequest, res: VercelResponse) {
   try {
     const ctx = await signingContext();
     const created = await createAcknowledgment(ctx.deps, { ...body, baseUrl: baseUrlFrom(req.headers) });
-    void ctx.flushMail();
+    ctx.sendMailSoon();
     return res.status(201).json(created);
   } catch (e) {
     return sendError(res, e, 'acknowledgments');

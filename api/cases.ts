@@ -15,7 +15,7 @@ export default async function handler(req: VercelRequest, res: VercelResponse) {
   try {
     const ctx = await signingContext();
     const created = await createCase(ctx.deps, { ...form, sender: body.sender, parties: body.parties, archiveEmail: body.archiveEmail, baseUrl: baseUrlFrom(req.headers) });
-    void ctx.flushMail();
+    ctx.sendMailSoon();
     return res.status(201).json(created);
   } catch (e) {
     return sendError(res, e, 'cases');

@@ -16,15 +16,15 @@ export default async function handler(req: VercelRequest, res: VercelResponse) {
         return res.status(200).json(await manageStatus(ctx.deps, body.caseId, body.key));
       case 'remind':
         await remindParty(ctx.deps, { caseId: body.caseId, key: body.key, partyId: body.partyId, baseUrl: baseUrlFrom(req.headers) });
-        void ctx.flushMail();
+        ctx.sendMailSoon();
         return res.status(200).json(await manageStatus(ctx.deps, body.caseId, body.key));
       case 'remind-all':
         await remindAllPending(ctx.deps, { caseId: body.caseId, key: body.key, baseUrl: baseUrlFrom(req.headers) });
-        void ctx.flushMail();
+        ctx.sendMailSoon();
         return res.status(200).json(await manageStatus(ctx.deps, body.caseId, body.key));
       case 'cancel':
         await cancelCase(ctx.deps, { caseId: body.caseId, key: body.key, reason: body.reason });
-        void ctx.flushMail();
+        ctx.sendMailSoon();
         return res.status(200).json(await manageStatus(ctx.deps, body.caseId, body.key));
       case 'document': {
         const doc = await managerDocument(ctx.deps, body.caseId, body.key, body.which);

@@ -21,12 +21,12 @@ export default async function handler(req: VercelRequest, res: VercelResponse) {
       }
       case 'sign': {
         const view = await signAsParty(ctx.deps, { caseId: body.caseId, token: body.token, signature: body.signature, ...who, baseUrl: baseUrlFrom(req.headers) });
-        void ctx.flushMail();
+        ctx.sendMailSoon();
         return res.status(200).json(view);
       }
       case 'decline':
         await declineAsParty(ctx.deps, { caseId: body.caseId, token: body.token, reason: body.reason, ...who });
-        void ctx.flushMail();
+        ctx.sendMailSoon();
         return res.status(200).json({ ok: true });
     }
   } catch (e) {

@@ -7,6 +7,7 @@ import { migrate } from '../lib/store/migrate';
 import { createSelfSignedP12 } from '../lib/pdf/seal';
 import { processOutbox } from '../lib/signing/outbox';
 import type { SigningDeps } from '../lib/signing/service';
+import { waitUntil } from '@vercel/functions';
 import { createMailer, type Mailer } from './mailer';
 
 /**
@@ -24,6 +25,11 @@ export interface SigningContext {
    * the worker (npm start) or the cron function (Vercel) sends whatever is left.
    */
   flushMail: () => Promise<void>;
+  /**
+   * Starts sending without holding up the response; on Vercel `waitUntil` keeps the function
+   * alive until the mail is out (elsewhere it only runs in the background).
+   */
+  sendMailSoon: () => void;
 }
 
 let context: Promise<SigningContext> | null = null;
@@ -74,7 +80,7 @@ async function build(): Promise<SigningContext> {
     });
     return running;
   };
-  return { deps, mailer, dataDir, flushMail };
+  return { deps, mailer, dataDir, flushMail, sendMailSoon: () => waitUntil(flushMail()) };
 }
 
 export function signingContext(): Promise<SigningContext> {

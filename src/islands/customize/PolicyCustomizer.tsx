@@ -4,6 +4,7 @@ import { diffPolicy, fillText, fromTemplate, toMarkdown, type Clause, type Custo
 import { downloadBlob, downloadText } from '../form/download';
 import { previewHtml } from './preview';
 import { SendToStaff } from './SendToStaff';
+import { useHydrated } from '../useHydrated';
 import './customize.css';
 
 /**
@@ -45,6 +46,7 @@ export default function PolicyCustomizer({ slug, title, body, variables, optiona
   const [busy, setBusy] = useState('');
   const loaded = useRef(false);
   const profileInput = useRef<HTMLInputElement>(null);
+  const hydrated = useHydrated();
 
   useEffect(() => {
     const saved = load<Saved | null>(docKey(slug), null);
@@ -135,7 +137,7 @@ export default function PolicyCustomizer({ slug, title, body, variables, optiona
 
   return (
     <div className="customizer">
-      <div className="cz-editor">
+      <fieldset className="cz-editor bare-fieldset" disabled={!hydrated} aria-busy={!hydrated}>
         {error && <p className="alert" role="alert" data-testid="cz-error">{error}</p>}
         {message && <p className="success" role="status">{message}</p>}
 
@@ -245,7 +247,7 @@ export default function PolicyCustomizer({ slug, title, body, variables, optiona
             </li>
           ))}
         </ul>
-      </div>
+      </fieldset>
 
       <div className="cz-preview-col">
         <div className="cz-export actions">

@@ -12,6 +12,7 @@ import { PrintView } from './PrintView';
 import { PdfActions, type PdfHeader } from './PdfActions';
 import { SendForSigning } from './SendForSigning';
 import { downloadText } from './download';
+import { useHydrated } from '../useHydrated';
 import './form.css';
 
 const AUTOSAVE_MS = 400;
@@ -43,6 +44,7 @@ export default function FormFiller({ definition }: { definition: FormDefinition 
   const importInput = useRef<HTMLInputElement>(null);
   const summaryRef = useRef<HTMLDivElement>(null);
 
+  const hydrated = useHydrated();
   const announce = useCallback((m: string) => setAnnouncement(`${m}（${new Date().toLocaleTimeString('zh-CN')}）`), []);
   // The visible toast fades after a while; the live region keeps the last message.
   const [toastVisible, setToastVisible] = useState(false);
@@ -188,7 +190,7 @@ export default function FormFiller({ definition }: { definition: FormDefinition 
 
   return (
     <div className="form-filler">
-      <div className="filler-screen">
+      <fieldset className="filler-screen bare-fieldset" disabled={!hydrated} aria-busy={!hydrated}>
         <div className="draft-bar" role="region" aria-label="草稿">
           <label htmlFor="draft-select">草稿</label>
           <select
@@ -291,7 +293,7 @@ export default function FormFiller({ definition }: { definition: FormDefinition 
         ))}
         <p className="visually-hidden" role="status" aria-live="polite">{announcement}</p>
         {toastVisible && <p className="toast" aria-hidden="true">{announcement}</p>}
-      </div>
+      </fieldset>
       <PrintView definition={definition} values={printValues} />
     </div>
   );
