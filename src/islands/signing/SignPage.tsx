@@ -73,9 +73,10 @@ export default function SignPage() {
     else setError(r.error);
   };
 
-  const submit = async () => {
+  /** Signs with a drawn or typed signature (an acknowledgment is a typed one). */
+  const submit = async (kind: 'draw' | 'type' = mode) => {
     if (!link || !view) return;
-    const signature = mode === 'draw' ? { kind: 'drawn' as const, png: pad.current?.toPng() ?? '' } : { kind: 'typed' as const, text: typed.trim() };
+    const signature = kind === 'draw' ? { kind: 'drawn' as const, png: pad.current?.toPng() ?? '' } : { kind: 'typed' as const, text: typed.trim() };
     if (signature.kind === 'drawn' && !signature.png) return setError('请先在签名区手写签名，或改用“输入姓名”。');
     if (signature.kind === 'typed' && !signature.text) return setError('请输入姓名。');
     setBusy(true);
@@ -86,17 +87,6 @@ export default function SignPage() {
     setView(r.data);
     if (r.data.kind === 'acknowledgment') return setDone('已确认：您已阅读并同意本制度。');
     setDone(r.data.status === 'completed' ? '签署成功！所有人都已签署，最终文件已通过邮件发送给各方。' : '签署成功！我们会通知下一位签署人，全部完成后您会收到最终文件。');
-  };
-
-  const submitTyped = async () => {
-    if (!link) return;
-    setBusy(true);
-    setError('');
-    const r = await postJson<PartyView>('/api/sign', { action: 'sign', caseId: link.caseId, token: link.secret, consent, signature: { kind: 'typed', text: typed.trim() } });
-    setBusy(false);
-    if (!r.ok) return setError(r.error);
-    setView(r.data);
-    setDone('已确认：您已阅读并同意本制度。');
   };
 
   const decline = async () => {
@@ -153,7 +143,7 @@ export default function SignPage() {
                 我已完整阅读上述制度，理解并同意遵守。
               </label>
               <div className="actions">
-                <button type="button" className="primary" onClick={() => void submitTyped()} disabled={busy || !consent || !typed.trim()}>
+                <button type="button" className="primary" onClick={() => void submit('type')} disabled={busy || !consent || !typed.trim()}>
                   已阅读并同意
                 </button>
               </div>
@@ -182,7 +172,7 @@ export default function SignPage() {
                 我已阅读上述文件，同意使用电子签名签署，其效力与手写签名相同。
               </label>
               <div className="actions">
-                <button type="button" className="primary" onClick={submit} disabled={busy || !consent}>{busy ? '正在签署…' : '确认签署'}</button>
+                <button type="button" className="primary" onClick={() => void submit()} disabled={busy || !consent}>{busy ? '正在签署…' : '确认签署'}</button>
                 <button type="button" onClick={() => setDeclining(true)}>拒签…</button>
               </div>
             </section>
