@@ -1,10 +1,13 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Sql } from './sql';
 
 /** Applies migrations/*.sql in name order, each once, each in its own transaction. */
-export const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
+// Next to this module; from the project root when a bundler has moved the module (Vercel
+// ships the folder with includeFiles).
+const besideModule = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
+export const MIGRATIONS_DIR = existsSync(besideModule) ? besideModule : join(process.cwd(), 'src/lib/store/migrations');
 
 export async function migrate(sql: Sql, dir = MIGRATIONS_DIR): Promise<string[]> {
   await sql.query('CREATE TABLE IF NOT EXISTS schema_migrations (id text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())');
