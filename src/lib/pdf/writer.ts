@@ -203,12 +203,18 @@ export class PdfWriter {
     const headerLines = columns.map((c, i) => this.wrap(c.label, widths[i] - 2 * pad, this.bold, size));
     const headerHeight = Math.max(...headerLines.map((l) => l.length)) * lh + 2 * pad;
 
+    // Horizontal rules per row; the column rules once per page, top to bottom of the table
+    // part on that page (far fewer drawing operations than a box per cell).
+    let segmentTop = 0;
+    const drawColumnRules = () => {
+      for (const x of xs) this.page.drawLine({ start: { x, y: segmentTop }, end: { x, y: this.y }, thickness: 0.5, color: RULE });
+    };
     const drawRowFrame = (top: number, height: number, shade: boolean) => {
       if (shade) this.page.drawRectangle({ x: this.margin.left, y: top - height, width: this.contentWidth, height, color: SHADE });
-      for (const x of xs) this.page.drawLine({ start: { x, y: top }, end: { x, y: top - height }, thickness: 0.5, color: RULE });
       this.page.drawLine({ start: { x: this.margin.left, y: top - height }, end: { x: this.margin.left + this.contentWidth, y: top - height }, thickness: 0.5, color: RULE });
     };
     const drawHeader = () => {
+      segmentTop = this.y;
       this.page.drawLine({ start: { x: this.margin.left, y: this.y }, end: { x: this.margin.left + this.contentWidth, y: this.y }, thickness: 0.5, color: RULE });
       drawRowFrame(this.y, headerHeight, true);
       headerLines.forEach((lines, i) => lines.forEach((l, n) => this.line(l, xs[i] + pad, this.y - pad - n * lh, size, this.bold)));
@@ -225,6 +231,7 @@ export class PdfWriter {
         const fit = Math.floor((this.y - this.bottom - 2 * pad) / lh);
         // Move to a new page rather than leave a lone line (or nothing) at the bottom.
         if (fit < Math.min(2, lineCount - offset)) {
+          drawColumnRules();
           this.newPage();
           drawHeader();
           continue;
@@ -237,6 +244,7 @@ export class PdfWriter {
         offset += take;
       }
     }
+    drawColumnRules();
     this.y -= 8;
   }
 
