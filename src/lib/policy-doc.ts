@@ -1,5 +1,4 @@
 import { diffChars } from 'diff';
-import { splitVariables } from './template-vars';
 
 /**
  * A policy as HR customizes it: the template body split into clauses (one per `## `
@@ -61,22 +60,7 @@ export function toMarkdown(policy: CustomPolicy): string {
     .trim();
 }
 
-/** Fills `{{key}}` with values; returns the text and the keys no value was found for. */
-export function fillText(text: string, values: Record<string, string>): { text: string; unknown: string[] } {
-  const unknown = new Set<string>();
-  const out = splitVariables(text)
-    .map((s) => {
-      if (s.kind === 'text') return s.text;
-      const v = values[s.key];
-      if (v === undefined || v === '') {
-        unknown.add(s.key);
-        return `{{${s.key}}}`;
-      }
-      return v;
-    })
-    .join('');
-  return { text: out, unknown: [...unknown] };
-}
+export { fillText } from './template-vars';
 
 export interface ClauseChange {
   kind: 'edited' | 'added' | 'removed' | 'switched-off' | 'moved';

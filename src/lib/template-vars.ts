@@ -27,9 +27,24 @@ export function usedVariables(text: string): string[] {
   return [...keys];
 }
 
+/** Fills `{{key}}` with values; keys without a (non-empty) value stay as written and are listed. */
+export function fillText(text: string, values: Record<string, string>): { text: string; unknown: string[] } {
+  const unknown = new Set<string>();
+  const out = splitVariables(text)
+    .map((s) => {
+      if (s.kind === 'text') return s.text;
+      const v = values[s.key];
+      if (v === undefined || v === '') {
+        unknown.add(s.key);
+        return `{{${s.key}}}`;
+      }
+      return v;
+    })
+    .join('');
+  return { text: out, unknown: [...unknown] };
+}
+
 /** Replaces each `{{key}}` with the value from `values`; unknown keys are left as written. */
 export function fillVariables(text: string, values: Record<string, string>): string {
-  return splitVariables(text)
-    .map((s) => (s.kind === 'text' ? s.text : (values[s.key] ?? `{{${s.key}}}`)))
-    .join('');
+  return fillText(text, values).text;
 }

@@ -147,6 +147,13 @@ async function authorize(tx: Sql, deps: SigningDeps, caseId: string, token: stri
   return { c, parties, party };
 }
 
+/** A party may still act (sign or decline): the case is open and they have not signed. */
+function assertPartyCanAct(c: CaseRow, parties: PartyRow[], party: PartyRow) {
+  assertCaseOpen(c, parties);
+  if (party.status === 'signed') throw refuse.alreadySigned();
+  if (c.status === 'completed') throw refuse.completed();
+}
+
 function assertCaseOpen(c: CaseRow, parties: PartyRow[]) {
   if (c.status === 'cancelled') throw refuse.cancelled();
   if (c.status === 'declined') {
@@ -230,9 +237,7 @@ export async function signAsParty(
 ): Promise<PartyView> {
   return deps.sql.transaction(async (tx) => {
     const { c, parties, party } = await authorize(tx, deps, input.caseId, input.token, true);
-    assertCaseOpen(c, parties);
-    if (party.status === 'signed') throw refuse.alreadySigned();
-    if (c.status === 'completed') throw refuse.completed();
+    assertPartyCanAct(c, parties, party);
     const before = parties.find((p) => p.position < party.position && p.status !== 'signed');
     if (c.signing_order === 'sequential' && before) throw refuse.notYourTurn(before.role);
 
@@ -308,9 +313,7 @@ export async function declineAsParty(
 ): Promise<void> {
   await deps.sql.transaction(async (tx) => {
     const { c, parties, party } = await authorize(tx, deps, input.caseId, input.token, true);
-    assertCaseOpen(c, parties);
-    if (party.status === 'signed') throw refuse.alreadySigned();
-    if (c.status === 'completed') throw refuse.completed();
+    assertPartyCanAct(c, parties, party);
     await repo.updateParty(tx, party.id, { status: 'declined', decline_reason: input.reason, ip: input.ip.slice(0, 64), user_agent: input.userAgent.slice(0, 300) });
     await repo.updateCase(tx, c.id, { status: 'declined' });
     await repo.addEvent(tx, c.id, party.id, 'declined', { reason: input.reason });
