@@ -10,7 +10,9 @@ fi
 version=$(pg_lsclusters --no-header | awk 'NR==1 {print $1}')
 cluster=$(pg_lsclusters --no-header | awk 'NR==1 {print $2}')
 port=$(pg_lsclusters --no-header | awk 'NR==1 {print $3}')
-as_root pg_ctlcluster "$version" "$cluster" start 2>/dev/null || true
+# The server outlives this script: it must not inherit fd 3 (the caller's pipe), or a
+# `$(bash .ci/postgres.sh)` waits for it forever.
+as_root pg_ctlcluster "$version" "$cluster" start 3>&- </dev/null >/dev/null 2>&1 || true
 for _ in $(seq 1 30); do as_root su postgres -c "pg_isready -q -p $port" && break; sleep 1; done
 as_root su postgres -c "psql -q -p $port -tc \"SELECT 1 FROM pg_roles WHERE rolname='handover'\" | grep -q 1 || psql -q -p $port -c \"CREATE ROLE handover LOGIN SUPERUSER PASSWORD 'handover'\"" >&2
 as_root su postgres -c "psql -q -p $port -tc \"SELECT 1 FROM pg_database WHERE datname='handover_test'\" | grep -q 1 || createdb -p $port -O handover handover_test" >&2
