@@ -142,3 +142,9 @@ export function tableToCsv(table: TableField, rows: Row[]): string {
   const data = rows.filter((r) => !isRowEmpty(r)).map((r) => table.columns.map((c) => guardCell(r[c.id] ?? '', c)));
   return '\uFEFF' + Papa.unparse({ fields: table.columns.map((c) => c.label), data }, { newline: '\r\n' });
 }
+
+/** Any grid of text as CSV (BOM, formula guard on every cell). */
+export function gridToCsv(header: string[], rows: string[][]): string {
+  const guard = (v: string) => (/^[=+\-@\t\r]/.test(v) ? `'${v}` : v);
+  return '\uFEFF' + Papa.unparse({ fields: header, data: rows.map((r) => r.map(guard)) }, { newline: '\r\n' });
+}

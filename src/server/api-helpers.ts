@@ -10,6 +10,8 @@ const limiters = {
   sign: new RateLimiter(Number(process.env.RATE_LIMIT_SIGN ?? 120), 60_000),
   manage: new RateLimiter(Number(process.env.RATE_LIMIT_MANAGE ?? 120), 60_000),
   verify: new RateLimiter(Number(process.env.RATE_LIMIT_VERIFY ?? 30), 60_000),
+  process: new RateLimiter(Number(process.env.RATE_LIMIT_PROCESS ?? 300), 60_000),
+  adminLink: new RateLimiter(Number(process.env.RATE_LIMIT_ADMIN_LINK ?? 10), 60_000),
 };
 
 /** False (and a 429 sent) when this client has made too many requests to `bucket`. */
@@ -65,4 +67,18 @@ export function sendPdf(res: VercelResponse, pdf: Uint8Array, fileName: string, 
   res.setHeader('Content-Disposition', `${download ? 'attachment' : 'inline'}; filename*=UTF-8''${encodeURIComponent(fileName)}`);
   res.setHeader('Cache-Control', 'no-store');
   return res.status(200).send(Buffer.from(pdf));
+}
+
+export const ADMIN_COOKIE = 'hk_admin';
+
+/** The admin session cookie from the request, if any. */
+export function adminCookie(req: VercelRequest): string | undefined {
+  const m = String(req.headers.cookie ?? '').match(/(?:^|;\s*)hk_admin=([A-Za-z0-9._-]{20,2048})/);
+  return m?.[1];
+}
+
+/** HttpOnly, SameSite=Strict, only sent to the API; Secure whenever the site is served over HTTPS. */
+export function setAdminCookie(req: VercelRequest, res: VercelResponse, value: string, maxAgeSeconds: number) {
+  const https = String(req.headers['x-forwarded-proto'] ?? '').startsWith('https') || !!process.env.VERCEL;
+  res.setHeader('Set-Cookie', `${ADMIN_COOKIE}=${value}; Path=/api; HttpOnly; SameSite=Strict; Max-Age=${maxAgeSeconds}${https ? '; Secure' : ''}`);
 }

@@ -15,6 +15,10 @@ const API_ROUTES: Record<string, { load: () => Promise<{ default: VercelHandler 
   '/api/verify': { load: () => import('../../api/verify'), maxBody: 20 * 1024 * 1024 },
   '/api/cron': { load: () => import('../../api/cron'), maxBody: 1024 },
   '/api/acknowledgments': { load: () => import('../../api/acknowledgments'), maxBody: 2 * 1024 * 1024 },
+  '/api/process': { load: () => import('../../api/process'), maxBody: 8 * 1024 * 1024 },
+  '/api/process-export': { load: () => import('../../api/process-export'), maxBody: 4 * 1024 },
+  '/api/notice': { load: () => import('../../api/notice'), maxBody: 8 * 1024 },
+  '/api/admin': { load: () => import('../../api/admin'), maxBody: 8 * 1024 },
   '/api/policy-export': { load: () => import('../../api/policy-export'), maxBody: 2 * 1024 * 1024 },
 };
 

@@ -9,6 +9,9 @@ import { processOutbox } from '../lib/signing/outbox';
 import type { SigningDeps } from '../lib/signing/service';
 import { waitUntil } from '@vercel/functions';
 import { createMailer, type Mailer } from './mailer';
+import { onStageCaseClosed, type ProcessDeps } from '../lib/process/service';
+import { CN_CALENDAR_2026, mergeCalendars, parseCalendar } from '../lib/process/calendar';
+import { findForm } from './form-registry';
 
 /**
  * Everything the signing functions share, built once per process: the store (PGlite in the
@@ -18,6 +21,8 @@ import { createMailer, type Mailer } from './mailer';
  */
 export interface SigningContext {
   deps: SigningDeps;
+  /** The same, plus what customer-handover processes need (forms, holiday calendar). */
+  processDeps: ProcessDeps;
   mailer: Mailer;
   dataDir: string;
   /**
@@ -55,6 +60,12 @@ async function build(): Promise<SigningContext> {
     : secretFile(dataDir, 'seal-certificate.p12', () => createSelfSignedP12('Handover Kit (self-signed)', passphrase));
   const mailer = createMailer(dataDir);
   const deps: SigningDeps = { sql, secret, cert: { p12, passphrase }, ttlDays: Number(process.env.LINK_TTL_DAYS ?? 14) };
+  // HOLIDAYS_FILE adds years (or corrections) to the built-in mainland China calendar.
+  const calendar = process.env.HOLIDAYS_FILE
+    ? mergeCalendars(CN_CALENDAR_2026, parseCalendar(JSON.parse(readFileSync(process.env.HOLIDAYS_FILE, 'utf8'))))
+    : CN_CALENDAR_2026;
+  const processDeps: ProcessDeps = Object.assign(deps, { forms: findForm, calendar, caseLinkDays: Number(process.env.CASE_LINK_TTL_DAYS ?? 180) });
+  deps.onProcessCaseClosed = (tx, c, outcome) => onStageCaseClosed(tx, processDeps, c, outcome);
   // One sender at a time; a request that queues mail while it runs just asks for another pass.
   let running: Promise<void> | null = null;
   let again = false;
@@ -80,7 +91,7 @@ async function build(): Promise<SigningContext> {
     });
     return running;
   };
-  return { deps, mailer, dataDir, flushMail, sendMailSoon: () => waitUntil(flushMail()) };
+  return { deps, processDeps, mailer, dataDir, flushMail, sendMailSoon: () => waitUntil(flushMail()) };
 }
 
 export function signingContext(): Promise<SigningContext> {

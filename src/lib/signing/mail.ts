@@ -7,7 +7,7 @@ export const escapeHtml = (s: string) =>
 export const headerSafe = (s: string) => s.replace(/[\r\n\t]+/g, ' ').trim().slice(0, 200);
 
 export interface Mail {
-  kind: 'sign-request' | 'reminder' | 'completed' | 'declined' | 'cancelled';
+  kind: 'sign-request' | 'reminder' | 'completed' | 'declined' | 'cancelled' | 'process-link' | 'process-step' | 'process-returned' | 'process-deadline' | 'customer-notice' | 'admin-link' | 'process-completed';
   to: string;
   subject: string;
   text: string;
@@ -15,7 +15,7 @@ export interface Mail {
   attachFinal?: boolean;
 }
 
-function layout(title: string, paragraphs: string[], action?: { label: string; url: string }): { text: string; html: string } {
+export function layout(title: string, paragraphs: string[], action?: { label: string; url: string }): { text: string; html: string } {
   const text = [title, '', ...paragraphs, ...(action ? ['', `${action.label}：${action.url}`] : []), '', '—— 工作交接 Handover Kit（系统邮件，请勿直接回复）'].join('\n');
   const html = `<!doctype html><html lang="zh-CN"><body style="font-family:'PingFang SC','Microsoft YaHei',sans-serif;color:#1f2328;line-height:1.7">
 <h2 style="font-size:18px">${escapeHtml(title)}</h2>

@@ -26,6 +26,11 @@ export interface SigningDeps {
   /** Lifetime of a signing link. */
   ttlDays: number;
   now?: () => Date;
+  /**
+   * Called inside the transaction that completes or declines a case that belongs to a
+   * customer-handover process, so the process moves on (or back) atomically with it.
+   */
+  onProcessCaseClosed?: (tx: Sql, c: CaseRow, outcome: { kind: 'completed' } | { kind: 'declined'; by: PartyRow; reason: string }) => Promise<void>;
 }
 
 /**
@@ -84,17 +89,31 @@ async function sendLink(tx: Sql, deps: SigningDeps, c: CaseRow, party: PartyRow,
   await repo.addEvent(tx, c.id, party.id, reminder ? 'reminded' : 'sent', { to: party.email });
 }
 
-export async function createCase(deps: SigningDeps, input: CreateCaseInput): Promise<{ caseId: string; caseNumber: string; manageUrl: string }> {
+export interface PreparedCase {
+  input: CreateCaseInput;
+  caseId: string;
+  caseNumber: string;
+  manageKey: string;
+  pdf: Awaited<ReturnType<typeof renderFormPdf>>;
+}
+
+/** The slow part of opening a case (the PDF), done before any transaction. */
+export async function prepareCase(deps: SigningDeps, input: CreateCaseInput): Promise<PreparedCase> {
   const { definition } = input;
   if (input.parties.length !== definition.signing.parties.length) {
     throw new SigningError('parties', `这张表单需要 ${definition.signing.parties.length} 位签署人，收到 ${input.parties.length} 位。`, 422);
   }
   const now = nowOf(deps);
-  const caseId = newId();
   const caseNumber = input.caseNumber || newCaseNumber(now);
   const pdf = await renderFormPdf({ definition, values: input.values, company: input.company, caseNumber, createdAt: now });
-  const manageKey = randomBytes(24).toString('base64url');
-  const row = {
+  return { input, caseId: newId(), caseNumber, manageKey: randomBytes(24).toString('base64url'), pdf };
+}
+
+/** Stores a prepared case and sends the first link(s), in the caller's transaction. */
+export async function insertPreparedCase(tx: Sql, deps: SigningDeps, prepared: PreparedCase, owner?: { id: string; stage: string }) {
+  const { input, caseId, caseNumber, pdf } = prepared;
+  const { definition } = input;
+  await repo.insertCase(tx, {
     id: caseId,
     form_id: definition.id,
     title: definition.title,
@@ -105,26 +124,30 @@ export async function createCase(deps: SigningDeps, input: CreateCaseInput): Pro
     sender_name: input.sender.name,
     sender_email: input.sender.email,
     archive_email: input.archiveEmail ?? null,
-    manage_key_hash: sha256(Buffer.from(manageKey)),
+    manage_key_hash: sha256(Buffer.from(prepared.manageKey)),
     document_sha256: sha256(pdf.bytes),
     original_pdf: pdf.bytes,
     current_pdf: pdf.bytes,
     signature_boxes: pdf.signatureBoxes,
-  };
-  await deps.sql.transaction(async (tx) => {
-    await repo.insertCase(tx, row);
-    await repo.addEvent(tx, caseId, null, 'created', { form: definition.id, parties: input.parties.length });
-    const c = (await repo.getCase(tx, caseId))!;
-    const parties: PartyRow[] = [];
-    for (const [i, p] of input.parties.entries()) {
-      const party = { id: newId(), case_id: caseId, position: i, role: definition.signing.parties[i].label ?? definition.signing.parties[i].role, name: p.name, email: p.email, status: 'waiting' as const };
-      await repo.insertParty(tx, party);
-      parties.push(freshParty(party));
-    }
-    // Sequential: only the first party now; parallel: everyone at once.
-    for (const p of definition.signing.order === 'sequential' ? parties.slice(0, 1) : parties) await sendLink(tx, deps, c, p, input.baseUrl, false);
+    process_id: owner?.id ?? null,
+    process_stage: owner?.stage ?? null,
   });
-  return { caseId, caseNumber, manageUrl: `${input.baseUrl}/manage/?c=${encodeURIComponent(caseId)}#k=${manageKey}` };
+  await repo.addEvent(tx, caseId, null, 'created', { form: definition.id, parties: input.parties.length });
+  const c = (await repo.getCase(tx, caseId))!;
+  const parties: PartyRow[] = [];
+  for (const [i, p] of input.parties.entries()) {
+    const party = { id: newId(), case_id: caseId, position: i, role: definition.signing.parties[i].label ?? definition.signing.parties[i].role, name: p.name, email: p.email, status: 'waiting' as const };
+    await repo.insertParty(tx, party);
+    parties.push(freshParty(party));
+  }
+  // Sequential: only the first party now; parallel: everyone at once.
+  for (const p of definition.signing.order === 'sequential' ? parties.slice(0, 1) : parties) await sendLink(tx, deps, c, p, input.baseUrl, false);
+}
+
+export async function createCase(deps: SigningDeps, input: CreateCaseInput): Promise<{ caseId: string; caseNumber: string; manageUrl: string }> {
+  const prepared = await prepareCase(deps, input);
+  await deps.sql.transaction((tx) => insertPreparedCase(tx, deps, prepared));
+  return { caseId: prepared.caseId, caseNumber: prepared.caseNumber, manageUrl: `${input.baseUrl}/manage/?c=${encodeURIComponent(prepared.caseId)}#k=${prepared.manageKey}` };
 }
 
 interface Authorized {
@@ -301,6 +324,7 @@ async function finalize(tx: Sql, deps: SigningDeps, c: CaseRow, baseUrl: string)
   const now = nowOf(deps);
   await repo.updateCase(tx, c.id, { status: 'completed', final_pdf: sealed, final_sha256: finalSha, completed_at: now });
   await repo.addEvent(tx, c.id, null, 'completed', { finalSha256: finalSha });
+  if (c.process_id) await deps.onProcessCaseClosed?.(tx, { ...c, status: 'completed' }, { kind: 'completed' });
   failpoint('finalize-before-commit');
   // Staff lists can be long: an acknowledgment's final record goes to HR, not to everyone.
   const recipients = new Set([...(c.kind === 'acknowledgment' ? [] : parties.map((p) => p.email)), c.sender_email, ...(c.archive_email ? [c.archive_email] : [])]);
@@ -317,6 +341,8 @@ export async function declineAsParty(
     await repo.updateParty(tx, party.id, { status: 'declined', decline_reason: input.reason, ip: input.ip.slice(0, 64), user_agent: input.userAgent.slice(0, 300) });
     await repo.updateCase(tx, c.id, { status: 'declined' });
     await repo.addEvent(tx, c.id, party.id, 'declined', { reason: input.reason });
+    // Within a process a decline is a return for changes: the process tells whoever must act.
+    if (c.process_id) return deps.onProcessCaseClosed?.(tx, { ...c, status: 'declined' }, { kind: 'declined', by: party, reason: input.reason });
     const detail = `${party.role} ${party.name} 拒绝签署，原因：${input.reason}`;
     const recipients = new Set([c.sender_email, ...parties.filter((p) => p.status !== 'waiting' && p.id !== party.id).map((p) => p.email)]);
     for (const to of recipients) await repo.queueMail(tx, c.id, endedMail(summary(c), to, 'declined', detail));
@@ -423,13 +449,19 @@ export async function cancelCase(deps: SigningDeps, input: { caseId: string; key
   await deps.sql.transaction(async (tx) => {
     const c = await authorizeManager(tx, input.caseId, input.key, true);
     if (c.status !== 'open') throw new SigningError('not-open', '只有进行中的交接可以撤销。', 409);
-    const parties = await repo.parties(tx, c.id);
-    await repo.updateCase(tx, c.id, { status: 'cancelled' });
-    await repo.addEvent(tx, c.id, null, 'cancelled', { reason: input.reason ?? '' });
-    for (const p of parties.filter((x) => x.status !== 'waiting')) {
-      await repo.queueMail(tx, c.id, endedMail(summary(c), p.email, 'cancelled', `发起人已撤销这份交接${input.reason ? `，原因：${input.reason}` : ''}。`));
-    }
+    await cancelCaseInTx(tx, c.id, input.reason);
   });
+}
+
+/** Cancels an open case and tells everyone who already has a link (caller holds the transaction). */
+export async function cancelCaseInTx(tx: Sql, caseId: string, reason?: string): Promise<void> {
+  const c = (await repo.lockCase(tx, caseId))!;
+  const parties = await repo.parties(tx, c.id);
+  await repo.updateCase(tx, c.id, { status: 'cancelled' });
+  await repo.addEvent(tx, c.id, null, 'cancelled', { reason: reason ?? '' });
+  for (const p of parties.filter((x) => x.status !== 'waiting')) {
+    await repo.queueMail(tx, c.id, endedMail(summary(c), p.email, 'cancelled', `发起人已撤销这份交接${reason ? `，原因：${reason}` : ''}。`));
+  }
 }
 
 export async function managerDocument(deps: SigningDeps, caseId: string, key: string, which: 'current' | 'final') {

@@ -23,6 +23,9 @@ export interface CaseRow {
   created_at: Date;
   completed_at: Date | null;
   kind: 'form' | 'acknowledgment';
+  /** Set when the case is one stage's document of a customer-handover process. */
+  process_id: string | null;
+  process_stage: string | null;
 }
 
 export type PartyStatus = 'waiting' | 'sent' | 'viewed' | 'signed' | 'declined';
@@ -75,16 +78,21 @@ export interface OutboxRow {
 }
 
 const CASE_COLUMNS_LIGHT =
-  'id, form_id, title, company, case_number, signing_order, status, sender_name, sender_email, archive_email, manage_key_hash, document_sha256, signature_boxes, final_sha256, created_at, completed_at, kind';
+  'id, form_id, title, company, case_number, signing_order, status, sender_name, sender_email, archive_email, manage_key_hash, document_sha256, signature_boxes, final_sha256, created_at, completed_at, kind, process_id, process_stage';
 
 export const repo = {
-  insertCase: (tx: Sql, c: Omit<CaseRow, 'created_at' | 'completed_at' | 'final_pdf' | 'final_sha256' | 'status' | 'kind'> & { kind?: CaseRow['kind'] }) =>
+  insertCase: (
+    tx: Sql,
+    c: Omit<CaseRow, 'created_at' | 'completed_at' | 'final_pdf' | 'final_sha256' | 'status' | 'kind' | 'process_id' | 'process_stage'> &
+      Partial<Pick<CaseRow, 'kind' | 'process_id' | 'process_stage'>>,
+  ) =>
     tx.query(
       `INSERT INTO cases (id, form_id, title, company, case_number, values_json, signing_order, status, sender_name, sender_email, archive_email,
-        manage_key_hash, document_sha256, original_pdf, current_pdf, signature_boxes, kind)
-       VALUES ($1,$2,$3,$4,$5,$6,$7,'open',$8,$9,$10,$11,$12,$13,$14,$15,$16)`,
+        manage_key_hash, document_sha256, original_pdf, current_pdf, signature_boxes, kind, process_id, process_stage)
+       VALUES ($1,$2,$3,$4,$5,$6,$7,'open',$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18)`,
       [c.id, c.form_id, c.title, c.company, c.case_number, JSON.stringify(c.values_json), c.signing_order, c.sender_name, c.sender_email,
-        c.archive_email, c.manage_key_hash, c.document_sha256, c.original_pdf, c.current_pdf, JSON.stringify(c.signature_boxes), c.kind ?? 'form'],
+        c.archive_email, c.manage_key_hash, c.document_sha256, c.original_pdf, c.current_pdf, JSON.stringify(c.signature_boxes), c.kind ?? 'form',
+        c.process_id ?? null, c.process_stage ?? null],
     ),
 
   insertParty: (tx: Sql, p: Pick<PartyRow, 'id' | 'case_id' | 'position' | 'role' | 'name' | 'email' | 'status'> & { department?: string | null }) =>

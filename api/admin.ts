@@ -1,0 +1,40 @@
+import type { VercelRequest, VercelResponse } from '@vercel/node';
+import { adminBody } from '../src/lib/process/requests';
+import { ADMIN_SESSION_HOURS, adminEmails, adminFromSession, listProcesses, requestAdminLink, signInAdmin } from '../src/lib/process/admin';
+import { adminCookie, readJson, sendError, setAdminCookie, withinLimit } from '../src/server/api-helpers';
+import { baseUrlFrom, signingContext } from '../src/server/signing-context';
+
+/** POST /api/admin — HR archive: magic-link sign-in (ADMIN_EMAILS), sign-out, the case list. */
+export default async function handler(req: VercelRequest, res: VercelResponse) {
+  if (!withinLimit(req, res, 'manage')) return;
+  const b = readJson(req, res, adminBody);
+  if (!b) return;
+  try {
+    const ctx = await signingContext();
+    const deps = ctx.processDeps;
+    const allowed = adminEmails();
+    switch (b.action) {
+      case 'request-link':
+        if (!withinLimit(req, res, 'adminLink')) return;
+        await requestAdminLink(deps, b.email, baseUrlFrom(req.headers), allowed);
+        ctx.sendMailSoon();
+        // The same answer whether or not the address is on the list.
+        return res.status(200).json({ message: '如果该邮箱有权限，登录链接已发送，请查收邮件（15 分钟内有效）。' });
+      case 'sign-in': {
+        const { session, email } = await signInAdmin(deps, b.token, allowed);
+        setAdminCookie(req, res, session, ADMIN_SESSION_HOURS * 3600);
+        return res.status(200).json({ email });
+      }
+      case 'sign-out':
+        setAdminCookie(req, res, '', 0);
+        return res.status(200).json({ ok: true });
+      case 'list': {
+        const email = await adminFromSession(deps, adminCookie(req), allowed);
+        const { action: _, ...filters } = b;
+        return res.status(200).json({ email, processes: await listProcesses(deps, filters) });
+      }
+    }
+  } catch (e) {
+    return sendError(res, e, 'admin');
+  }
+}

@@ -1,0 +1,19 @@
+import type { VercelRequest, VercelResponse } from '@vercel/node';
+import { noticeBody } from '../src/lib/process/requests';
+import { answerNotice, viewNotice } from '../src/lib/process/notice';
+import { readJson, sendError, withinLimit } from '../src/server/api-helpers';
+import { signingContext } from '../src/server/signing-context';
+
+/** POST /api/notice — a customer opens the handover notice and confirms or raises a concern. */
+export default async function handler(req: VercelRequest, res: VercelResponse) {
+  if (!withinLimit(req, res, 'sign')) return;
+  const b = readJson(req, res, noticeBody);
+  if (!b) return;
+  try {
+    const deps = (await signingContext()).processDeps;
+    if (b.action === 'view') return res.status(200).json(await viewNotice(deps, b.processId, b.token));
+    return res.status(200).json(await answerNotice(deps, b.processId, b.token, b.answer, b.comment));
+  } catch (e) {
+    return sendError(res, e, 'notice');
+  }
+}

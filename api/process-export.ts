@@ -1,0 +1,28 @@
+import type { VercelRequest, VercelResponse } from '@vercel/node';
+import { processExportBody } from '../src/lib/process/requests';
+import { loadProcess } from '../src/lib/process/service';
+import { exportProcessZip } from '../src/lib/process/export';
+import { readJson, sendError, withinLimit } from '../src/server/api-helpers';
+import { signingContext } from '../src/server/signing-context';
+import { processActor } from '../src/server/process-access';
+
+/** POST /api/process-export — the whole case as a ZIP: every signed PDF and the customer status CSV. */
+export default async function handler(req: VercelRequest, res: VercelResponse) {
+  if (!withinLimit(req, res, 'process')) return;
+  const b = readJson(req, res, processExportBody);
+  if (!b) return;
+  try {
+    const deps = (await signingContext()).processDeps;
+    const p = await deps.sql.transaction(async (tx) => {
+      await processActor(tx, deps, req, b.processId, b.token);
+      return (await loadProcess(tx, b.processId, false)).p;
+    });
+    const zip = await exportProcessZip(deps.sql, p);
+    res.setHeader('Content-Type', 'application/zip');
+    res.setHeader('Content-Disposition', `attachment; filename*=UTF-8''${encodeURIComponent(`客户交接-${p.case_number}.zip`)}`);
+    res.setHeader('Cache-Control', 'no-store');
+    return res.status(200).send(Buffer.from(zip));
+  } catch (e) {
+    return sendError(res, e, 'process-export');
+  }
+}

@@ -1,0 +1,42 @@
+import type { VercelRequest, VercelResponse } from '@vercel/node';
+import { z } from 'zod';
+import { openProcessBody, processActionBody } from '../src/lib/process/requests';
+import { loadProcess, openProcess } from '../src/lib/process/service';
+import { applyAction } from '../src/lib/process/operations';
+import { processView } from '../src/lib/process/view';
+import { SigningError } from '../src/lib/signing/errors';
+import { readJson, sendError, withinLimit } from '../src/server/api-helpers';
+import { baseUrlFrom, signingContext } from '../src/server/signing-context';
+import { processActor } from '../src/server/process-access';
+
+const body = z.union([openProcessBody, processActionBody]);
+
+/**
+ * POST /api/process — open a customer-handover case (stage A), view it, and every step of
+ * stages B–F. Parties act through their own case link; an HR admin may only view.
+ */
+export default async function handler(req: VercelRequest, res: VercelResponse) {
+  if (!withinLimit(req, res, 'process')) return;
+  const b = readJson(req, res, body);
+  if (!b) return;
+  try {
+    const ctx = await signingContext();
+    const deps = ctx.processDeps;
+    if (b.action === 'open') {
+      const opened = await openProcess(deps, { ...b, baseUrl: baseUrlFrom(req.headers) });
+      ctx.sendMailSoon();
+      return res.status(201).json({ ...opened, message: '案件已开立：各方会收到各自的案件链接邮件。' });
+    }
+    const result = await deps.sql.transaction(async (tx) => {
+      const actor = await processActor(tx, deps, req, b.processId, b.token);
+      if (b.action === 'view') return { message: null, actor };
+      if (actor.kind === 'admin') throw new SigningError('forbidden', 'HR 管理员在交接档案中只能查看和导出。', 403);
+      return { message: await applyAction(tx, deps, b.processId, actor, b), actor };
+    });
+    if (b.action !== 'view') ctx.sendMailSoon();
+    const view = await deps.sql.transaction(async (tx) => processView(tx, deps, await loadProcess(tx, b.processId, false), result.actor));
+    return res.status(200).json({ message: result.message, view });
+  } catch (e) {
+    return sendError(res, e, 'process');
+  }
+}

@@ -1,0 +1,66 @@
+import { SigningError } from '../signing/errors';
+import { issueScopedToken, verifyScopedToken } from '../signing/scoped-tokens';
+import { repo } from '../store/repo';
+import { processRepo } from '../store/process-repo';
+import { adminLinkMail } from './mail';
+import type { ProcessDeps } from './service';
+
+/**
+ * HR's archive sign-in: an emailed magic link for addresses in ADMIN_EMAILS. The link is
+ * single-use (its jti is stored and spent) and becomes a short session token kept in an
+ * HttpOnly cookie. Unknown addresses get the same answer, so the list cannot be probed.
+ */
+export const ADMIN_LINK_MINUTES = 15;
+export const ADMIN_SESSION_HOURS = 8;
+
+export function adminEmails(env = process.env.ADMIN_EMAILS ?? ''): Set<string> {
+  return new Set(env.split(/[,;\s]+/).map((e) => e.trim().toLowerCase()).filter(Boolean));
+}
+
+export async function requestAdminLink(deps: ProcessDeps, email: string, baseUrl: string, allowed: Set<string>): Promise<void> {
+  if (!allowed.has(email)) return;
+  const now = deps.now?.() ?? new Date();
+  const { token, jti, expiresAt } = await issueScopedToken(deps.secret, { scope: 'admin-link', subject: email }, ADMIN_LINK_MINUTES * 60, now);
+  await deps.sql.transaction(async (tx) => {
+    await tx.query('INSERT INTO admin_logins (jti, email, expires_at) VALUES ($1,$2,$3)', [jti, email, expiresAt]);
+    await repo.queueMail(tx, null, adminLinkMail(email, `${baseUrl}/archive/#t=${token}`, ADMIN_LINK_MINUTES));
+  });
+}
+
+/** Spends a magic link and returns a session token. */
+export async function signInAdmin(deps: ProcessDeps, token: string, allowed: Set<string>): Promise<{ session: string; email: string }> {
+  const now = deps.now?.() ?? new Date();
+  const claims = await verifyScopedToken(deps.secret, token, 'admin-link', now);
+  const spent = await deps.sql.query('UPDATE admin_logins SET used_at = $2 WHERE jti = $1 AND used_at IS NULL AND expires_at > $2 RETURNING 1', [claims.jti, now]);
+  if (!spent.length) throw new SigningError('used', '这个登录链接已经用过或已过期：请重新获取登录邮件。', 410);
+  if (!allowed.has(claims.subject)) throw new SigningError('forbidden', '该邮箱没有交接档案的访问权限。', 403);
+  const { token: session } = await issueScopedToken(deps.secret, { scope: 'admin-session', subject: claims.subject }, ADMIN_SESSION_HOURS * 3600, now);
+  return { session, email: claims.subject };
+}
+
+/** The admin behind a session token, still on the list; else a refusal. */
+export async function adminFromSession(deps: ProcessDeps, session: string | undefined, allowed: Set<string>): Promise<string> {
+  if (!session) throw new SigningError('sign-in', '请先登录交接档案（HR 管理员）。', 401);
+  const claims = await verifyScopedToken(deps.secret, session, 'admin-session', deps.now?.() ?? new Date()).catch(() => {
+    throw new SigningError('sign-in', '登录已过期，请重新登录交接档案。', 401);
+  });
+  if (!allowed.has(claims.subject)) throw new SigningError('forbidden', '该邮箱没有交接档案的访问权限。', 403);
+  return claims.subject;
+}
+
+export async function listProcesses(deps: ProcessDeps, filters: { department?: string; status?: string; from?: string; to?: string }) {
+  const rows = await processRepo.list(deps.sql, { ...filters, limit: 500 });
+  return rows.map((r) => ({
+    id: r.id,
+    caseNumber: r.case_number,
+    company: r.company,
+    department: r.department,
+    employee: r.employee,
+    stage: r.stage,
+    status: r.status,
+    customers: Number(r.customers),
+    lastWorkingDay: r.last_working_day,
+    createdAt: new Date(r.created_at).toISOString(),
+    completedAt: r.completed_at ? new Date(r.completed_at).toISOString() : null,
+  }));
+}

@@ -1,0 +1,199 @@
+import type { FormDefinition } from '../form-definition';
+import { allFields, type FormValues, type Row } from '../form-data';
+import type { Sql } from '../store/sql';
+import { processRepo } from '../store/process-repo';
+import { repo } from '../store/repo';
+import { SigningError } from '../signing/errors';
+import { issueScopedToken } from '../signing/scoped-tokens';
+import { cancelCaseInTx } from '../signing/service';
+import { confirmMaterials, confirmVisit, ProcessRuleError, recordCall } from './actions';
+import { tieRowsToCustomers } from './customers';
+import { customerNoticeMail, stepMail } from './mail';
+import { STAGE_INFO, type ProcessRole, type Stage } from './roles';
+import type { ProcessState } from './state';
+import type { ProcessAction } from './requests';
+import { actorLabel, assertReady, issueCaseLink, loadProcess, partyOf, submitStage, summaryOf, todayOf, type Actor, type Loaded, type ProcessDeps } from './service';
+
+/** Keeps only the fields (and table columns) a form defines, as strings. */
+export function pickFormValues(definition: FormDefinition, values: FormValues): FormValues {
+  const out: FormValues = {};
+  for (const f of allFields(definition)) {
+    if (f.type === 'computed') continue;
+    const v = values[f.id];
+    if (f.type === 'table') {
+      out[f.id] = (Array.isArray(v) ? v : []).map((r) => Object.fromEntries(f.columns.map((c) => [c.id, typeof r[c.id] === 'string' ? r[c.id] : ''])));
+    } else out[f.id] = typeof v === 'string' ? v : '';
+  }
+  return out;
+}
+
+const denied = (m = '您在这个案件中的角色不能进行这项操作。') => new SigningError('forbidden', m, 403);
+const conflict = (m: string) => new SigningError('process-rule', m, 409);
+
+/** Who may do what, and when: the rules of the process in one place. */
+export function permissions(l: Loaded, actor: Actor) {
+  const { p } = l;
+  const open = p.status === 'open';
+  const st = p.state.stageStatus;
+  const is = (...roles: ProcessRole[]) => actor.kind === 'party' && roles.includes(actor.role);
+  const at = (stage: Stage) => open && p.stage === stage && st !== 'signing';
+  return {
+    editPlan: at('B') && is('employee'),
+    editMaterials: at('C') && is('employee'),
+    confirmMaterials: at('C') && is('receiver'),
+    submitMaterials: at('C') && is('employee', 'receiver'),
+    editVisits: at('D') && is('employee', 'receiver'),
+    confirmVisits: open && (p.stage === 'D' || p.stage === 'E') && st !== 'signing' && is('receiver'),
+    submitVisits: at('D') && is('employee', 'receiver'),
+    recordCalls: at('E') && is('supervisor'),
+    submitCalls: at('E') && is('supervisor'),
+    editReport: at('F') && is('employee'),
+    sendNotices: open && ['C', 'D', 'E'].includes(p.stage) && is('employee', 'receiver', 'supervisor'),
+    revokeAccounts: open && !p.state.accountsRevokedAt && is('supervisor', 'hr'),
+    cancel: open && is('supervisor', 'hr'),
+  };
+}
+export type Permissions = ReturnType<typeof permissions>;
+
+function need(allowed: boolean, l: Loaded, stage?: Stage) {
+  if (allowed) return;
+  if (l.p.status !== 'open') throw conflict(l.p.status === 'completed' ? '案件已完成归档，不能再修改。' : '案件已撤销。');
+  if (l.p.state.stageStatus === 'signing') throw conflict(`“${STAGE_INFO[l.p.stage as Stage].title}”正在签署审核中，审核结束前不能修改。`);
+  if (stage && l.p.stage !== stage) throw conflict(`案件当前处于“${l.p.stage === 'done' ? '已完成' : STAGE_INFO[l.p.stage as Stage].title}”阶段，不能进行这项操作。`);
+  throw denied();
+}
+
+async function save(tx: Sql, l: Loaded, actor: Actor, state: ProcessState, type: string, detail: Record<string, unknown> = {}) {
+  await processRepo.save(tx, l.p.id, { state });
+  await processRepo.addEvent(tx, l.p.id, actorLabel(actor), type, detail);
+}
+
+/** Applies one action of a party (already authenticated) to the process, in one transaction. */
+export async function applyAction(tx: Sql, deps: ProcessDeps, processId: string, actor: Actor, a: Exclude<ProcessAction, { action: 'view' }>): Promise<string> {
+  const l = await loadProcess(tx, processId, true);
+  const can = permissions(l, actor);
+  const state = l.p.state;
+  const today = todayOf(deps);
+  try {
+    switch (a.action) {
+      case 'save-plan':
+      case 'submit-plan': {
+        need(can.editPlan, l, 'B');
+        const plan = pickFormValues(deps.forms(STAGE_INFO.B.form)!, a.values);
+        const next = { ...state, plan };
+        if (a.action === 'save-plan') {
+          await save(tx, l, actor, next, 'saved', { stage: 'B' });
+          return '客户交接计划已保存。';
+        }
+        await submitStage(tx, deps, l, 'B', actor, next);
+        return '交接计划已提交：请查收邮件签署，之后依次由接收人、监交人、分管经理审核。';
+      }
+      case 'save-materials': {
+        need(can.editMaterials, l, 'C');
+        const tied = tieRowsToCustomers(state.materials, a.rows, state.customers, { receiverConfirmed: '', handedDate: '', status: '未交接' });
+        if (tied.errors.length) throw conflict(tied.errors.slice(0, 3).join('；'));
+        await save(tx, l, actor, { ...state, materials: tied.rows }, 'saved', { stage: 'C', lines: tied.rows.length });
+        return `资料移交清单已保存（${tied.rows.length} 条）。`;
+      }
+      case 'confirm-materials':
+        need(can.confirmMaterials, l, 'C');
+        await save(tx, l, actor, confirmMaterials(state, a.lines, today), 'materials-confirmed', { lines: a.lines.length });
+        return `已确认 ${a.lines.length} 条资料。`;
+      case 'submit-materials':
+        need(can.submitMaterials, l, 'C');
+        assertReady(state, 'C');
+        await submitStage(tx, deps, l, 'C', actor, state);
+        return '资料移交清单已提交签署审核。';
+      case 'save-visits': {
+        need(can.editVisits, l, 'D');
+        const tied = tieRowsToCustomers(state.visits, a.rows, state.customers, { actualDate: '', outcome: '', customerAccepts: '', status: '未交接' });
+        if (tied.errors.length) throw conflict(tied.errors.slice(0, 3).join('；'));
+        await save(tx, l, actor, { ...state, visits: tied.rows }, 'saved', { stage: 'D', lines: tied.rows.length });
+        return '拜访计划已保存。';
+      }
+      case 'confirm-visit': {
+        need(can.confirmVisits, l);
+        const customer = state.customers.find((c) => c.id === a.customerId);
+        if (l.p.stage === 'E' && !customer?.revisit) throw conflict('抽查阶段只能确认需要重新拜访的客户。');
+        const next = confirmVisit(state, a.customerId, { actualDate: a.actualDate, outcome: a.outcome, customerAccepts: a.customerAccepts, followUp: a.followUp });
+        await save(tx, l, actor, next, customer?.revisit ? 'revisited' : 'visit-confirmed', { customer: customer?.name });
+        return `已确认拜访：${customer?.name ?? ''}。`;
+      }
+      case 'submit-visits':
+        need(can.submitVisits, l, 'D');
+        assertReady(state, 'D');
+        await submitStage(tx, deps, l, 'D', actor, state);
+        return '拜访记录已提交签署审核。';
+      case 'record-call': {
+        need(can.recordCalls, l, 'E');
+        const next = recordCall(state, {
+          customerId: a.customerId, caller: actor.kind === 'party' ? actor.name : '', callDate: a.callDate, reached: a.reached,
+          handoverConfirmed: a.handoverConfirmed, satisfaction: a.satisfaction, issues: a.issues,
+        });
+        const c = next.customers.find((x) => x.id === a.customerId)!;
+        await save(tx, l, actor, next, c.spot === 'failed' ? 'spot-failed' : 'call-recorded', { customer: c.name, result: c.spot });
+        if (c.spot === 'failed') {
+          const receiver = partyOf(l, 'receiver');
+          const url = await issueCaseLink(tx, deps, l.p, receiver);
+          await repo.queueMail(tx, null, stepMail(summaryOf(l.p, l.parties), receiver, `重新拜访 ${c.name}`, `电话抽查时 ${c.name} 表示尚未获知交接，该客户已退回陪同拜访：请与移交人重新拜访并在案件页面确认。`, url));
+          return `${c.name} 表示未获知交接：已退回陪同拜访，并通知接收人。`;
+        }
+        return c.spot === 'passed' ? `已记录：${c.name} 确认已获知交接。` : `已记录：${c.name} 未接通，请择日再打。`;
+      }
+      case 'submit-calls':
+        need(can.submitCalls, l, 'E');
+        assertReady(state, 'E');
+        await submitStage(tx, deps, l, 'E', actor, state);
+        return '抽查记录已提交签署审核。';
+      case 'save-report':
+      case 'submit-report': {
+        need(can.editReport, l, 'F');
+        const report = pickFormValues(deps.forms(STAGE_INFO.F.form)!, a.values);
+        const next = { ...state, report };
+        if (a.action === 'save-report') {
+          await save(tx, l, actor, next, 'saved', { stage: 'F' });
+          return '交接报告已保存。';
+        }
+        await submitStage(tx, deps, l, 'F', actor, next);
+        return '交接报告已提交：请查收邮件签署，之后由监交人、分管经理审批，HR 备案。';
+      }
+      case 'send-notices': {
+        need(can.sendNotices, l);
+        const receiver = partyOf(l, 'receiver');
+        const summary = summaryOf(l.p, l.parties);
+        let sent = 0;
+        const customers = [];
+        for (const c of state.customers) {
+          if (c.notice || !c.email) {
+            customers.push(c);
+            continue;
+          }
+          const { token, jti } = await issueScopedToken(deps.secret, { scope: 'notice', subject: l.p.id, holder: c.id }, 60 * 86_400, deps.now?.() ?? new Date());
+          const url = `${l.p.base_url}/notice/?p=${encodeURIComponent(l.p.id)}#t=${token}`;
+          await repo.queueMail(tx, null, customerNoticeMail(summary, c, receiver, url));
+          customers.push({ ...c, notice: { status: 'sent' as const, jti, sentAt: new Date().toISOString() } });
+          sent++;
+        }
+        if (!sent) throw conflict('没有需要发送的客户：有邮箱的客户都已发送过告知。');
+        await save(tx, l, actor, { ...state, customers }, 'notices-sent', { count: sent });
+        return `已向 ${sent} 位客户发送交接告知。`;
+      }
+      case 'accounts-revoked':
+        need(can.revokeAccounts, l);
+        await save(tx, l, actor, { ...state, accountsRevokedAt: new Date().toISOString() }, 'accounts-revoked');
+        return '已记录：系统账号已注销。';
+      case 'cancel': {
+        need(can.cancel, l);
+        for (const sc of state.stageCases.filter((x) => x.status === 'open')) await cancelCaseInTx(tx, sc.caseId, `客户交接案件已撤销：${a.reason}`);
+        await processRepo.save(tx, l.p.id, { status: 'cancelled', state: { ...state, stageCases: state.stageCases.map((x) => (x.status === 'open' ? { ...x, status: 'cancelled' } : x)) } });
+        await processRepo.addEvent(tx, l.p.id, actorLabel(actor), 'cancelled', { reason: a.reason });
+        return '案件已撤销。';
+      }
+    }
+  } catch (e) {
+    if (e instanceof ProcessRuleError) throw conflict(e.message);
+    throw e;
+  }
+}
+
+export type { Row };

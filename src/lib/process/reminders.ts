@@ -1,0 +1,40 @@
+import { repo } from '../store/repo';
+import { processRepo } from '../store/process-repo';
+import { deadlineMail } from './mail';
+import { processDeadlines, reminderKey } from './deadlines';
+import { shanghaiDate } from './calendar';
+import { issueCaseLink, loadProcess, partyOf, summaryOf, todayOf, type ProcessDeps } from './service';
+
+/**
+ * Deadline reminders for every open process: 7 and 2 days before, and daily once overdue
+ * (the supervisor is told too). Each reminder is recorded, so running this often is safe.
+ */
+export async function sendProcessReminders(deps: ProcessDeps): Promise<number> {
+  const today = todayOf(deps);
+  let sent = 0;
+  for (const { id } of await processRepo.openIds(deps.sql)) {
+    sent += await deps.sql.transaction(async (tx) => {
+      const l = await loadProcess(tx, id, true);
+      if (l.p.status !== 'open') return 0;
+      const deadlines = processDeadlines(
+        { openedOn: shanghaiDate(new Date(l.p.created_at)), lastWorkingDay: l.p.last_working_day, settings: l.p.settings, stage: l.p.stage, state: l.p.state },
+        deps.calendar,
+        today,
+      );
+      let n = 0;
+      for (const d of deadlines) {
+        const key = reminderKey(d, today);
+        if (!key || !(await processRepo.markReminder(tx, id, d.key, key))) continue;
+        const owners = new Set([d.owner, ...(d.daysLeft! < 0 ? (['supervisor'] as const) : [])]);
+        for (const role of owners) {
+          const party = partyOf(l, role);
+          await repo.queueMail(tx, null, deadlineMail(summaryOf(l.p, l.parties), party, d.label, d.due, d.daysLeft!, await issueCaseLink(tx, deps, l.p, party)));
+          n++;
+        }
+        await processRepo.addEvent(tx, id, null, 'reminded', { deadline: d.key, reminder: key });
+      }
+      return n;
+    });
+  }
+  return sent;
+}

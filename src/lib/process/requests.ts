@@ -1,0 +1,96 @@
+import { z } from 'zod';
+import '../zod-messages';
+import { PROCESS_ROLES } from './roles';
+import { processSettingsSchema } from './settings';
+import { isValidDate } from './calendar';
+
+/** Bodies of /api/process, /api/notice and /api/admin. Every size is bounded. */
+const email = z.string().trim().toLowerCase().max(254).email('邮箱格式不正确');
+const personName = z.string().trim().min(1, '请填写姓名').max(40, '姓名不能超过 40 字');
+const id = z.string().regex(/^[A-Za-z0-9_-]{6,32}$/, '案件编号无效');
+const token = z.string().min(20).max(2048);
+const date = z.string().refine(isValidDate, '日期格式应为 YYYY-MM-DD');
+const cell = z.string().max(2000);
+const row = z.record(cell).refine((r) => Object.keys(r).length <= 30, '表格列过多');
+const rows = (max: number) => z.array(row).max(max, `最多 ${max} 行`);
+const values = z.record(z.union([z.string().max(20_000), rows(5000)])).refine((v) => Object.keys(v).length <= 60, '字段过多');
+const person = z.object({ name: personName, email }).strict();
+
+export const openProcessBody = z
+  .object({
+    action: z.literal('open'),
+    policySlug: z.string().regex(/^[a-z0-9-]{1,80}$/).nullable(),
+    company: z.string().trim().max(100).optional(),
+    department: z.string().trim().min(1, '请填写部门').max(60),
+    reason: z.enum(['离职', '辞退', '合同终止', '调岗', '区域调整', '其他']),
+    lastWorkingDay: date,
+    parties: z.object(Object.fromEntries(PROCESS_ROLES.map((r) => [r, person])) as Record<(typeof PROCESS_ROLES)[number], typeof person>).strict(),
+    archiveEmail: email.optional().or(z.literal('').transform(() => undefined)),
+    settings: processSettingsSchema,
+  })
+  .strict();
+
+const auth = { processId: id, token: token.optional() };
+
+export const processActionBody = z.discriminatedUnion('action', [
+  z.object({ action: z.literal('view'), ...auth }).strict(),
+  z.object({ action: z.literal('save-plan'), ...auth, values }).strict(),
+  z.object({ action: z.literal('submit-plan'), ...auth, values }).strict(),
+  z.object({ action: z.literal('save-materials'), ...auth, rows: rows(3000) }).strict(),
+  z.object({ action: z.literal('confirm-materials'), ...auth, lines: z.array(z.number().int().min(0).max(5000)).min(1, '请先勾选要确认的资料条目').max(5000) }).strict(),
+  z.object({ action: z.literal('submit-materials'), ...auth }).strict(),
+  z.object({ action: z.literal('save-visits'), ...auth, rows: rows(3000) }).strict(),
+  z
+    .object({
+      action: z.literal('confirm-visit'),
+      ...auth,
+      customerId: z.string().max(20),
+      actualDate: date,
+      outcome: z.string().trim().min(1, '请填写拜访结果').max(1000),
+      customerAccepts: z.enum(['是', '否']),
+      followUp: z.string().trim().max(500).default(''),
+    })
+    .strict(),
+  z.object({ action: z.literal('submit-visits'), ...auth }).strict(),
+  z
+    .object({
+      action: z.literal('record-call'),
+      ...auth,
+      customerId: z.string().max(20),
+      callDate: date,
+      reached: z.enum(['已接通', '未接通', '号码有误']),
+      handoverConfirmed: z.enum(['是', '否']),
+      satisfaction: z.string().regex(/^[1-5]?$/, '满意度请打 1 到 5 分').default(''),
+      issues: z.string().trim().max(1000).default(''),
+    })
+    .strict(),
+  z.object({ action: z.literal('submit-calls'), ...auth }).strict(),
+  z.object({ action: z.literal('save-report'), ...auth, values }).strict(),
+  z.object({ action: z.literal('submit-report'), ...auth, values }).strict(),
+  z.object({ action: z.literal('send-notices'), ...auth }).strict(),
+  z.object({ action: z.literal('accounts-revoked'), ...auth }).strict(),
+  z.object({ action: z.literal('cancel'), ...auth, reason: z.string().trim().min(2, '请写明撤销原因').max(500) }).strict(),
+]);
+export type ProcessAction = z.infer<typeof processActionBody>;
+
+export const processExportBody = z.object({ processId: id, token: token.optional() }).strict();
+
+export const noticeBody = z.discriminatedUnion('action', [
+  z.object({ action: z.literal('view'), processId: id, token }).strict(),
+  z.object({ action: z.literal('answer'), processId: id, token, answer: z.enum(['confirmed', 'concern']), comment: z.string().trim().max(1000).default('') }).strict(),
+]);
+
+export const adminBody = z.discriminatedUnion('action', [
+  z.object({ action: z.literal('request-link'), email }).strict(),
+  z.object({ action: z.literal('sign-in'), token }).strict(),
+  z.object({ action: z.literal('sign-out') }).strict(),
+  z
+    .object({
+      action: z.literal('list'),
+      department: z.string().trim().max(60).optional(),
+      status: z.enum(['open', 'completed', 'cancelled']).optional().or(z.literal('').transform(() => undefined)),
+      from: date.optional().or(z.literal('').transform(() => undefined)),
+      to: date.optional().or(z.literal('').transform(() => undefined)),
+    })
+    .strict(),
+]);

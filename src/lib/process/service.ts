@@ -1,0 +1,245 @@
+import { randomBytes } from 'node:crypto';
+import type { FormDefinition } from '../form-definition';
+import { validateForm, type FormValues, type Row } from '../form-data';
+import type { Sql } from '../store/sql';
+import type { CaseRow, PartyRow } from '../store/repo';
+import { processRepo, type ProcessPartyRow, type ProcessRow } from '../store/process-repo';
+import { SigningError } from '../signing/errors';
+import { issueScopedToken, verifyScopedToken } from '../signing/scoped-tokens';
+import { insertPreparedCase, prepareCase, type SigningDeps } from '../signing/service';
+import { repo } from '../store/repo';
+import { calendarDeadline, shanghaiDate, type HolidayCalendar } from './calendar';
+import { ROLE_LABEL, STAGE_INFO, roleOfSigner, type ProcessRole, type Stage } from './roles';
+import type { ProcessSettings } from './settings';
+import { emptyState, type ProcessState } from './state';
+import { customersFromPlan, initialMaterials, initialVisits } from './customers';
+import { drawSpotCheckSample, notReadyReason, ProcessRuleError } from './actions';
+import { draftReport } from './report';
+import { stageDocumentValues } from './documents';
+import { processDeadlines } from './deadlines';
+import { caseLinkMail, processCompletedMail, returnedMail, stepMail, type ProcessSummary } from './mail';
+
+/**
+ * The customer-handover process around the signing flow. Every change locks the process row
+ * and writes its event in the same transaction; each stage's checklist goes out for
+ * signature as an ordinary signing case tied to the process, and the process moves on when
+ * that case completes (or back, with the reviewer's comments, when it is declined).
+ */
+export interface ProcessDeps extends SigningDeps {
+  forms: (id: string) => FormDefinition | undefined;
+  calendar: HolidayCalendar;
+  /** Lifetime of a party's case link. */
+  caseLinkDays: number;
+}
+
+export type Actor = { kind: 'party'; role: ProcessRole; name: string } | { kind: 'admin'; email: string };
+
+const newId = () => randomBytes(9).toString('base64url');
+const nowOf = (d: SigningDeps) => d.now?.() ?? new Date();
+export const todayOf = (d: SigningDeps) => shanghaiDate(nowOf(d));
+const caseUrl = (base: string, id: string, token: string) => `${base}/case/?p=${encodeURIComponent(id)}#t=${token}`;
+export const actorLabel = (a: Actor) => (a.kind === 'admin' ? `HR 管理员 ${a.email}` : `${ROLE_LABEL[a.role]} ${a.name}`);
+const rule = (m: string, status = 409) => new SigningError('process-rule', m, status);
+
+function formOf(deps: ProcessDeps, stage: Stage): FormDefinition {
+  const f = deps.forms(STAGE_INFO[stage].form);
+  if (!f) throw new Error(`form ${STAGE_INFO[stage].form} missing`);
+  return f;
+}
+
+export function summaryOf(p: ProcessRow, parties: ProcessPartyRow[]): ProcessSummary {
+  return { caseNumber: p.case_number, company: p.company, employeeName: parties.find((x) => x.role === 'employee')?.name ?? '' };
+}
+
+/**
+ * A party's personal link to the case page. Every mail carries a fresh JWT under the party's
+ * stored jti, so older mails keep working; replacing the jti revokes them all.
+ */
+export async function issueCaseLink(tx: Sql, deps: ProcessDeps, p: { id: string; base_url: string }, party: ProcessPartyRow) {
+  const { token, jti } = await issueScopedToken(deps.secret, { scope: 'process', subject: p.id, holder: party.role }, deps.caseLinkDays * 86_400, nowOf(deps), party.token_jti);
+  if (jti !== party.token_jti) await tx.query('UPDATE process_parties SET token_jti = $2 WHERE id = $1', [party.id, jti]);
+  party.token_jti = jti;
+  return caseUrl(p.base_url, p.id, token);
+}
+
+/* ---------- A: open a case ---------- */
+
+export interface OpenProcessInput {
+  policySlug: string | null;
+  company?: string;
+  department: string;
+  reason: string;
+  lastWorkingDay: string;
+  parties: Record<ProcessRole, { name: string; email: string }>;
+  archiveEmail?: string;
+  settings: ProcessSettings;
+  baseUrl: string;
+}
+
+export async function openProcess(deps: ProcessDeps, input: OpenProcessInput): Promise<{ processId: string; caseNumber: string }> {
+  const now = nowOf(deps);
+  const id = newId();
+  const caseNumber = `KH-${todayOf(deps).replace(/-/g, '')}-${randomBytes(3).toString('hex').toUpperCase()}`;
+  const names = input.parties;
+  const plan: FormValues = {
+    giverName: names.employee.name,
+    department: input.department,
+    reason: input.reason,
+    receiverName: names.receiver.name,
+    witnessName: names.supervisor.name,
+    handoverDate: todayOf(deps),
+    lastWorkingDay: input.lastWorkingDay,
+    customers: [],
+    notes: '',
+  };
+  await deps.sql.transaction(async (tx) => {
+    const row = {
+      id, case_number: caseNumber, policy_slug: input.policySlug, company: input.company ?? null, department: input.department, reason: input.reason,
+      last_working_day: input.lastWorkingDay, stage: 'B' as const, settings: input.settings, state: emptyState(plan), archive_email: input.archiveEmail ?? null, base_url: input.baseUrl,
+    };
+    await processRepo.insert(tx, row);
+    await processRepo.addEvent(tx, id, null, 'opened', { lastWorkingDay: input.lastWorkingDay });
+    const parties: ProcessPartyRow[] = [];
+    for (const role of Object.keys(ROLE_LABEL) as ProcessRole[]) {
+      const party: ProcessPartyRow = { id: newId(), process_id: id, role, name: names[role].name, email: names[role].email, token_jti: null };
+      await processRepo.insertParty(tx, party);
+      parties.push(party);
+    }
+    const summary = summaryOf({ ...row, status: 'open', created_at: now, completed_at: null }, parties);
+    for (const party of parties) {
+      const url = await issueCaseLink(tx, deps, row, party);
+      await repo.queueMail(tx, null, caseLinkMail(summary, party, url));
+    }
+  });
+  return { processId: id, caseNumber };
+}
+
+/* ---------- access ---------- */
+
+/** Checks a party's case link against the stored party: the record decides. */
+export async function actorFromToken(tx: Sql, deps: ProcessDeps, processId: string, token: string): Promise<Actor> {
+  const claims = await verifyScopedToken(deps.secret, token, 'process', nowOf(deps));
+  if (claims.subject !== processId) throw new SigningError('other-case', '链接与这个交接案件不匹配：请使用该案件邮件中的链接。', 403);
+  const party = (await processRepo.parties(tx, processId)).find((p) => p.role === claims.holder);
+  if (!party) throw new SigningError('not-found', '找不到这个交接案件。', 404);
+  if (party.token_jti !== claims.jti) throw new SigningError('revoked', '这个链接已失效：系统已给您发送了新的链接，请使用最新的邮件。', 410);
+  return { kind: 'party', role: party.role, name: party.name };
+}
+
+export interface Loaded {
+  p: ProcessRow;
+  parties: ProcessPartyRow[];
+}
+
+export async function loadProcess(tx: Sql, id: string, lock: boolean): Promise<Loaded> {
+  const p = await processRepo.get(tx, id, lock);
+  if (!p) throw new SigningError('not-found', '找不到这个交接案件：链接可能不完整。', 404);
+  return { p, parties: await processRepo.parties(tx, id) };
+}
+
+export const partyOf = (l: Loaded, role: ProcessRole) => l.parties.find((x) => x.role === role)!;
+
+/* ---------- moving between stages ---------- */
+
+function docContext(deps: ProcessDeps, l: Loaded) {
+  const s = l.p.settings;
+  return {
+    names: { employee: partyOf(l, 'employee').name, receiver: partyOf(l, 'receiver').name, supervisor: partyOf(l, 'supervisor').name },
+    department: l.p.department,
+    today: todayOf(deps),
+    lastWorkingDay: l.p.last_working_day,
+    visitsDue: calendarDeadline(l.p.last_working_day, s.visitDays, deps.calendar),
+    sampleSharePercent: Math.round(s.sampleShare * 100),
+    sampleMin: s.sampleMin,
+    openedOn: shanghaiDate(new Date(l.p.created_at)),
+  };
+}
+
+/**
+ * Sends the current stage's checklist out for signature: validates it with the form's own
+ * rules, renders the PDF and opens a signing case whose signers are the form's parties.
+ */
+export async function submitStage(tx: Sql, deps: ProcessDeps, l: Loaded, stage: Stage, actor: Actor, state: ProcessState) {
+  const definition = formOf(deps, stage);
+  const values = stageDocumentValues(stage, state, docContext(deps, l));
+  const errors = Object.values(validateForm(definition, values));
+  if (errors.length) throw rule(`${STAGE_INFO[stage].title}还不完整：${errors.slice(0, 3).join('；')}${errors.length > 3 ? `（共 ${errors.length} 处）` : ''}`, 422);
+  const signers = definition.signing.parties.map((sp) => partyOf(l, roleOfSigner(sp.label ?? sp.role)));
+  const hr = partyOf(l, 'hr');
+  const prepared = await prepareCase(deps, {
+    definition, values, company: l.p.company ?? undefined, caseNumber: `${l.p.case_number}-${stage}${state.stageCases.filter((c) => c.stage === stage).length + 1}`,
+    sender: { name: hr.name, email: hr.email }, parties: signers.map((s) => ({ name: s.name, email: s.email })), archiveEmail: l.p.archive_email ?? undefined, baseUrl: l.p.base_url,
+  });
+  await insertPreparedCase(tx, deps, prepared, { id: l.p.id, stage });
+  const next: ProcessState = { ...state, stageStatus: 'signing', stageCases: [...state.stageCases, { stage, caseId: prepared.caseId, status: 'open' }] };
+  await processRepo.save(tx, l.p.id, { state: next });
+  await processRepo.addEvent(tx, l.p.id, actorLabel(actor), 'submitted', { stage, signers: signers.map((s) => ROLE_LABEL[s.role]) });
+  return next;
+}
+
+/** What the next stage starts with, and who is told to act. */
+async function enterStage(tx: Sql, deps: ProcessDeps, l: Loaded, stage: Stage | 'done', state: ProcessState): Promise<void> {
+  const ctx = docContext(deps, l);
+  const s = l.p.settings;
+  let next: ProcessState = { ...state, stageStatus: 'editing' };
+  const summary = summaryOf(l.p, l.parties);
+  const tell = async (role: ProcessRole, what: string, detail: string) => {
+    const party = partyOf(l, role);
+    await repo.queueMail(tx, null, stepMail(summary, party, what, detail, await issueCaseLink(tx, deps, l.p, party)));
+  };
+  if (stage === 'C') {
+    next = { ...next, customers: customersFromPlan(state.plan) };
+    next.materials = initialMaterials(next.customers, l.p.last_working_day);
+    const firstContactDue = calendarDeadline(l.p.last_working_day, s.firstContactDays, deps.calendar);
+    next.visits = initialVisits(next.customers, `${ctx.names.employee}、${ctx.names.receiver}`, firstContactDue, ctx.visitsDue);
+    await tell('employee', '填写客户资料移交清单', `客户交接计划已获批准（共 ${next.customers.length} 位客户）。请核对每位客户的纸质和电子资料，补全后交给接收人逐条点收。`);
+    await tell('receiver', '点收客户资料', '移交人将按客户移交资料，请在案件页面逐条确认收到。');
+  } else if (stage === 'D') {
+    await tell('receiver', '与移交人共同拜访客户', '资料移交已审核通过。请与移交人按计划拜访或致电每位客户，并在案件页面逐一确认拜访结果。');
+  } else if (stage === 'E') {
+    next = drawSpotCheckSample(next, { share: s.sampleShare, min: s.sampleMin }, `${l.p.id}:E`, nowOf(deps).toISOString());
+    await tell('supervisor', '电话回访抽查', `拜访已全部完成。系统已抽取 ${next.sample!.ids.length} 位客户（A 级全部，其余按比例随机），请逐一致电并记录结果。`);
+  } else if (stage === 'F') {
+    next = { ...next, report: draftReport(next, ctx) };
+    await tell('employee', '提交客户交接报告', '抽查已完成。系统已根据案件数据起草交接报告，请核对、修改后提交审批。');
+  } else {
+    for (const party of l.parties) {
+      await repo.queueMail(tx, null, processCompletedMail(summary, party, await issueCaseLink(tx, deps, l.p, party)));
+    }
+  }
+  await processRepo.save(tx, l.p.id, stage === 'done' ? { stage, state: next, status: 'completed', completed_at: nowOf(deps) } : { stage, state: next });
+  await processRepo.addEvent(tx, l.p.id, null, stage === 'done' ? 'completed' : 'stage', { stage });
+}
+
+const NEXT_STAGE: Record<Stage, Stage | 'done'> = { B: 'C', C: 'D', D: 'E', E: 'F', F: 'done' };
+
+/** The signing flow's hook: a stage document was signed by all, or sent back. */
+export async function onStageCaseClosed(tx: Sql, deps: ProcessDeps, c: CaseRow, outcome: { kind: 'completed' } | { kind: 'declined'; by: PartyRow; reason: string }) {
+  const l = await loadProcess(tx, c.process_id!, true);
+  const stage = c.process_stage as Stage;
+  const state: ProcessState = { ...l.p.state, stageCases: l.p.state.stageCases.map((sc) => (sc.caseId === c.id ? { ...sc, status: c.status } : sc)) };
+  if (l.p.status !== 'open' || l.p.stage !== stage) {
+    await processRepo.save(tx, l.p.id, { state });
+    return;
+  }
+  if (outcome.kind === 'completed') {
+    await processRepo.addEvent(tx, l.p.id, null, 'approved', { stage });
+    await enterStage(tx, deps, l, NEXT_STAGE[stage], state);
+    return;
+  }
+  const by = `${outcome.by.role} ${outcome.by.name}`;
+  const next: ProcessState = { ...state, stageStatus: 'returned', returns: [...state.returns, { stage, by, comment: outcome.reason, at: nowOf(deps).toISOString() }] };
+  await processRepo.save(tx, l.p.id, { state: next });
+  await processRepo.addEvent(tx, l.p.id, by, 'returned', { stage, comment: outcome.reason });
+  const owner = partyOf(l, STAGE_INFO[stage].owner);
+  await repo.queueMail(tx, null, returnedMail(summaryOf(l.p, l.parties), owner, STAGE_INFO[stage].title, by, outcome.reason, await issueCaseLink(tx, deps, l.p, owner)));
+}
+
+/** Stages C–E go to their reviewers only when every line is confirmed. */
+export function assertReady(state: ProcessState, stage: 'C' | 'D' | 'E') {
+  const reason = notReadyReason(state, stage);
+  if (reason) throw rule(`还不能提交：${reason}。`);
+}
+
+export { ProcessRuleError, processDeadlines };
+export type { Row };

@@ -1,0 +1,112 @@
+import type { Sql } from './sql';
+import type { ProcessRole, StageOrDone } from '../process/roles';
+import type { ProcessSettings } from '../process/settings';
+import type { ProcessState } from '../process/state';
+
+/** Rows and SQL of customer-handover processes. Writes take the caller's transaction. */
+export interface ProcessRow {
+  id: string;
+  case_number: string;
+  policy_slug: string | null;
+  company: string | null;
+  department: string;
+  reason: string;
+  last_working_day: string;
+  stage: StageOrDone;
+  status: 'open' | 'completed' | 'cancelled';
+  settings: ProcessSettings;
+  state: ProcessState;
+  archive_email: string | null;
+  base_url: string;
+  created_at: Date;
+  completed_at: Date | null;
+}
+
+export interface ProcessPartyRow {
+  id: string;
+  process_id: string;
+  role: ProcessRole;
+  name: string;
+  email: string;
+  token_jti: string | null;
+}
+
+export interface ProcessEventRow {
+  id: string;
+  actor: string | null;
+  type: string;
+  at: Date;
+  detail: Record<string, unknown>;
+}
+
+// Dates come back as text so no time zone shifts a calendar date.
+const COLUMNS = `id, case_number, policy_slug, company, department, reason, to_char(last_working_day, 'YYYY-MM-DD') AS last_working_day,
+  stage, status, settings, state, archive_email, base_url, created_at, completed_at`;
+
+export const processRepo = {
+  insert: (tx: Sql, p: Omit<ProcessRow, 'created_at' | 'completed_at' | 'status'>) =>
+    tx.query(
+      `INSERT INTO processes (id, case_number, policy_slug, company, department, reason, last_working_day, stage, status, settings, state, archive_email, base_url)
+       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,'open',$9,$10,$11,$12)`,
+      [p.id, p.case_number, p.policy_slug, p.company, p.department, p.reason, p.last_working_day, p.stage, JSON.stringify(p.settings), JSON.stringify(p.state), p.archive_email, p.base_url],
+    ),
+
+  get: async (tx: Sql, id: string, lock = false) =>
+    (await tx.query<ProcessRow>(`SELECT ${COLUMNS} FROM processes WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [id]))[0],
+
+  save: (tx: Sql, id: string, set: Partial<Pick<ProcessRow, 'stage' | 'status' | 'state' | 'completed_at'>>) => {
+    const keys = Object.keys(set) as (keyof typeof set)[];
+    const value = (k: keyof typeof set) => (k === 'state' ? JSON.stringify(set[k]) : set[k]);
+    return tx.query(`UPDATE processes SET ${keys.map((k, i) => `${k} = $${i + 2}`).join(', ')} WHERE id = $1`, [id, ...keys.map(value)]);
+  },
+
+  insertParty: (tx: Sql, p: ProcessPartyRow) =>
+    tx.query('INSERT INTO process_parties (id, process_id, role, name, email, token_jti) VALUES ($1,$2,$3,$4,$5,$6)', [p.id, p.process_id, p.role, p.name, p.email, p.token_jti]),
+
+  parties: (tx: Sql, processId: string) =>
+    tx.query<ProcessPartyRow>(
+      `SELECT * FROM process_parties WHERE process_id = $1
+        ORDER BY array_position(ARRAY['employee','receiver','supervisor','manager','hr'], role)`,
+      [processId],
+    ),
+
+  addEvent: (tx: Sql, processId: string, actor: string | null, type: string, detail: Record<string, unknown> = {}) =>
+    tx.query('INSERT INTO process_events (process_id, actor, type, detail) VALUES ($1,$2,$3,$4)', [processId, actor, type, JSON.stringify(detail)]),
+
+  events: (tx: Sql, processId: string) =>
+    tx.query<ProcessEventRow>('SELECT id, actor, type, at, detail FROM process_events WHERE process_id = $1 ORDER BY id', [processId]),
+
+  stageCases: (tx: Sql, processId: string) =>
+    tx.query<{ id: string; process_stage: string; status: string; title: string; case_number: string; created_at: Date; completed_at: Date | null }>(
+      'SELECT id, process_stage, status, title, case_number, created_at, completed_at FROM cases WHERE process_id = $1 ORDER BY created_at',
+      [processId],
+    ),
+
+  /** Remembers a reminder; false when it was already sent. */
+  markReminder: async (tx: Sql, processId: string, deadline: string, reminder: string) =>
+    (await tx.query('INSERT INTO process_reminders (process_id, deadline, reminder) VALUES ($1,$2,$3) ON CONFLICT DO NOTHING RETURNING 1', [processId, deadline, reminder])).length > 0,
+
+  openIds: (sql: Sql) => sql.query<{ id: string }>("SELECT id FROM processes WHERE status = 'open' ORDER BY created_at"),
+
+  list: (sql: Sql, f: { department?: string; status?: string; from?: string; to?: string; limit: number }) => {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const add = (cond: string, v: unknown) => {
+      params.push(v);
+      where.push(cond.replace('?', `$${params.length}`));
+    };
+    if (f.department) add('p.department ILIKE ?', `%${f.department.replace(/[%_\\]/g, (m) => `\\${m}`)}%`);
+    if (f.status) add('p.status = ?', f.status);
+    if (f.from) add("p.created_at >= ?::date", f.from);
+    if (f.to) add("p.created_at < (?::date + 1)", f.to);
+    params.push(f.limit);
+    return sql.query<{ id: string; case_number: string; company: string | null; department: string; stage: string; status: string; last_working_day: string; created_at: Date; completed_at: Date | null; employee: string; customers: number }>(
+      `SELECT p.id, p.case_number, p.company, p.department, p.stage, p.status, to_char(p.last_working_day, 'YYYY-MM-DD') AS last_working_day,
+              p.created_at, p.completed_at, e.name AS employee, jsonb_array_length(p.state->'customers') AS customers
+         FROM processes p JOIN process_parties e ON e.process_id = p.id AND e.role = 'employee'
+        ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+        ORDER BY p.created_at DESC LIMIT $${params.length}`,
+      params,
+    );
+  },
+};

@@ -1,0 +1,11 @@
+import type { VercelRequest } from '@vercel/node';
+import type { Sql } from '../lib/store/sql';
+import { actorFromToken, type Actor, type ProcessDeps } from '../lib/process/service';
+import { adminEmails, adminFromSession } from '../lib/process/admin';
+import { adminCookie } from './api-helpers';
+
+/** A party by their case link, or else an HR admin by their session cookie (read-only). */
+export async function processActor(tx: Sql, deps: ProcessDeps, req: VercelRequest, processId: string, token: string | undefined): Promise<Actor> {
+  if (token) return actorFromToken(tx, deps, processId, token);
+  return { kind: 'admin', email: await adminFromSession(deps, adminCookie(req), adminEmails()) };
+}

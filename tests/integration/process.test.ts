@@ -1,0 +1,209 @@
+/**
+ * The customer-handover process against a real database (PGlite; PostgreSQL too when
+ * DATABASE_URL is set): open, plan returned with comments then approved by all four
+ * signers, materials confirmed, visits, a failed spot-check sent back to a visit, the
+ * drafted report, completion, reminders, notices, the ZIP export and admin sign-in.
+ */
+import { readFileSync, readdirSync } from 'node:fs';
+import { unzipSync, strFromU8 } from 'fflate';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formDefinitionSchema, type FormDefinition } from '../../src/lib/form-definition';
+import { createPgliteSql } from '../../src/lib/store/pglite';
+import { createPostgresSql } from '../../src/lib/store/postgres';
+import { migrate } from '../../src/lib/store/migrate';
+import type { Sql } from '../../src/lib/store/sql';
+import { createSelfSignedP12 } from '../../src/lib/pdf/seal';
+import { processOutbox, type OutgoingMail } from '../../src/lib/signing/outbox';
+import { declineAsParty, signAsParty } from '../../src/lib/signing/service';
+import { CN_CALENDAR_2026 } from '../../src/lib/process/calendar';
+import { DEFAULT_SETTINGS } from '../../src/lib/process/settings';
+import { actorFromToken, loadProcess, onStageCaseClosed, openProcess, type ProcessDeps } from '../../src/lib/process/service';
+import { applyAction } from '../../src/lib/process/operations';
+import { processView } from '../../src/lib/process/view';
+import { answerNotice } from '../../src/lib/process/notice';
+import { sendProcessReminders } from '../../src/lib/process/reminders';
+import { exportProcessZip } from '../../src/lib/process/export';
+import { adminFromSession, requestAdminLink, signInAdmin } from '../../src/lib/process/admin';
+import type { ProcessAction } from '../../src/lib/process/requests';
+import { customerRows } from '../fixtures/customers';
+
+const forms = new Map<string, FormDefinition>(
+  readdirSync('content/forms').map((f) => {
+    const d = formDefinitionSchema.parse(JSON.parse(readFileSync(`content/forms/${f}`, 'utf8')));
+    return [d.id, d];
+  }),
+);
+const cert = { p12: createSelfSignedP12('Test Seal', 'pw'), passphrase: 'pw' };
+const BASE = 'http://test.local';
+const PEOPLE = {
+  employee: { name: '欧阳明远', email: 'giver@ex.com' },
+  receiver: { name: '司马晓燕', email: 'receiver@ex.com' },
+  supervisor: { name: '诸葛建国', email: 'witness@ex.com' },
+  manager: { name: '东方红', email: 'manager@ex.com' },
+  hr: { name: '人事小王', email: 'hr@ex.com' },
+};
+
+const backends: Array<[string, () => Promise<Sql>]> = [['PGlite', () => createPgliteSql()]];
+if (process.env.DATABASE_URL) backends.push(['PostgreSQL', () => createPostgresSql(process.env.DATABASE_URL!, `p_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 6)}`)]);
+
+describe.each(backends)('customer handover process on %s', (_name, makeSql) => {
+  let sql: Sql;
+  let deps: ProcessDeps;
+  let clock = new Date('2026-11-23T02:00:00Z');
+  const sent: OutgoingMail[] = [];
+  const flush = () => processOutbox(sql, async (m) => void sent.push(m));
+  const mailsTo = (email: string) => sent.filter((m) => m.to === email);
+  const caseToken = (email: string) => /\/case\/\?p=[\w-]+#t=([\w.-]+)/.exec(mailsTo(email).filter((m) => m.text.includes('/case/?p=')).at(-1)!.text)![1];
+  let processId = '';
+
+  const act = async (email: string, action: Exclude<ProcessAction, { action: 'view' }>) => {
+    const msg = await sql.transaction(async (tx) => applyAction(tx, deps, processId, await actorFromToken(tx, deps, processId, caseToken(email)), action));
+    await flush();
+    return msg;
+  };
+  const view = (email: string) => sql.transaction(async (tx) => processView(tx, deps, await loadProcess(tx, processId, false), await actorFromToken(tx, deps, processId, caseToken(email))));
+  /** Signs the newest signing link each listed party received, in order. */
+  const signAll = async (emails: string[]) => {
+    for (const email of emails) {
+      const mail = mailsTo(email).filter((m) => m.text.includes('/sign/?c=')).at(-1)!;
+      const [, caseId, token] = /\/sign\/\?c=([\w-]+)#t=([\w.-]+)/.exec(mail.text)!;
+      await signAsParty(deps, { caseId, token, signature: { kind: 'typed', text: '签名' }, ip: '127.0.0.1', userAgent: 'vitest', baseUrl: BASE });
+      await flush();
+    }
+  };
+
+  beforeAll(async () => {
+    sql = await makeSql();
+    await migrate(sql);
+    deps = { sql, secret: new TextEncoder().encode('y'.repeat(40)), cert, ttlDays: 14, now: () => clock, forms: (id) => forms.get(id), calendar: CN_CALENDAR_2026, caseLinkDays: 180 };
+    deps.onProcessCaseClosed = (tx, c, o) => onStageCaseClosed(tx, deps, c, o);
+  });
+  afterAll(() => sql?.close());
+
+  it('runs a 30-customer case from opening to the archive', async () => {
+    ({ processId } = await openProcess(deps, {
+      policySlug: 'customer-handover-workflow', company: '上海某某贸易有限公司', department: '华东销售部', reason: '离职', lastWorkingDay: '2026-11-30',
+      parties: PEOPLE, archiveEmail: 'archive@ex.com', settings: DEFAULT_SETTINGS, baseUrl: BASE,
+    }));
+    await flush();
+    for (const p of Object.values(PEOPLE)) expect(mailsTo(p.email)).toHaveLength(1);
+
+    // B: the plan, returned once with comments, then signed by all four.
+    const plan = { ...(await view(PEOPLE.employee.email)).plan!, customers: customerRows(30) };
+    await expect(act(PEOPLE.receiver.email, { action: 'save-plan', processId, values: plan })).rejects.toThrow(/角色不能/);
+    await act(PEOPLE.employee.email, { action: 'submit-plan', processId, values: plan });
+    await signAll([PEOPLE.employee.email, PEOPLE.receiver.email]);
+    const witnessMail = mailsTo(PEOPLE.supervisor.email).filter((m) => m.text.includes('/sign/?c=')).at(-1)!;
+    const [, bCase, bToken] = /\/sign\/\?c=([\w-]+)#t=([\w.-]+)/.exec(witnessMail.text)!;
+    await declineAsParty(deps, { caseId: bCase, token: bToken, reason: '请补充 A 级客户的回款风险', ip: '1.1.1.1', userAgent: 'x' });
+    await flush();
+    let v = await view(PEOPLE.employee.email);
+    expect(v.stage).toBe('B');
+    expect(v.stageStatus).toBe('returned');
+    expect(v.returns[0]).toMatchObject({ stage: 'B', comment: '请补充 A 级客户的回款风险' });
+    expect(mailsTo(PEOPLE.employee.email).at(-1)!.subject).toContain('退回');
+    await act(PEOPLE.employee.email, { action: 'submit-plan', processId, values: { ...plan, notes: '已补充 A 级客户回款风险' } });
+    await signAll([PEOPLE.employee.email, PEOPLE.receiver.email, PEOPLE.supervisor.email, PEOPLE.manager.email]);
+    v = await view(PEOPLE.employee.email);
+    expect(v.stage).toBe('C');
+    expect(v.customers).toHaveLength(30);
+    expect(v.materials).toHaveLength(30);
+
+    // C: receiver confirms every line; nothing goes to review before that.
+    await expect(act(PEOPLE.employee.email, { action: 'submit-materials', processId })).rejects.toThrow(/30 条资料未经接收人确认/);
+    await act(PEOPLE.receiver.email, { action: 'confirm-materials', processId, lines: v.materials.map((_, i) => i) });
+    await act(PEOPLE.employee.email, { action: 'submit-materials', processId });
+    await signAll([PEOPLE.employee.email, PEOPLE.receiver.email, PEOPLE.supervisor.email]);
+    expect((await view(PEOPLE.receiver.email)).stage).toBe('D');
+
+    // Customer notices: one confirms, one raises a concern (forced into the sample).
+    await act(PEOPLE.receiver.email, { action: 'send-notices', processId });
+    const noticeFor = (i: number) => /\/notice\/\?p=[\w-]+#t=([\w.-]+)/.exec(mailsTo(`customer${i}@example.cn`).at(-1)!.text)![1];
+    await answerNotice(deps, processId, noticeFor(2), 'confirmed', '');
+    await answerNotice(deps, processId, noticeFor(3), 'concern', '新对接人的电话是多少？');
+    await expect(answerNotice(deps, processId, noticeFor(2), 'concern', '再改')).rejects.toThrow(/已经回复/);
+
+    // D: every visit confirmed by the receiver.
+    for (const c of (await view(PEOPLE.receiver.email)).customers) {
+      await act(PEOPLE.receiver.email, { action: 'confirm-visit', processId, customerId: c.id, actualDate: '2026-12-02', outcome: '已介绍新对接人', customerAccepts: '是', followUp: '' });
+    }
+    await act(PEOPLE.receiver.email, { action: 'submit-visits', processId });
+    await signAll([PEOPLE.employee.email, PEOPLE.receiver.email, PEOPLE.supervisor.email]);
+
+    // E: the sample holds every A customer, the concern, and at least 20 % of the rest.
+    v = await view(PEOPLE.supervisor.email);
+    expect(v.stage).toBe('E');
+    const sample = v.sample!;
+    const aIds = v.customers.filter((c) => c.grade === 'A').map((c) => c.id);
+    for (const id of aIds) expect(sample.ids).toContain(id);
+    expect(sample.reasons.c3).toBe('forced');
+    expect(sample.ids.length).toBeGreaterThanOrEqual(aIds.length + 1 + Math.ceil(0.2 * (30 - aIds.length - 1)));
+    const [failing, ...rest] = sample.ids;
+    await act(PEOPLE.supervisor.email, { action: 'record-call', processId, customerId: failing, callDate: '2026-12-10', reached: '已接通', handoverConfirmed: '否', satisfaction: '2', issues: '客户说没人联系过' });
+    v = await view(PEOPLE.supervisor.email);
+    expect(v.customers.find((c) => c.id === failing)).toMatchObject({ revisit: true, spot: 'failed', visited: false });
+    await expect(act(PEOPLE.supervisor.email, { action: 'submit-calls', processId })).rejects.toThrow(/重新拜访/);
+    for (const id of rest) await act(PEOPLE.supervisor.email, { action: 'record-call', processId, customerId: id, callDate: '2026-12-10', reached: '已接通', handoverConfirmed: '是', satisfaction: '5', issues: '' });
+    await act(PEOPLE.receiver.email, { action: 'confirm-visit', processId, customerId: failing, actualDate: '2026-12-11', outcome: '重新上门拜访', customerAccepts: '是', followUp: '' });
+    await act(PEOPLE.supervisor.email, { action: 'record-call', processId, customerId: failing, callDate: '2026-12-12', reached: '已接通', handoverConfirmed: '是', satisfaction: '4', issues: '' });
+    await act(PEOPLE.supervisor.email, { action: 'submit-calls', processId });
+    await signAll([PEOPLE.supervisor.email, PEOPLE.manager.email]);
+
+    // F: the drafted report carries the counts and the problems found.
+    v = await view(PEOPLE.employee.email);
+    expect(v.stage).toBe('F');
+    const report = v.report!;
+    expect(report.customerTotal).toBe('30');
+    expect(report.summary).toContain('本次交接客户共 30 家');
+    const problems = report.problems as Array<Record<string, string>>;
+    expect(problems.some((p) => p.problem.includes('未获知交接') && p.progress === '已解决')).toBe(true);
+    expect(problems.some((p) => p.problem.includes('新对接人的电话'))).toBe(true);
+    await act(PEOPLE.employee.email, { action: 'submit-report', processId, values: { ...report, summary: `${report.summary}（已核对）` } });
+    await signAll([PEOPLE.employee.email, PEOPLE.supervisor.email, PEOPLE.manager.email, PEOPLE.hr.email]);
+    v = await view(PEOPLE.hr.email);
+    expect(v.status).toBe('completed');
+    expect(v.stages.every((s) => s.progress === 'done')).toBe(true);
+    for (const p of Object.values(PEOPLE)) expect(mailsTo(p.email).some((m) => m.subject.includes('客户交接已全部完成'))).toBe(true);
+
+    // The archive: five signed PDFs (B twice opened, once declined — only completed ones) and the CSV.
+    const zip = unzipSync(await exportProcessZip(sql, (await loadProcess(sql, processId, false)).p));
+    const names = Object.keys(zip);
+    expect(names.filter((n) => n.endsWith('.pdf'))).toHaveLength(5);
+    const csv = strFromU8(zip['客户交接状态.csv']);
+    expect(csv.split('\r\n')).toHaveLength(31);
+    expect(csv).toContain('客户有疑问');
+  });
+
+  it('sends deadline reminders 7 and 2 days before and daily when overdue, once each', async () => {
+    clock = new Date('2026-11-23T02:00:00Z');
+    const { caseNumber } = await openProcess(deps, {
+      policySlug: null, department: '销售二部', reason: '调岗', lastWorkingDay: '2026-12-31', parties: PEOPLE, settings: DEFAULT_SETTINGS, baseUrl: BASE,
+    });
+    await flush();
+    const before = sent.length;
+    // Plan due 3 working days after 2026-11-23 (Mon) → 2026-11-26; 2 days before → d2 reminder now.
+    expect(await sendProcessReminders(deps)).toBeGreaterThan(0);
+    expect(await sendProcessReminders(deps)).toBe(0); // idempotent
+    await flush();
+    expect(sent.slice(before).some((m) => m.subject.includes('客户交接计划获批'))).toBe(true);
+    clock = new Date('2026-11-28T02:00:00Z'); // overdue: the supervisor hears too
+    await sendProcessReminders(deps);
+    await flush();
+    const overdue = sent.filter((m) => m.subject.includes(caseNumber) && m.subject.includes('逾期提醒') && m.subject.includes('客户交接计划获批'));
+    expect(overdue.map((m) => m.to).sort()).toEqual([PEOPLE.employee.email, PEOPLE.supervisor.email].sort());
+  });
+
+  it('signs HR admins in by a single-use emailed link', async () => {
+    const allowed = new Set(['hr-admin@ex.com']);
+    await requestAdminLink(deps, 'stranger@ex.com', BASE, allowed);
+    await requestAdminLink(deps, 'hr-admin@ex.com', BASE, allowed);
+    await flush();
+    expect(mailsTo('stranger@ex.com')).toHaveLength(0);
+    const token = /#t=([\w.-]+)/.exec(mailsTo('hr-admin@ex.com').at(-1)!.text)![1];
+    const { session } = await signInAdmin(deps, token, allowed);
+    expect(await adminFromSession(deps, session, allowed)).toBe('hr-admin@ex.com');
+    await expect(signInAdmin(deps, token, allowed)).rejects.toThrow(/已经用过/);
+    await expect(adminFromSession(deps, token, allowed)).rejects.toThrow(/登录/); // a link is not a session
+    await expect(adminFromSession(deps, session, new Set())).rejects.toThrow(/权限/);
+  });
+});
