@@ -124,9 +124,9 @@ describe.each(backends)('customer handover process on %s', (_name, makeSql) => {
     await expect(answerNotice(deps, processId, noticeFor(2), 'concern', '再改')).rejects.toThrow(/已经回复/);
 
     // D: every visit confirmed by the receiver.
-    for (const c of (await view(PEOPLE.receiver.email)).customers) {
-      await act(PEOPLE.receiver.email, { action: 'confirm-visit', processId, customerId: c.id, actualDate: '2026-12-02', outcome: '已介绍新对接人', customerAccepts: '是', followUp: '' });
-    }
+    const ids = (await view(PEOPLE.receiver.email)).customers.map((c) => c.id);
+    await act(PEOPLE.receiver.email, { action: 'confirm-visit', processId, customerIds: ids.slice(0, 10), actualDate: '2026-12-02', outcome: '上门介绍新对接人', customerAccepts: '是', followUp: '' });
+    await act(PEOPLE.receiver.email, { action: 'confirm-visit', processId, customerIds: ids.slice(10), actualDate: '2026-12-03', outcome: '电话介绍新对接人', customerAccepts: '是', followUp: '' });
     await act(PEOPLE.receiver.email, { action: 'submit-visits', processId });
     await signAll([PEOPLE.employee.email, PEOPLE.receiver.email, PEOPLE.supervisor.email]);
 
@@ -144,7 +144,7 @@ describe.each(backends)('customer handover process on %s', (_name, makeSql) => {
     expect(v.customers.find((c) => c.id === failing)).toMatchObject({ revisit: true, spot: 'failed', visited: false });
     await expect(act(PEOPLE.supervisor.email, { action: 'submit-calls', processId })).rejects.toThrow(/重新拜访/);
     for (const id of rest) await act(PEOPLE.supervisor.email, { action: 'record-call', processId, customerId: id, callDate: '2026-12-10', reached: '已接通', handoverConfirmed: '是', satisfaction: '5', issues: '' });
-    await act(PEOPLE.receiver.email, { action: 'confirm-visit', processId, customerId: failing, actualDate: '2026-12-11', outcome: '重新上门拜访', customerAccepts: '是', followUp: '' });
+    await act(PEOPLE.receiver.email, { action: 'confirm-visit', processId, customerIds: [failing], actualDate: '2026-12-11', outcome: '重新上门拜访', customerAccepts: '是', followUp: '' });
     await act(PEOPLE.supervisor.email, { action: 'record-call', processId, customerId: failing, callDate: '2026-12-12', reached: '已接通', handoverConfirmed: '是', satisfaction: '4', issues: '' });
     await act(PEOPLE.supervisor.email, { action: 'submit-calls', processId });
     await signAll([PEOPLE.supervisor.email, PEOPLE.manager.email]);

@@ -113,11 +113,17 @@ export async function applyAction(tx: Sql, deps: ProcessDeps, processId: string,
       }
       case 'confirm-visit': {
         need(can.confirmVisits, l);
-        const customer = state.customers.find((c) => c.id === a.customerId);
-        if (l.p.stage === 'E' && !customer?.revisit) throw conflict('抽查阶段只能确认需要重新拜访的客户。');
-        const next = confirmVisit(state, a.customerId, { actualDate: a.actualDate, outcome: a.outcome, customerAccepts: a.customerAccepts, followUp: a.followUp });
-        await save(tx, l, actor, next, customer?.revisit ? 'revisited' : 'visit-confirmed', { customer: customer?.name });
-        return `已确认拜访：${customer?.name ?? ''}。`;
+        let next = state;
+        const names: string[] = [];
+        for (const id of new Set(a.customerIds)) {
+          const customer = next.customers.find((c) => c.id === id);
+          if (l.p.stage === 'E' && !customer?.revisit) throw conflict('抽查阶段只能确认需要重新拜访的客户。');
+          next = confirmVisit(next, id, { actualDate: a.actualDate, outcome: a.outcome, customerAccepts: a.customerAccepts, followUp: a.followUp });
+          names.push(customer?.name ?? '');
+          if (customer?.revisit) await processRepo.addEvent(tx, l.p.id, actorLabel(actor), 'revisited', { customer: customer.name });
+        }
+        await save(tx, l, actor, next, 'visit-confirmed', { customer: names.length === 1 ? names[0] : `${names.length} 位客户` });
+        return `已确认拜访 ${names.length} 位客户。`;
       }
       case 'submit-visits':
         need(can.submitVisits, l, 'D');

@@ -44,7 +44,7 @@ export const processActionBody = z.discriminatedUnion('action', [
     .object({
       action: z.literal('confirm-visit'),
       ...auth,
-      customerId: z.string().max(20),
+      customerIds: z.array(z.string().max(20)).min(1, '请先勾选要确认的客户').max(3000),
       actualDate: date,
       outcome: z.string().trim().min(1, '请填写拜访结果').max(1000),
       customerAccepts: z.enum(['是', '否']),

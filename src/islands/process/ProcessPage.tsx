@@ -1,0 +1,169 @@
+import { useCallback, useMemo, useState } from 'react';
+import type { FormDefinition } from '../../lib/form-definition';
+import type { FormValues } from '../../lib/form-data';
+import { postForBlob } from '../api';
+import { downloadBlob } from '../form/download';
+import { useProcess } from './useProcess';
+import { CallsPanel, FormStage, MaterialsConfirm, RowsEditor, VisitsConfirm } from './StagePanels';
+import { MATERIALS_LABEL, NOTICE_LABEL, SIGNER_LABEL, SPOT_LABEL, STATUS_LABEL, time } from './labels';
+import './process.css';
+
+type Filter = 'all' | 'attention' | 'sampled';
+
+/** The case page: stage progress, what is yours to do now, deadlines, every customer, the timeline. */
+export default function ProcessPage({ forms }: { forms: Record<string, FormDefinition> }) {
+  const { link, view, error, message, busy, call, setError } = useProcess();
+  const [filter, setFilter] = useState<Filter>('all');
+  const [exporting, setExporting] = useState(false);
+  const announce = useCallback(() => undefined, []);
+  const plan = useMemo(() => view?.plan as FormValues | null, [view?.plan]);
+  const report = useMemo(() => view?.report as FormValues | null, [view?.report]);
+
+  if (!view) return error ? <p className="alert" role="alert">{error}</p> : <p aria-busy="true">正在打开案件…</p>;
+  const can = view.can;
+  const current = view.stages.find((s) => s.progress === 'current');
+  const lastReturn = [...view.returns].reverse().find((r) => r.stage === view.stage);
+  const signing = current?.cases.at(-1);
+  const panel = { view, forms, call, busy, announce };
+
+  const exportZip = async () => {
+    setExporting(true);
+    const r = await postForBlob('/api/process-export', { processId: link.processId, ...(link.token ? { token: link.token } : {}) });
+    setExporting(false);
+    if (r.ok) downloadBlob(`客户交接-${view.caseNumber}.zip`, r.blob);
+    else setError(r.error);
+  };
+  const customers = view.customers.filter((c) =>
+    filter === 'all' ? true : filter === 'sampled' ? c.sampled : c.revisit || c.spot === 'failed' || c.notice === 'concern' || c.materials === 'pending',
+  );
+  const overdue = view.deadlines.filter((d) => d.daysLeft !== null && d.daysLeft < 0);
+
+  return (
+    <div className="process-page">
+      <header className="case-head">
+        <h1>客户交接案件 {view.caseNumber}</h1>
+        <p>
+          {view.company && <>{view.company} · </>}{view.department} · 移交人 {view.parties.find((p) => p.role === 'employee')?.name}（{view.reason}，最后工作日 {view.lastWorkingDay}）
+          · <strong data-testid="case-status">{STATUS_LABEL[view.status]}</strong>
+        </p>
+        <p className="muted">您是：{view.you.label} {view.you.name}</p>
+      </header>
+      {error && <p className="alert" role="alert" data-testid="process-error">{error}</p>}
+      {message && <p className="success" role="status" data-testid="process-message">{message}</p>}
+      {overdue.length > 0 && view.status === 'open' && <p className="alert overdue-banner">有 {overdue.length} 项期限已逾期：{overdue.map((d) => d.label).join('、')}</p>}
+
+      <ol className="stage-bar" aria-label="交接阶段">
+        <li className="done"><span>A</span>开立案件</li>
+        {view.stages.map((s) => (
+          <li key={s.stage} className={s.progress} aria-current={s.progress === 'current' ? 'step' : undefined}><span>{s.stage}</span>{s.title}</li>
+        ))}
+      </ol>
+
+      {view.status === 'open' && current && (
+        <section className="current-stage" data-testid="current-stage" data-stage={view.stage}>
+          <h2>当前阶段：{current.stage} {current.title}</h2>
+          {view.stageStatus === 'returned' && lastReturn && (
+            <div className="alert" data-testid="return-note"><strong>{lastReturn.by} 退回修改（{time(lastReturn.at)}）：</strong>{lastReturn.comment}</div>
+          )}
+          {view.stageStatus === 'signing' && signing && (
+            <div className="signing-status" data-testid="signing-status">
+              <p>{current.title}（{signing.caseNumber}）正在签署审核：</p>
+              <ul>{signing.signers.map((s, i) => <li key={i}>{s.role} {s.name}：{SIGNER_LABEL[s.status] ?? s.status}</li>)}</ul>
+              <p className="muted">签署链接已通过邮件分别发送给各位签署人。</p>
+            </div>
+          )}
+          {view.stage === 'B' && can.editPlan && plan && (
+            <FormStage {...panel} formId="customer-handover" initial={plan} saveAction="save-plan" submitAction="submit-plan" submitLabel="提交计划，送审签署" />
+          )}
+          {view.stage === 'B' && !can.editPlan && view.stageStatus !== 'signing' && <p>等待移交人填写并提交客户交接计划。</p>}
+          {view.stage === 'C' && view.stageStatus !== 'signing' && (
+            <>
+              {can.editMaterials && <RowsEditor {...panel} formId="customer-materials-plan" tableId="materials" rows={view.materials} saveAction="save-materials" label="编辑资料移交清单（每位客户的纸质、电子资料）" />}
+              <MaterialsConfirm {...panel} canConfirm={can.confirmMaterials} />
+              {can.submitMaterials && <div className="actions"><button type="button" className="primary" disabled={busy} onClick={() => call({ action: 'submit-materials' })}>提交资料清单，送监交人审核</button></div>}
+            </>
+          )}
+          {view.stage === 'D' && view.stageStatus !== 'signing' && (
+            <>
+              {can.editVisits && <RowsEditor {...panel} formId="customer-visit-plan" tableId="visits" rows={view.visits} saveAction="save-visits" label="编辑拜访计划（日期、方式、参加人）" />}
+              {can.confirmVisits ? <VisitsConfirm {...panel} onlyRevisits={false} /> : <p>等待接收人逐一确认拜访结果。</p>}
+              {can.submitVisits && <div className="actions"><button type="button" className="primary" disabled={busy} onClick={() => call({ action: 'submit-visits' })}>提交拜访记录，送签署</button></div>}
+            </>
+          )}
+          {view.stage === 'E' && view.stageStatus !== 'signing' && (
+            <>
+              <CallsPanel {...panel} canRecord={can.recordCalls} />
+              {can.confirmVisits && <><h3>需要重新拜访的客户</h3><VisitsConfirm {...panel} onlyRevisits /></>}
+              {can.submitCalls && <div className="actions"><button type="button" className="primary" disabled={busy} onClick={() => call({ action: 'submit-calls' })}>提交抽查记录，送分管经理</button></div>}
+            </>
+          )}
+          {view.stage === 'F' && can.editReport && report && (
+            <FormStage {...panel} formId="customer-handover-report" initial={report} saveAction="save-report" submitAction="submit-report" submitLabel="提交交接报告，送审批" />
+          )}
+          {view.stage === 'F' && !can.editReport && view.stageStatus !== 'signing' && <p>等待移交人核对并提交交接报告。</p>}
+        </section>
+      )}
+
+      <section className="case-tools no-print">
+        <button type="button" onClick={exportZip} disabled={exporting}>{exporting ? '正在打包…' : '导出整个案件（ZIP：已签署 PDF + 客户状态表）'}</button>
+        {can.sendNotices && <button type="button" disabled={busy} onClick={() => call({ action: 'send-notices' })}>向客户发送交接告知</button>}
+        {can.revokeAccounts && <button type="button" disabled={busy} onClick={() => call({ action: 'accounts-revoked' })}>确认系统账号已注销</button>}
+        {can.cancel && (
+          <button type="button" className="danger" disabled={busy} onClick={() => { const reason = prompt('请写明撤销原因'); if (reason) void call({ action: 'cancel', reason }); }}>撤销案件</button>
+        )}
+      </section>
+
+      <section>
+        <h2>期限</h2>
+        {!view.calendarCovers && <p className="muted">提示：部分期限落在节假日日历未覆盖的年份，只按周末计算；请管理员补充该年的节假日安排（HOLIDAYS_FILE）。</p>}
+        <table className="data deadlines">
+          <thead><tr><th>事项</th><th>期限</th><th>负责人</th><th>状态</th></tr></thead>
+          <tbody>
+            {view.deadlines.map((d) => (
+              <tr key={d.key} className={d.daysLeft !== null && d.daysLeft < 0 ? 'overdue' : undefined}>
+                <td>{d.label}</td><td>{d.due}</td><td>{view.parties.find((p) => p.role === d.owner)?.label}</td>
+                <td>{d.done ? '已完成' : d.daysLeft! < 0 ? `逾期 ${-d.daysLeft!} 天` : d.daysLeft === 0 ? '今天到期' : `剩 ${d.daysLeft} 天`}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+
+      {view.customers.length > 0 && (
+        <section>
+          <h2>客户（{view.customers.length} 位）</h2>
+          <div className="filters" role="group" aria-label="筛选客户">
+            {(['all', 'attention', 'sampled'] as Filter[]).map((f) => (
+              <button key={f} type="button" aria-pressed={filter === f} onClick={() => setFilter(f)}>{{ all: '全部', attention: '需关注', sampled: '抽查样本' }[f]}</button>
+            ))}
+          </div>
+          <table className="data customers" data-testid="customer-table">
+            <thead><tr><th>客户</th><th>等级</th><th>资料</th><th>拜访</th><th>电话抽查</th><th>客户确认</th></tr></thead>
+            <tbody>
+              {customers.map((c) => (
+                <tr key={c.id} className={c.revisit || c.spot === 'failed' || c.notice === 'concern' ? 'attention' : undefined}>
+                  <td>{c.name}</td><td>{c.grade}</td><td>{MATERIALS_LABEL[c.materials]}</td>
+                  <td>{c.revisit ? '需重新拜访' : c.visited ? '已拜访' : c.plannedVisit ? `计划 ${c.plannedVisit}` : '—'}</td>
+                  <td>{SPOT_LABEL[c.spot]}</td>
+                  <td title={c.noticeComment}>{NOTICE_LABEL[c.notice]}{c.noticeComment && `：${c.noticeComment}`}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+      )}
+
+      <section>
+        <h2>参与人</h2>
+        <ul className="parties">{view.parties.map((p) => <li key={p.role}>{p.label}：{p.name}（{p.email}）</li>)}</ul>
+      </section>
+
+      <section>
+        <h2>记录</h2>
+        <ol className="timeline" data-testid="timeline">
+          {view.timeline.map((t, i) => <li key={i}><time>{time(t.at)}</time> {t.who}：{t.text}</li>)}
+        </ol>
+      </section>
+    </div>
+  );
+}

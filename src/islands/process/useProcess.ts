@@ -1,0 +1,45 @@
+import { useCallback, useEffect, useState } from 'react';
+import { postJson } from '../api';
+import type { ProcessView } from '../../lib/process/view';
+
+/** The case page's data and its one way to change it: post an action, get the new view. */
+export function useProcess() {
+  const [link, setLink] = useState({ processId: '', token: '' });
+  const [view, setView] = useState<ProcessView | null>(null);
+  const [error, setError] = useState('');
+  const [message, setMessage] = useState('');
+  const [busy, setBusy] = useState(false);
+
+  const call = useCallback(
+    async (body: Record<string, unknown>, l = link): Promise<boolean> => {
+      setBusy(true);
+      const r = await postJson<{ message: string | null; view: ProcessView }>('/api/process', { processId: l.processId, ...(l.token ? { token: l.token } : {}), ...body });
+      setBusy(false);
+      if (r.ok) {
+        setView(r.data.view);
+        setError('');
+        if (r.data.message) setMessage(r.data.message);
+      } else {
+        setError(r.fields && r.fields.length > 1 ? `${r.error}（${r.fields.slice(0, 3).join('；')}）` : r.error);
+        setMessage('');
+      }
+      return r.ok;
+    },
+    [link],
+  );
+
+  useEffect(() => {
+    const l = {
+      processId: new URLSearchParams(location.search).get('p') ?? '',
+      token: new URLSearchParams(location.hash.slice(1)).get('t') ?? '',
+    };
+    setLink(l);
+    if (!l.processId) setError('案件链接不完整：请使用邮件中的完整链接（包括 # 后面的部分）。');
+    else void call({ action: 'view' }, l);
+    const reload = () => location.reload();
+    window.addEventListener('hashchange', reload);
+    return () => window.removeEventListener('hashchange', reload);
+  }, []); // eslint-disable-line react-hooks/exhaustive-deps
+
+  return { link, view, error, message, busy, call, setError };
+}
