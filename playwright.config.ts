@@ -48,6 +48,7 @@ export default defineConfig({
       DATA_DIR: join(tmpdir(), `handover-e2e-${process.pid}`),
       SMTP_URL: `smtp://127.0.0.1:${TEST_SMTP_PORT}`,
       MAIL_FROM: '工作交接 <no-reply@handover.test>',
+      ADMIN_EMAILS: 'hr-admin@example.test',
     },
     timeout: 180_000,
     reuseExistingServer: false,

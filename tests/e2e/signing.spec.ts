@@ -5,6 +5,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Mailbox } from './mailbox';
+import { customerHandoverJourney } from './process-journey';
 import { TEST_SMTP_PORT } from '../../playwright.config';
 
 // One SMTP server for this file: its tests share it, so they run in one worker, in order.
@@ -231,4 +232,9 @@ test('HR sends a customized policy to staff; each confirms 已阅读并同意; H
   writeFileSync(file, record.attachments[0].content);
   const text = execFileSync('pdftotext', [file, '-'], { encoding: 'utf8' }).replace(/\s+/g, '');
   for (const s of ['上海蓝鲸贸易有限公司', '已阅读并同意（赵一，销售部）', '钱二', '孙三']) expect(text).toContain(s);
+});
+
+test('customer handover as a tracked process: 30 customers, four signers, a return at B and a failed spot-check at E', async ({ page }) => {
+  test.setTimeout(300_000);
+  await customerHandoverJourney(page, mailbox);
 });

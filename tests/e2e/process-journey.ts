@@ -1,0 +1,202 @@
+import { expect, type Page } from '@playwright/test';
+import { mkdirSync } from 'node:fs';
+import { unzipSync, strFromU8 } from 'fflate';
+import { readFile } from 'node:fs/promises';
+import type { ParsedMail } from 'mailparser';
+import { gotoHydrated } from './islands';
+import type { Mailbox } from './mailbox';
+import { customersCsv } from '../fixtures/customers';
+
+/**
+ * The customer-handover process end to end, as its five people live it: HR opens the case,
+ * the departing employee imports 30 customers, the supervisor sends the plan back with a
+ * comment, everyone signs from their email, the receiver confirms materials and visits, a
+ * customer raises a concern through the notice, a spot-check fails and goes back to a
+ * visit, the drafted report is approved, the ZIP is exported, and HR finds the case in the
+ * archive after signing in by emailed link. Run from signing.spec.ts (it owns the SMTP server).
+ */
+const SHOTS = 'test-results/screenshots';
+const P = {
+  employee: { name: '欧阳明远', email: 'kh-giver@example.test' },
+  receiver: { name: '司马晓燕', email: 'kh-receiver@example.test' },
+  supervisor: { name: '诸葛建国', email: 'kh-witness@example.test' },
+  manager: { name: '东方红', email: 'kh-manager@example.test' },
+  hr: { name: '人事小王', email: 'kh-hr@example.test' },
+};
+const LABEL = { employee: '移交人', receiver: '接收人', supervisor: '监交人', manager: '分管经理', hr: 'HR/行政备案' } as const;
+
+const link = (mail: ParsedMail, path: 'case' | 'sign' | 'notice' | 'archive') => {
+  const re = { case: /https?:\/\/\S+\/case\/\?p=[\w-]+#t=[\w.-]+/, sign: /https?:\/\/\S+\/sign\/\?c=[\w-]+#t=[\w.-]+/, notice: /https?:\/\/\S+\/notice\/\?p=[\w-]+#t=[\w.-]+/, archive: /https?:\/\/\S+\/archive\/#t=[\w.-]+/ }[path];
+  const m = re.exec(mail.text ?? '');
+  if (!m) throw new Error(`no ${path} link in “${mail.subject}”`);
+  return m[0];
+};
+
+async function open(page: Page, url: string) {
+  await page.goto('about:blank');
+  await page.goto(url);
+}
+
+export async function customerHandoverJourney(page: Page, mailbox: Mailbox) {
+  mkdirSync(SHOTS, { recursive: true });
+  const caseLinks: Record<string, string> = {};
+  const openCase = async (who: keyof typeof P) => {
+    await open(page, caseLinks[who]);
+    await expect(page.getByText(`您是：${LABEL[who]} ${P[who].name}`)).toBeVisible();
+  };
+  /** Each party signs the newest request for `title` that arrived after message `after`. */
+  const signAll = async (title: string, who: Array<keyof typeof P>, after: number) => {
+    for (const w of who) {
+      const mail = await mailbox.waitFor(P[w].email, new RegExp(`^请签署《${title}》`), after, 30_000);
+      await open(page, link(mail, 'sign'));
+      await expect(page.getByTestId('your-role')).toHaveText(LABEL[w]);
+      await page.getByRole('tab', { name: '输入姓名' }).click();
+      await page.getByLabel('姓名').fill(P[w].name);
+      await page.getByLabel(/同意使用电子签名/).check();
+      await page.getByRole('button', { name: '确认签署' }).click();
+      await expect(page.getByTestId('sign-done')).toContainText('签署成功');
+    }
+  };
+  const stageIs = async (stage: string) => expect(page.getByTestId('current-stage')).toHaveAttribute('data-stage', stage);
+
+  // A: HR opens the case from the workflow policy.
+  await gotoHydrated(page, '/case/new/?policy=customer-handover-workflow');
+  await page.getByLabel('公司名称').fill('上海某某贸易有限公司');
+  await page.getByLabel('部门').fill('华东销售部');
+  await page.getByLabel('移交人最后工作日').fill('2026-11-30');
+  for (const [role, person] of Object.entries(P)) {
+    const set = page.locator('fieldset.person', { has: page.locator('legend', { hasText: new RegExp(`^${LABEL[role as keyof typeof P].replace('/', '\\/')}$`) }) });
+    await set.getByLabel('姓名').fill(person.name);
+    await set.getByLabel('邮箱').fill(person.email);
+  }
+  await page.getByRole('button', { name: '开立客户交接案件' }).click();
+  await expect(page.getByTestId('case-opened')).toContainText('已开立');
+  for (const [role, person] of Object.entries(P)) caseLinks[role] = link(await mailbox.waitFor(person.email, /^客户交接已开始/), 'case');
+
+  // B: the employee imports 30 customers from CSV and submits; the supervisor returns it.
+  await openCase('employee');
+  await stageIs('B');
+  await page.getByTestId('csv-input-customers').setInputFiles({ name: '客户.csv', mimeType: 'text/csv', buffer: Buffer.from(customersCsv(30)) });
+  await expect(page.getByTestId('count-customers')).toContainText('共 30 行');
+  let mark = mailbox.messages.length;
+  await page.getByRole('button', { name: '提交计划，送审签署' }).click();
+  await expect(page.getByTestId('process-message')).toContainText('交接计划已提交');
+  await expect(page.getByTestId('signing-status')).toBeVisible();
+  await signAll('离职客户交接清单', ['employee', 'receiver'], mark);
+  const witness = await mailbox.waitFor(P.supervisor.email, /^请签署《离职客户交接清单》/, mark);
+  await open(page, link(witness, 'sign'));
+  await page.getByRole('button', { name: '拒签…' }).click();
+  await page.getByLabel(/拒签原因/).fill('请补充 A 级客户的回款风险后再提交');
+  await page.getByRole('button', { name: '确认拒签' }).click();
+  await mailbox.waitFor(P.employee.email, /退回修改/, mark);
+  await openCase('employee');
+  await expect(page.getByTestId('return-note')).toContainText('请补充 A 级客户的回款风险后再提交');
+  await page.getByLabel('未尽事宜及说明').fill('已补充 A 级客户回款风险，见各行风险提示。');
+  mark = mailbox.messages.length;
+  await page.getByRole('button', { name: '提交计划，送审签署' }).click();
+  await expect(page.getByTestId('process-message')).toContainText('交接计划已提交');
+  await signAll('离职客户交接清单', ['employee', 'receiver', 'supervisor', 'manager'], mark);
+
+  // C: the receiver confirms every material line; the employee submits for review.
+  await mailbox.waitFor(P.receiver.email, /点收客户资料/, mark);
+  await openCase('receiver');
+  await stageIs('C');
+  await page.getByLabel('全选待点收资料').check();
+  await page.getByRole('button', { name: '确认收到所选 30 条' }).click();
+  await expect(page.getByTestId('process-message')).toContainText('已确认 30 条资料');
+  mark = mailbox.messages.length;
+  await page.getByRole('button', { name: '提交资料清单，送监交人审核' }).click();
+  await expect(page.getByTestId('signing-status')).toBeVisible();
+  await signAll('客户资料及合同交接计划表', ['employee', 'receiver', 'supervisor'], mark);
+
+  // D: notices to customers (one raises a concern), then every visit confirmed.
+  await mailbox.waitFor(P.receiver.email, /与移交人共同拜访客户/, mark);
+  await openCase('receiver');
+  await stageIs('D');
+  await page.getByRole('button', { name: '向客户发送交接告知' }).click();
+  await expect(page.getByTestId('process-message')).toContainText('已向 30 位客户发送交接告知');
+  await open(page, link(await mailbox.waitFor('customer4@example.cn', /对接人变更通知/), 'notice'));
+  await expect(page.getByText(`今后由 ${P.receiver.name}`)).toBeVisible();
+  await page.getByLabel(/如有疑问/).fill('还没有人和我们联系过');
+  await page.getByRole('button', { name: '提交疑问' }).click();
+  await expect(page.getByTestId('notice-answered')).toContainText('还没有人和我们联系过');
+  await openCase('receiver');
+  await page.getByLabel('全选待确认拜访').check();
+  await page.getByLabel('拜访结果', { exact: true }).fill('与移交人共同拜访，介绍新对接人');
+  await page.getByRole('button', { name: '确认所选 30 位客户已拜访' }).click();
+  await expect(page.getByTestId('process-message')).toContainText('已确认拜访 30 位客户');
+  mark = mailbox.messages.length;
+  await page.getByRole('button', { name: '提交拜访记录，送签署' }).click();
+  await signAll('拜访客户交接计划表', ['employee', 'receiver', 'supervisor'], mark);
+
+  // E: the supervisor calls the sample; the first says nobody told them → back to a visit.
+  await mailbox.waitFor(P.supervisor.email, /电话回访抽查/, mark);
+  await openCase('supervisor');
+  await stageIs('E');
+  const rows = page.locator('.current-stage tbody tr');
+  const sampleSize = await rows.count();
+  expect(sampleSize).toBeGreaterThanOrEqual(6 + 1 + 5); // 6 A customers, the concern, ⌈20 % of 23⌉
+  await expect(page.locator('.current-stage tbody tr', { hasText: '华东' }).first()).toBeVisible();
+  const first = (await rows.first().getAttribute('data-customer'))!;
+  await page.getByLabel(`${first} 是否确认已交接`).selectOption('否');
+  await page.getByLabel(`${first} 问题`).fill('客户说没人联系过');
+  await rows.first().getByRole('button', { name: '记录' }).click();
+  await expect(page.getByTestId('process-message')).toContainText('已退回陪同拜访');
+  for (let i = 1; i < sampleSize; i++) {
+    const name = (await rows.nth(i).getAttribute('data-customer'))!;
+    await rows.nth(i).getByRole('button', { name: '记录' }).click();
+    await expect(page.getByTestId('process-message')).toContainText(`已记录：${name}`);
+  }
+  await page.screenshot({ path: `${SHOTS}/case-spot-check.png`, fullPage: true });
+  await openCase('receiver');
+  await page.getByLabel('全选待确认拜访').check();
+  await page.getByLabel('拜访结果', { exact: true }).fill('重新上门拜访，客户确认已知悉');
+  await page.getByRole('button', { name: '确认所选 1 位客户已拜访' }).click();
+  await openCase('supervisor');
+  await rows.first().getByRole('button', { name: '记录' }).click();
+  await expect(page.getByTestId('process-message')).toContainText(`已记录：${first} 确认已获知交接`);
+  mark = mailbox.messages.length;
+  await page.getByRole('button', { name: '提交抽查记录，送分管经理' }).click();
+  await signAll('电话回访抽查记录', ['supervisor', 'manager'], mark);
+
+  // F: the drafted report, edited and approved; everyone gets the archive.
+  await mailbox.waitFor(P.employee.email, /提交客户交接报告/, mark);
+  await openCase('employee');
+  await stageIs('F');
+  await expect(page.getByLabel('交接情况总结')).toHaveValue(/本次交接客户共 30 家/);
+  await expect(page.getByLabel('客户总数')).toHaveValue('30');
+  mark = mailbox.messages.length;
+  await page.getByRole('button', { name: '提交交接报告，送审批' }).click();
+  await signAll('客户交接报告', ['employee', 'supervisor', 'manager', 'hr'], mark);
+  for (const person of Object.values(P)) await mailbox.waitFor(person.email, /客户交接已全部完成/, mark);
+
+  await openCase('hr');
+  await expect(page.getByTestId('case-status')).toHaveText('已完成');
+  await expect(page.getByTestId('timeline')).toContainText('退回客户交接计划：请补充 A 级客户的回款风险后再提交');
+  await expect(page.getByTestId('timeline')).toContainText('客户表示未获知交接，退回陪同拜访');
+  await page.screenshot({ path: `${SHOTS}/case-completed.png`, fullPage: true });
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: /导出整个案件/ }).click();
+  const zip = unzipSync(new Uint8Array(await readFile((await (await download).path())!)));
+  const names = Object.keys(zip);
+  expect(names.filter((n) => n.endsWith('.pdf'))).toHaveLength(5);
+  const csv = strFromU8(zip['客户交接状态.csv']);
+  expect(csv.trim().split('\r\n')).toHaveLength(31);
+  expect(csv).toContain('客户有疑问');
+
+  // HR archive: magic-link sign-in, then the case in the list, filtered by department.
+  await gotoHydrated(page, '/archive/');
+  await page.getByLabel('工作邮箱').fill('hr-admin@example.test');
+  mark = mailbox.messages.length;
+  await page.getByRole('button', { name: '发送登录链接' }).click();
+  await expect(page.getByRole('status')).toContainText('登录链接已发送');
+  await open(page, link(await mailbox.waitFor('hr-admin@example.test', /登录交接档案/, mark), 'archive'));
+  await page.getByLabel('部门').fill('华东');
+  await page.getByRole('button', { name: '筛选' }).click();
+  const listed = page.getByTestId('archive-list').locator('tbody tr');
+  await expect(listed).toHaveCount(1);
+  await expect(listed.first()).toContainText(P.employee.name);
+  await listed.first().getByRole('link').click();
+  await expect(page.getByText('您是：HR 管理员 hr-admin@example.test')).toBeVisible();
+  await expect(page.getByTestId('customer-table').locator('tbody tr')).toHaveCount(30);
+}
