@@ -44,7 +44,11 @@ export default function ArchivePage() {
     const token = new URLSearchParams(location.hash.slice(1)).get('t');
     if (token) {
       history.replaceState(null, '', location.pathname); // the link is spent; keep it out of history
-      void postJson('/api/admin', { action: 'sign-in', token }).then((r) => (r.ok ? load() : (setError(r.error), setState('signed-out'))));
+      void postJson('/api/admin', { action: 'sign-in', token }).then((r) => {
+        if (r.ok) return void load();
+        setError(r.error);
+        setState('signed-out');
+      });
     } else void load();
   }, []); // eslint-disable-line react-hooks/exhaustive-deps
 

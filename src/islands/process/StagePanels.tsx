@@ -18,7 +18,7 @@ interface PanelProps {
 const tableOf = (d: FormDefinition, id: string) => allFields(d).find((f) => f.id === id) as TableField;
 
 /** B and F: a whole form filled by the departing employee, saved and then submitted for signature. */
-export function FormStage({ view, forms, call, busy, announce, formId, initial, saveAction, submitAction, submitLabel }: PanelProps & {
+export function FormStage({ forms, call, busy, announce, formId, initial, saveAction, submitAction, submitLabel }: PanelProps & {
   formId: string; initial: FormValues; saveAction: string; submitAction: string; submitLabel: string;
 }) {
   const [values, setValues] = useState<FormValues>(initial);
@@ -31,7 +31,6 @@ export function FormStage({ view, forms, call, busy, announce, formId, initial, 
         <button type="button" className="primary" disabled={busy} onClick={() => call({ action: submitAction, values })}>{submitLabel}</button>
       </div>
       <p className="muted">提交后系统生成 PDF，按表单规定的顺序发邮件请各方签署；任何一方都可以“退回修改”并写明意见。</p>
-      {void view}
     </div>
   );
 }
