@@ -20,6 +20,26 @@ export interface ScopedClaims {
   expiresAt: Date;
 }
 
+/** Signs an HS256 link JWT: the one way every link token of the product is made. */
+export function signLinkJwt(secret: Uint8Array, payload: Record<string, string>, jti: string, now: Date, expiresAt: Date): Promise<string> {
+  return new SignJWT(payload)
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setJti(jti)
+    .setIssuedAt(Math.floor(now.getTime() / 1000))
+    .setExpirationTime(Math.floor(expiresAt.getTime() / 1000))
+    .sign(secret);
+}
+
+/** Verifies a link JWT; expiry has its own refusal, every other failure is "invalid". */
+export async function verifyLinkJwt(secret: Uint8Array, token: string, now: Date): Promise<Record<string, unknown>> {
+  if (typeof token !== 'string' || token.length > 2048) throw refuse.invalid();
+  try {
+    return (await jwtVerify(token, secret, { algorithms: ['HS256'], currentDate: now })).payload as Record<string, unknown>;
+  } catch (e) {
+    throw e instanceof errors.JWTExpired ? refuse.expired() : refuse.invalid();
+  }
+}
+
 export async function issueScopedToken(
   secret: Uint8Array,
   claims: { scope: TokenScope; subject: string; holder?: string },
@@ -30,23 +50,12 @@ export async function issueScopedToken(
 ): Promise<{ token: string; jti: string; expiresAt: Date }> {
   const jti = reuseJti || randomBytes(16).toString('base64url');
   const expiresAt = new Date(now.getTime() + ttlSeconds * 1000);
-  const token = await new SignJWT({ s: claims.scope, sub: claims.subject, h: claims.holder ?? '' })
-    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-    .setJti(jti)
-    .setIssuedAt(Math.floor(now.getTime() / 1000))
-    .setExpirationTime(Math.floor(expiresAt.getTime() / 1000))
-    .sign(secret);
+  const token = await signLinkJwt(secret, { s: claims.scope, sub: claims.subject, h: claims.holder ?? '' }, jti, now, expiresAt);
   return { token, jti, expiresAt };
 }
 
 export async function verifyScopedToken(secret: Uint8Array, token: string, scope: TokenScope, now = new Date()): Promise<ScopedClaims> {
-  if (typeof token !== 'string' || token.length > 2048) throw refuse.invalid();
-  try {
-    const { payload } = await jwtVerify(token, secret, { algorithms: ['HS256'], currentDate: now });
-    const { s, sub, h, jti, exp } = payload as Record<string, unknown>;
-    if (s !== scope || typeof sub !== 'string' || typeof h !== 'string' || typeof jti !== 'string' || typeof exp !== 'number') throw refuse.invalid();
-    return { scope, subject: sub, holder: h, jti, expiresAt: new Date(exp * 1000) };
-  } catch (e) {
-    throw e instanceof errors.JWTExpired ? refuse.expired() : refuse.invalid();
-  }
+  const { s, sub, h, jti, exp } = await verifyLinkJwt(secret, token, now);
+  if (s !== scope || typeof sub !== 'string' || typeof h !== 'string' || typeof jti !== 'string' || typeof exp !== 'number') throw refuse.invalid();
+  return { scope, subject: sub, holder: h, jti, expiresAt: new Date(exp * 1000) };
 }
