@@ -45,7 +45,10 @@ export default defineConfig({
       HOST: '127.0.0.1',
       ASTRO_TELEMETRY_DISABLED: '1',
       // A fresh store and outbox for every run; mail goes to the test's SMTP server.
+      // DATABASE_URL is emptied so a PostgreSQL exported for the store suite (CI) is not
+      // shared: its rows would outlive the run and leak into lists such as the archive.
       DATA_DIR: join(tmpdir(), `handover-e2e-${process.pid}`),
+      DATABASE_URL: '',
       SMTP_URL: `smtp://127.0.0.1:${TEST_SMTP_PORT}`,
       MAIL_FROM: '工作交接 <no-reply@handover.test>',
       ADMIN_EMAILS: 'hr-admin@example.test',
