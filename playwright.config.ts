@@ -11,6 +11,9 @@ const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const isRoot = process.getuid?.() === 0;
 /** The signing tests start a real SMTP server on this port and read what the product sends. */
 export const TEST_SMTP_PORT = Number(process.env.E2E_SMTP_PORT ?? 2525);
+// A new data folder per run. Pids repeat from one fresh container to the next while /tmp may
+// not be fresh, so the name carries the time as well; set once so workers agree on it.
+process.env.E2E_DATA_DIR ??= join(tmpdir(), `handover-e2e-${Date.now().toString(36)}-${process.pid}`);
 
 export default defineConfig({
   testDir: 'tests/e2e',
@@ -47,7 +50,7 @@ export default defineConfig({
       // A fresh store and outbox for every run; mail goes to the test's SMTP server.
       // DATABASE_URL is emptied so a PostgreSQL exported for the store suite (CI) is not
       // shared: its rows would outlive the run and leak into lists such as the archive.
-      DATA_DIR: join(tmpdir(), `handover-e2e-${process.pid}`),
+      DATA_DIR: process.env.E2E_DATA_DIR,
       DATABASE_URL: '',
       SMTP_URL: `smtp://127.0.0.1:${TEST_SMTP_PORT}`,
       MAIL_FROM: '工作交接 <no-reply@handover.test>',
