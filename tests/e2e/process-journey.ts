@@ -97,10 +97,22 @@ export async function customerHandoverJourney(page: Page, mailbox: Mailbox) {
   await expect(page.getByTestId('process-message')).toContainText('交接计划已提交');
   await signAll('离职客户交接清单', ['employee', 'receiver', 'supervisor', 'manager'], mark);
 
-  // C: the receiver confirms every material line; the employee submits for review.
+  // C: the receiver sends one line back with a reason (the employee is told and sees it),
+  // then confirms every line; the employee submits for review.
   await mailbox.waitFor(P.receiver.email, /点收客户资料/, mark);
   await openCase('receiver');
   await stageIs('C');
+  await page.getByRole('checkbox', { name: /^选择 / }).first().check();
+  await page.getByLabel('有问题的资料，退回原因').fill('合同原件缺第 3 页');
+  mark = mailbox.messages.length;
+  await page.getByRole('button', { name: '退回所选 1 条给移交人' }).click();
+  await expect(page.getByTestId('process-message')).toContainText('已退回 1 条资料');
+  await mailbox.waitFor(P.employee.email, /补正 1 条资料/, mark);
+  await openCase('employee');
+  await expect(page.getByTestId('returned-materials')).toContainText('合同原件缺第 3 页');
+  await expect(page.getByTestId('customer-table').locator('tr.attention').first()).toContainText('退回待补正');
+  await page.screenshot({ path: `${SHOTS}/case-materials-returned.png` });
+  await openCase('receiver');
   await page.getByLabel('全选待点收资料').check();
   await page.getByRole('button', { name: '确认收到所选 30 条' }).click();
   await expect(page.getByTestId('process-message')).toContainText('已确认 30 条资料');

@@ -111,7 +111,23 @@ describe.each(backends)('customer handover process on %s', (_name, makeSql) => {
 
     // C: receiver confirms every line; nothing goes to review before that.
     await expect(act(PEOPLE.employee.email, { action: 'submit-materials', processId })).rejects.toThrow(/30 条资料未经接收人确认/);
+    // One line sent back with a reason: the employee is mailed, the line reads as returned
+    // until corrected; the employee's correction clears the mark, the receiver then confirms.
+    await expect(act(PEOPLE.employee.email, { action: 'return-materials', processId, lines: [0], reason: '缺页' })).rejects.toThrow(/角色不能/);
+    await act(PEOPLE.receiver.email, { action: 'return-materials', processId, lines: [0], reason: '合同原件缺第 3 页' });
+    await flush();
+    expect(mailsTo(PEOPLE.employee.email).at(-1)!.subject).toContain('补正 1 条资料');
+    v = await view(PEOPLE.employee.email);
+    expect(v.materials[0]).toMatchObject({ receiverConfirmed: '否', remark: '接收人退回：合同原件缺第 3 页' });
+    expect(v.customers[0].materials).toBe('returned');
+    expect(v.timeline.map((e) => e.text)).toContain('退回 1 条资料：合同原件缺第 3 页');
+    const corrected = v.materials.map((r, i) => (i === 0 ? { ...r, copies: '2' } : r));
+    await act(PEOPLE.employee.email, { action: 'save-materials', processId, rows: corrected });
+    v = await view(PEOPLE.employee.email);
+    expect(v.materials[0]).toMatchObject({ receiverConfirmed: '', copies: '2', remark: '已按退回意见更正（合同原件缺第 3 页）' });
+    expect(v.customers[0].materials).toBe('pending');
     await act(PEOPLE.receiver.email, { action: 'confirm-materials', processId, lines: v.materials.map((_, i) => i) });
+    await expect(act(PEOPLE.receiver.email, { action: 'return-materials', processId, lines: [0], reason: '再退' })).rejects.toThrow(/已点收/);
     await act(PEOPLE.employee.email, { action: 'submit-materials', processId });
     await signAll([PEOPLE.employee.email, PEOPLE.receiver.email, PEOPLE.supervisor.email]);
     expect((await view(PEOPLE.receiver.email)).stage).toBe('D');

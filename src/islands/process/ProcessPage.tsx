@@ -34,7 +34,7 @@ export default function ProcessPage({ forms }: { forms: Record<string, FormDefin
     else setError(r.error);
   };
   const customers = view.customers.filter((c) =>
-    filter === 'all' ? true : filter === 'sampled' ? c.sampled : c.revisit || c.spot === 'failed' || c.notice === 'concern' || c.materials === 'pending',
+    filter === 'all' ? true : filter === 'sampled' ? c.sampled : c.revisit || c.spot === 'failed' || c.notice === 'concern' || c.materials === 'pending' || c.materials === 'returned',
   );
   const overdue = view.deadlines.filter((d) => d.daysLeft !== null && d.daysLeft < 0);
 
@@ -141,7 +141,7 @@ export default function ProcessPage({ forms }: { forms: Record<string, FormDefin
             <thead><tr><th>客户</th><th>等级</th><th>资料</th><th>拜访</th><th>电话抽查</th><th>客户确认</th></tr></thead>
             <tbody>
               {customers.map((c) => (
-                <tr key={c.id} className={c.revisit || c.spot === 'failed' || c.notice === 'concern' ? 'attention' : undefined}>
+                <tr key={c.id} className={c.revisit || c.spot === 'failed' || c.notice === 'concern' || c.materials === 'returned' ? 'attention' : undefined}>
                   <td>{c.name}</td><td>{c.grade}</td><td>{MATERIALS_LABEL[c.materials]}</td>
                   <td>{c.revisit ? '需重新拜访' : c.visited ? '已拜访' : c.plannedVisit ? `计划 ${c.plannedVisit}` : '—'}</td>
                   <td>{SPOT_LABEL[c.spot]}</td>

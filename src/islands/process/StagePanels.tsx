@@ -5,6 +5,7 @@ import type { ProcessView } from '../../lib/process/view';
 import { FieldsEditor } from './FieldsEditor';
 import { TableEditor } from '../form/TableEditor';
 import { todayIso } from './labels';
+import { isReturnedLine, RETURNED_REMARK } from '../../lib/process/actions';
 
 export type Call = (body: Record<string, unknown>) => Promise<boolean>;
 interface PanelProps {
@@ -53,28 +54,44 @@ export function RowsEditor({ forms, call, busy, announce, formId, tableId, rows,
   );
 }
 
-/** C: the receiver ticks the material lines received. */
+/** C: the receiver ticks the material lines received, or sends some back with a reason. */
 export function MaterialsConfirm({ view, call, busy, canConfirm }: PanelProps & { canConfirm: boolean }) {
   const [picked, setPicked] = useState<Set<number>>(new Set());
+  const [reason, setReason] = useState('');
   useEffect(() => setPicked(new Set()), [view]);
   const open = view.materials.map((r, i) => [r, i] as const).filter(([r]) => r.receiverConfirmed !== '是');
+  const returned = open.filter(([r]) => isReturnedLine(r));
   return (
     <div>
-      <p>资料共 {view.materials.length} 条，已点收 {view.materials.length - open.length} 条。</p>
+      <p>资料共 {view.materials.length} 条，已点收 {view.materials.length - open.length} 条{returned.length > 0 && `，退回待补正 ${returned.length} 条`}。</p>
+      {!canConfirm && returned.length > 0 && (
+        <table className="data" data-testid="returned-materials">
+          <caption>接收人退回的资料：在“编辑资料移交清单”中更正后，请接收人重新点收</caption>
+          <thead><tr><th>客户</th><th>资料</th><th>退回原因</th></tr></thead>
+          <tbody>{returned.map(([r, i]) => <tr key={i} className="attention"><td>{r.customer}</td><td>{r.materialName}</td><td>{r.remark.slice(RETURNED_REMARK.length)}</td></tr>)}</tbody>
+        </table>
+      )}
       {canConfirm && open.length > 0 && (
         <>
           <table className="data">
-            <thead><tr><th><input type="checkbox" aria-label="全选待点收资料" checked={picked.size === open.length} onChange={(e) => setPicked(e.target.checked ? new Set(open.map(([, i]) => i)) : new Set())} /></th><th>客户</th><th>资料</th><th>类别</th><th>份数</th><th>存放位置</th></tr></thead>
+            <thead><tr><th><input type="checkbox" aria-label="全选待点收资料" checked={picked.size === open.length} onChange={(e) => setPicked(e.target.checked ? new Set(open.map(([, i]) => i)) : new Set())} /></th><th>客户</th><th>资料</th><th>类别</th><th>份数</th><th>存放位置</th><th>状态</th></tr></thead>
             <tbody>
               {open.map(([r, i]) => (
-                <tr key={i}>
-                  <td><input type="checkbox" aria-label={`确认 ${r.customer} ${r.materialName}`} checked={picked.has(i)} onChange={(e) => { const s = new Set(picked); if (e.target.checked) s.add(i); else s.delete(i); setPicked(s); }} /></td>
+                <tr key={i} className={isReturnedLine(r) ? 'attention' : undefined}>
+                  <td><input type="checkbox" aria-label={`选择 ${r.customer} ${r.materialName}`} checked={picked.has(i)} onChange={(e) => { const s = new Set(picked); if (e.target.checked) s.add(i); else s.delete(i); setPicked(s); }} /></td>
                   <td>{r.customer}</td><td>{r.materialName}</td><td>{r.kind}</td><td>{r.copies}</td><td>{r.location}</td>
+                  <td>{isReturnedLine(r) ? `已退回：${r.remark.slice(RETURNED_REMARK.length)}` : '待点收'}</td>
                 </tr>
               ))}
             </tbody>
           </table>
-          <div className="actions"><button type="button" className="primary" disabled={busy || picked.size === 0} onClick={() => call({ action: 'confirm-materials', lines: [...picked] })}>确认收到所选 {picked.size} 条</button></div>
+          <div className="actions">
+            <button type="button" className="primary" disabled={busy || picked.size === 0} onClick={() => call({ action: 'confirm-materials', lines: [...picked] })}>确认收到所选 {picked.size} 条</button>
+          </div>
+          <div className="return-lines">
+            <label>有问题的资料，退回原因<input name="returnReason" value={reason} maxLength={300} onChange={(e) => setReason(e.target.value)} placeholder="如：合同原件缺第 3 页；份数与清单不符" /></label>
+            <button type="button" disabled={busy || picked.size === 0 || !reason.trim()} onClick={async () => { if (await call({ action: 'return-materials', lines: [...picked], reason })) setReason(''); }}>退回所选 {picked.size} 条给移交人</button>
+          </div>
         </>
       )}
     </div>

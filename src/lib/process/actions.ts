@@ -18,12 +18,38 @@ export function confirmMaterials(state: ProcessState, lines: number[], today: st
   const materials = state.materials.map((r) => ({ ...r }));
   for (const i of lines) {
     const row = materials[i] ?? fail(`第 ${i + 1} 条资料不存在，请刷新页面`);
+    if (isReturnedLine(row)) row.remark = '';
     row.receiverConfirmed = '是';
     row.status = '已交接';
     row.handedDate ||= today;
   }
   return { ...state, materials };
 }
+
+/** Prefix of the remark a returned line carries, so the employee sees why and the PDF shows it. */
+export const RETURNED_REMARK = '接收人退回：';
+
+/**
+ * Stage C: the receiver sends material lines back (wrong count, missing original …). The
+ * line stays open with the reason in its remark until the employee corrects it — an edited
+ * line loses the mark — or the receiver confirms it after all.
+ */
+export function returnMaterials(state: ProcessState, lines: number[], reason: string): ProcessState {
+  if (lines.length === 0) fail('请先勾选要退回的资料条目');
+  const why = reason.trim() || fail('请写明退回原因，移交人才知道要补什么');
+  const materials = state.materials.map((r) => ({ ...r }));
+  for (const i of lines) {
+    const row = materials[i] ?? fail(`第 ${i + 1} 条资料不存在，请刷新页面`);
+    if (row.receiverConfirmed === '是') fail(`${row.customer} 的“${row.materialName}”已点收，不能再退回`);
+    row.receiverConfirmed = '否';
+    row.status = '未交接';
+    row.remark = `${RETURNED_REMARK}${why}`.slice(0, 500);
+  }
+  return { ...state, materials };
+}
+
+/** Whether a material line is currently sent back by the receiver. */
+export const isReturnedLine = (row: Row) => row.receiverConfirmed === '否' && (row.remark ?? '').startsWith(RETURNED_REMARK);
 
 export interface VisitResult {
   actualDate: string;

@@ -1,4 +1,5 @@
 import { isRowEmpty, rowsOf, type FormValues, type Row } from '../form-data';
+import { isReturnedLine } from './actions';
 import { formRow, type ProcessCustomer, type ProcessState } from './state';
 
 /** Fixes the customer list when the plan is approved; ids are stable for the life of the process. */
@@ -101,7 +102,7 @@ export interface CustomerProgress {
   name: string;
   grade: string;
   planned: boolean;
-  materials: 'none' | 'pending' | 'confirmed';
+  materials: 'none' | 'pending' | 'returned' | 'confirmed';
   visited: boolean;
   revisit: boolean;
   sampled: boolean;
@@ -123,7 +124,7 @@ export function customerProgress(state: ProcessState): CustomerProgress[] {
       name: c.name,
       grade: c.grade,
       planned: true,
-      materials: lines.length === 0 ? 'none' : lines.every((l) => l.receiverConfirmed === '是') ? 'confirmed' : 'pending',
+      materials: lines.length === 0 ? 'none' : lines.every((l) => l.receiverConfirmed === '是') ? 'confirmed' : lines.some(isReturnedLine) ? 'returned' : 'pending',
       visited: !!visit && visit.status === '已交接' && !c.revisit,
       revisit: !!c.revisit,
       sampled: sampled.has(c.id),

@@ -5,7 +5,7 @@ import { customerProgress } from './customers';
 import { STAGE_INFO, type Stage } from './roles';
 import type { ProcessRow } from '../store/process-repo';
 
-const MATERIALS = { none: '无资料', pending: '待点收', confirmed: '已点收' } as const;
+const MATERIALS = { none: '无资料', pending: '待点收', returned: '接收人退回待补正', confirmed: '已点收' } as const;
 const SPOT = { 'not-sampled': '未抽中', pending: '待回访', passed: '回访确认', failed: '回访未确认' } as const;
 const NOTICE = { none: '未发送', sent: '已发送待回复', confirmed: '客户已确认', concern: '客户有疑问' } as const;
 

@@ -6,7 +6,7 @@ import { repo } from '../store/repo';
 import { SigningError } from '../signing/errors';
 import { issueScopedToken } from '../signing/scoped-tokens';
 import { cancelCaseInTx } from '../signing/service';
-import { confirmMaterials, confirmVisit, ProcessRuleError, recordCall } from './actions';
+import { confirmMaterials, confirmVisit, ProcessRuleError, recordCall, RETURNED_REMARK, returnMaterials } from './actions';
 import { tieRowsToCustomers } from './customers';
 import { customerNoticeMail, stepMail } from './mail';
 import { STAGE_INFO, type ProcessRole, type Stage } from './roles';
@@ -92,6 +92,8 @@ export async function applyAction(tx: Sql, deps: ProcessDeps, processId: string,
         need(can.editMaterials, l, 'C');
         const tied = tieRowsToCustomers(state.materials, a.rows, state.customers, { receiverConfirmed: '', handedDate: '', status: '未交接' });
         if (tied.errors.length) throw conflict(tied.errors.slice(0, 3).join('；'));
+        // A returned line the employee has corrected keeps its history but no longer reads as returned.
+        for (const r of tied.rows) if (r.receiverConfirmed !== '否' && r.remark?.startsWith(RETURNED_REMARK)) r.remark = `已按退回意见更正（${r.remark.slice(RETURNED_REMARK.length)}）`.slice(0, 500);
         await save(tx, l, actor, { ...state, materials: tied.rows }, 'saved', { stage: 'C', lines: tied.rows.length });
         return `资料移交清单已保存（${tied.rows.length} 条）。`;
       }
@@ -99,6 +101,15 @@ export async function applyAction(tx: Sql, deps: ProcessDeps, processId: string,
         need(can.confirmMaterials, l, 'C');
         await save(tx, l, actor, confirmMaterials(state, a.lines, today), 'materials-confirmed', { lines: a.lines.length });
         return `已确认 ${a.lines.length} 条资料。`;
+      case 'return-materials': {
+        need(can.confirmMaterials, l, 'C');
+        const next = returnMaterials(state, a.lines, a.reason);
+        await save(tx, l, actor, next, 'materials-returned', { lines: a.lines.length, reason: a.reason });
+        const employee = partyOf(l, 'employee');
+        const url = await issueCaseLink(tx, deps, l.p, employee);
+        await repo.queueMail(tx, null, stepMail(summaryOf(l.p, l.parties), employee, `补正 ${a.lines.length} 条资料`, `接收人退回了 ${a.lines.length} 条资料，原因：${a.reason}。请在案件页面的资料移交清单中更正后，请接收人重新点收。`, url));
+        return `已退回 ${a.lines.length} 条资料，并通知移交人补正。`;
+      }
       case 'submit-materials':
         need(can.submitMaterials, l, 'C');
         assertReady(state, 'C');

@@ -38,6 +38,14 @@ export const processActionBody = z.discriminatedUnion('action', [
   z.object({ action: z.literal('submit-plan'), ...auth, values }).strict(),
   z.object({ action: z.literal('save-materials'), ...auth, rows: rows(3000) }).strict(),
   z.object({ action: z.literal('confirm-materials'), ...auth, lines: z.array(z.number().int().min(0).max(5000)).min(1, '请先勾选要确认的资料条目').max(5000) }).strict(),
+  z
+    .object({
+      action: z.literal('return-materials'),
+      ...auth,
+      lines: z.array(z.number().int().min(0).max(5000)).min(1, '请先勾选要退回的资料条目').max(5000),
+      reason: z.string().trim().min(1, '请写明退回原因，移交人才知道要补什么').max(300),
+    })
+    .strict(),
   z.object({ action: z.literal('submit-materials'), ...auth }).strict(),
   z.object({ action: z.literal('save-visits'), ...auth, rows: rows(3000) }).strict(),
   z

@@ -16,6 +16,7 @@ const EVENT_TEXT: Record<string, (d: Record<string, unknown>) => string> = {
   stage: (d) => `进入阶段：${STAGE_INFO[d.stage as Stage]?.title ?? ''}`,
   completed: () => '交接报告获批，案件完成归档',
   'materials-confirmed': (d) => `确认收到 ${d.lines} 条资料`,
+  'materials-returned': (d) => `退回 ${d.lines} 条资料：${d.reason ?? ''}`,
   'visit-confirmed': (d) => `确认已拜访 ${d.customer}`,
   revisited: (d) => `确认已重新拜访 ${d.customer}`,
   'call-recorded': (d) => `回访 ${d.customer}：${d.result === 'passed' ? '确认已获知交接' : '未接通'}`,
