@@ -1,17 +1,20 @@
 /**
- * Customer-handover process figures for a case with 1,000 customers (PGlite, no HTTP):
- * the time to build the case page's data (what /api/process answers on open) and its JSON
- * size, and the time and size of the ZIP export (five stage PDFs rendered for real + CSV).
+ * Customer-handover process figures for a case with 1,000 customers (PGlite): the time to
+ * build the case page's data (what /api/process answers on open) and its JSON size, the
+ * time until the case page in Chromium shows the customer table (built site + local
+ * server, as `npm start` serves it), and the time and size of the ZIP export (five stage
+ * PDFs rendered for real + CSV). Needs `dist/` (npm run build; `npm run bench` builds first).
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
+import { chromium } from '@playwright/test';
 import { formDefinitionSchema, type FormDefinition } from '../src/lib/form-definition';
-import { createPgliteSql } from '../src/lib/store/pglite';
-import { migrate } from '../src/lib/store/migrate';
 import { repo } from '../src/lib/store/repo';
 import { processRepo } from '../src/lib/store/process-repo';
 import { renderFormPdf } from '../src/lib/pdf/form-pdf';
-import { CN_CALENDAR_2026 } from '../src/lib/process/calendar';
 import { DEFAULT_SETTINGS } from '../src/lib/process/settings';
 import { emptyState } from '../src/lib/process/state';
 import { customersFromPlan, initialMaterials, initialVisits } from '../src/lib/process/customers';
@@ -19,10 +22,9 @@ import { confirmMaterials, confirmVisit, drawSpotCheckSample, recordCall } from 
 import { draftReport } from '../src/lib/process/report';
 import { stageDocumentValues } from '../src/lib/process/documents';
 import { STAGES, STAGE_INFO } from '../src/lib/process/roles';
-import { loadProcess, type ProcessDeps } from '../src/lib/process/service';
+import { issueCaseLink, loadProcess } from '../src/lib/process/service';
 import { processView } from '../src/lib/process/view';
 import { exportProcessZip } from '../src/lib/process/export';
-import { createSelfSignedP12 } from '../src/lib/pdf/seal';
 import { customerRows } from '../tests/fixtures/customers';
 
 const N = Number(process.env.BENCH_CUSTOMERS ?? 1000);
@@ -33,12 +35,13 @@ const forms = new Map<string, FormDefinition>(readdirSync('content/forms').map((
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const kb = (n: number) => `${(n / 1024).toFixed(0)} KB`;
 
-const sql = await createPgliteSql();
-await migrate(sql);
-const deps: ProcessDeps = {
-  sql, secret: new TextEncoder().encode('b'.repeat(40)), cert: { p12: createSelfSignedP12('Bench', 'pw'), passphrase: 'pw' }, ttlDays: 14,
-  forms: (id) => forms.get(id), calendar: CN_CALENDAR_2026, caseLinkDays: 180,
-};
+// The local server's own store (a fresh data folder), so the browser can open the case too.
+const dataDir = mkdtempSync(join(tmpdir(), 'bench-process-'));
+Object.assign(process.env, { DATA_DIR: dataDir, DATABASE_URL: '', SMTP_URL: '' });
+const { signingContext } = await import('../src/server/signing-context');
+const { createApp } = await import('../src/server/app');
+const { processDeps: deps } = await signingContext();
+const sql = deps.sql;
 
 // A finished case: every stage's data built by the same functions the service uses.
 const names = { employee: '欧阳明远', receiver: '司马晓燕', supervisor: '诸葛建国' };
@@ -91,8 +94,44 @@ for (let i = 0; i < 5; i++) {
   zipMs.push(performance.now() - t);
   zipBytes = zip.length;
 }
+// The case page in Chromium, opened by HR's case link: navigation → customer table shown.
+const server = createApp({ distDir: resolve('dist') });
+await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+await sql.query('UPDATE processes SET base_url = $2 WHERE id = $1', [id, base]);
+const hrParty = (await loadProcess(sql, id, false)).parties.find((x) => x.role === 'hr')!;
+const caseUrl = await sql.transaction(async (tx) => issueCaseLink(tx, deps, { id, base_url: base }, hrParty));
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  args: [...(process.getuid?.() === 0 ? ['--no-sandbox'] : []), '--disable-gpu', '--disable-background-networking'],
+});
+const pageMs: number[] = [];
+const allMs: number[] = [];
+let rowsShown = 0;
+try {
+  for (let i = 0; i < 6; i++) {
+    const page = await browser.newPage();
+    const t = performance.now();
+    await page.goto(caseUrl);
+    await page.getByText(`客户（${N} 位）`).waitFor();
+    if (i > 0) pageMs.push(performance.now() - t); // the first load warms the server and the cache
+    const rows = page.locator('[data-testid="customer-table"] tbody tr');
+    rowsShown = await rows.count();
+    const t2 = performance.now();
+    await page.getByRole('button', { name: `显示全部 ${N} 位` }).click();
+    await rows.nth(N - 1).waitFor();
+    if (i > 0) allMs.push(performance.now() - t2);
+    await page.close();
+  }
+} finally {
+  await browser.close();
+  server.close();
+}
+
 console.log(`\n## Customer-handover case with ${N} customers (PGlite)`);
 console.log(`stage PDFs rendered (B–F, ${N} rows each in B/C/D): ${renderMs.toFixed(0)} ms in all`);
 console.log(`case page data (load + view + JSON), median of 15: ${median(viewMs).toFixed(1)} ms; JSON ${kb(json.length)} (${kb(gzipSync(json).length)} gzip)`);
+console.log(`case page in Chromium (link opened → customer table shown, ${rowsShown} rows drawn), median of 5: ${median(pageMs).toFixed(0)} ms; 显示全部 (all ${N} rows): ${median(allMs).toFixed(0)} ms more`);
 console.log(`ZIP export (5 PDFs + CSV), median of 5: ${median(zipMs).toFixed(1)} ms; ${kb(zipBytes)}`);
 await sql.close();
+rmSync(dataDir, { recursive: true, force: true });

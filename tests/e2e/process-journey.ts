@@ -211,4 +211,7 @@ export async function customerHandoverJourney(page: Page, mailbox: Mailbox) {
   await listed.first().getByRole('link').click();
   await expect(page.getByText('您是：HR 管理员 hr-admin@example.test')).toBeVisible();
   await expect(page.getByTestId('customer-table').locator('tbody tr')).toHaveCount(30);
+  await page.getByLabel('查找客户').fill('华东贸易');
+  await expect(page.getByTestId('customer-table').locator('tbody tr')).toHaveCount(1);
+  await expect(page.getByText('符合条件 1 位')).toBeVisible();
 }

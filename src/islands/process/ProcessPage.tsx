@@ -5,15 +5,13 @@ import { postForBlob } from '../api';
 import { downloadBlob } from '../form/download';
 import { useProcess } from './useProcess';
 import { CallsPanel, FormStage, MaterialsConfirm, RowsEditor, VisitsConfirm } from './StagePanels';
-import { MATERIALS_LABEL, NOTICE_LABEL, SIGNER_LABEL, SPOT_LABEL, STATUS_LABEL, time } from './labels';
+import { SIGNER_LABEL, STATUS_LABEL, time } from './labels';
+import { CustomerTable } from './CustomerTable';
 import './process.css';
-
-type Filter = 'all' | 'attention' | 'sampled';
 
 /** The case page: stage progress, what is yours to do now, deadlines, every customer, the timeline. */
 export default function ProcessPage({ forms }: { forms: Record<string, FormDefinition> }) {
   const { link, view, error, message, busy, call, setError } = useProcess();
-  const [filter, setFilter] = useState<Filter>('all');
   const [exporting, setExporting] = useState(false);
   const announce = useCallback(() => undefined, []);
   const plan = useMemo(() => view?.plan as FormValues | null, [view?.plan]);
@@ -33,9 +31,6 @@ export default function ProcessPage({ forms }: { forms: Record<string, FormDefin
     if (r.ok) downloadBlob(`客户交接-${view.caseNumber}.zip`, r.blob);
     else setError(r.error);
   };
-  const customers = view.customers.filter((c) =>
-    filter === 'all' ? true : filter === 'sampled' ? c.sampled : c.revisit || c.spot === 'failed' || c.notice === 'concern' || c.materials === 'pending' || c.materials === 'returned',
-  );
   const overdue = view.deadlines.filter((d) => d.daysLeft !== null && d.daysLeft < 0);
 
   return (
@@ -129,29 +124,7 @@ export default function ProcessPage({ forms }: { forms: Record<string, FormDefin
         </table>
       </section>
 
-      {view.customers.length > 0 && (
-        <section>
-          <h2>客户（{view.customers.length} 位）</h2>
-          <div className="filters" role="group" aria-label="筛选客户">
-            {(['all', 'attention', 'sampled'] as Filter[]).map((f) => (
-              <button key={f} type="button" aria-pressed={filter === f} onClick={() => setFilter(f)}>{{ all: '全部', attention: '需关注', sampled: '抽查样本' }[f]}</button>
-            ))}
-          </div>
-          <table className="data customers" data-testid="customer-table">
-            <thead><tr><th>客户</th><th>等级</th><th>资料</th><th>拜访</th><th>电话抽查</th><th>客户确认</th></tr></thead>
-            <tbody>
-              {customers.map((c) => (
-                <tr key={c.id} className={c.revisit || c.spot === 'failed' || c.notice === 'concern' || c.materials === 'returned' ? 'attention' : undefined}>
-                  <td>{c.name}</td><td>{c.grade}</td><td>{MATERIALS_LABEL[c.materials]}</td>
-                  <td>{c.revisit ? '需重新拜访' : c.visited ? '已拜访' : c.plannedVisit ? `计划 ${c.plannedVisit}` : '—'}</td>
-                  <td>{SPOT_LABEL[c.spot]}</td>
-                  <td title={c.noticeComment}>{NOTICE_LABEL[c.notice]}{c.noticeComment && `：${c.noticeComment}`}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </section>
-      )}
+      {view.customers.length > 0 && <CustomerTable customers={view.customers} />}
 
       <section>
         <h2>参与人</h2>

@@ -1,0 +1,57 @@
+import { useState } from 'react';
+import type { ProcessView } from '../../lib/process/view';
+import { MATERIALS_LABEL, NOTICE_LABEL, SPOT_LABEL } from './labels';
+
+type Filter = 'all' | 'attention' | 'sampled';
+type Customer = ProcessView['customers'][number];
+
+/** Rows shown at first; a case can hold thousands of customers and the page should stay quick. */
+export const CUSTOMER_PAGE = 200;
+
+const needsAttention = (c: Customer) => c.revisit || c.spot === 'failed' || c.notice === 'concern' || c.materials === 'pending' || c.materials === 'returned';
+const highlighted = (c: Customer) => c.revisit || c.spot === 'failed' || c.notice === 'concern' || c.materials === 'returned';
+
+/** Every customer of the case and where each stands, with filters, a name search and paging. */
+export function CustomerTable({ customers }: { customers: Customer[] }) {
+  const [filter, setFilter] = useState<Filter>('all');
+  const [query, setQuery] = useState('');
+  const [shown, setShown] = useState(CUSTOMER_PAGE);
+  const q = query.trim().toLowerCase();
+  const matching = customers.filter(
+    (c) => (filter === 'all' || (filter === 'sampled' ? c.sampled : needsAttention(c))) && (!q || c.name.toLowerCase().includes(q)),
+  );
+  const visible = matching.slice(0, shown);
+  return (
+    <section>
+      <h2>客户（{customers.length} 位）</h2>
+      <div className="customer-tools">
+        <div className="filters" role="group" aria-label="筛选客户">
+          {(['all', 'attention', 'sampled'] as Filter[]).map((f) => (
+            <button key={f} type="button" aria-pressed={filter === f} onClick={() => { setFilter(f); setShown(CUSTOMER_PAGE); }}>{{ all: '全部', attention: '需关注', sampled: '抽查样本' }[f]}</button>
+          ))}
+        </div>
+        <label className="customer-search">查找客户<input type="search" value={query} maxLength={100} onChange={(e) => { setQuery(e.target.value); setShown(CUSTOMER_PAGE); }} placeholder="客户名称" /></label>
+      </div>
+      <p className="muted" role="status">{matching.length === customers.length ? `共 ${customers.length} 位` : `符合条件 ${matching.length} 位`}{visible.length < matching.length && `，显示前 ${visible.length} 位`}</p>
+      <table className="data customers" data-testid="customer-table">
+        <thead><tr><th>客户</th><th>等级</th><th>资料</th><th>拜访</th><th>电话抽查</th><th>客户确认</th></tr></thead>
+        <tbody>
+          {visible.map((c) => (
+            <tr key={c.id} className={highlighted(c) ? 'attention' : undefined}>
+              <td>{c.name}</td><td>{c.grade}</td><td>{MATERIALS_LABEL[c.materials]}</td>
+              <td>{c.revisit ? '需重新拜访' : c.visited ? '已拜访' : c.plannedVisit ? `计划 ${c.plannedVisit}` : '—'}</td>
+              <td>{SPOT_LABEL[c.spot]}</td>
+              <td title={c.noticeComment}>{NOTICE_LABEL[c.notice]}{c.noticeComment && `：${c.noticeComment}`}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {visible.length < matching.length && (
+        <div className="actions no-print">
+          <button type="button" onClick={() => setShown(shown + CUSTOMER_PAGE)}>再显示 {Math.min(CUSTOMER_PAGE, matching.length - visible.length)} 位</button>
+          <button type="button" onClick={() => setShown(matching.length)}>显示全部 {matching.length} 位</button>
+        </div>
+      )}
+    </section>
+  );
+}
