@@ -214,4 +214,12 @@ export async function customerHandoverJourney(page: Page, mailbox: Mailbox) {
   await page.getByLabel('查找客户').fill('华东贸易');
   await expect(page.getByTestId('customer-table').locator('tbody tr')).toHaveCount(1);
   await expect(page.getByText('符合条件 1 位')).toBeVisible();
+
+  // On a phone the page itself never scrolls sideways: wide tables scroll inside themselves.
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.getByLabel('查找客户').fill('');
+  await expect(page.getByTestId('customer-table').locator('tbody tr')).toHaveCount(30);
+  expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+  const navHeights = await page.locator('.site-header nav a').evaluateAll((as) => as.map((a) => a.getBoundingClientRect().height));
+  expect(Math.max(...navHeights)).toBeLessThan(40); // one line each: no label broken inside
 }
