@@ -26,6 +26,8 @@ export default defineConfig({
     baseURL: `http://127.0.0.1:${PORT}`,
     locale: 'zh-CN',
     trace: 'retain-on-failure',
+    // A click on something that never appears fails in 20 s, not at the test's own timeout.
+    actionTimeout: 20_000,
     launchOptions: {
       executablePath: chromiumPath,
       args: [

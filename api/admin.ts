@@ -1,10 +1,10 @@
 import type { VercelRequest, VercelResponse } from '@vercel/node';
 import { adminBody } from '../src/lib/process/requests';
-import { ADMIN_SESSION_HOURS, adminEmails, adminFromSession, listProcesses, requestAdminLink, signInAdmin } from '../src/lib/process/admin';
-import { adminCookie, readJson, sendError, setAdminCookie, withinLimit } from '../src/server/api-helpers';
+import { ADMIN_SESSION_HOURS, adminEmails, adminFromSession, archiveDocument, listArchive, requestAdminLink, signInAdmin } from '../src/lib/process/admin';
+import { adminCookie, readJson, sendError, sendPdf, setAdminCookie, withinLimit } from '../src/server/api-helpers';
 import { baseUrlFrom, signingContext } from '../src/server/signing-context';
 
-/** POST /api/admin — HR archive: magic-link sign-in (ADMIN_EMAILS), sign-out, the case list. */
+/** POST /api/admin — HR archive: magic-link sign-in (ADMIN_EMAILS), sign-out, the case lists, a signing case's PDF. */
 export default async function handler(req: VercelRequest, res: VercelResponse) {
   if (!withinLimit(req, res, 'manage')) return;
   const b = readJson(req, res, adminBody);
@@ -31,7 +31,12 @@ export default async function handler(req: VercelRequest, res: VercelResponse) {
       case 'list': {
         const email = await adminFromSession(deps, adminCookie(req), allowed);
         const { action: _, ...filters } = b;
-        return res.status(200).json({ email, processes: await listProcesses(deps, filters) });
+        return res.status(200).json({ email, ...(await listArchive(deps, filters)) });
+      }
+      case 'document': {
+        await adminFromSession(deps, adminCookie(req), allowed);
+        const doc = await archiveDocument(deps, b.caseId);
+        return sendPdf(res, doc.pdf, `${doc.title}-${doc.caseNumber}${doc.final ? '-已签署' : ''}.pdf`, true);
       }
     }
   } catch (e) {

@@ -203,6 +203,32 @@ export async function customerHandoverJourney(page: Page, mailbox: Mailbox) {
   await page.getByRole('button', { name: '发送登录链接' }).click();
   await expect(page.getByRole('status')).toContainText('登录链接已发送');
   await open(page, link(await mailbox.waitFor('hr-admin@example.test', /登录交接档案/, mark), 'archive'));
+
+  // A checklist sent for signature on its own is in the archive too, and HR can download it.
+  const standalone = await page.request.post('/api/cases', {
+    data: {
+      formId: 'customer-visit-plan',
+      values: { giverName: '上官文静', department: '档案核对部', receiverName: '司马晓燕', witnessName: '诸葛建国', planDate: '2026-11-23', visits: [{ customer: '华东贸易有限公司', plannedDate: '2026-11-28', visitMode: '上门', status: '未交接' }] },
+      sender: { name: '人事小王', email: P.hr.email },
+      parties: [P.employee, P.receiver, P.supervisor].map((x) => ({ name: x.name, email: x.email.replace('@', '+archive@') })),
+    },
+  });
+  expect(standalone.status(), await standalone.text()).toBe(201);
+  await page.getByLabel('类型').selectOption('signing');
+  await page.getByLabel('部门').fill('档案核对');
+  await page.getByRole('button', { name: '筛选' }).click();
+  const signingRows = page.getByTestId('archive-cases').locator('tbody tr');
+  await expect(signingRows).toHaveCount(1);
+  await expect(signingRows.first()).toContainText('上官文静');
+  await expect(signingRows.first()).toContainText('0 / 3');
+  await expect(page.getByTestId('archive-list')).toHaveCount(0); // the process list is filtered out
+  const pdfDownload = page.waitForEvent('download');
+  await signingRows.first().getByRole('button', { name: '下载当前版' }).click();
+  const pdf = await readFile((await (await pdfDownload).path())!);
+  expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+  expect((await pdfDownload).suggestedFilename()).toMatch(/^拜访客户交接计划表-.+\.pdf$/);
+
+  await page.getByLabel('类型').selectOption('');
   await page.getByLabel('部门').fill('华东');
   await page.getByRole('button', { name: '筛选' }).click();
   const listed = page.getByTestId('archive-list').locator('tbody tr');

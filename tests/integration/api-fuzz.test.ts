@@ -18,7 +18,7 @@ let countRows: () => Promise<string>;
 beforeAll(async () => {
   process.env.DATA_DIR = mkdtempSync(join(tmpdir(), 'fuzz-'));
   delete process.env.DATABASE_URL; // an embedded store of its own
-  process.env.RATE_LIMIT_SIGN = process.env.RATE_LIMIT_MANAGE = process.env.RATE_LIMIT_VERIFY = '100000';
+  process.env.RATE_LIMIT_SIGN = process.env.RATE_LIMIT_MANAGE = process.env.RATE_LIMIT_VERIFY = process.env.RATE_LIMIT_PROCESS = process.env.RATE_LIMIT_ADMIN_LINK = '100000';
   const { handleApi } = await import('../../src/server/app');
   const { signingContext } = await import('../../src/server/signing-context');
   // Paths outside /api/ (e.g. `/api/../etc/passwd` after URL normalisation) get the site's 404.
@@ -32,11 +32,11 @@ beforeAll(async () => {
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const ctx = await signingContext();
   countRows = async () =>
-    JSON.stringify(await ctx.deps.sql.query(`SELECT (SELECT count(*) FROM cases) c, (SELECT count(*) FROM parties) p, (SELECT count(*) FROM events) e, (SELECT count(*) FROM outbox) o`));
+    JSON.stringify(await ctx.deps.sql.query(`SELECT (SELECT count(*) FROM cases) c, (SELECT count(*) FROM parties) p, (SELECT count(*) FROM events) e, (SELECT count(*) FROM outbox) o, (SELECT count(*) FROM processes) pr, (SELECT count(*) FROM process_events) pe, (SELECT count(*) FROM admin_logins) al`));
 }, 60_000);
 afterAll(() => server?.close());
 
-const ENDPOINTS = ['/api/pdf', '/api/cases', '/api/sign', '/api/manage', '/api/verify', '/api/acknowledgments', '/api/policy-export', '/api/cron', '/api/nope', '/api/../etc/passwd'];
+const ENDPOINTS = ['/api/pdf', '/api/cases', '/api/sign', '/api/manage', '/api/verify', '/api/acknowledgments', '/api/policy-export', '/api/cron', '/api/process', '/api/process-export', '/api/notice', '/api/admin', '/api/nope', '/api/../etc/passwd'];
 const CONTENT_TYPES = ['application/json', 'application/json; charset=utf-8', 'text/plain', 'application/pdf', 'multipart/form-data; boundary=x', '', 'application/x-www-form-urlencoded'];
 
 /** JSON-ish bodies: arbitrary values, and objects shaped like our requests with hostile fields. */
@@ -46,9 +46,13 @@ const hostileString = fc.oneof(
 );
 const shaped = fc.record(
   {
-    action: fc.constantFrom('view', 'document', 'sign', 'decline', 'status', 'remind', 'remind-all', 'cancel', 'x'),
+    action: fc.constantFrom('view', 'document', 'sign', 'decline', 'status', 'remind', 'remind-all', 'cancel', 'list', 'answer', 'sign-in', 'save-plan', 'confirm-materials', 'return-materials', 'open', 'x'),
     formId: fc.oneof(fc.constantFrom('work-handover', 'customer-handover', '../secrets'), hostileString),
     caseId: hostileString,
+    processId: fc.oneof(hostileString, fc.constant('abcdefgh12')),
+    lines: fc.oneof(fc.array(fc.integer()), fc.jsonValue()),
+    reason: hostileString,
+    email: fc.oneof(hostileString, fc.constant('hr-admin@example.test')),
     token: hostileString,
     key: hostileString,
     values: fc.oneof(fc.dictionary(fc.string(), fc.jsonValue()), fc.constant({ giverName: '<b>x</b>' })),

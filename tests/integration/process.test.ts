@@ -14,7 +14,7 @@ import { migrate } from '../../src/lib/store/migrate';
 import type { Sql } from '../../src/lib/store/sql';
 import { createSelfSignedP12 } from '../../src/lib/pdf/seal';
 import { processOutbox, type OutgoingMail } from '../../src/lib/signing/outbox';
-import { declineAsParty, signAsParty } from '../../src/lib/signing/service';
+import { createCase, declineAsParty, signAsParty } from '../../src/lib/signing/service';
 import { CN_CALENDAR_2026 } from '../../src/lib/process/calendar';
 import { DEFAULT_SETTINGS } from '../../src/lib/process/settings';
 import { actorFromToken, loadProcess, onStageCaseClosed, openProcess, type ProcessDeps } from '../../src/lib/process/service';
@@ -23,7 +23,8 @@ import { processView } from '../../src/lib/process/view';
 import { answerNotice } from '../../src/lib/process/notice';
 import { sendProcessReminders } from '../../src/lib/process/reminders';
 import { exportProcessZip } from '../../src/lib/process/export';
-import { adminFromSession, requestAdminLink, signInAdmin } from '../../src/lib/process/admin';
+import { adminFromSession, archiveDocument, listArchive, requestAdminLink, signInAdmin } from '../../src/lib/process/admin';
+import { workHandoverValues } from '../fixtures/form-values';
 import type { ProcessAction } from '../../src/lib/process/requests';
 import { customerRows } from '../fixtures/customers';
 
@@ -221,5 +222,28 @@ describe.each(backends)('customer handover process on %s', (_name, makeSql) => {
     await expect(signInAdmin(deps, token, allowed)).rejects.toThrow(/已经用过/);
     await expect(adminFromSession(deps, token, allowed)).rejects.toThrow(/登录/); // a link is not a session
     await expect(adminFromSession(deps, session, new Set())).rejects.toThrow(/权限/);
+  });
+
+  it('lists customer-handover cases and standalone signing cases for the archive, and gives HR their PDFs', async () => {
+    const work = forms.get('work-handover')!;
+    const standalone = await createCase(deps, {
+      definition: work, values: workHandoverValues(work), company: '上海某某贸易有限公司', sender: { name: 'HR 小王', email: 'hr@ex.com' },
+      parties: Object.values(PEOPLE).slice(0, 4), baseUrl: BASE,
+    });
+    const all = await listArchive(deps, {});
+    // Stage documents of a process belong to the process, not to the list of signing cases.
+    expect(all.cases.map((c) => c.id)).toEqual([standalone.caseId]);
+    expect(all.cases[0]).toMatchObject({ title: '工作交接清单', department: '华东区销售部', giver: '欧阳明远', status: 'open', parties: 4, signed: 0, kind: 'form' });
+    expect(all.processes.map((p) => p.id)).toContain(processId);
+    expect((await listArchive(deps, { kind: 'process' })).cases).toEqual([]);
+    expect((await listArchive(deps, { kind: 'signing' })).processes).toEqual([]);
+    expect((await listArchive(deps, { department: '区销售' })).cases).toHaveLength(1);
+    expect((await listArchive(deps, { department: '100%_' })).cases).toHaveLength(0); // wildcards are literal
+    expect((await listArchive(deps, { status: 'completed' })).cases).toHaveLength(0);
+    expect((await listArchive(deps, { from: '2099-01-01' })).cases).toHaveLength(0);
+    const doc = await archiveDocument(deps, standalone.caseId);
+    expect(doc.final).toBe(false);
+    expect(Buffer.from(doc.pdf.subarray(0, 5)).toString()).toBe('%PDF-');
+    await expect(archiveDocument(deps, 'nosuchcase')).rejects.toThrow(/找不到/);
   });
 });

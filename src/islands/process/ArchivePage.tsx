@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
-import { postJson } from '../api';
+import { postForBlob, postJson } from '../api';
+import { downloadBlob } from '../form/download';
 import { useHydrated } from '../useHydrated';
 import { STATUS_LABEL } from './labels';
 import './process.css';
@@ -17,6 +18,29 @@ interface Listed {
   createdAt: string;
 }
 
+interface ListedCase {
+  id: string;
+  caseNumber: string;
+  title: string;
+  kind: 'form' | 'acknowledgment';
+  department: string;
+  giver: string;
+  status: 'open' | 'completed' | 'declined' | 'cancelled';
+  parties: number;
+  signed: number;
+  purged: boolean;
+  createdAt: string;
+}
+
+interface ArchiveList {
+  email: string;
+  limit: number;
+  processes: Listed[];
+  cases: ListedCase[];
+}
+
+const CASE_STATUS: Record<ListedCase['status'], string> = { open: '签署中', completed: '已完成', declined: '已拒签', cancelled: '已撤销' };
+
 const STAGE_NAME: Record<string, string> = { B: '交接计划', C: '资料移交', D: '陪同拜访', E: '电话抽查', F: '交接报告', done: '已归档' };
 
 /** HR's archive: sign in by emailed link, then every case, filterable by department, status and date. */
@@ -26,15 +50,16 @@ export default function ArchivePage() {
   const [email, setEmail] = useState('');
   const [info, setInfo] = useState('');
   const [error, setError] = useState('');
-  const [filters, setFilters] = useState({ department: '', status: '', from: '', to: '' });
-  const [list, setList] = useState<Listed[]>([]);
+  const [filters, setFilters] = useState({ kind: '', department: '', status: '', from: '', to: '' });
+  const [list, setList] = useState<ArchiveList | null>(null);
+  const [downloading, setDownloading] = useState('');
 
   const load = useCallback(async (f = filters) => {
-    const r = await postJson<{ email: string; processes: Listed[] }>('/api/admin', { action: 'list', ...f });
+    const r = await postJson<ArchiveList>('/api/admin', { action: 'list', ...f });
     if (r.ok) {
       setState('signed-in');
       setEmail(r.data.email);
-      setList(r.data.processes);
+      setList(r.data);
       setError('');
     } else setState('signed-out');
     return r.ok;
@@ -71,28 +96,71 @@ export default function ArchivePage() {
       </form>
     );
   }
+  const download = async (c: ListedCase) => {
+    setDownloading(c.id);
+    const r = await postForBlob('/api/admin', { action: 'document', caseId: c.id });
+    setDownloading('');
+    if (r.ok) downloadBlob(`${c.title}-${c.caseNumber}${c.status === 'completed' ? '-已签署' : ''}.pdf`, r.blob);
+    else setError(r.error);
+  };
+  const processes = list?.processes ?? [];
+  const cases = list?.cases ?? [];
   return (
     <div className="archive">
       <p className="muted">已登录：{email} <button type="button" onClick={() => void postJson('/api/admin', { action: 'sign-out' }).then(() => setState('signed-out'))}>退出</button></p>
+      {error && <p className="alert" role="alert">{error}</p>}
       <form className="filters grid4" onSubmit={(e) => { e.preventDefault(); void load(); }}>
+        <label>类型<select value={filters.kind} onChange={(e) => setFilters({ ...filters, kind: e.target.value })} name="kind"><option value="">全部</option><option value="process">客户交接案件</option><option value="signing">签署文件</option></select></label>
         <label>部门<input value={filters.department} onChange={(e) => setFilters({ ...filters, department: e.target.value })} name="department" /></label>
-        <label>状态<select value={filters.status} onChange={(e) => setFilters({ ...filters, status: e.target.value })} name="status"><option value="">全部</option><option value="open">进行中</option><option value="completed">已完成</option><option value="cancelled">已撤销</option></select></label>
+        <label>状态<select value={filters.status} onChange={(e) => setFilters({ ...filters, status: e.target.value })} name="status"><option value="">全部</option><option value="open">进行中</option><option value="completed">已完成</option><option value="declined">已拒签（签署文件）</option><option value="cancelled">已撤销</option></select></label>
         <label>开立日期从<input type="date" value={filters.from} onChange={(e) => setFilters({ ...filters, from: e.target.value })} name="from" /></label>
         <label>到<input type="date" value={filters.to} onChange={(e) => setFilters({ ...filters, to: e.target.value })} name="to" /></label>
         <button type="submit">筛选</button>
       </form>
-      <table className="data" data-testid="archive-list">
-        <thead><tr><th>案件编号</th><th>部门</th><th>移交人</th><th>客户数</th><th>阶段</th><th>状态</th><th>最后工作日</th><th>开立时间</th></tr></thead>
-        <tbody>
-          {list.map((p) => (
-            <tr key={p.id}>
-              <td><a href={`/case/?p=${encodeURIComponent(p.id)}`}>{p.caseNumber}</a></td><td>{p.department}</td><td>{p.employee}</td><td>{p.customers}</td>
-              <td>{STAGE_NAME[p.stage]}</td><td>{STATUS_LABEL[p.status]}</td><td>{p.lastWorkingDay}</td><td>{new Date(p.createdAt).toLocaleDateString('zh-CN')}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      {list.length === 0 && <p>没有符合条件的案件。</p>}
+
+      {filters.kind !== 'signing' && (
+        <section>
+          <h2>客户交接案件（{processes.length}{list && processes.length >= list.limit ? '+' : ''}）</h2>
+          {processes.length > 0 ? (
+            <table className="data" data-testid="archive-list">
+              <thead><tr><th>案件编号</th><th>部门</th><th>移交人</th><th>客户数</th><th>阶段</th><th>状态</th><th>最后工作日</th><th>开立时间</th></tr></thead>
+              <tbody>
+                {processes.map((p) => (
+                  <tr key={p.id}>
+                    <td><a href={`/case/?p=${encodeURIComponent(p.id)}`}>{p.caseNumber}</a></td><td>{p.department}</td><td>{p.employee}</td><td>{p.customers}</td>
+                    <td>{STAGE_NAME[p.stage]}</td><td>{STATUS_LABEL[p.status]}</td><td>{p.lastWorkingDay}</td><td>{new Date(p.createdAt).toLocaleDateString('zh-CN')}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          ) : <p>没有符合条件的客户交接案件。</p>}
+        </section>
+      )}
+
+      {filters.kind !== 'process' && (
+        <section>
+          <h2>签署文件（{cases.length}{list && cases.length >= list.limit ? '+' : ''}）</h2>
+          <p className="muted">从交接清单或定制模板单独发起的签署；客户交接案件各阶段的文件在案件页面和导出的 ZIP 中。</p>
+          {cases.length > 0 ? (
+            <table className="data" data-testid="archive-cases">
+              <thead><tr><th>编号</th><th>文件</th><th>部门</th><th>移交人</th><th>签署进度</th><th>状态</th><th>发起时间</th><th>PDF</th></tr></thead>
+              <tbody>
+                {cases.map((c) => (
+                  <tr key={c.id}>
+                    <td>{c.caseNumber}</td><td>{c.title}{c.kind === 'acknowledgment' && '（员工确认）'}</td><td>{c.department || '—'}</td><td>{c.giver || '—'}</td>
+                    <td>{c.signed} / {c.parties}</td><td>{CASE_STATUS[c.status]}</td><td>{new Date(c.createdAt).toLocaleDateString('zh-CN')}</td>
+                    <td>{c.purged && c.status !== 'completed' ? '已按保留期限清除' : (
+                      <button type="button" disabled={downloading === c.id} onClick={() => void download(c)} title={`${c.title} ${c.caseNumber}`}>
+                        {downloading === c.id ? '正在下载…' : c.status === 'completed' ? '下载已签署版' : '下载当前版'}
+                      </button>
+                    )}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          ) : <p>没有符合条件的签署文件。</p>}
+        </section>
+      )}
     </div>
   );
 }

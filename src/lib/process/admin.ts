@@ -2,6 +2,8 @@ import { SigningError } from '../signing/errors';
 import { issueScopedToken, verifyScopedToken } from '../signing/scoped-tokens';
 import { repo } from '../store/repo';
 import { processRepo } from '../store/process-repo';
+import type { ArchiveFilters } from '../store/archive-filters';
+import { caseDocument } from '../signing/service';
 import { adminLinkMail } from './mail';
 import type { ProcessDeps } from './service';
 
@@ -48,19 +50,56 @@ export async function adminFromSession(deps: ProcessDeps, session: string | unde
   return claims.subject;
 }
 
-export async function listProcesses(deps: ProcessDeps, filters: { department?: string; status?: string; from?: string; to?: string }) {
-  const rows = await processRepo.list(deps.sql, { ...filters, limit: 500 });
-  return rows.map((r) => ({
-    id: r.id,
-    caseNumber: r.case_number,
-    company: r.company,
-    department: r.department,
-    employee: r.employee,
-    stage: r.stage,
-    status: r.status,
-    customers: Number(r.customers),
-    lastWorkingDay: r.last_working_day,
-    createdAt: new Date(r.created_at).toISOString(),
-    completedAt: r.completed_at ? new Date(r.completed_at).toISOString() : null,
-  }));
+export type ArchiveKind = 'process' | 'signing';
+
+/** The archive: customer-handover cases and standalone signing cases, each newest first. */
+export async function listArchive(deps: ProcessDeps, filters: ArchiveFilters & { kind?: ArchiveKind }) {
+  const { kind, ...f } = filters;
+  const [processes, cases] = await Promise.all([
+    kind === 'signing' ? [] : processRepo.list(deps.sql, { ...f, limit: ARCHIVE_LIMIT }),
+    kind === 'process' ? [] : repo.listStandaloneCases(deps.sql, { ...f, limit: ARCHIVE_LIMIT }),
+  ]);
+  return {
+    limit: ARCHIVE_LIMIT,
+    processes: processes.map((r) => ({
+      id: r.id,
+      caseNumber: r.case_number,
+      company: r.company,
+      department: r.department,
+      employee: r.employee,
+      stage: r.stage,
+      status: r.status,
+      customers: Number(r.customers),
+      lastWorkingDay: r.last_working_day,
+      createdAt: new Date(r.created_at).toISOString(),
+      completedAt: r.completed_at ? new Date(r.completed_at).toISOString() : null,
+    })),
+    cases: cases.map((c) => ({
+      id: c.id,
+      caseNumber: c.case_number,
+      title: c.title,
+      kind: c.kind,
+      department: c.department ?? '',
+      giver: c.giver ?? '',
+      status: c.status,
+      parties: c.parties,
+      signed: c.signed,
+      purged: c.purged,
+      createdAt: new Date(c.created_at).toISOString(),
+      completedAt: c.completed_at ? new Date(c.completed_at).toISOString() : null,
+    })),
+  };
+}
+
+/** Newest rows per list; narrower filters find older ones. */
+export const ARCHIVE_LIMIT = 500;
+
+/** HR's copy of a signing case: the sealed final PDF once completed, else the current one. */
+export async function archiveDocument(deps: ProcessDeps, caseId: string) {
+  return deps.sql.transaction(async (tx) => {
+    const c = await repo.getCase(tx, caseId);
+    if (!c) throw new SigningError('not-found', '找不到这个签署案件。', 404);
+    const doc = await caseDocument(tx, c, c.status === 'completed' ? 'final' : 'current');
+    return { ...doc, final: c.status === 'completed' };
+  });
 }

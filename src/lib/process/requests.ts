@@ -92,11 +92,13 @@ export const adminBody = z.discriminatedUnion('action', [
   z.object({ action: z.literal('request-link'), email }).strict(),
   z.object({ action: z.literal('sign-in'), token }).strict(),
   z.object({ action: z.literal('sign-out') }).strict(),
+  z.object({ action: z.literal('document'), caseId: z.string().regex(/^[A-Za-z0-9_-]{6,32}$/, '交接编号无效') }).strict(),
   z
     .object({
       action: z.literal('list'),
       department: z.string().trim().max(60).optional(),
-      status: z.enum(['open', 'completed', 'cancelled']).optional().or(z.literal('').transform(() => undefined)),
+      kind: z.enum(['process', 'signing']).optional().or(z.literal('').transform(() => undefined)),
+      status: z.enum(['open', 'completed', 'declined', 'cancelled']).optional().or(z.literal('').transform(() => undefined)),
       from: date.optional().or(z.literal('').transform(() => undefined)),
       to: date.optional().or(z.literal('').transform(() => undefined)),
     })

@@ -465,13 +465,15 @@ export async function cancelCaseInTx(tx: Sql, caseId: string, reason?: string): 
 }
 
 export async function managerDocument(deps: SigningDeps, caseId: string, key: string, which: 'current' | 'final') {
-  return deps.sql.transaction(async (tx) => {
-    const c = await authorizeManager(tx, caseId, key, false);
-    const pdf = await repo.getPdf(tx, caseId, which === 'final' ? 'final_pdf' : 'current_pdf');
-    if (pdf && pdf.length === 0) throw new SigningError('purged', '该文件已按数据保留期限清除。', 410);
-    if (!pdf) throw new SigningError(c.status === 'completed' ? 'purged' : 'no-final', c.status === 'completed' ? '该文件已按数据保留期限清除。' : '还没有最终文件：所有人签署后才会生成。', c.status === 'completed' ? 410 : 404);
-    return { pdf, caseNumber: c.case_number, title: c.title };
-  });
+  return deps.sql.transaction(async (tx) => caseDocument(tx, await authorizeManager(tx, caseId, key, false), which));
+}
+
+/** A case's current or final PDF (already authorized); purged and not-yet-final get clear refusals. */
+export async function caseDocument(tx: Sql, c: Pick<CaseRow, 'id' | 'status' | 'case_number' | 'title'>, which: 'current' | 'final') {
+  const pdf = await repo.getPdf(tx, c.id, which === 'final' ? 'final_pdf' : 'current_pdf');
+  if (pdf && pdf.length === 0) throw new SigningError('purged', '该文件已按数据保留期限清除。', 410);
+  if (!pdf) throw new SigningError(c.status === 'completed' ? 'purged' : 'no-final', c.status === 'completed' ? '该文件已按数据保留期限清除。' : '还没有最终文件：所有人签署后才会生成。', c.status === 'completed' ? 410 : 404);
+  return { pdf, caseNumber: c.case_number, title: c.title };
 }
 
 /** Is this exactly a final PDF issued here? Byte-for-byte, by SHA-256. */

@@ -1,4 +1,5 @@
 import type { Sql } from './sql';
+import { archiveWhere, type ArchiveFilters } from './archive-filters';
 import type { ProcessRole, StageOrDone } from '../process/roles';
 import type { ProcessSettings } from '../process/settings';
 import type { ProcessState } from '../process/state';
@@ -88,23 +89,15 @@ export const processRepo = {
 
   openIds: (sql: Sql) => sql.query<{ id: string }>("SELECT id FROM processes WHERE status = 'open' ORDER BY created_at"),
 
-  list: (sql: Sql, f: { department?: string; status?: string; from?: string; to?: string; limit: number }) => {
-    const where: string[] = [];
+  list: (sql: Sql, f: ArchiveFilters & { limit: number }) => {
     const params: unknown[] = [];
-    const add = (cond: string, v: unknown) => {
-      params.push(v);
-      where.push(cond.replace('?', `$${params.length}`));
-    };
-    if (f.department) add('p.department ILIKE ?', `%${f.department.replace(/[%_\\]/g, (m) => `\\${m}`)}%`);
-    if (f.status) add('p.status = ?', f.status);
-    if (f.from) add("p.created_at >= ?::date", f.from);
-    if (f.to) add("p.created_at < (?::date + 1)", f.to);
+    const where = archiveWhere(f, { department: 'p.department', status: 'p.status', created: 'p.created_at' }, params);
     params.push(f.limit);
     return sql.query<{ id: string; case_number: string; company: string | null; department: string; stage: string; status: string; last_working_day: string; created_at: Date; completed_at: Date | null; employee: string; customers: number }>(
       `SELECT p.id, p.case_number, p.company, p.department, p.stage, p.status, to_char(p.last_working_day, 'YYYY-MM-DD') AS last_working_day,
               p.created_at, p.completed_at, e.name AS employee, jsonb_array_length(p.state->'customers') AS customers
          FROM processes p JOIN process_parties e ON e.process_id = p.id AND e.role = 'employee'
-        ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+        ${where}
         ORDER BY p.created_at DESC LIMIT $${params.length}`,
       params,
     );

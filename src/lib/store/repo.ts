@@ -1,4 +1,5 @@
 import type { Sql } from './sql';
+import { archiveWhere, type ArchiveFilters } from './archive-filters';
 
 /** Row shapes and the SQL the signing service uses. Every write takes the caller's transaction. */
 export interface CaseRow {
@@ -108,6 +109,25 @@ export const repo = {
 
   getPdf: async (tx: Sql, id: string, which: 'current_pdf' | 'final_pdf' | 'original_pdf') =>
     (await tx.query<{ pdf: Uint8Array | null }>(`SELECT ${which} AS pdf FROM cases WHERE id = $1`, [id]))[0]?.pdf ?? null,
+
+  /**
+   * Signing cases started on their own (not a stage of a customer-handover process), newest
+   * first, for the HR archive: department and 移交人 come from the filled form.
+   */
+  listStandaloneCases: (sql: Sql, f: ArchiveFilters & { limit: number }) => {
+    const params: unknown[] = [];
+    const where = archiveWhere(f, { department: "coalesce(c.values_json->>'department', '')", status: 'c.status', created: 'c.created_at' }, params, ['c.process_id IS NULL']);
+    params.push(f.limit);
+    return sql.query<{ id: string; case_number: string; title: string; kind: string; company: string | null; department: string | null; giver: string | null; status: CaseRow['status']; created_at: Date; completed_at: Date | null; purged: boolean; parties: number; signed: number }>(
+      `SELECT c.id, c.case_number, c.title, c.kind, c.company, c.values_json->>'department' AS department, c.values_json->>'giverName' AS giver,
+              c.status, c.created_at, c.completed_at, c.purged_at IS NOT NULL AS purged,
+              (SELECT count(*)::int FROM parties p WHERE p.case_id = c.id) AS parties,
+              (SELECT count(*)::int FROM parties p WHERE p.case_id = c.id AND p.status = 'signed') AS signed
+         FROM cases c ${where}
+        ORDER BY c.created_at DESC LIMIT $${params.length}`,
+      params,
+    );
+  },
 
   findCaseByFinalHash: async (tx: Sql, sha256: string) =>
     (await tx.query<CaseRow>(`SELECT ${CASE_COLUMNS_LIGHT} FROM cases WHERE final_sha256 = $1`, [sha256]))[0],
