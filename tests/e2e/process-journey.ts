@@ -187,6 +187,14 @@ export async function customerHandoverJourney(page: Page, mailbox: Mailbox) {
   await expect(page.getByTestId('timeline')).toContainText('退回客户交接计划：请补充 A 级客户的回款风险后再提交');
   await expect(page.getByTestId('timeline')).toContainText('客户表示未获知交接，退回陪同拜访');
   await page.screenshot({ path: `${SHOTS}/case-completed.png`, fullPage: true });
+  // Printed, the case is a record: no tools, filters or search, every customer listed.
+  await page.emulateMedia({ media: 'print' });
+  await expect(page.getByLabel('查找客户')).toBeHidden();
+  await expect(page.getByRole('group', { name: '筛选客户' })).toBeHidden();
+  await expect(page.getByRole('button', { name: /导出整个案件/ })).toBeHidden();
+  await expect(page.getByTestId('customer-table').locator('tbody tr')).toHaveCount(30);
+  await page.pdf({ path: `${SHOTS}/case-completed-print.pdf`, format: 'A4', printBackground: true });
+  await page.emulateMedia({ media: 'screen' });
   const download = page.waitForEvent('download');
   await page.getByRole('button', { name: /导出整个案件/ }).click();
   const zip = unzipSync(new Uint8Array(await readFile((await (await download).path())!)));

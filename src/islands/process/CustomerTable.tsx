@@ -1,4 +1,5 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
+import { flushSync } from 'react-dom';
 import type { ProcessView } from '../../lib/process/view';
 import { MATERIALS_LABEL, NOTICE_LABEL, SPOT_LABEL } from './labels';
 
@@ -21,6 +22,12 @@ export function CustomerTable({ customers }: { customers: Customer[] }) {
     (c) => (filter === 'all' || (filter === 'sampled' ? c.sampled : needsAttention(c))) && (!q || c.name.toLowerCase().includes(q)),
   );
   const visible = matching.slice(0, shown);
+  // A printed case lists every customer in the current filter, not just the first page.
+  useEffect(() => {
+    const showAll = () => flushSync(() => setShown(Number.MAX_SAFE_INTEGER));
+    window.addEventListener('beforeprint', showAll);
+    return () => window.removeEventListener('beforeprint', showAll);
+  }, []);
   return (
     <section>
       <h2>客户（{customers.length} 位）</h2>
