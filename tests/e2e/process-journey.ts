@@ -78,10 +78,16 @@ export async function customerHandoverJourney(page: Page, mailbox: Mailbox) {
   await stageIs('B');
   await page.getByTestId('csv-input-customers').setInputFiles({ name: '客户.csv', mimeType: 'text/csv', buffer: Buffer.from(customersCsv(30)) });
   await expect(page.getByTestId('count-customers')).toContainText('共 30 行');
+  // Nothing is lost to a reload before saving: the imported list comes back from this browser.
+  page.once('dialog', (d) => void d.accept()); // the leave-page warning, if Chromium shows it
+  await page.reload();
+  await expect(page.getByTestId('draft-restored')).toContainText('已恢复您在本机未保存的修改');
+  await expect(page.getByTestId('count-customers')).toContainText('共 30 行');
   let mark = mailbox.messages.length;
   await page.getByRole('button', { name: '提交计划，送审签署' }).click();
   await expect(page.getByTestId('process-message')).toContainText('交接计划已提交');
   await expect(page.getByTestId('signing-status')).toBeVisible();
+  expect(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('hk-case-draft:')))).toEqual([]); // saved: the local copy is gone
   await signAll('离职客户交接清单', ['employee', 'receiver'], mark);
   const witness = await mailbox.waitFor(P.supervisor.email, /^请签署《离职客户交接清单》/, mark);
   await open(page, link(witness, 'sign'));
@@ -110,6 +116,7 @@ export async function customerHandoverJourney(page: Page, mailbox: Mailbox) {
   await mailbox.waitFor(P.employee.email, /补正 1 条资料/, mark);
   await openCase('employee');
   await expect(page.getByTestId('returned-materials')).toContainText('合同原件缺第 3 页');
+  await expect(page.locator('.rows-editor summary')).toHaveText('编辑资料移交清单（每位客户的纸质、电子资料）'); // nothing unsaved just from opening
   await expect(page.getByTestId('customer-table').locator('tr.attention').first()).toContainText('退回待补正');
   await page.screenshot({ path: `${SHOTS}/case-materials-returned.png` });
   await openCase('receiver');

@@ -23,6 +23,8 @@ export default function ProcessPage({ forms }: { forms: Record<string, FormDefin
   const lastReturn = [...view.returns].reverse().find((r) => r.stage === view.stage);
   const signing = current?.cases.at(-1);
   const panel = { view, forms, call, busy, announce };
+  // Local drafts are per case, per person (one browser may serve several roles) and per editor.
+  const draftKey = (editor: string) => `${link.processId}:${view.you.role}:${editor}`;
 
   const exportZip = async () => {
     setExporting(true);
@@ -68,19 +70,19 @@ export default function ProcessPage({ forms }: { forms: Record<string, FormDefin
             </div>
           )}
           {view.stage === 'B' && can.editPlan && plan && (
-            <FormStage {...panel} formId="customer-handover" initial={plan} saveAction="save-plan" submitAction="submit-plan" submitLabel="提交计划，送审签署" />
+            <FormStage {...panel} formId="customer-handover" initial={plan} draftKey={draftKey("plan")} saveAction="save-plan" submitAction="submit-plan" submitLabel="提交计划，送审签署" />
           )}
           {view.stage === 'B' && !can.editPlan && view.stageStatus !== 'signing' && <p>等待移交人填写并提交客户交接计划。</p>}
           {view.stage === 'C' && view.stageStatus !== 'signing' && (
             <>
-              {can.editMaterials && <RowsEditor {...panel} formId="customer-materials-plan" tableId="materials" rows={view.materials} saveAction="save-materials" label="编辑资料移交清单（每位客户的纸质、电子资料）" />}
+              {can.editMaterials && <RowsEditor {...panel} formId="customer-materials-plan" tableId="materials" rows={view.materials} draftKey={draftKey("materials")} saveAction="save-materials" label="编辑资料移交清单（每位客户的纸质、电子资料）" />}
               <MaterialsConfirm {...panel} canConfirm={can.confirmMaterials} />
               {can.submitMaterials && <div className="actions"><button type="button" className="primary" disabled={busy} onClick={() => call({ action: 'submit-materials' })}>提交资料清单，送监交人审核</button></div>}
             </>
           )}
           {view.stage === 'D' && view.stageStatus !== 'signing' && (
             <>
-              {can.editVisits && <RowsEditor {...panel} formId="customer-visit-plan" tableId="visits" rows={view.visits} saveAction="save-visits" label="编辑拜访计划（日期、方式、参加人）" />}
+              {can.editVisits && <RowsEditor {...panel} formId="customer-visit-plan" tableId="visits" rows={view.visits} draftKey={draftKey("visits")} saveAction="save-visits" label="编辑拜访计划（日期、方式、参加人）" />}
               {can.confirmVisits ? <VisitsConfirm {...panel} onlyRevisits={false} /> : <p>等待接收人逐一确认拜访结果。</p>}
               {can.submitVisits && <div className="actions"><button type="button" className="primary" disabled={busy} onClick={() => call({ action: 'submit-visits' })}>提交拜访记录，送签署</button></div>}
             </>
@@ -93,7 +95,7 @@ export default function ProcessPage({ forms }: { forms: Record<string, FormDefin
             </>
           )}
           {view.stage === 'F' && can.editReport && report && (
-            <FormStage {...panel} formId="customer-handover-report" initial={report} saveAction="save-report" submitAction="submit-report" submitLabel="提交交接报告，送审批" />
+            <FormStage {...panel} formId="customer-handover-report" initial={report} draftKey={draftKey("report")} saveAction="save-report" submitAction="submit-report" submitLabel="提交交接报告，送审批" />
           )}
           {view.stage === 'F' && !can.editReport && view.stageStatus !== 'signing' && <p>等待移交人核对并提交交接报告。</p>}
         </section>

@@ -1,4 +1,5 @@
 import { useEffect, useMemo, useState } from 'react';
+import { useLocalDraft } from './useLocalDraft';
 import type { FormDefinition, TableField } from '../../lib/form-definition';
 import { allFields, type FormValues, type Row } from '../../lib/form-data';
 import type { ProcessView } from '../../lib/process/view';
@@ -19,36 +20,50 @@ interface PanelProps {
 const tableOf = (d: FormDefinition, id: string) => allFields(d).find((f) => f.id === id) as TableField;
 
 /** B and F: a whole form filled by the departing employee, saved and then submitted for signature. */
-export function FormStage({ forms, call, busy, announce, formId, initial, saveAction, submitAction, submitLabel }: PanelProps & {
-  formId: string; initial: FormValues; saveAction: string; submitAction: string; submitLabel: string;
+export function FormStage({ forms, call, busy, announce, formId, initial, saveAction, submitAction, submitLabel, draftKey }: PanelProps & {
+  formId: string; initial: FormValues; saveAction: string; submitAction: string; submitLabel: string; draftKey: string;
 }) {
-  const [values, setValues] = useState<FormValues>(initial);
-  useEffect(() => setValues(initial), [initial]);
+  const draft = useLocalDraft<FormValues>(draftKey, initial);
+  const send = async (action: string) => {
+    if (await call({ action, values: draft.value })) draft.saved();
+  };
   return (
     <div>
-      <FieldsEditor definition={forms[formId]} values={values} onChange={setValues} announce={announce} />
+      <DraftNotice draft={draft} />
+      <FieldsEditor definition={forms[formId]} values={draft.value} onChange={draft.set} announce={announce} />
       <div className="actions">
-        <button type="button" disabled={busy} onClick={() => call({ action: saveAction, values })}>保存</button>
-        <button type="button" className="primary" disabled={busy} onClick={() => call({ action: submitAction, values })}>{submitLabel}</button>
+        <button type="button" disabled={busy} onClick={() => void send(saveAction)}>保存</button>
+        <button type="button" className="primary" disabled={busy} onClick={() => void send(submitAction)}>{submitLabel}</button>
       </div>
       <p className="muted">提交后系统生成 PDF，按表单规定的顺序发邮件请各方签署；任何一方都可以“退回修改”并写明意见。</p>
     </div>
   );
 }
 
+/** Says that unsaved edits were brought back from this browser, and lets the person drop them. */
+function DraftNotice({ draft }: { draft: { dirty: boolean; restoredAt: string | null; saved: () => void } }) {
+  if (!draft.restoredAt || !draft.dirty) return null;
+  return (
+    <p className="draft-notice" role="status" data-testid="draft-restored">
+      已恢复您在本机未保存的修改（{new Date(draft.restoredAt).toLocaleString('zh-CN', { hour12: false })}），请保存或提交。
+      <button type="button" onClick={draft.saved}>放弃这些修改</button>
+    </p>
+  );
+}
+
 /** C and D: the employee (or receiver) edits the list; edited lines lose the receiver's confirmation. */
-export function RowsEditor({ forms, call, busy, announce, formId, tableId, rows, saveAction, label }: PanelProps & {
-  formId: string; tableId: string; rows: Row[]; saveAction: string; label: string;
+export function RowsEditor({ forms, call, busy, announce, formId, tableId, rows, saveAction, label, draftKey }: PanelProps & {
+  formId: string; tableId: string; rows: Row[]; saveAction: string; label: string; draftKey: string;
 }) {
   const table = useMemo(() => tableOf(forms[formId], tableId), [forms, formId, tableId]);
-  const [draft, setDraft] = useState<Row[]>(rows);
-  useEffect(() => setDraft(rows), [rows]);
+  const draft = useLocalDraft<Row[]>(draftKey, rows);
   return (
-    <details className="rows-editor">
-      <summary>{label}</summary>
-      <TableEditor table={table} rows={draft} formTitle={forms[formId].title} onRowsChange={(u) => setDraft(u)} announce={announce} />
+    <details className="rows-editor" open={draft.dirty || undefined}>
+      <summary>{label}{draft.dirty && '（有未保存的修改）'}</summary>
+      <DraftNotice draft={draft} />
+      <TableEditor table={table} rows={draft.value} formTitle={forms[formId].title} onRowsChange={draft.set} announce={announce} />
       <div className="actions">
-        <button type="button" disabled={busy} onClick={() => call({ action: saveAction, rows: draft })}>保存清单</button>
+        <button type="button" disabled={busy} onClick={async () => { if (await call({ action: saveAction, rows: draft.value })) draft.saved(); }}>保存清单</button>
       </div>
     </details>
   );
