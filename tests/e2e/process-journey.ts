@@ -1,5 +1,6 @@
 import { expect, type Page } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { unzipSync, strFromU8 } from 'fflate';
 import { readFile } from 'node:fs/promises';
 import type { ParsedMail } from 'mailparser';
@@ -207,6 +208,11 @@ export async function customerHandoverJourney(page: Page, mailbox: Mailbox) {
   const zip = unzipSync(new Uint8Array(await readFile((await (await download).path())!)));
   const names = Object.keys(zip);
   expect(names.filter((n) => n.endsWith('.pdf'))).toHaveLength(5);
+  // The signed spot-check record carries the re-visit that followed the failed call.
+  const spotCheck = names.find((n) => n.startsWith('E-'))!;
+  const spotCheckText = execFileSync('pdftotext', ['-', '-'], { input: Buffer.from(zip[spotCheck]), encoding: 'utf8' }).replace(/\s+/g, '');
+  expect(spotCheckText).toContain('已重新拜访');
+  expect(spotCheckText).toContain('经重新拜访后再次回访的客户1家');
   const csv = strFromU8(zip['客户交接状态.csv']);
   expect(csv.trim().split('\r\n')).toHaveLength(31);
   expect(csv).toContain('客户有疑问');

@@ -76,6 +76,9 @@ export function drawSpotCheckSample(state: ProcessState, rule: SampleRule, seed:
   return { ...state, sample: { ...sample, drawnAt: now }, customers: state.customers.map((c) => (ids.has(c.id) ? { ...c, spot: 'pending' as const } : c)) };
 }
 
+/** What a failed spot-check call records as the action taken. */
+export const REVISIT_ACTION = '退回陪同拜访，重新交接';
+
 export interface CallRecord {
   customerId: string;
   caller: string;
@@ -109,7 +112,7 @@ export function recordCall(state: ProcessState, call: CallRecord): ProcessState 
     handoverConfirmed: call.reached === '已接通' ? call.handoverConfirmed : '否',
     satisfaction: call.reached === '已接通' ? call.satisfaction : '',
     issues: call.issues,
-    action: failed ? '退回陪同拜访，重新交接' : passed ? '' : '择日再次回访',
+    action: failed ? REVISIT_ACTION : passed ? '' : '择日再次回访',
   };
   const spot = passed ? 'passed' : failed ? 'failed' : 'pending';
   return {
