@@ -145,6 +145,8 @@ const pages = [
   pageFigures('清单页（填写岛）', 'forms/customer-handover/index.html'),
   pageFigures('模板定制页', 'policies/general-handover-policy/customize/index.html'),
   pageFigures('签署页', 'sign/index.html'),
+  pageFigures('客户交接案件页', 'case/index.html'),
+  pageFigures('交接档案', 'archive/index.html'),
 ];
 const index = readFileSync(join(DIST, 'search-index.json'));
 const policyCount = readdirSync(join(DIST, 'policies')).length;
