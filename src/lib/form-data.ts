@@ -59,6 +59,22 @@ export const textOf = (values: FormValues, id: string): string => {
   return typeof v === 'string' ? v : '';
 };
 
+/**
+ * Dates that come before the date they may not precede (`notBefore`), e.g. an end before its
+ * start; only pairs whose both values are valid dates are compared.
+ */
+export function dateOrderErrors(fields: readonly FormField[], valueOf: (id: string) => string): Record<string, string> {
+  const errors: Record<string, string> = {};
+  for (const f of fields) {
+    if (f.type !== 'date' || !f.notBefore) continue;
+    const other = fields.find((x) => x.id === f.notBefore);
+    const [start, end] = [valueOf(f.notBefore).trim(), valueOf(f.id).trim()];
+    if (other && start && end && !validateValue(f, end) && !validateValue(f, start) && end < start)
+      errors[f.id] = `${f.label}（${end}）不能早于${other.label}（${start}）`;
+  }
+  return errors;
+}
+
 /** Errors of one table row; blank rows are ignored (they are dropped when saving a PDF). */
 export function rowErrors(table: TableField, row: Row): Record<string, string> {
   const errors: Record<string, string> = {};
@@ -67,7 +83,7 @@ export function rowErrors(table: TableField, row: Row): Record<string, string> {
     const e = validateValue(c, row[c.id] ?? '');
     if (e) errors[c.id] = e;
   }
-  return errors;
+  return { ...dateOrderErrors(table.columns, (id) => row[id] ?? ''), ...errors };
 }
 
 export function validateForm(definition: FormDefinition, values: FormValues): ErrorMap {
@@ -86,7 +102,7 @@ export function validateForm(definition: FormDefinition, values: FormValues): Er
     const e = validateValue(f, textOf(values, f.id));
     if (e) errors[f.id] = e;
   }
-  return errors;
+  return { ...dateOrderErrors(allFields(definition), (id) => textOf(values, id)), ...errors };
 }
 
 /**
@@ -106,7 +122,10 @@ export function buildFormSchema(definition: FormDefinition) {
   for (const f of allFields(definition)) {
     if (f.type === 'computed') continue;
     if (f.type === 'table') {
-      const row = z.object(Object.fromEntries(f.columns.map((c) => [c.id, cell(c).default('')]))).strict();
+      const row = z
+        .object(Object.fromEntries(f.columns.map((c) => [c.id, cell(c).default('')])))
+        .strict()
+        .superRefine((r, ctx) => addOrderIssues(ctx, dateOrderErrors(f.columns, (id) => (r as Row)[id] ?? '')));
       // Blank rows (an empty line left in the table) are dropped before validation.
       const dropBlankRows = (v: unknown) => (Array.isArray(v) ? v.filter((r) => !isBlankRecord(r)) : v);
       shape[f.id] = z
@@ -122,7 +141,14 @@ export function buildFormSchema(definition: FormDefinition) {
       shape[f.id] = cell(f).default('');
     }
   }
-  return z.object(shape).strict();
+  return z
+    .object(shape)
+    .strict()
+    .superRefine((v, ctx) => addOrderIssues(ctx, dateOrderErrors(allFields(definition), (id) => textOf(v as FormValues, id))));
+}
+
+function addOrderIssues(ctx: z.RefinementCtx, errors: Record<string, string>) {
+  for (const [path, message] of Object.entries(errors)) ctx.addIssue({ code: 'custom', message, path: [path] });
 }
 
 /** Value of a computed field, as a number. */

@@ -22,7 +22,8 @@ const base = {
 const scalarOptions = [
   z.object({ ...base, type: z.literal('text'), maxLength: z.number().int().positive().max(2000).default(200) }),
   z.object({ ...base, type: z.literal('longtext'), maxLength: z.number().int().positive().max(20000).default(2000) }),
-  z.object({ ...base, type: z.literal('date') }),
+  /** notBefore: another date field (same form level, or same table row) this one cannot precede. */
+  z.object({ ...base, type: z.literal('date'), notBefore: id.optional() }),
   z.object({ ...base, type: z.literal('number'), min: z.number().optional(), max: z.number().optional(), integer: z.boolean().default(false) }),
   z.object({ ...base, type: z.literal('money') }),
   z.object({ ...base, type: z.literal('phone') }),
@@ -93,6 +94,17 @@ export const formDefinitionSchema = z
       seen.add(f.id);
     });
     const tables = new Map(fields.flatMap((f) => (f.type === 'table' ? [[f.id, f] as const] : [])));
+    // A date's notBefore names a date in its own scope: the form's top level, or its table's row.
+    const checkOrder = (scope: FormField[], where: string) => {
+      for (const f of scope) {
+        if (f.type !== 'date' || !f.notBefore) continue;
+        const other = scope.find((x) => x.id === f.notBefore);
+        if (!other || other.type !== 'date' || other.id === f.id)
+          ctx.addIssue({ code: 'custom', message: `${where}日期字段 ${f.id} 的 notBefore 必须指向同一层级的另一个日期字段（现为 ${f.notBefore}）`, path: ['sections'] });
+      }
+    };
+    checkOrder(fields, '');
+    for (const t of tables.values()) checkOrder(t.columns, `表格 ${t.id} 的`);
     for (const f of fields) {
       if (f.type === 'table' && f.minRows > f.maxRows)
         ctx.addIssue({ code: 'custom', message: `表格 ${f.id} 的 minRows 大于 maxRows`, path: ['sections'] });

@@ -115,3 +115,42 @@ describe('computed values and completeness', () => {
     expect(errors.giverName).toBe('请填写移交人姓名');
   });
 });
+
+describe('date order (notBefore)', () => {
+  const spot = load('callback-spot-check');
+  const base = () => ({ ...emptyValues(spot), checkerName: '诸葛建国', department: '华东销售部', giverName: '欧阳明远', receiverName: '司马晓燕', sampleRatio: '20', result: '交接情况属实' });
+
+  it('refuses an end before its start in the browser check and in the shared schema, naming both dates', () => {
+    const values = { ...base(), periodStart: '2026-12-20', periodEnd: '2026-12-19' };
+    expect(validateForm(spot, values).periodEnd).toBe('抽查结束日期（2026-12-19）不能早于抽查开始日期（2026-12-20）');
+    const parsed = buildFormSchema(spot).safeParse(values);
+    expect(parsed.success).toBe(false);
+    expect(parsed.error!.issues).toContainEqual(expect.objectContaining({ path: ['periodEnd'], message: expect.stringContaining('不能早于抽查开始日期') }));
+  });
+
+  it('accepts the same day, an open end, and leaves a malformed date to its own message', () => {
+    expect(validateForm(spot, { ...base(), periodStart: '2026-12-20', periodEnd: '2026-12-20' }).periodEnd).toBeUndefined();
+    expect(buildFormSchema(spot).safeParse({ ...base(), periodStart: '2026-12-20', periodEnd: '2026-12-20' }).success).toBe(true);
+    expect(validateForm(spot, { ...base(), periodStart: '2026-12-20', periodEnd: '' }).periodEnd).toBe('请填写抽查结束日期');
+    expect(validateForm(spot, { ...base(), periodStart: '2026-12-20', periodEnd: '2026-13-01' }).periodEnd).toContain('不是有效日期');
+  });
+
+  it('compares within a table row, and a definition pointing at a missing or non-date field fails', () => {
+    const def = formDefinitionSchema.parse({
+      id: 'order-test', title: '测试', description: '测试', signing: { order: 'parallel', parties: [{ role: '移交人' }] },
+      sections: [{ id: 's', title: '表', fields: [{ id: 'rows', type: 'table', label: '行', columns: [
+        { id: 'from', type: 'date', label: '开始' }, { id: 'to', type: 'date', label: '结束', notBefore: 'from' },
+      ] }] }],
+    });
+    expect(validateForm(def, { rows: [{ from: '2026-05-02', to: '2026-05-01' }] })['rows.0.to']).toContain('不能早于开始');
+    expect(buildFormSchema(def).safeParse({ rows: [{ from: '2026-05-02', to: '2026-05-01' }] }).success).toBe(false);
+    const bad = (notBefore: string) =>
+      formDefinitionSchema.safeParse({
+        id: 'order-bad', title: '测试', description: '测试', signing: { order: 'parallel', parties: [{ role: '移交人' }] },
+        sections: [{ id: 's', title: '基本', fields: [{ id: 'name', type: 'text', label: '姓名' }, { id: 'end', type: 'date', label: '结束', notBefore }] }],
+      });
+    expect(bad('nosuch').error?.issues[0].message).toContain('notBefore 必须指向同一层级的另一个日期字段');
+    expect(bad('name').success).toBe(false);
+    expect(bad('end').success).toBe(false);
+  });
+});
