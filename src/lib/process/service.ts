@@ -96,6 +96,7 @@ export async function openProcess(deps: ProcessDeps, input: OpenProcessInput): P
     const row = {
       id, case_number: caseNumber, policy_slug: input.policySlug, company: input.company ?? null, department: input.department, reason: input.reason,
       last_working_day: input.lastWorkingDay, stage: 'B' as const, settings: input.settings, state: emptyState(plan), archive_email: input.archiveEmail ?? null, base_url: input.baseUrl,
+      created_at: now,
     };
     await processRepo.insert(tx, row);
     await processRepo.addEvent(tx, id, null, 'opened', { lastWorkingDay: input.lastWorkingDay });

@@ -45,11 +45,12 @@ const COLUMNS = `id, case_number, policy_slug, company, department, reason, to_c
   stage, status, settings, state, archive_email, base_url, created_at, completed_at`;
 
 export const processRepo = {
-  insert: (tx: Sql, p: Omit<ProcessRow, 'created_at' | 'completed_at' | 'status'>) =>
+  /** `created_at` comes from the service's clock (as `completed_at` does), else the database's. */
+  insert: (tx: Sql, p: Omit<ProcessRow, 'created_at' | 'completed_at' | 'status'> & { created_at?: Date }) =>
     tx.query(
-      `INSERT INTO processes (id, case_number, policy_slug, company, department, reason, last_working_day, stage, status, settings, state, archive_email, base_url)
-       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,'open',$9,$10,$11,$12)`,
-      [p.id, p.case_number, p.policy_slug, p.company, p.department, p.reason, p.last_working_day, p.stage, JSON.stringify(p.settings), JSON.stringify(p.state), p.archive_email, p.base_url],
+      `INSERT INTO processes (id, case_number, policy_slug, company, department, reason, last_working_day, stage, status, settings, state, archive_email, base_url, created_at)
+       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,'open',$9,$10,$11,$12, COALESCE($13::timestamptz, now()))`,
+      [p.id, p.case_number, p.policy_slug, p.company, p.department, p.reason, p.last_working_day, p.stage, JSON.stringify(p.settings), JSON.stringify(p.state), p.archive_email, p.base_url, p.created_at ?? null],
     ),
 
   get: async (tx: Sql, id: string, lock = false) =>
