@@ -135,11 +135,17 @@ export async function customerHandoverJourney(page: Page, mailbox: Mailbox) {
   await stageIs('D');
   await page.getByRole('button', { name: '向客户发送交接告知' }).click();
   await expect(page.getByTestId('process-message')).toContainText('已向 30 位客户发送交接告知');
+  // Customers mostly read the notice on a phone.
+  await page.setViewportSize({ width: 390, height: 844 });
   await open(page, link(await mailbox.waitFor('customer4@example.cn', /对接人变更通知/), 'notice'));
   await expect(page.getByText(`今后由 ${P.receiver.name}`)).toBeVisible();
+  expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+  await expect(page.getByRole('navigation')).toHaveCount(0); // an outsider sees no internal site navigation
+  await page.screenshot({ path: `${SHOTS}/notice-phone.png`, fullPage: true });
   await page.getByLabel(/如有疑问/).fill('还没有人和我们联系过');
   await page.getByRole('button', { name: '提交疑问' }).click();
   await expect(page.getByTestId('notice-answered')).toContainText('还没有人和我们联系过');
+  await page.setViewportSize({ width: 1280, height: 720 });
   await openCase('receiver');
   await page.getByLabel('全选待确认拜访').check();
   await page.getByLabel('拜访结果', { exact: true }).fill('与移交人共同拜访，介绍新对接人');
