@@ -1,10 +1,11 @@
 import { purgeClosedCases, sendDueReminders } from '../lib/signing/service';
 import type { SigningContext } from './signing-context';
 import { sendProcessReminders } from '../lib/process/reminders';
+import { purgeClosedProcesses } from '../lib/process/retention';
 
 /**
  * The periodic work: send queued mail (retries), automatic signing reminders and process deadline reminders, and — when
- * RETENTION_DAYS is set — purge the customer data of closed cases. Run by a timer under
+ * RETENTION_DAYS is set — purge the customer data of closed cases and processes. Run by a timer under
  * `npm start` and by the Vercel cron function.
  */
 export async function runMaintenance(ctx: SigningContext, baseUrl: string): Promise<{ reminded: number; purged: number }> {
@@ -12,6 +13,7 @@ export async function runMaintenance(ctx: SigningContext, baseUrl: string): Prom
   const reminded = (await sendDueReminders(ctx.deps, baseUrl)) + (await sendProcessReminders(ctx.processDeps));
   if (reminded) await ctx.flushMail();
   const days = Number(process.env.RETENTION_DAYS ?? 0);
-  const purged = days > 0 ? await purgeClosedCases(ctx.deps, { days, keepFinal: process.env.RETENTION_KEEP_FINAL !== 'false' }) : 0;
+  const purged =
+    days > 0 ? (await purgeClosedCases(ctx.deps, { days, keepFinal: process.env.RETENTION_KEEP_FINAL !== 'false' })) + (await purgeClosedProcesses(ctx.processDeps, days)) : 0;
   return { reminded, purged };
 }

@@ -23,6 +23,7 @@ import { processView } from '../../src/lib/process/view';
 import { answerNotice } from '../../src/lib/process/notice';
 import { sendProcessReminders } from '../../src/lib/process/reminders';
 import { exportProcessZip } from '../../src/lib/process/export';
+import { purgeClosedProcesses } from '../../src/lib/process/retention';
 import { adminFromSession, archiveDocument, listArchive, requestAdminLink, signInAdmin } from '../../src/lib/process/admin';
 import { workHandoverValues } from '../fixtures/form-values';
 import type { ProcessAction } from '../../src/lib/process/requests';
@@ -245,5 +246,30 @@ describe.each(backends)('customer handover process on %s', (_name, makeSql) => {
     expect(doc.final).toBe(false);
     expect(Buffer.from(doc.pdf.subarray(0, 5)).toString()).toBe('%PDF-');
     await expect(archiveDocument(deps, 'nosuchcase')).rejects.toThrow(/找不到/);
+  });
+
+  it('purges a closed process\'s customer data after the retention period and keeps the record', async () => {
+    const adminView = () => sql.transaction(async (tx) => processView(tx, deps, await loadProcess(tx, processId, false), { kind: 'admin', email: 'hr-admin@ex.com' }));
+    const open = await sql.query<{ id: string; state: unknown }>("SELECT id, state FROM processes WHERE status = 'open'");
+    clock = new Date(Date.now() + 10 * 86_400_000);
+    expect(await purgeClosedProcesses(deps, 30)).toBe(0); // not yet due
+    clock = new Date(Date.now() + 400 * 86_400_000);
+    expect(await purgeClosedProcesses(deps, 365)).toBeGreaterThanOrEqual(1);
+    const v = await adminView();
+    expect(v.purgedAt).not.toBeNull();
+    expect(v.customers).toEqual([]);
+    expect(v.status).toBe('completed');
+    expect(v.parties.map((p) => p.name)).toContain(PEOPLE.employee.name); // who handed over to whom stays
+    const texts = v.timeline.map((e) => e.text);
+    expect(texts).toContain('按数据保留期限清除客户资料（客户名单、各阶段明细、报告与留言）');
+    expect(texts).toContain('确认已重新拜访 （已按保留期限清除）');
+    expect(texts.some((t) => t.startsWith('退回客户交接计划：'))).toBe(true);
+    // No customer name, address, comment or return reason is left in the process tables or in sent mail.
+    const left = JSON.stringify(await sql.query("SELECT p.state, (SELECT json_agg(detail) FROM process_events e WHERE e.process_id = p.id) AS events FROM processes p WHERE p.id = $1", [processId]));
+    for (const secret of ['华东贸易有限公司', 'customer3@example.cn', '新对接人的电话是多少', '请补充 A 级客户的回款风险', '合同原件缺第 3 页']) expect(left).not.toContain(secret);
+    expect(await sql.query("SELECT 1 FROM outbox WHERE to_address LIKE 'customer%' AND status = 'sent'")).toEqual([]);
+    // Open processes are untouched; a second run has nothing to do.
+    expect(await sql.query<{ id: string; state: unknown }>("SELECT id, state FROM processes WHERE status = 'open'")).toEqual(open);
+    expect(await purgeClosedProcesses(deps, 365)).toBe(0);
   });
 });

@@ -47,6 +47,7 @@ export default function ProcessPage({ forms }: { forms: Record<string, FormDefin
       </header>
       {error && <p className="alert" role="alert" data-testid="process-error">{error}</p>}
       {message && <p className="success" role="status" data-testid="process-message">{message}</p>}
+      {view.purgedAt && <p className="alert" data-testid="purged-note">按数据保留期限，本案件的客户资料已于 {time(view.purgedAt)} 清除；下面只保留参与人、阶段和签署记录。</p>}
       {overdue.length > 0 && view.status === 'open' && <p className="alert overdue-banner">有 {overdue.length} 项期限已逾期：{overdue.map((d) => d.label).join('、')}</p>}
 
       <ol className="stage-bar" aria-label="交接阶段">

@@ -7,25 +7,31 @@ import { ROLE_LABEL, STAGES, STAGE_INFO, stageIndex, type Stage } from './roles'
 import { shanghaiDate } from './calendar';
 import { todayOf, type Actor, type Loaded, type ProcessDeps } from './service';
 
+// After retention has purged a process, customer names and comments are gone from details.
+const gone = '（已按保留期限清除）';
+const cust = (d: Record<string, unknown>) => (d.customer as string | undefined) ?? gone;
+const said = (d: Record<string, unknown>, key: 'comment' | 'reason') => (d[key] as string | undefined) ?? gone;
+
 const EVENT_TEXT: Record<string, (d: Record<string, unknown>) => string> = {
   opened: () => '开立客户交接案件',
   saved: (d) => `保存${STAGE_INFO[d.stage as Stage]?.title ?? ''}`,
   submitted: (d) => `提交${STAGE_INFO[d.stage as Stage]?.title ?? ''}，送 ${(d.signers as string[] | undefined)?.join('、') ?? ''} 签署`,
   approved: (d) => `${STAGE_INFO[d.stage as Stage]?.title ?? ''}各方签署完成`,
-  returned: (d) => `退回${STAGE_INFO[d.stage as Stage]?.title ?? ''}：${d.comment ?? ''}`,
+  returned: (d) => `退回${STAGE_INFO[d.stage as Stage]?.title ?? ''}：${said(d, 'comment')}`,
   stage: (d) => `进入阶段：${STAGE_INFO[d.stage as Stage]?.title ?? ''}`,
   completed: () => '交接报告获批，案件完成归档',
   'materials-confirmed': (d) => `确认收到 ${d.lines} 条资料`,
-  'materials-returned': (d) => `退回 ${d.lines} 条资料：${d.reason ?? ''}`,
-  'visit-confirmed': (d) => `确认已拜访 ${d.customer}`,
-  revisited: (d) => `确认已重新拜访 ${d.customer}`,
-  'call-recorded': (d) => `回访 ${d.customer}：${d.result === 'passed' ? '确认已获知交接' : '未接通'}`,
-  'spot-failed': (d) => `回访 ${d.customer}：客户表示未获知交接，退回陪同拜访`,
+  'materials-returned': (d) => `退回 ${d.lines} 条资料：${said(d, 'reason')}`,
+  'visit-confirmed': (d) => `确认已拜访 ${cust(d)}`,
+  revisited: (d) => `确认已重新拜访 ${cust(d)}`,
+  'call-recorded': (d) => `回访 ${cust(d)}：${d.result === 'passed' ? '确认已获知交接' : '未接通'}`,
+  'spot-failed': (d) => `回访 ${cust(d)}：客户表示未获知交接，退回陪同拜访`,
   'notices-sent': (d) => `向 ${d.count} 位客户发送交接告知`,
-  'notice-answered': (d) => `客户 ${d.customer}${d.answer === 'confirmed' ? '确认已知悉交接' : `提出疑问：${d.comment ?? ''}`}`,
+  'notice-answered': (d) => `客户 ${cust(d)}${d.answer === 'confirmed' ? '确认已知悉交接' : `提出疑问：${said(d, 'comment')}`}`,
   'accounts-revoked': () => '确认系统账号已注销',
   reminded: (d) => `发送期限提醒（${d.deadline}，${String(d.reminder).startsWith('overdue') ? '逾期' : d.reminder === 'd2' ? '提前 2 天' : '提前 7 天'}）`,
-  cancelled: (d) => `撤销案件：${d.reason ?? ''}`,
+  cancelled: (d) => `撤销案件：${said(d, 'reason')}`,
+  purged: () => '按数据保留期限清除客户资料（客户名单、各阶段明细、报告与留言）',
 };
 
 /** Everything the case page shows, for one viewer. */
@@ -64,6 +70,7 @@ export async function processView(tx: Sql, deps: ProcessDeps, l: Loaded, actor: 
     reason: p.reason,
     lastWorkingDay: p.last_working_day,
     createdAt: new Date(p.created_at).toISOString(),
+    purgedAt: p.purged_at ? new Date(p.purged_at).toISOString() : null,
     stage: p.stage,
     status: p.status,
     stageStatus: p.state.stageStatus,

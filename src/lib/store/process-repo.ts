@@ -21,6 +21,7 @@ export interface ProcessRow {
   base_url: string;
   created_at: Date;
   completed_at: Date | null;
+  purged_at?: Date | null;
 }
 
 export interface ProcessPartyRow {
@@ -42,7 +43,7 @@ export interface ProcessEventRow {
 
 // Dates come back as text so no time zone shifts a calendar date.
 const COLUMNS = `id, case_number, policy_slug, company, department, reason, to_char(last_working_day, 'YYYY-MM-DD') AS last_working_day,
-  stage, status, settings, state, archive_email, base_url, created_at, completed_at`;
+  stage, status, settings, state, archive_email, base_url, created_at, completed_at, purged_at`;
 
 export const processRepo = {
   /** `created_at` comes from the service's clock (as `completed_at` does), else the database's. */
