@@ -125,6 +125,15 @@ test('pasting without a header asks which column is which', async ({ page }) => 
   await expect(page.locator('#customers-1-remark')).toHaveValue('韩梅梅');
 });
 
+test('a CSV saved by Excel on Chinese Windows (GBK) imports without mojibake', async ({ page }) => {
+  // 客户名称,客户等级,联系电话 / 华东贸易有限公司,A,13812345678 / 金桥科技有限公司,B,021-62345678 in GBK.
+  const gbk = Buffer.from('bfcdbba7c3fbb3c62cbfcdbba7b5c8bcb62cc1aacfb5b5e7bbb00d0abbaab6abc3b3d2d7d3d0cfdeb9abcbbe2c412c31333831323334353637380d0abdf0c7c5bfc6bcbcd3d0cfdeb9abcbbe2c422c3032312d36323334353637380d0a', 'hex');
+  await page.getByTestId('csv-input-customers').setInputFiles({ name: '客户.csv', mimeType: 'text/csv', buffer: gbk });
+  await expect(page.getByTestId('count-customers')).toContainText('共 2 行');
+  await expect(page.locator('#customers-0-name')).toHaveValue('华东贸易有限公司');
+  await expect(page.locator('#customers-1-phone')).toHaveValue('021-62345678');
+});
+
 test('a paste larger than the table allows keeps what fits and says so', async ({ page }) => {
   await gotoHydrated(page, '/forms/work-handover/');
   const rows = Array.from({ length: 55 }, (_, i) => [`备用金${i + 1}`, String(100 + i), '已交接']);

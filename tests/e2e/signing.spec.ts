@@ -197,8 +197,11 @@ test('HR sends a customized policy to staff; each confirms 已阅读并同意; H
   await page.getByLabel('公司名称').first().fill('上海蓝鲸贸易有限公司');
   await page.getByRole('button', { name: '发给员工确认…' }).click();
   const panel = page.getByRole('region', { name: /发给员工确认/ });
-  await panel.getByLabel(/员工名单/).fill('姓名\t邮箱\t部门\n赵一\tzhao@staff.test\t销售部\n钱二\tqian@staff.test\t运营部\n孙三\tsun@staff.test\t客服部');
+  // The list as Excel's "Unicode 文本" export: UTF-16LE with a BOM, tab-separated.
+  const list = '姓名\t邮箱\t部门\r\n赵一\tzhao@staff.test\t销售部\r\n钱二\tqian@staff.test\t运营部\r\n孙三\tsun@staff.test\t客服部\r\n';
+  await panel.getByTestId('staff-file').setInputFiles({ name: '员工.txt', mimeType: 'text/plain', buffer: Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(list, 'utf16le')]) });
   await expect(panel.getByTestId('staff-count')).toContainText('识别到 3 人');
+  await expect(panel.getByLabel(/员工名单/)).toHaveValue(/赵一\tzhao@staff.test/);
   await panel.getByLabel('发起人姓名').fill('HR 小王');
   await panel.getByLabel('发起人邮箱').fill('hr-ack@example.test');
   await panel.getByRole('button', { name: '发送给 3 人' }).click();

@@ -1,5 +1,6 @@
 import { useState } from 'react';
-import { parseGrid } from '../../lib/table-import';
+import { parseStaff } from '../../lib/staff-list';
+import { decodeTextFile } from '../../lib/text-file';
 import { postJson } from '../api';
 
 /**
@@ -13,25 +14,6 @@ interface Props {
   blocked: string | null;
 }
 
-type Staff = { name: string; email: string; department?: string };
-
-export function parseStaff(text: string): { staff: Staff[]; problems: string[] } {
-  const rows = parseGrid(text, /\t/.test(text) ? 'tsv' : 'csv').filter((r) => r.some((c) => c.trim()));
-  const problems: string[] = [];
-  const staff: Staff[] = [];
-  rows.forEach((r, i) => {
-    const cells = r.map((c) => c.trim());
-    const emailAt = cells.findIndex((c) => /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(c));
-    if (emailAt < 0) {
-      if (i > 0 || !/邮箱|email/i.test(cells.join(''))) problems.push(`第 ${i + 1} 行没有有效的邮箱：${cells.join(' ')}`);
-      return;
-    }
-    const others = cells.filter((_, j) => j !== emailAt && cells[j]);
-    staff.push({ name: others[0] ?? cells[emailAt].split('@')[0], email: cells[emailAt].toLowerCase(), department: others[1] });
-  });
-  return { staff, problems };
-}
-
 export function SendToStaff({ title, company, markdown, blocked }: Props) {
   const [open, setOpen] = useState(false);
   const [list, setList] = useState('');
@@ -40,6 +22,12 @@ export function SendToStaff({ title, company, markdown, blocked }: Props) {
   const [error, setError] = useState('');
   const [done, setDone] = useState<{ manageUrl: string; count: number } | null>(null);
   const parsed = parseStaff(list);
+  const readFile = async (file: File | undefined) => {
+    if (!file) return;
+    if (file.size > 2 * 1024 * 1024) return setError('名单文件超过 2 MB，请拆分后再发送');
+    setError('');
+    setList(decodeTextFile(new Uint8Array(await file.arrayBuffer())).text);
+  };
 
   const send = async () => {
     if (blocked) return setError(blocked);
@@ -65,6 +53,10 @@ export function SendToStaff({ title, company, markdown, blocked }: Props) {
           <label>
             员工名单：从 Excel 复制“姓名、邮箱、部门”三列粘贴到这里（也可以是 CSV）
             <textarea rows={6} value={list} onChange={(e) => setList(e.target.value)} placeholder={'张三\tzhangsan@example.com\t销售部\n李四\tlisi@example.com\t运营部'} />
+          </label>
+          <label className="cz-file">
+            或选择名单文件（CSV，或 Excel 另存的“Unicode 文本”；GBK 编码也可以）
+            <input type="file" accept=".csv,.txt,text/csv,text/plain" data-testid="staff-file" onChange={(e) => { void readFile(e.target.files?.[0]); e.target.value = ''; }} />
           </label>
           <p className="muted" data-testid="staff-count">识别到 {parsed.staff.length} 人{parsed.problems.length ? `；${parsed.problems.length} 行有问题` : ''}</p>
           {parsed.problems.length > 0 && <ul className="bad">{parsed.problems.slice(0, 5).map((p) => <li key={p}>{p}</li>)}</ul>}

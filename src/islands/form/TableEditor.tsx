@@ -1,4 +1,5 @@
 import { memo, useCallback, useLayoutEffect, useMemo, useRef, useState, type ClipboardEvent } from 'react';
+import { decodeTextFile, gridFormatOf } from '../../lib/text-file';
 import type { TableField } from '../../lib/form-definition';
 import { tableWidthEm } from '../../lib/column-widths';
 import { emptyRow, isRowEmpty, rowErrors, type Row } from '../../lib/form-data';
@@ -119,7 +120,8 @@ export function TableEditor({ table, rows, formTitle, onRowsChange, announce }: 
   const onFile = async (file: File | undefined) => {
     if (!file) return;
     if (file.size > 5 * 1024 * 1024) return announce('文件超过 5 MB，请拆分后再导入');
-    startImport(await file.text(), 'csv');
+    const { text } = decodeTextFile(new Uint8Array(await file.arrayBuffer()));
+    startImport(text, gridFormatOf(text));
     if (fileInput.current) fileInput.current.value = '';
   };
 
