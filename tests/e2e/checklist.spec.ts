@@ -3,6 +3,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import Papa from 'papaparse';
+import { buildXlsx } from '../fixtures/xlsx';
 
 const SHOTS = 'test-results/screenshots';
 mkdirSync(SHOTS, { recursive: true });
@@ -132,6 +133,24 @@ test('a CSV saved by Excel on Chinese Windows (GBK) imports without mojibake', a
   await expect(page.getByTestId('count-customers')).toContainText('共 2 行');
   await expect(page.locator('#customers-0-name')).toHaveValue('华东贸易有限公司');
   await expect(page.locator('#customers-1-phone')).toHaveValue('021-62345678');
+});
+
+test('an Excel .xlsx file imports: text, phone numbers and dates as typed', async ({ page }) => {
+  const xlsx = buildXlsx([
+    ['客户名称', '客户等级', '联系电话', '合同金额（元）', '续约日期'],
+    ['华东贸易有限公司', 'A', 13812345678, 128000.5, { date: '2027-03-31' }],
+    ['金桥科技有限公司', 'B', '021-62345678', 56000, { date: '2026-12-01' }],
+  ]);
+  await page.getByTestId('csv-input-customers').setInputFiles({ name: '客户.xlsx', mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', buffer: Buffer.from(xlsx) });
+  await expect(page.getByTestId('count-customers')).toContainText('共 2 行');
+  await expect(page.locator('#customers-0-name')).toHaveValue('华东贸易有限公司');
+  await expect(page.locator('#customers-0-phone')).toHaveValue('13812345678');
+  await expect(page.locator('#customers-0-renewalDate')).toHaveValue('2027-03-31');
+  await expect(page.locator('#customers-1-amount')).toHaveValue('56000');
+  // An old binary .xls is explained, not imported.
+  await page.getByTestId('csv-input-customers').setInputFiles({ name: '旧.xls', mimeType: 'application/vnd.ms-excel', buffer: Buffer.from('x') });
+  await expect(page.getByText('不支持旧版 .xls 文件').first()).toBeVisible();
+  await expect(page.getByTestId('count-customers')).toContainText('共 2 行');
 });
 
 test('a paste larger than the table allows keeps what fits and says so', async ({ page }) => {

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { parseStaff } from '../../lib/staff-list';
 import { decodeTextFile } from '../../lib/text-file';
+import { isOldExcelName, isXlsxName, readXlsxGrid, XlsxImportError } from '../../lib/xlsx-import';
 import { postJson } from '../api';
 
 /**
@@ -26,7 +27,14 @@ export function SendToStaff({ title, company, markdown, blocked }: Props) {
     if (!file) return;
     if (file.size > 2 * 1024 * 1024) return setError('名单文件超过 2 MB，请拆分后再发送');
     setError('');
-    setList(decodeTextFile(new Uint8Array(await file.arrayBuffer())).text);
+    if (isOldExcelName(file.name)) return setError('不支持旧版 .xls 文件：请在 Excel 中另存为 .xlsx 或 CSV');
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    if (!isXlsxName(file.name)) return setList(decodeTextFile(bytes).text);
+    try {
+      setList((await readXlsxGrid(bytes)).map((r) => r.join('\t')).join('\n'));
+    } catch (e) {
+      setError(e instanceof XlsxImportError ? e.message : '无法读取这个 Excel 文件');
+    }
   };
 
   const send = async () => {
@@ -55,8 +63,8 @@ export function SendToStaff({ title, company, markdown, blocked }: Props) {
             <textarea rows={6} value={list} onChange={(e) => setList(e.target.value)} placeholder={'张三\tzhangsan@example.com\t销售部\n李四\tlisi@example.com\t运营部'} />
           </label>
           <label className="cz-file">
-            或选择名单文件（CSV，或 Excel 另存的“Unicode 文本”；GBK 编码也可以）
-            <input type="file" accept=".csv,.txt,text/csv,text/plain" data-testid="staff-file" onChange={(e) => { void readFile(e.target.files?.[0]); e.target.value = ''; }} />
+            或选择名单文件（Excel .xlsx、CSV 或“Unicode 文本”）
+            <input type="file" accept=".xlsx,.csv,.txt,text/csv,text/plain,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" data-testid="staff-file" onChange={(e) => { void readFile(e.target.files?.[0]); e.target.value = ''; }} />
           </label>
           <p className="muted" data-testid="staff-count">识别到 {parsed.staff.length} 人{parsed.problems.length ? `；${parsed.problems.length} 行有问题` : ''}</p>
           {parsed.problems.length > 0 && <ul className="bad">{parsed.problems.slice(0, 5).map((p) => <li key={p}>{p}</li>)}</ul>}

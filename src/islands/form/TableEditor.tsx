@@ -1,5 +1,6 @@
 import { memo, useCallback, useLayoutEffect, useMemo, useRef, useState, type ClipboardEvent } from 'react';
 import { decodeTextFile, gridFormatOf } from '../../lib/text-file';
+import { isOldExcelName, isXlsxName, readXlsxGrid, XlsxImportError } from '../../lib/xlsx-import';
 import type { TableField } from '../../lib/form-definition';
 import { tableWidthEm } from '../../lib/column-widths';
 import { emptyRow, isRowEmpty, rowErrors, type Row } from '../../lib/form-data';
@@ -102,8 +103,8 @@ export function TableEditor({ table, rows, formTitle, onRowsChange, announce }: 
     else announce(`已添加 ${result.added} 行`);
   };
 
-  const startImport = (text: string, format: 'tsv' | 'csv') => {
-    const grid = parseGrid(text, format);
+  const startImport = (text: string, format: 'tsv' | 'csv') => startImportGrid(parseGrid(text, format));
+  const startImportGrid = (grid: string[][]) => {
     if (grid.length === 0) return announce('没有读到任何数据');
     const p = planImport(grid, table);
     if (p.needsMapping) setPlan(p);
@@ -119,10 +120,19 @@ export function TableEditor({ table, rows, formTitle, onRowsChange, announce }: 
 
   const onFile = async (file: File | undefined) => {
     if (!file) return;
+    if (fileInput.current) fileInput.current.value = ''; // the same file can be chosen again
     if (file.size > 5 * 1024 * 1024) return announce('文件超过 5 MB，请拆分后再导入');
-    const { text } = decodeTextFile(new Uint8Array(await file.arrayBuffer()));
+    if (isOldExcelName(file.name)) return announce('不支持旧版 .xls 文件：请在 Excel 中另存为 .xlsx 或 CSV 再导入');
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    if (isXlsxName(file.name)) {
+      try {
+        return startImportGrid(await readXlsxGrid(bytes));
+      } catch (e) {
+        return announce(e instanceof XlsxImportError ? e.message : '无法读取这个 Excel 文件');
+      }
+    }
+    const { text } = decodeTextFile(bytes);
     startImport(text, gridFormatOf(text));
-    if (fileInput.current) fileInput.current.value = '';
   };
 
   const exportCsv = () => {
@@ -144,8 +154,8 @@ export function TableEditor({ table, rows, formTitle, onRowsChange, announce }: 
             按{sortCol.label}排序
           </button>
         )}
-        <button type="button" onClick={() => fileInput.current?.click()}>导入 CSV</button>
-        <input ref={fileInput} type="file" accept=".csv,text/csv,.txt" hidden onChange={(e) => onFile(e.target.files?.[0])} data-testid={`csv-input-${table.id}`} />
+        <button type="button" onClick={() => fileInput.current?.click()}>导入 CSV / Excel</button>
+        <input ref={fileInput} type="file" accept=".csv,text/csv,.txt,.xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" hidden onChange={(e) => onFile(e.target.files?.[0])} data-testid={`csv-input-${table.id}`} />
         <button type="button" onClick={exportCsv} disabled={filled === 0}>导出 CSV</button>
       </div>
       <p className="paste-hint">可直接从 Excel / WPS 复制多行（含表头更准确），点进表格后按 Ctrl+V 粘贴。</p>
