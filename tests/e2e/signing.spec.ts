@@ -1,4 +1,4 @@
-import { gotoHydrated, waitForIslands } from './islands';
+import { gotoHydrated } from './islands';
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';

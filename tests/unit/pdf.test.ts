@@ -11,7 +11,6 @@ import { createHash } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PDFDocument } from 'pdf-lib';
 import { formDefinitionSchema, type FormDefinition } from '../../src/lib/form-definition';
-import { emptyValues } from '../../src/lib/form-data';
 import { renderFormPdf, type FormPdfResult } from '../../src/lib/pdf/form-pdf';
 import { stampSignature } from '../../src/lib/pdf/stamp';
 import { appendAuditPage } from '../../src/lib/pdf/audit';
