@@ -5,6 +5,7 @@ import { unzipSync, strFromU8 } from 'fflate';
 import { readFile } from 'node:fs/promises';
 import type { ParsedMail } from 'mailparser';
 import { gotoHydrated } from './islands';
+import { expectAccessible } from './a11y';
 import type { Mailbox } from './mailbox';
 import { customersCsv } from '../fixtures/customers';
 
@@ -84,6 +85,7 @@ export async function customerHandoverJourney(page: Page, mailbox: Mailbox) {
   await page.reload();
   await expect(page.getByTestId('draft-restored')).toContainText('已恢复您在本机未保存的修改');
   await expect(page.getByTestId('count-customers')).toContainText('共 30 行');
+  await expectAccessible(page);
   let mark = mailbox.messages.length;
   await page.getByRole('button', { name: '提交计划，送审签署' }).click();
   await expect(page.getByTestId('process-message')).toContainText('交接计划已提交');
@@ -142,6 +144,7 @@ export async function customerHandoverJourney(page: Page, mailbox: Mailbox) {
   expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
   await expect(page.getByRole('navigation')).toHaveCount(0); // an outsider sees no internal site navigation
   await page.screenshot({ path: `${SHOTS}/notice-phone.png`, fullPage: true });
+  await expectAccessible(page);
   await page.getByLabel(/如有疑问/).fill('还没有人和我们联系过');
   await page.getByRole('button', { name: '提交疑问' }).click();
   await expect(page.getByTestId('notice-answered')).toContainText('还没有人和我们联系过');
@@ -174,6 +177,7 @@ export async function customerHandoverJourney(page: Page, mailbox: Mailbox) {
     await expect(page.getByTestId('process-message')).toContainText(`已记录：${name}`);
   }
   await page.screenshot({ path: `${SHOTS}/case-spot-check.png`, fullPage: true });
+  await expectAccessible(page);
   await openCase('receiver');
   await page.getByLabel('全选待确认拜访').check();
   await page.getByLabel('拜访结果', { exact: true }).fill('重新上门拜访，客户确认已知悉');

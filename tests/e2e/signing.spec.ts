@@ -1,4 +1,5 @@
 import { gotoHydrated } from './islands';
+import { expectAccessible } from './a11y';
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -87,6 +88,7 @@ test('fill a form, send to three parties, each signs from their email, everyone 
       expect((await download).suggestedFilename()).toMatch(/\.pdf$/);
     }
     await expect(page.getByTestId('pdf-preview')).toBeVisible();
+    if (i === 0) await expectAccessible(page);
     await drawSignature(page);
     await page.getByLabel(/同意使用电子签名/).check();
     await page.getByRole('button', { name: '确认签署' }).click();
@@ -119,6 +121,7 @@ test('fill a form, send to three parties, each signs from their email, everyone 
   await expect(page.getByTestId('case-status')).toHaveText('已完成');
   await expect(page.getByTestId('timeline')).toContainText('全部完成并封存');
   await page.screenshot({ path: 'test-results/screenshots/manage-completed.png', fullPage: true });
+  await expectAccessible(page);
 });
 
 test('a party declines with a reason: the sender is told and the other links stop working', async ({ page, request }) => {

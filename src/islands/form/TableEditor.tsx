@@ -159,7 +159,8 @@ export function TableEditor({ table, rows, formTitle, onRowsChange, announce }: 
         <button type="button" onClick={exportCsv} disabled={filled === 0}>导出 CSV</button>
       </div>
       <p className="paste-hint">可直接从 Excel / WPS 复制多行（含表头更准确），点进表格后按 Ctrl+V 粘贴。</p>
-      <div className="table-scroll" onPaste={onPaste} tabIndex={-1}>
+      {/* Focusable so the table can be scrolled sideways from the keyboard (and pasted into). */}
+      <div className="table-scroll" onPaste={onPaste} tabIndex={0} role="region" aria-label={`${table.label}（表格，可左右滚动）`}>
         <table className="edit-table" ref={tableRef}>
           <colgroup>
             <col className="w-narrow" />
