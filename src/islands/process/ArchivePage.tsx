@@ -3,43 +3,12 @@ import { postForBlob, postJson } from '../api';
 import { downloadBlob } from '../form/download';
 import { useHydrated } from '../useHydrated';
 import { STATUS_LABEL } from './labels';
+import { CASE_LABEL } from '../signing/labels';
+import type { ArchiveListing } from '../../lib/process/admin';
 import './process.css';
 
-interface Listed {
-  id: string;
-  caseNumber: string;
-  company: string | null;
-  department: string;
-  employee: string;
-  stage: string;
-  status: 'open' | 'completed' | 'cancelled';
-  customers: number;
-  lastWorkingDay: string;
-  createdAt: string;
-}
-
-interface ListedCase {
-  id: string;
-  caseNumber: string;
-  title: string;
-  kind: 'form' | 'acknowledgment';
-  department: string;
-  giver: string;
-  status: 'open' | 'completed' | 'declined' | 'cancelled';
-  parties: number;
-  signed: number;
-  purged: boolean;
-  createdAt: string;
-}
-
-interface ArchiveList {
-  email: string;
-  limit: number;
-  processes: Listed[];
-  cases: ListedCase[];
-}
-
-const CASE_STATUS: Record<ListedCase['status'], string> = { open: '签署中', completed: '已完成', declined: '已拒签', cancelled: '已撤销' };
+type ArchiveList = ArchiveListing & { email: string };
+type ListedCase = ArchiveListing['cases'][number];
 
 const STAGE_NAME: Record<string, string> = { B: '交接计划', C: '资料移交', D: '陪同拜访', E: '电话抽查', F: '交接报告', done: '已归档' };
 
@@ -148,7 +117,7 @@ export default function ArchivePage() {
                 {cases.map((c) => (
                   <tr key={c.id}>
                     <td>{c.caseNumber}</td><td>{c.title}{c.kind === 'acknowledgment' && '（员工确认）'}</td><td>{c.department || '—'}</td><td>{c.giver || '—'}</td>
-                    <td>{c.signed} / {c.parties}</td><td>{CASE_STATUS[c.status]}</td><td>{new Date(c.createdAt).toLocaleDateString('zh-CN')}</td>
+                    <td>{c.signed} / {c.parties}</td><td>{CASE_LABEL[c.status]}</td><td>{new Date(c.createdAt).toLocaleDateString('zh-CN')}</td>
                     <td>{c.purged && c.status !== 'completed' ? '已按保留期限清除' : (
                       <button type="button" disabled={downloading === c.id} onClick={() => void download(c)} title={`${c.title} ${c.caseNumber}`}>
                         {downloading === c.id ? '正在下载…' : c.status === 'completed' ? '下载已签署版' : '下载当前版'}

@@ -9,8 +9,10 @@ type Customer = ProcessView['customers'][number];
 /** Rows shown at first; a case can hold thousands of customers and the page should stay quick. */
 export const CUSTOMER_PAGE = 200;
 
-const needsAttention = (c: Customer) => c.revisit || c.spot === 'failed' || c.notice === 'concern' || c.materials === 'pending' || c.materials === 'returned';
+/** Rows marked red: something went wrong for this customer. */
 const highlighted = (c: Customer) => c.revisit || c.spot === 'failed' || c.notice === 'concern' || c.materials === 'returned';
+/** 需关注 also lists customers whose materials are still waiting to be received. */
+const needsAttention = (c: Customer) => highlighted(c) || c.materials === 'pending';
 
 /** Every customer of the case and where each stands, with filters, a name search and paging. */
 export function CustomerTable({ customers }: { customers: Customer[] }) {

@@ -6,7 +6,7 @@ import type { ProcessView } from '../../lib/process/view';
 import { FieldsEditor } from './FieldsEditor';
 import { TableEditor } from '../form/TableEditor';
 import { todayIso } from './labels';
-import { isReturnedLine, RETURNED_REMARK } from '../../lib/process/actions';
+import { isReturnedLine, returnedReason } from '../../lib/process/actions';
 
 export type Call = (body: Record<string, unknown>) => Promise<boolean>;
 interface PanelProps {
@@ -83,7 +83,7 @@ export function MaterialsConfirm({ view, call, busy, canConfirm }: PanelProps & 
         <table className="data" data-testid="returned-materials">
           <caption>接收人退回的资料：在“编辑资料移交清单”中更正后，请接收人重新点收</caption>
           <thead><tr><th>客户</th><th>资料</th><th>退回原因</th></tr></thead>
-          <tbody>{returned.map(([r, i]) => <tr key={i} className="attention"><td>{r.customer}</td><td>{r.materialName}</td><td>{r.remark.slice(RETURNED_REMARK.length)}</td></tr>)}</tbody>
+          <tbody>{returned.map(([r, i]) => <tr key={i} className="attention"><td>{r.customer}</td><td>{r.materialName}</td><td>{returnedReason(r)}</td></tr>)}</tbody>
         </table>
       )}
       {canConfirm && open.length > 0 && (
@@ -95,7 +95,7 @@ export function MaterialsConfirm({ view, call, busy, canConfirm }: PanelProps & 
                 <tr key={i} className={isReturnedLine(r) ? 'attention' : undefined}>
                   <td><input type="checkbox" aria-label={`选择 ${r.customer} ${r.materialName}`} checked={picked.has(i)} onChange={(e) => { const s = new Set(picked); if (e.target.checked) s.add(i); else s.delete(i); setPicked(s); }} /></td>
                   <td>{r.customer}</td><td>{r.materialName}</td><td>{r.kind}</td><td>{r.copies}</td><td>{r.location}</td>
-                  <td>{isReturnedLine(r) ? `已退回：${r.remark.slice(RETURNED_REMARK.length)}` : '待点收'}</td>
+                  <td>{isReturnedLine(r) ? `已退回：${returnedReason(r)}` : '待点收'}</td>
                 </tr>
               ))}
             </tbody>

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
+import { CASE_LABEL } from './labels';
 import { linkParams, postForBlob, postJson } from '../api';
 import { downloadBlob } from '../form/download';
 import { STATUS_LABEL } from './SignPage';
@@ -18,7 +19,6 @@ interface Status {
   mail: Array<{ kind: string; to: string; status: string; attempts: number; error: string | null }>;
 }
 
-const CASE_LABEL: Record<Status['status'], string> = { open: '签署中', completed: '已完成', declined: '已拒签', cancelled: '已撤销' };
 const EVENT_LABEL: Record<string, string> = { created: '创建', sent: '发送签署邮件', viewed: '查看', signed: '签署', declined: '拒签', reminded: '提醒（旧链接作废）', completed: '全部完成并封存', cancelled: '撤销' };
 const time = (iso: string | null) => (iso ? new Date(iso).toLocaleString('zh-CN', { hour12: false }) : '—');
 

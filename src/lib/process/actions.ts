@@ -51,6 +51,9 @@ export function returnMaterials(state: ProcessState, lines: number[], reason: st
 /** Whether a material line is currently sent back by the receiver. */
 export const isReturnedLine = (row: Row) => row.receiverConfirmed === '否' && (row.remark ?? '').startsWith(RETURNED_REMARK);
 
+/** The receiver's reason on a returned line. */
+export const returnedReason = (row: Row) => (row.remark ?? '').slice(RETURNED_REMARK.length);
+
 export interface VisitResult {
   actualDate: string;
   outcome: string;

@@ -91,6 +91,9 @@ export async function listArchive(deps: ProcessDeps, filters: ArchiveFilters & {
   };
 }
 
+/** What the archive page receives (plus the admin's email). */
+export type ArchiveListing = Awaited<ReturnType<typeof listArchive>>;
+
 /** Newest rows per list; narrower filters find older ones. */
 export const ARCHIVE_LIMIT = 500;
 

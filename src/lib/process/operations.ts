@@ -6,7 +6,7 @@ import { repo } from '../store/repo';
 import { SigningError } from '../signing/errors';
 import { issueScopedToken } from '../signing/scoped-tokens';
 import { cancelCaseInTx } from '../signing/service';
-import { confirmMaterials, confirmVisit, ProcessRuleError, recordCall, RETURNED_REMARK, returnMaterials } from './actions';
+import { confirmMaterials, confirmVisit, ProcessRuleError, recordCall, RETURNED_REMARK, returnedReason, returnMaterials } from './actions';
 import { tieRowsToCustomers } from './customers';
 import { customerNoticeMail, stepMail } from './mail';
 import { STAGE_INFO, type ProcessRole, type Stage } from './roles';
@@ -93,7 +93,7 @@ export async function applyAction(tx: Sql, deps: ProcessDeps, processId: string,
         const tied = tieRowsToCustomers(state.materials, a.rows, state.customers, { receiverConfirmed: '', handedDate: '', status: '未交接' });
         if (tied.errors.length) throw conflict(tied.errors.slice(0, 3).join('；'));
         // A returned line the employee has corrected keeps its history but no longer reads as returned.
-        for (const r of tied.rows) if (r.receiverConfirmed !== '否' && r.remark?.startsWith(RETURNED_REMARK)) r.remark = `已按退回意见更正（${r.remark.slice(RETURNED_REMARK.length)}）`.slice(0, 500);
+        for (const r of tied.rows) if (r.receiverConfirmed !== '否' && r.remark?.startsWith(RETURNED_REMARK)) r.remark = `已按退回意见更正（${returnedReason(r)}）`.slice(0, 500);
         await save(tx, l, actor, { ...state, materials: tied.rows }, 'saved', { stage: 'C', lines: tied.rows.length });
         return `资料移交清单已保存（${tied.rows.length} 条）。`;
       }

@@ -95,7 +95,7 @@ export const processRepo = {
     const params: unknown[] = [];
     const where = archiveWhere(f, { department: 'p.department', status: 'p.status', created: 'p.created_at' }, params);
     params.push(f.limit);
-    return sql.query<{ id: string; case_number: string; company: string | null; department: string; stage: string; status: string; last_working_day: string; created_at: Date; completed_at: Date | null; employee: string; customers: number }>(
+    return sql.query<Pick<ProcessRow, 'id' | 'case_number' | 'company' | 'department' | 'stage' | 'status' | 'last_working_day' | 'created_at' | 'completed_at'> & { employee: string; customers: number }>(
       `SELECT p.id, p.case_number, p.company, p.department, p.stage, p.status, to_char(p.last_working_day, 'YYYY-MM-DD') AS last_working_day,
               p.created_at, p.completed_at, e.name AS employee, jsonb_array_length(p.state->'customers') AS customers
          FROM processes p JOIN process_parties e ON e.process_id = p.id AND e.role = 'employee'
