@@ -1,8 +1,8 @@
 import type { VercelRequest, VercelResponse } from '@vercel/node';
-import { acknowledgmentBody } from '../src/lib/signing/requests';
-import { createAcknowledgment } from '../src/lib/signing/service';
-import { readJson, sendError } from '../src/server/api-helpers';
-import { baseUrlFrom, signingContext } from '../src/server/signing-context';
+import { acknowledgmentBody } from '../src/lib/signing/requests.js';
+import { createAcknowledgment } from '../src/lib/signing/service.js';
+import { readJson, sendError } from '../src/runtime/http.js';
+import { baseUrlFrom, signingContext } from '../src/runtime/context.js';
 
 /** POST /api/acknowledgments — send a customized policy to staff for 已阅读并同意. */
 export default async function handler(req: VercelRequest, res: VercelResponse) {

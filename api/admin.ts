@@ -1,8 +1,8 @@
 import type { VercelRequest, VercelResponse } from '@vercel/node';
-import { adminBody } from '../src/lib/process/requests';
-import { ADMIN_SESSION_HOURS, adminEmails, adminFromSession, archiveDocument, listArchive, requestAdminLink, signInAdmin } from '../src/lib/process/admin';
-import { adminCookie, readJson, sendError, sendPdf, setAdminCookie, withinLimit } from '../src/server/api-helpers';
-import { baseUrlFrom, signingContext } from '../src/server/signing-context';
+import { adminBody } from '../src/lib/process/requests.js';
+import { ADMIN_SESSION_HOURS, adminEmails, adminFromSession, archiveDocument, listArchive, requestAdminLink, signInAdmin } from '../src/lib/process/admin.js';
+import { adminCookie, readJson, sendError, sendPdf, setAdminCookie, withinLimit } from '../src/runtime/http.js';
+import { baseUrlFrom, signingContext } from '../src/runtime/context.js';
 
 /** POST /api/admin — HR archive: magic-link sign-in (ADMIN_EMAILS), sign-out, the case lists, a signing case's PDF. */
 export default async function handler(req: VercelRequest, res: VercelResponse) {

@@ -1,10 +1,10 @@
 import type { VercelRequest, VercelResponse } from '@vercel/node';
-import { createCaseBody } from '../src/lib/signing/requests';
-import { createCase } from '../src/lib/signing/service';
-import { parsePdfRequest } from '../src/lib/pdf-request';
-import { findForm } from '../src/server/form-registry';
-import { readJson, sendError } from '../src/server/api-helpers';
-import { baseUrlFrom, signingContext } from '../src/server/signing-context';
+import { createCaseBody } from '../src/lib/signing/requests.js';
+import { createCase } from '../src/lib/signing/service.js';
+import { parsePdfRequest } from '../src/lib/pdf-request.js';
+import { findForm } from '../src/runtime/forms.js';
+import { readJson, sendError } from '../src/runtime/http.js';
+import { baseUrlFrom, signingContext } from '../src/runtime/context.js';
 
 /** POST /api/cases — start signing a filled checklist: stamps the PDF, emails the first party (or all). */
 export default async function handler(req: VercelRequest, res: VercelResponse) {

@@ -1,8 +1,8 @@
 import type { VercelRequest, VercelResponse } from '@vercel/node';
 import { timingSafeEqual } from 'node:crypto';
-import { sendError } from '../src/server/api-helpers';
-import { baseUrlFrom, signingContext } from '../src/server/signing-context';
-import { runMaintenance } from '../src/server/maintenance';
+import { sendError } from '../src/runtime/http.js';
+import { baseUrlFrom, signingContext } from '../src/runtime/context.js';
+import { runMaintenance } from '../src/runtime/maintenance.js';
 
 /**
  * GET /api/cron — Vercel Cron: retry queued mail, send due reminders, apply retention. Requires

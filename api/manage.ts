@@ -1,8 +1,8 @@
 import type { VercelRequest, VercelResponse } from '@vercel/node';
-import { manageBody } from '../src/lib/signing/requests';
-import { cancelCase, managerDocument, manageStatus, remindAllPending, remindParty } from '../src/lib/signing/service';
-import { readJson, sendError, sendPdf, withinLimit } from '../src/server/api-helpers';
-import { baseUrlFrom, signingContext } from '../src/server/signing-context';
+import { manageBody } from '../src/lib/signing/requests.js';
+import { cancelCase, managerDocument, manageStatus, remindAllPending, remindParty } from '../src/lib/signing/service.js';
+import { readJson, sendError, sendPdf, withinLimit } from '../src/runtime/http.js';
+import { baseUrlFrom, signingContext } from '../src/runtime/context.js';
 
 /** POST /api/manage — the sender's private page: status and timeline, remind, cancel, documents. */
 export default async function handler(req: VercelRequest, res: VercelResponse) {

@@ -1,8 +1,8 @@
 import type { VercelRequest, VercelResponse } from '@vercel/node';
-import { noticeBody } from '../src/lib/process/requests';
-import { answerNotice, viewNotice } from '../src/lib/process/notice';
-import { readJson, sendError, withinLimit } from '../src/server/api-helpers';
-import { signingContext } from '../src/server/signing-context';
+import { noticeBody } from '../src/lib/process/requests.js';
+import { answerNotice, viewNotice } from '../src/lib/process/notice.js';
+import { readJson, sendError, withinLimit } from '../src/runtime/http.js';
+import { signingContext } from '../src/runtime/context.js';
 
 /** POST /api/notice — a customer opens the handover notice and confirms or raises a concern. */
 export default async function handler(req: VercelRequest, res: VercelResponse) {

@@ -1,8 +1,8 @@
 import type { VercelRequest, VercelResponse } from '@vercel/node';
-import { parsePdfRequest } from '../src/lib/pdf-request';
-import { renderFormPdf } from '../src/lib/pdf/form-pdf';
-import { findForm } from '../src/server/form-registry';
-import { readJson } from '../src/server/api-helpers';
+import { parsePdfRequest } from '../src/lib/pdf-request.js';
+import { renderFormPdf } from '../src/lib/pdf/form-pdf.js';
+import { findForm } from '../src/runtime/forms.js';
+import { readJson } from '../src/runtime/http.js';
 import { z } from 'zod';
 
 /**

@@ -1,9 +1,9 @@
 import type { VercelRequest, VercelResponse } from '@vercel/node';
 import { z } from 'zod';
-import { markdownBlocks } from '../src/lib/markdown-blocks';
-import { renderPolicyPdf } from '../src/lib/pdf/policy-pdf';
-import { renderPolicyDocx } from '../src/lib/docx/policy-docx';
-import { readJson, sendError } from '../src/server/api-helpers';
+import { markdownBlocks } from '../src/lib/markdown-blocks.js';
+import { renderPolicyPdf } from '../src/lib/pdf/policy-pdf.js';
+import { renderPolicyDocx } from '../src/lib/docx/policy-docx.js';
+import { readJson, sendError } from '../src/runtime/http.js';
 
 /** POST /api/policy-export — a customized policy (Markdown, variables already filled) as PDF or Word. */
 const body = z

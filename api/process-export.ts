@@ -1,10 +1,10 @@
 import type { VercelRequest, VercelResponse } from '@vercel/node';
-import { processExportBody } from '../src/lib/process/requests';
-import { loadProcess } from '../src/lib/process/service';
-import { exportProcessZip } from '../src/lib/process/export';
-import { readJson, sendError, withinLimit } from '../src/server/api-helpers';
-import { signingContext } from '../src/server/signing-context';
-import { processActor } from '../src/server/process-access';
+import { processExportBody } from '../src/lib/process/requests.js';
+import { loadProcess } from '../src/lib/process/service.js';
+import { exportProcessZip } from '../src/lib/process/export.js';
+import { readJson, sendError, withinLimit } from '../src/runtime/http.js';
+import { signingContext } from '../src/runtime/context.js';
+import { processActor } from '../src/runtime/process-access.js';
 
 /** POST /api/process-export — the whole case as a ZIP: every signed PDF and the customer status CSV. */
 export default async function handler(req: VercelRequest, res: VercelResponse) {

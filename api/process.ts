@@ -1,13 +1,13 @@
 import type { VercelRequest, VercelResponse } from '@vercel/node';
 import { z } from 'zod';
-import { openProcessBody, processActionBody } from '../src/lib/process/requests';
-import { loadProcess, openProcess } from '../src/lib/process/service';
-import { applyAction } from '../src/lib/process/operations';
-import { processView } from '../src/lib/process/view';
-import { SigningError } from '../src/lib/signing/errors';
-import { readJson, sendError, withinLimit } from '../src/server/api-helpers';
-import { baseUrlFrom, signingContext } from '../src/server/signing-context';
-import { processActor } from '../src/server/process-access';
+import { openProcessBody, processActionBody } from '../src/lib/process/requests.js';
+import { loadProcess, openProcess } from '../src/lib/process/service.js';
+import { applyAction } from '../src/lib/process/operations.js';
+import { processView } from '../src/lib/process/view.js';
+import { SigningError } from '../src/lib/signing/errors.js';
+import { readJson, sendError, withinLimit } from '../src/runtime/http.js';
+import { baseUrlFrom, signingContext } from '../src/runtime/context.js';
+import { processActor } from '../src/runtime/process-access.js';
 
 const body = z.union([openProcessBody, processActionBody]);
 

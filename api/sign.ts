@@ -1,8 +1,8 @@
 import type { VercelRequest, VercelResponse } from '@vercel/node';
-import { signBody } from '../src/lib/signing/requests';
-import { declineAsParty, documentForParty, signAsParty, viewAsParty } from '../src/lib/signing/service';
-import { readJson, sendError, sendPdf, withinLimit } from '../src/server/api-helpers';
-import { baseUrlFrom, clientIp, signingContext } from '../src/server/signing-context';
+import { signBody } from '../src/lib/signing/requests.js';
+import { declineAsParty, documentForParty, signAsParty, viewAsParty } from '../src/lib/signing/service.js';
+import { readJson, sendError, sendPdf, withinLimit } from '../src/runtime/http.js';
+import { baseUrlFrom, clientIp, signingContext } from '../src/runtime/context.js';
 
 /** POST /api/sign — a party's actions through their link: view, document, sign, decline. */
 export default async function handler(req: VercelRequest, res: VercelResponse) {

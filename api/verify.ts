@@ -1,7 +1,7 @@
 import type { VercelRequest, VercelResponse } from '@vercel/node';
-import { verifyDocument } from '../src/lib/signing/service';
-import { sendError, withinLimit } from '../src/server/api-helpers';
-import { signingContext } from '../src/server/signing-context';
+import { verifyDocument } from '../src/lib/signing/service.js';
+import { sendError, withinLimit } from '../src/runtime/http.js';
+import { signingContext } from '../src/runtime/context.js';
 
 /** POST /api/verify — body is a PDF; says whether it is, byte for byte, a final document issued here. */
 export const MAX_VERIFY_BYTES = 20 * 1024 * 1024;

@@ -27,10 +27,10 @@ else if (!process.env.DATABASE_URL) {
   process.exit(0);
 }
 
-const { handleApi } = await import('../src/server/app');
-const { signingContext } = await import('../src/server/signing-context');
-const { workHandoverValues } = await import('../tests/fixtures/form-values');
-const { formDefinitionSchema } = await import('../src/lib/form-definition');
+const { handleApi } = await import('../src/server/app.js');
+const { signingContext } = await import('../src/runtime/context.js');
+const { workHandoverValues } = await import('../tests/fixtures/form-values.js');
+const { formDefinitionSchema } = await import('../src/lib/form-definition.js');
 const { readFileSync } = await import('node:fs');
 const ctx = await signingContext();
 if (store === 'postgres') await ctx.deps.sql.exec('TRUNCATE cases, parties, events, outbox CASCADE');
@@ -76,7 +76,7 @@ await timed(Math.max(0, SIGNERS - CREATIONS), 10, (i) => create(CREATIONS + i));
 await ctx.flushMail();
 // A fresh link for the first party of each case (what their email carries), issued directly
 // rather than parsed from 200 messages.
-const { issueToken } = await import('../src/lib/signing/tokens');
+const { issueToken } = await import('../src/lib/signing/tokens.js');
 const parties = await ctx.deps.sql.query<{ id: string; case_id: string; document_sha256: string }>(
   `SELECT p.id, p.case_id, c.document_sha256 FROM parties p JOIN cases c ON c.id = p.case_id WHERE p.position = 0 ORDER BY p.case_id LIMIT ${SIGNERS}`,
 );

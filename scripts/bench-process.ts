@@ -11,21 +11,21 @@ import { join, resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { chromium } from '@playwright/test';
-import { formDefinitionSchema, type FormDefinition } from '../src/lib/form-definition';
-import { repo } from '../src/lib/store/repo';
-import { processRepo } from '../src/lib/store/process-repo';
-import { renderFormPdf } from '../src/lib/pdf/form-pdf';
-import { DEFAULT_SETTINGS } from '../src/lib/process/settings';
-import { emptyState } from '../src/lib/process/state';
-import { customersFromPlan, initialMaterials, initialVisits } from '../src/lib/process/customers';
-import { confirmMaterials, confirmVisit, drawSpotCheckSample, recordCall } from '../src/lib/process/actions';
-import { draftReport } from '../src/lib/process/report';
-import { stageDocumentValues } from '../src/lib/process/documents';
-import { STAGES, STAGE_INFO } from '../src/lib/process/roles';
-import { issueCaseLink, loadProcess } from '../src/lib/process/service';
-import { processView } from '../src/lib/process/view';
-import { exportProcessZip } from '../src/lib/process/export';
-import { customerRows } from '../tests/fixtures/customers';
+import { formDefinitionSchema, type FormDefinition } from '../src/lib/form-definition.js';
+import { repo } from '../src/lib/store/repo.js';
+import { processRepo } from '../src/lib/store/process-repo.js';
+import { renderFormPdf } from '../src/lib/pdf/form-pdf.js';
+import { DEFAULT_SETTINGS } from '../src/lib/process/settings.js';
+import { emptyState } from '../src/lib/process/state.js';
+import { customersFromPlan, initialMaterials, initialVisits } from '../src/lib/process/customers.js';
+import { confirmMaterials, confirmVisit, drawSpotCheckSample, recordCall } from '../src/lib/process/actions.js';
+import { draftReport } from '../src/lib/process/report.js';
+import { stageDocumentValues } from '../src/lib/process/documents.js';
+import { STAGES, STAGE_INFO } from '../src/lib/process/roles.js';
+import { issueCaseLink, loadProcess } from '../src/lib/process/service.js';
+import { processView } from '../src/lib/process/view.js';
+import { exportProcessZip } from '../src/lib/process/export.js';
+import { customerRows } from '../tests/fixtures/customers.js';
 
 const N = Number(process.env.BENCH_CUSTOMERS ?? 1000);
 const forms = new Map<string, FormDefinition>(readdirSync('content/forms').map((f) => {
@@ -38,8 +38,8 @@ const kb = (n: number) => `${(n / 1024).toFixed(0)} KB`;
 // The local server's own store (a fresh data folder), so the browser can open the case too.
 const dataDir = mkdtempSync(join(tmpdir(), 'bench-process-'));
 Object.assign(process.env, { DATA_DIR: dataDir, DATABASE_URL: '', SMTP_URL: '' });
-const { signingContext } = await import('../src/server/signing-context');
-const { createApp } = await import('../src/server/app');
+const { signingContext } = await import('../src/runtime/context.js');
+const { createApp } = await import('../src/server/app.js');
 const { processDeps: deps } = await signingContext();
 const sql = deps.sql;
 

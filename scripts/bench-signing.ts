@@ -4,15 +4,15 @@
  * DATABASE_URL is set; and the time from the last signature to the final email being sent.
  */
 import { readFileSync } from 'node:fs';
-import { formDefinitionSchema } from '../src/lib/form-definition';
-import { createPgliteSql } from '../src/lib/store/pglite';
-import { createPostgresSql } from '../src/lib/store/postgres';
-import { migrate } from '../src/lib/store/migrate';
-import type { Sql } from '../src/lib/store/sql';
-import { createSelfSignedP12 } from '../src/lib/pdf/seal';
-import { createCase, signAsParty, type SigningDeps } from '../src/lib/signing/service';
-import { processOutbox, type OutgoingMail } from '../src/lib/signing/outbox';
-import { workHandoverValues } from '../tests/fixtures/form-values';
+import { formDefinitionSchema } from '../src/lib/form-definition.js';
+import { createPgliteSql } from '../src/lib/store/pglite.js';
+import { createPostgresSql } from '../src/lib/store/postgres.js';
+import { migrate } from '../src/lib/store/migrate.js';
+import type { Sql } from '../src/lib/store/sql.js';
+import { createSelfSignedP12 } from '../src/lib/pdf/seal.js';
+import { createCase, signAsParty, type SigningDeps } from '../src/lib/signing/service.js';
+import { processOutbox, type OutgoingMail } from '../src/lib/signing/outbox.js';
+import { workHandoverValues } from '../tests/fixtures/form-values.js';
 
 const SIGNERS = Number(process.env.BENCH_SIGNERS ?? 50);
 const work = formDefinitionSchema.parse(JSON.parse(readFileSync('content/forms/work-handover.json', 'utf8')));

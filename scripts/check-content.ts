@@ -5,7 +5,7 @@
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { checkFormSource, checkPolicySource } from '../src/lib/content-check';
+import { checkFormSource, checkPolicySource } from '../src/lib/content-check.js';
 
 const listDir = (dir: string, ext: string) => readdirSync(dir).filter((f) => f.endsWith(ext)).map((f) => join(dir, f));
 

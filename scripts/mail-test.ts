@@ -3,7 +3,7 @@
  * transport (SMTP_URL, or the local outbox folder) and explains a failure in plain words.
  */
 import { resolve } from 'node:path';
-import { createMailer } from '../src/server/mailer';
+import { createMailer } from '../src/runtime/mailer.js';
 
 const to = process.argv[2];
 if (!to || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(to)) {

@@ -1,9 +1,9 @@
 import { defineCollection } from 'astro:content';
 import { glob, type Loader } from 'astro/loaders';
 import { readdirSync } from 'node:fs';
-import { policyFrontmatterSchema, checkPolicyBody } from './lib/policy-schema';
-import { formDefinitionSchema } from './lib/form-definition';
-import { formatZodIssues } from './lib/zod-messages';
+import { policyFrontmatterSchema, checkPolicyBody } from './lib/policy-schema.js';
+import { formDefinitionSchema } from './lib/form-definition.js';
+import { formatZodIssues } from './lib/zod-messages.js';
 
 const POLICIES_DIR = './content/policies';
 const FORMS_DIR = './content/forms';

@@ -1,6 +1,6 @@
 /** Content queries shared by the pages: one place decides ordering and grouping. */
 import { getCollection, type CollectionEntry } from 'astro:content';
-import { CATEGORIES, type CategorySlug } from './lib/categories';
+import { CATEGORIES, type CategorySlug } from './lib/categories.js';
 
 export type Policy = CollectionEntry<'policies'>;
 export type Form = CollectionEntry<'forms'>;

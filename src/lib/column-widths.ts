@@ -1,4 +1,4 @@
-import type { ScalarField, TableField } from './form-definition';
+import type { ScalarField, TableField } from './form-definition.js';
 
 /** Relative column widths by field type (in em), shared by the screen table and the PDF. */
 export const COLUMN_EM: Record<ScalarField['type'], number> = {

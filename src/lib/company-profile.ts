@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import './zod-messages';
+import './zod-messages.js';
 
 /**
  * The company profile HR sets once; its values fill the shared variables of every template

@@ -1,8 +1,8 @@
 import yaml from 'js-yaml';
-import { policyFrontmatterSchema, checkPolicyBody } from './policy-schema';
-import { formDefinitionSchema } from './form-definition';
-import { splitFrontmatter } from './frontmatter';
-import { formatZodIssues } from './zod-messages';
+import { policyFrontmatterSchema, checkPolicyBody } from './policy-schema.js';
+import { formDefinitionSchema } from './form-definition.js';
+import { splitFrontmatter } from './frontmatter.js';
+import { formatZodIssues } from './zod-messages.js';
 
 /**
  * The same checks the content collections run during `astro build`, on file text, so they can

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import './zod-messages';
-import type { FormDefinition } from './form-definition';
-import { allFields, type FormValues } from './form-data';
+import './zod-messages.js';
+import type { FormDefinition } from './form-definition.js';
+import { allFields, type FormValues } from './form-data.js';
 
 /**
  * Drafts live in the browser (localStorage): several per form, each with its dates. A draft

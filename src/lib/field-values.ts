@@ -1,4 +1,4 @@
-import { STATUS_VALUES, type ScalarField } from './form-definition';
+import { STATUS_VALUES, type ScalarField } from './form-definition.js';
 
 /**
  * What one cell or field may hold. Every value is kept as the text the user typed (so nothing

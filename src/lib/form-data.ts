@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import './zod-messages';
-import type { FormDefinition, FormField, ScalarField, TableField } from './form-definition';
-import { parseNumber, validateValue } from './field-values';
+import './zod-messages.js';
+import type { FormDefinition, FormField, ScalarField, TableField } from './form-definition.js';
+import { parseNumber, validateValue } from './field-values.js';
 
 /**
  * Filled-in form data. Every value is the text the user typed; tables are arrays of rows

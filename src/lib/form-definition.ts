@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PARTY_ROLES } from './policy-schema';
+import { PARTY_ROLES } from './policy-schema.js';
 
 /**
  * The declarative shape of a checklist in content/forms/*.json. One definition drives the

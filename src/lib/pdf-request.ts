@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import type { FormDefinition } from './form-definition';
-import { buildFormSchema, type FormValues } from './form-data';
-import { formatZodIssues } from './zod-messages';
+import type { FormDefinition } from './form-definition.js';
+import { buildFormSchema, type FormValues } from './form-data.js';
+import { formatZodIssues } from './zod-messages.js';
 
 /**
  * What a PDF request may carry, checked before any work is done: which form, its values

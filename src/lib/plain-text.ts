@@ -1,4 +1,4 @@
-import { fillVariables } from './template-vars';
+import { fillVariables } from './template-vars.js';
 
 /**
  * Markdown → plain text for the search index: drops syntax, keeps every word. Good enough

@@ -60,7 +60,7 @@ export function toMarkdown(policy: CustomPolicy): string {
     .trim();
 }
 
-export { fillText } from './template-vars';
+export { fillText } from './template-vars.js';
 
 export interface ClauseChange {
   kind: 'edited' | 'added' | 'removed' | 'switched-off' | 'moved';

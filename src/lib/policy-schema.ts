@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { CATEGORY_SLUGS } from './categories';
-import { usedVariables, VARIABLE_KEY } from './template-vars';
+import { CATEGORY_SLUGS } from './categories.js';
+import { usedVariables, VARIABLE_KEY } from './template-vars.js';
 
 /** Situations a handover policy covers (shown as chips; also a search facet). */
 export const APPLIES_TO = ['离职', '辞退', '合同终止', '调岗', '晋升', '区域调整', '病假', '产假', '长假'] as const;

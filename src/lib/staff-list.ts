@@ -1,5 +1,5 @@
-import { parseGrid } from './table-import';
-import { gridFormatOf } from './text-file';
+import { parseGrid } from './table-import.js';
+import { gridFormatOf } from './text-file.js';
 
 /** One person to send a policy to for 已阅读并同意. */
 export interface StaffMember {

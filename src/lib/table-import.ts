@@ -1,7 +1,7 @@
 import Papa from 'papaparse';
-import type { ScalarField, TableField } from './form-definition';
-import { normalizeValue } from './field-values';
-import { emptyRow, isRowEmpty, type Row } from './form-data';
+import type { ScalarField, TableField } from './form-definition.js';
+import { normalizeValue } from './field-values.js';
+import { emptyRow, isRowEmpty, type Row } from './form-data.js';
 
 /**
  * Turning text copied from Excel/WPS (tab-separated, quoted cells may hold line breaks) or a

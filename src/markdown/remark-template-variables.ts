@@ -1,4 +1,4 @@
-import { splitVariables } from '../lib/template-vars.ts';
+import { splitVariables } from '../lib/template-vars.js';
 
 /**
  * Remark plugin: every `{{key}}` in a policy's text becomes a visibly marked span holding the

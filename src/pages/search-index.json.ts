@@ -1,8 +1,8 @@
 import type { APIRoute } from 'astro';
-import { allPolicies } from '../content';
-import { categoryLabel } from '../lib/categories';
-import { markdownToPlainText } from '../lib/plain-text';
-import type { SearchDoc } from '../lib/search';
+import { allPolicies } from '../content.js';
+import { categoryLabel } from '../lib/categories.js';
+import { markdownToPlainText } from '../lib/plain-text.js';
+import type { SearchDoc } from '../lib/search.js';
 
 /** Static search index, built with the site: policy text with variables filled by defaults. */
 export const GET: APIRoute = async () => {

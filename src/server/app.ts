@@ -2,24 +2,24 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import sirv from 'sirv';
-import { applySecurityHeaders } from './security-headers';
-import { runVercelHandler, type VercelHandler } from './vercel-adapter';
-import { MAX_PDF_BODY_BYTES } from '../lib/pdf-request';
+import { applySecurityHeaders } from './security-headers.js';
+import { runVercelHandler, type VercelHandler } from './vercel-adapter.js';
+import { MAX_PDF_BODY_BYTES } from '../lib/pdf-request.js';
 
 /** The functions in api/, by route. A fixed table: no path from the URL reaches the file system. */
 const API_ROUTES: Record<string, { load: () => Promise<{ default: VercelHandler }>; maxBody: number }> = {
-  '/api/pdf': { load: () => import('../../api/pdf'), maxBody: MAX_PDF_BODY_BYTES },
-  '/api/cases': { load: () => import('../../api/cases'), maxBody: MAX_PDF_BODY_BYTES },
-  '/api/sign': { load: () => import('../../api/sign'), maxBody: 512 * 1024 },
-  '/api/manage': { load: () => import('../../api/manage'), maxBody: 16 * 1024 },
-  '/api/verify': { load: () => import('../../api/verify'), maxBody: 20 * 1024 * 1024 },
-  '/api/cron': { load: () => import('../../api/cron'), maxBody: 1024 },
-  '/api/acknowledgments': { load: () => import('../../api/acknowledgments'), maxBody: 2 * 1024 * 1024 },
-  '/api/process': { load: () => import('../../api/process'), maxBody: 8 * 1024 * 1024 },
-  '/api/process-export': { load: () => import('../../api/process-export'), maxBody: 4 * 1024 },
-  '/api/notice': { load: () => import('../../api/notice'), maxBody: 8 * 1024 },
-  '/api/admin': { load: () => import('../../api/admin'), maxBody: 8 * 1024 },
-  '/api/policy-export': { load: () => import('../../api/policy-export'), maxBody: 2 * 1024 * 1024 },
+  '/api/pdf': { load: () => import('../../api/pdf.js'), maxBody: MAX_PDF_BODY_BYTES },
+  '/api/cases': { load: () => import('../../api/cases.js'), maxBody: MAX_PDF_BODY_BYTES },
+  '/api/sign': { load: () => import('../../api/sign.js'), maxBody: 512 * 1024 },
+  '/api/manage': { load: () => import('../../api/manage.js'), maxBody: 16 * 1024 },
+  '/api/verify': { load: () => import('../../api/verify.js'), maxBody: 20 * 1024 * 1024 },
+  '/api/cron': { load: () => import('../../api/cron.js'), maxBody: 1024 },
+  '/api/acknowledgments': { load: () => import('../../api/acknowledgments.js'), maxBody: 2 * 1024 * 1024 },
+  '/api/process': { load: () => import('../../api/process.js'), maxBody: 8 * 1024 * 1024 },
+  '/api/process-export': { load: () => import('../../api/process-export.js'), maxBody: 4 * 1024 },
+  '/api/notice': { load: () => import('../../api/notice.js'), maxBody: 8 * 1024 },
+  '/api/admin': { load: () => import('../../api/admin.js'), maxBody: 8 * 1024 },
+  '/api/policy-export': { load: () => import('../../api/policy-export.js'), maxBody: 2 * 1024 * 1024 },
 };
 
 /**

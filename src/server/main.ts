@@ -1,8 +1,8 @@
 /** `npm start`: serves the whole product locally and prints where. */
 import { resolve } from 'node:path';
-import { createApp } from './app';
-import { baseUrlFrom, signingContext } from './signing-context';
-import { runMaintenance } from './maintenance';
+import { createApp } from './app.js';
+import { baseUrlFrom, signingContext } from '../runtime/context.js';
+import { runMaintenance } from '../runtime/maintenance.js';
 
 const port = Number(process.env.PORT ?? 4321);
 const host = process.env.HOST ?? '127.0.0.1';

@@ -1,6 +1,6 @@
 import { test } from '@playwright/test';
-import { gotoHydrated } from './islands';
-import { expectAccessible } from './a11y';
+import { gotoHydrated } from './islands.js';
+import { expectAccessible } from './a11y.js';
 
 /**
  * Automated accessibility scan of every page type a person reaches without an emailed link

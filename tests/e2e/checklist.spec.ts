@@ -1,9 +1,9 @@
-import { gotoHydrated, waitForIslands } from './islands';
+import { gotoHydrated, waitForIslands } from './islands.js';
 import { expect, test, type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import Papa from 'papaparse';
-import { buildXlsx } from '../fixtures/xlsx';
+import { buildXlsx } from '../fixtures/xlsx.js';
 
 const SHOTS = 'test-results/screenshots';
 mkdirSync(SHOTS, { recursive: true });

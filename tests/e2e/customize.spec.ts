@@ -1,4 +1,4 @@
-import { gotoHydrated, waitForIslands } from './islands';
+import { gotoHydrated, waitForIslands } from './islands.js';
 import { expect, test } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 

@@ -4,10 +4,10 @@ import { execFileSync } from 'node:child_process';
 import { unzipSync, strFromU8 } from 'fflate';
 import { readFile } from 'node:fs/promises';
 import type { ParsedMail } from 'mailparser';
-import { gotoHydrated } from './islands';
-import { expectAccessible } from './a11y';
-import type { Mailbox } from './mailbox';
-import { customersCsv } from '../fixtures/customers';
+import { gotoHydrated } from './islands.js';
+import { expectAccessible } from './a11y.js';
+import type { Mailbox } from './mailbox.js';
+import { customersCsv } from '../fixtures/customers.js';
 
 /**
  * The customer-handover process end to end, as its five people live it: HR opens the case,

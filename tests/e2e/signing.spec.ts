@@ -1,13 +1,13 @@
-import { gotoHydrated } from './islands';
-import { expectAccessible } from './a11y';
+import { gotoHydrated } from './islands.js';
+import { expectAccessible } from './a11y.js';
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Mailbox } from './mailbox';
-import { customerHandoverJourney } from './process-journey';
-import { TEST_SMTP_PORT } from '../../playwright.config';
+import { Mailbox } from './mailbox.js';
+import { customerHandoverJourney } from './process-journey.js';
+import { TEST_SMTP_PORT } from '../../playwright.config.js';
 
 // One SMTP server for this file: its tests share it, so they run in one worker, in order.
 test.describe.configure({ mode: 'serial' });

@@ -6,11 +6,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import handler from '../../api/pdf';
-import { runVercelHandler } from '../../src/server/vercel-adapter';
-import { MAX_PDF_BODY_BYTES } from '../../src/lib/pdf-request';
-import { findForm } from '../../src/server/form-registry';
-import { workHandoverValues } from '../fixtures/form-values';
+import handler from '../../api/pdf.js';
+import { runVercelHandler } from '../../src/server/vercel-adapter.js';
+import { MAX_PDF_BODY_BYTES } from '../../src/lib/pdf-request.js';
+import { findForm } from '../../src/runtime/forms.js';
+import { workHandoverValues } from '../fixtures/form-values.js';
 
 let server: Server;
 let base: string;

@@ -7,27 +7,27 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { unzipSync, strFromU8 } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formDefinitionSchema, type FormDefinition } from '../../src/lib/form-definition';
-import { createPgliteSql } from '../../src/lib/store/pglite';
-import { createPostgresSql } from '../../src/lib/store/postgres';
-import { migrate } from '../../src/lib/store/migrate';
-import type { Sql } from '../../src/lib/store/sql';
-import { createSelfSignedP12 } from '../../src/lib/pdf/seal';
-import { processOutbox, type OutgoingMail } from '../../src/lib/signing/outbox';
-import { createCase, declineAsParty, signAsParty } from '../../src/lib/signing/service';
-import { CN_CALENDAR_2026 } from '../../src/lib/process/calendar';
-import { DEFAULT_SETTINGS } from '../../src/lib/process/settings';
-import { actorFromToken, loadProcess, onStageCaseClosed, openProcess, type ProcessDeps } from '../../src/lib/process/service';
-import { applyAction } from '../../src/lib/process/operations';
-import { processView } from '../../src/lib/process/view';
-import { answerNotice } from '../../src/lib/process/notice';
-import { sendProcessReminders } from '../../src/lib/process/reminders';
-import { exportProcessZip } from '../../src/lib/process/export';
-import { purgeClosedProcesses } from '../../src/lib/process/retention';
-import { adminFromSession, archiveDocument, listArchive, requestAdminLink, signInAdmin } from '../../src/lib/process/admin';
-import { workHandoverValues } from '../fixtures/form-values';
-import type { ProcessAction } from '../../src/lib/process/requests';
-import { customerRows } from '../fixtures/customers';
+import { formDefinitionSchema, type FormDefinition } from '../../src/lib/form-definition.js';
+import { createPgliteSql } from '../../src/lib/store/pglite.js';
+import { createPostgresSql } from '../../src/lib/store/postgres.js';
+import { migrate } from '../../src/lib/store/migrate.js';
+import type { Sql } from '../../src/lib/store/sql.js';
+import { createSelfSignedP12 } from '../../src/lib/pdf/seal.js';
+import { processOutbox, type OutgoingMail } from '../../src/lib/signing/outbox.js';
+import { createCase, declineAsParty, signAsParty } from '../../src/lib/signing/service.js';
+import { builtInCalendar } from '../../src/lib/process/calendar.js';
+import { DEFAULT_SETTINGS } from '../../src/lib/process/settings.js';
+import { actorFromToken, loadProcess, onStageCaseClosed, openProcess, type ProcessDeps } from '../../src/lib/process/service.js';
+import { applyAction } from '../../src/lib/process/operations.js';
+import { processView } from '../../src/lib/process/view.js';
+import { answerNotice } from '../../src/lib/process/notice.js';
+import { sendProcessReminders } from '../../src/lib/process/reminders.js';
+import { exportProcessZip } from '../../src/lib/process/export.js';
+import { purgeClosedProcesses } from '../../src/lib/process/retention.js';
+import { adminFromSession, archiveDocument, listArchive, requestAdminLink, signInAdmin } from '../../src/lib/process/admin.js';
+import { workHandoverValues } from '../fixtures/form-values.js';
+import type { ProcessAction } from '../../src/lib/process/requests.js';
+import { customerRows } from '../fixtures/customers.js';
 
 const forms = new Map<string, FormDefinition>(
   readdirSync('content/forms').map((f) => {
@@ -77,7 +77,7 @@ describe.each(backends)('customer handover process on %s', (_name, makeSql) => {
   beforeAll(async () => {
     sql = await makeSql();
     await migrate(sql);
-    deps = { sql, secret: new TextEncoder().encode('y'.repeat(40)), cert, ttlDays: 14, now: () => clock, forms: (id) => forms.get(id), calendar: CN_CALENDAR_2026, caseLinkDays: 180 };
+    deps = { sql, secret: new TextEncoder().encode('y'.repeat(40)), cert, ttlDays: 14, now: () => clock, forms: (id) => forms.get(id), calendar: builtInCalendar(), caseLinkDays: 180 };
     deps.onProcessCaseClosed = (tx, c, o) => onStageCaseClosed(tx, deps, c, o);
   });
   afterAll(() => sql?.close());

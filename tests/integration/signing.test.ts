@@ -8,18 +8,18 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formDefinitionSchema, type FormDefinition } from '../../src/lib/form-definition';
-import { createPgliteSql } from '../../src/lib/store/pglite';
-import { createPostgresSql } from '../../src/lib/store/postgres';
-import { migrate } from '../../src/lib/store/migrate';
-import type { Sql } from '../../src/lib/store/sql';
-import { createSelfSignedP12 } from '../../src/lib/pdf/seal';
-import { issueToken } from '../../src/lib/signing/tokens';
+import { formDefinitionSchema, type FormDefinition } from '../../src/lib/form-definition.js';
+import { createPgliteSql } from '../../src/lib/store/pglite.js';
+import { createPostgresSql } from '../../src/lib/store/postgres.js';
+import { migrate } from '../../src/lib/store/migrate.js';
+import type { Sql } from '../../src/lib/store/sql.js';
+import { createSelfSignedP12 } from '../../src/lib/pdf/seal.js';
+import { issueToken } from '../../src/lib/signing/tokens.js';
 import {
   purgeClosedCases, managerDocument, createAcknowledgment, remindAllPending, cancelCase, createCase, declineAsParty, documentForParty, manageStatus, remindParty, sendDueReminders, signAsParty, verifyDocument, viewAsParty, type SigningDeps,
-} from '../../src/lib/signing/service';
-import { processOutbox, type OutgoingMail } from '../../src/lib/signing/outbox';
-import { workHandoverValues } from '../fixtures/form-values';
+} from '../../src/lib/signing/service.js';
+import { processOutbox, type OutgoingMail } from '../../src/lib/signing/outbox.js';
+import { workHandoverValues } from '../fixtures/form-values.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'signing-'));
 const cert = { p12: createSelfSignedP12('Test Seal', 'pw'), passphrase: 'pw' };

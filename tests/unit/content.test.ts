@@ -1,9 +1,9 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkFormSource, checkPolicySource } from '../../src/lib/content-check';
-import { CATEGORIES } from '../../src/lib/categories';
-import { splitFrontmatter } from '../../src/lib/frontmatter';
+import { checkFormSource, checkPolicySource } from '../../src/lib/content-check.js';
+import { CATEGORIES } from '../../src/lib/categories.js';
+import { splitFrontmatter } from '../../src/lib/frontmatter.js';
 
 const list = (dir: string, ext: string) => readdirSync(dir).filter((f) => f.endsWith(ext)).map((f) => join(dir, f));
 const formFiles = list('content/forms', '.json');

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { formDefinitionSchema } from '../../src/lib/form-definition';
-import { DraftStore, DraftStoreError, draftFileContent, parseDraftFile, type KeyValueStorage } from '../../src/lib/drafts';
-import { emptyValues } from '../../src/lib/form-data';
+import { formDefinitionSchema } from '../../src/lib/form-definition.js';
+import { DraftStore, DraftStoreError, draftFileContent, parseDraftFile, type KeyValueStorage } from '../../src/lib/drafts.js';
+import { emptyValues } from '../../src/lib/form-data.js';
 
 const def = formDefinitionSchema.parse(JSON.parse(readFileSync('content/forms/work-handover.json', 'utf8')));
 

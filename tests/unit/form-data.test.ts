@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { formDefinitionSchema, type FormDefinition, type TableField } from '../../src/lib/form-definition';
-import { buildFormSchema, completeness, computeValue, emptyValues, formatComputed, validateForm, type FormValues } from '../../src/lib/form-data';
-import { normalizeValue, validateValue } from '../../src/lib/field-values';
-import { formatZodIssues } from '../../src/lib/zod-messages';
+import { formDefinitionSchema, type FormDefinition, type TableField } from '../../src/lib/form-definition.js';
+import { buildFormSchema, completeness, computeValue, emptyValues, formatComputed, validateForm, type FormValues } from '../../src/lib/form-data.js';
+import { normalizeValue, validateValue } from '../../src/lib/field-values.js';
+import { formatZodIssues } from '../../src/lib/zod-messages.js';
 
 const load = (id: string): FormDefinition => formDefinitionSchema.parse(JSON.parse(readFileSync(`content/forms/${id}.json`, 'utf8')));
 const customers = load('customer-handover');

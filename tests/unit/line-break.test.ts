@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { NO_LINE_END, NO_LINE_START, breakUnits, wrapText } from '../../src/lib/pdf/line-break';
+import { NO_LINE_END, NO_LINE_START, breakUnits, wrapText } from '../../src/lib/pdf/line-break.js';
 
 // Monospace measure: CJK and full-width count 2, everything else 1.
 const measure = (s: string) => Array.from(s).reduce((w, ch) => w + (/[\u3000-\u9fff\uff00-\uffef]/.test(ch) ? 2 : 1), 0);

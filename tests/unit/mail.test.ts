@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { completedMail, endedMail, signRequestMail } from '../../src/lib/signing/mail';
+import { completedMail, endedMail, signRequestMail } from '../../src/lib/signing/mail.js';
 
 const c = { title: '工作交接清单', caseNumber: 'HJ-1', company: '<b>某某</b>公司', senderName: 'HR <script>alert(1)</script>' };
 

@@ -10,12 +10,12 @@ import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PDFDocument } from 'pdf-lib';
-import { formDefinitionSchema, type FormDefinition } from '../../src/lib/form-definition';
-import { renderFormPdf, type FormPdfResult } from '../../src/lib/pdf/form-pdf';
-import { stampSignature } from '../../src/lib/pdf/stamp';
-import { appendAuditPage } from '../../src/lib/pdf/audit';
-import { NO_LINE_START } from '../../src/lib/pdf/line-break';
-import { customerValues, workHandoverValues } from '../fixtures/form-values';
+import { formDefinitionSchema, type FormDefinition } from '../../src/lib/form-definition.js';
+import { renderFormPdf, type FormPdfResult } from '../../src/lib/pdf/form-pdf.js';
+import { stampSignature } from '../../src/lib/pdf/stamp.js';
+import { appendAuditPage } from '../../src/lib/pdf/audit.js';
+import { NO_LINE_START } from '../../src/lib/pdf/line-break.js';
+import { customerValues, workHandoverValues } from '../fixtures/form-values.js';
 
 const ARTIFACTS = 'test-artifacts/pdf'; // not test-results/: Playwright empties that folder
 mkdirSync(ARTIFACTS, { recursive: true });

@@ -3,12 +3,12 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { diffPolicy, fillText, fromTemplate, splitClauses, toMarkdown } from '../../src/lib/policy-doc';
-import { parseProfileFile, profileFileContent } from '../../src/lib/company-profile';
-import { markdownBlocks } from '../../src/lib/markdown-blocks';
-import { renderPolicyPdf } from '../../src/lib/pdf/policy-pdf';
-import { renderPolicyDocx } from '../../src/lib/docx/policy-docx';
-import { splitFrontmatter } from '../../src/lib/frontmatter';
+import { diffPolicy, fillText, fromTemplate, splitClauses, toMarkdown } from '../../src/lib/policy-doc.js';
+import { parseProfileFile, profileFileContent } from '../../src/lib/company-profile.js';
+import { markdownBlocks } from '../../src/lib/markdown-blocks.js';
+import { renderPolicyPdf } from '../../src/lib/pdf/policy-pdf.js';
+import { renderPolicyDocx } from '../../src/lib/docx/policy-docx.js';
+import { splitFrontmatter } from '../../src/lib/frontmatter.js';
 
 const body = '开头说明。\n\n## 一、目的\n\n为保证{{companyName}}业务连续。\n\n## 二、违规处理\n\n视情节给予警告。\n\n## 三、附则\n\n由{{hrDept}}解释。';
 

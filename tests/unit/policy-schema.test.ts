@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkPolicySource } from '../../src/lib/content-check';
+import { checkPolicySource } from '../../src/lib/content-check.js';
 
 const forms = new Set(['work-handover', 'handover-confirmation']);
 

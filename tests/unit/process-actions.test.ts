@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { confirmMaterials, confirmVisit, drawSpotCheckSample, isReturnedLine, recordCall, returnMaterials } from '../../src/lib/process/actions';
-import { stageDocumentValues } from '../../src/lib/process/documents';
-import { customerProgress, customersFromPlan, initialMaterials, initialVisits } from '../../src/lib/process/customers';
-import { emptyState, type ProcessState } from '../../src/lib/process/state';
-import { customerRows } from '../fixtures/customers';
+import { confirmMaterials, confirmVisit, drawSpotCheckSample, isReturnedLine, recordCall, returnMaterials } from '../../src/lib/process/actions.js';
+import { stageDocumentValues } from '../../src/lib/process/documents.js';
+import { customerProgress, customersFromPlan, initialMaterials, initialVisits } from '../../src/lib/process/customers.js';
+import { emptyState, type ProcessState } from '../../src/lib/process/state.js';
+import { customerRows } from '../fixtures/customers.js';
 
 function stageC(n: number): ProcessState {
   const plan = { customers: customerRows(n) };

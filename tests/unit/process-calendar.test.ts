@@ -2,26 +2,64 @@ import { describe, expect, it } from 'vitest';
 import {
   addCalendarDays,
   addWorkingDays,
+  builtInCalendar,
   calendarCovers,
   calendarDeadline,
-  CN_CALENDAR_2026,
   daysBetween,
   isValidDate,
   isWorkingDay,
+  loadCalendar,
   mergeCalendars,
   nextWorkingDay,
   parseCalendar,
   parseDuration,
   parsePercent,
   shanghaiDate,
-} from '../../src/lib/process/calendar';
+  uncoveredYears,
+} from '../../src/lib/process/calendar.js';
 
-const cal = CN_CALENDAR_2026;
+const cal = builtInCalendar();
+const yearOf = (c: { holidays: string[]; workdays: string[] }, y: number) => ({
+  holidays: c.holidays.filter((d) => d.startsWith(`${y}-`)),
+  workdays: c.workdays.filter((d) => d.startsWith(`${y}-`)),
+});
+const days = (from: string, to: string) => Array.from({ length: daysBetween(from, to) + 1 }, (_, i) => addCalendarDays(from, i));
 
-describe('CN_CALENDAR_2026', () => {
+describe('the built-in calendar (chinese-days)', () => {
   it('passes its own validation: real dates, make-up days all on weekends and not holidays', () => {
     expect(parseCalendar(cal)).toEqual(cal);
-    expect(cal.holidays).toHaveLength(3 + 9 + 3 + 5 + 3 + 3 + 7);
+  });
+
+  it('covers every year from 2004 to 2026', () => {
+    expect(cal.years).toEqual(Array.from({ length: 2026 - 2004 + 1 }, (_, i) => 2004 + i));
+  });
+
+  it('has 2026 exactly as in the State Council notice', () => {
+    expect(yearOf(cal, 2026)).toEqual({
+      holidays: [
+        ...days('2026-01-01', '2026-01-03'), // 元旦
+        ...days('2026-02-15', '2026-02-23'), // 春节
+        ...days('2026-04-04', '2026-04-06'), // 清明节
+        ...days('2026-05-01', '2026-05-05'), // 劳动节
+        ...days('2026-06-19', '2026-06-21'), // 端午节
+        ...days('2026-09-25', '2026-09-27'), // 中秋节
+        ...days('2026-10-01', '2026-10-07'), // 国庆节
+      ],
+      workdays: ['2026-01-04', '2026-02-14', '2026-02-28', '2026-05-09', '2026-09-20', '2026-10-10'],
+    });
+  });
+
+  it('has 2025 春节 and 国庆 as in the State Council notice (国办发明电〔2024〕12号)', () => {
+    // 春节 1月28日–2月4日, 1月26日（周日）、2月8日（周六）上班
+    expect(addWorkingDays('2025-01-24', 1, cal)).toBe('2025-01-26'); // Friday → make-up Sunday
+    expect(addWorkingDays('2025-01-27', 1, cal)).toBe('2025-02-05'); // over the whole 8-day block
+    expect(addWorkingDays('2025-01-24', 5, cal)).toBe('2025-02-07'); // 01-26, 01-27, 02-05, 02-06, 02-07
+    expect(addWorkingDays('2025-01-24', 6, cal)).toBe('2025-02-08'); // make-up Saturday
+    // 国庆节、中秋节 10月1日–8日, 9月28日（周日）、10月11日（周六）上班
+    expect(addWorkingDays('2025-09-26', 1, cal)).toBe('2025-09-28');
+    expect(addWorkingDays('2025-09-30', 1, cal)).toBe('2025-10-09');
+    expect(addWorkingDays('2025-09-30', 3, cal)).toBe('2025-10-11'); // 10-09, 10-10, make-up 10-11
+    expect(addWorkingDays('2025-09-30', 4, cal)).toBe('2025-10-13');
   });
 
   it('knows the holidays, the make-up working days and ordinary weekends', () => {
@@ -66,9 +104,14 @@ describe('addWorkingDays', () => {
 
   it('crosses years, where days outside the calendar count weekends only', () => {
     expect(addWorkingDays('2025-12-31', 1, cal)).toBe('2026-01-04'); // Jan 1–3 off, Sunday Jan 4 is a make-up day
-    expect(addWorkingDays('2026-12-31', 1, cal)).toBe('2027-01-01'); // 2027 not covered: a plain Friday
+    expect(addWorkingDays('2030-12-31', 1, cal)).toBe('2031-01-01'); // 2031 not covered: 元旦 counts as a plain Wednesday
     expect(calendarCovers(cal, '2026-12-31')).toBe(true);
-    expect(calendarCovers(cal, '2027-01-01')).toBe(false);
+    expect(calendarCovers(cal, '2031-01-01')).toBe(false);
+  });
+
+  it('names the years it does not cover', () => {
+    expect(uncoveredYears(cal, ['2026-10-08', '2031-01-01', '2029-05-06', '2031-02-03'])).toEqual([2029, 2031]);
+    expect(uncoveredYears(cal, ['2025-10-09', '2026-10-08'])).toEqual([]);
   });
 
   it('rejects bad input with a Chinese message', () => {
@@ -110,14 +153,14 @@ describe('a configurable holiday calendar', () => {
     expect(addWorkingDays('2026-03-06', 1, cal)).toBe('2026-03-09');
     expect(addWorkingDays('2026-03-06', 1, merged)).toBe('2026-03-10');
     expect(merged.holidays).toContain('2026-10-01');
-    expect(merged.years).toEqual([2026]);
+    expect(merged.years).toEqual(cal.years);
   });
 
   it('covers a new year from JSON', () => {
-    const y2027 = parseCalendar({ holidays: ['2027-01-01'], workdays: ['2027-01-02'], years: [2027] });
-    expect(isWorkingDay('2027-01-01', y2027)).toBe(false); // a Friday off
-    expect(isWorkingDay('2027-01-02', y2027)).toBe(true); // a Saturday at work
-    expect(calendarCovers(mergeCalendars(cal, y2027), '2027-06-01')).toBe(true);
+    const y2031 = parseCalendar({ holidays: ['2031-01-01'], workdays: ['2031-01-04'], years: [2031] });
+    expect(isWorkingDay('2031-01-01', y2031)).toBe(false); // a Wednesday off
+    expect(isWorkingDay('2031-01-04', y2031)).toBe(true); // a Saturday at work
+    expect(calendarCovers(mergeCalendars(cal, y2031), '2031-06-02')).toBe(true);
   });
 
   it('rejects bad dates and contradictions, naming the date', () => {
@@ -126,6 +169,32 @@ describe('a configurable holiday calendar', () => {
     expect(() => parseCalendar({ holidays: [], workdays: ['2026-03-09'] })).toThrow(/调休上班日应为周六或周日：2026-03-09/);
     expect(() => parseCalendar({ holidays: ['2026-03-07'], workdays: ['2026-03-07'] })).toThrow(/既是假日又是调休上班日/);
     expect(() => parseCalendar({ holidays: '2026-01-01' })).toThrow(/节假日日历有误/);
+  });
+});
+
+describe('loadCalendar (built in + HOLIDAYS_FILE)', () => {
+  it('is the built-in calendar when there is no file', () => {
+    expect(loadCalendar()).toBe(builtInCalendar());
+  });
+
+  it('adds a year the package does not have yet', () => {
+    const c = loadCalendar({ holidays: ['2031-01-01'], workdays: [], years: [2031] });
+    expect(c.years).toContain(2031);
+    expect(c.years).toContain(2026);
+    expect(addWorkingDays('2030-12-31', 1, c)).toBe('2031-01-02');
+    expect(uncoveredYears(c, ['2031-01-02'])).toEqual([]);
+  });
+
+  it('adds company days off and working weekends to a built-in year, keeping the rest', () => {
+    const c = loadCalendar({ holidays: ['2026-03-09'], workdays: ['2026-03-14'] });
+    expect(addWorkingDays('2026-03-06', 1, c)).toBe('2026-03-10');
+    expect(isWorkingDay('2026-03-14', c)).toBe(true); // a Saturday
+    expect(isWorkingDay('2026-10-01', c)).toBe(false);
+    expect(addWorkingDays('2025-01-27', 1, c)).toBe('2025-02-05');
+  });
+
+  it('rejects a broken file with the reason', () => {
+    expect(() => loadCalendar({ holidays: ['2031-02-30'], workdays: [] })).toThrow(/节假日日历有误.*2031-02-30/);
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SAMPLE_RULE, drawSample, type SampleCandidate } from '../../src/lib/process/sampling';
+import { DEFAULT_SAMPLE_RULE, drawSample, type SampleCandidate } from '../../src/lib/process/sampling.js';
 
 /** `count` customers c1… with the given grade, ids offset by `from`. */
 const customers = (count: number, grade: string, from = 0): SampleCandidate[] =>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RateLimiter } from '../../src/lib/rate-limit';
+import { RateLimiter } from '../../src/lib/rate-limit.js';
 
 describe('RateLimiter', () => {
   it('allows `limit` requests per window per key, then says how long to wait', () => {

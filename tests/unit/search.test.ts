@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { makeSnippet, normalize, parseQuery, search, type SearchDoc } from '../../src/lib/search';
-import { markdownToPlainText } from '../../src/lib/plain-text';
+import { makeSnippet, normalize, parseQuery, search, type SearchDoc } from '../../src/lib/search.js';
+import { markdownToPlainText } from '../../src/lib/plain-text.js';
 
 const doc = (slug: string, title: string, text: string, extra: Partial<SearchDoc> = {}): SearchDoc => ({
   slug, title, text, category: 'general', categoryLabel: '通用', summary: '', keywords: [], appliesTo: [], ...extra,

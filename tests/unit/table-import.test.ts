@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import Papa from 'papaparse';
-import { formDefinitionSchema, type TableField } from '../../src/lib/form-definition';
-import { applyImport, looksLikeGrid, matchHeaders, parseGrid, planImport, tableToCsv } from '../../src/lib/table-import';
+import { formDefinitionSchema, type TableField } from '../../src/lib/form-definition.js';
+import { applyImport, looksLikeGrid, matchHeaders, parseGrid, planImport, tableToCsv } from '../../src/lib/table-import.js';
 
 const def = formDefinitionSchema.parse(JSON.parse(readFileSync('content/forms/customer-handover.json', 'utf8')));
 const table = def.sections.flatMap((s) => s.fields).find((f) => f.id === 'customers') as TableField;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fillVariables, splitVariables, usedVariables } from '../../src/lib/template-vars';
+import { fillVariables, splitVariables, usedVariables } from '../../src/lib/template-vars.js';
 
 describe('template variables', () => {
   it('splits text into literal and variable segments', () => {

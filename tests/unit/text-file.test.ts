@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decodeTextFile, gridFormatOf } from '../../src/lib/text-file';
-import { parseStaff } from '../../src/lib/staff-list';
+import { decodeTextFile, gridFormatOf } from '../../src/lib/text-file.js';
+import { parseStaff } from '../../src/lib/staff-list.js';
 
 const TEXT = '客户名称,联系电话\n华东贸易有限公司,13812345678\n';
 // The same text as Excel on Chinese Windows saves "CSV": GBK bytes (客户名称 = BF CD BB A7 C3 FB B3 C6 …).

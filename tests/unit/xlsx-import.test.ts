@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { cellText, readXlsxGrid, XlsxImportError } from '../../src/lib/xlsx-import';
-import { buildXlsx } from '../fixtures/xlsx';
+import { cellText, readXlsxGrid, XlsxImportError } from '../../src/lib/xlsx-import.js';
+import { buildXlsx } from '../fixtures/xlsx.js';
 
 describe('reading .xlsx files', () => {
   it('gives the first sheet as text: Chinese strings, phone numbers with all digits, amounts, dates as YYYY-MM-DD', async () => {

@@ -1,10 +1,10 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { PROFILE_FIELDS, parseProfileFile, profileFileContent, type CompanyProfile } from '../../lib/company-profile';
-import { diffPolicy, fillText, fromTemplate, toMarkdown, type Clause, type CustomPolicy } from '../../lib/policy-doc';
-import { downloadBlob, downloadText } from '../form/download';
-import { previewHtml } from './preview';
-import { SendToStaff } from './SendToStaff';
-import { useHydrated } from '../useHydrated';
+import { PROFILE_FIELDS, parseProfileFile, profileFileContent, type CompanyProfile } from '../../lib/company-profile.js';
+import { diffPolicy, fillText, fromTemplate, toMarkdown, type Clause, type CustomPolicy } from '../../lib/policy-doc.js';
+import { downloadBlob, downloadText } from '../form/download.js';
+import { previewHtml } from './preview.js';
+import { SendToStaff } from './SendToStaff.js';
+import { useHydrated } from '../useHydrated.js';
 import './customize.css';
 
 /**

@@ -1,8 +1,8 @@
 import { useState } from 'react';
-import { parseStaff } from '../../lib/staff-list';
-import { decodeTextFile } from '../../lib/text-file';
-import { isOldExcelName, isXlsxName, readXlsxGrid, XlsxImportError } from '../../lib/xlsx-import';
-import { postJson } from '../api';
+import { parseStaff } from '../../lib/staff-list.js';
+import { decodeTextFile } from '../../lib/text-file.js';
+import { isOldExcelName, isXlsxName, readXlsxGrid, XlsxImportError } from '../../lib/xlsx-import.js';
+import { postJson } from '../api.js';
 
 /**
  * 发给员工确认: HR pastes a staff list (name, email, department — from Excel or CSV) and

@@ -1,5 +1,5 @@
 import { Marked } from 'marked';
-import { splitVariables } from '../../lib/template-vars';
+import { splitVariables } from '../../lib/template-vars.js';
 
 /**
  * Markdown → preview HTML. Raw HTML in clauses is shown as text (never run); filled

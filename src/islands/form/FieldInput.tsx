@@ -1,7 +1,7 @@
 import { memo } from 'react';
-import type { ScalarField } from '../../lib/form-definition';
-import { STATUS_VALUES } from '../../lib/form-definition';
-import { YES_NO } from '../../lib/field-values';
+import type { ScalarField } from '../../lib/form-definition.js';
+import { STATUS_VALUES } from '../../lib/form-definition.js';
+import { YES_NO } from '../../lib/field-values.js';
 
 interface Props {
   field: ScalarField;

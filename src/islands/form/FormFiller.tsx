@@ -1,18 +1,18 @@
 import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
-import type { FormDefinition, ScalarField } from '../../lib/form-definition';
-import { validateValue } from '../../lib/field-values';
+import type { FormDefinition, ScalarField } from '../../lib/form-definition.js';
+import { validateValue } from '../../lib/field-values.js';
 import {
   allFields, completeness, emptyValues, formatComputed, inputFields, rowsOf, textOf, validateForm,
   type FormValues, type Row,
-} from '../../lib/form-data';
-import { DraftStore, DraftStoreError, draftFileContent, newDraftId, parseDraftFile, type DraftMeta } from '../../lib/drafts';
-import { FieldInput } from './FieldInput';
-import { TableEditor } from './TableEditor';
-import { PrintView } from './PrintView';
-import { PdfActions, type PdfHeader } from './PdfActions';
-import { SendForSigning } from './SendForSigning';
-import { downloadText } from './download';
-import { useHydrated } from '../useHydrated';
+} from '../../lib/form-data.js';
+import { DraftStore, DraftStoreError, draftFileContent, newDraftId, parseDraftFile, type DraftMeta } from '../../lib/drafts.js';
+import { FieldInput } from './FieldInput.js';
+import { TableEditor } from './TableEditor.js';
+import { PrintView } from './PrintView.js';
+import { PdfActions, type PdfHeader } from './PdfActions.js';
+import { SendForSigning } from './SendForSigning.js';
+import { downloadText } from './download.js';
+import { useHydrated } from '../useHydrated.js';
 import './form.css';
 
 const AUTOSAVE_MS = 400;

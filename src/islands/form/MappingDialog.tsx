@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
-import type { TableField } from '../../lib/form-definition';
-import type { ImportPlan } from '../../lib/table-import';
+import type { TableField } from '../../lib/form-definition.js';
+import type { ImportPlan } from '../../lib/table-import.js';
 
 interface Props {
   table: TableField;

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
-import type { FormDefinition } from '../../lib/form-definition';
-import { isRowEmpty, type FormValues, type Row } from '../../lib/form-data';
-import { downloadBlob } from './download';
+import type { FormDefinition } from '../../lib/form-definition.js';
+import { isRowEmpty, type FormValues, type Row } from '../../lib/form-data.js';
+import { downloadBlob } from './download.js';
 
 const HEADER_KEY = 'handover-kit:pdf-header';
 

@@ -1,7 +1,7 @@
 import { memo } from 'react';
-import type { FormDefinition, TableField } from '../../lib/form-definition';
-import { formatComputed, isRowEmpty, rowsOf, textOf, type FormValues, type Row } from '../../lib/form-data';
-import { displayValue } from '../../lib/field-values';
+import type { FormDefinition, TableField } from '../../lib/form-definition.js';
+import { formatComputed, isRowEmpty, rowsOf, textOf, type FormValues, type Row } from '../../lib/form-data.js';
+import { displayValue } from '../../lib/field-values.js';
 
 /**
  * The filled form as it prints on A4: values as plain text, tables with repeating headers,

@@ -1,8 +1,8 @@
 import { useState } from 'react';
-import type { FormDefinition } from '../../lib/form-definition';
-import type { FormValues } from '../../lib/form-data';
-import { postJson } from '../api';
-import { valuesForServer, type PdfHeader } from './PdfActions';
+import type { FormDefinition } from '../../lib/form-definition.js';
+import type { FormValues } from '../../lib/form-data.js';
+import { postJson } from '../api.js';
+import { valuesForServer, type PdfHeader } from './PdfActions.js';
 
 /** 发起签署: each party's name and email (roles and order come from the definition), then send. */
 interface Props {

@@ -1,13 +1,13 @@
 import { memo, useCallback, useLayoutEffect, useMemo, useRef, useState, type ClipboardEvent } from 'react';
-import { decodeTextFile, gridFormatOf } from '../../lib/text-file';
-import { isOldExcelName, isXlsxName, readXlsxGrid, XlsxImportError } from '../../lib/xlsx-import';
-import type { TableField } from '../../lib/form-definition';
-import { tableWidthEm } from '../../lib/column-widths';
-import { emptyRow, isRowEmpty, rowErrors, type Row } from '../../lib/form-data';
-import { applyImport, looksLikeGrid, parseGrid, planImport, tableToCsv, type ImportPlan } from '../../lib/table-import';
-import { FieldInput } from './FieldInput';
-import { MappingDialog } from './MappingDialog';
-import { downloadText } from './download';
+import { decodeTextFile, gridFormatOf } from '../../lib/text-file.js';
+import { isOldExcelName, isXlsxName, readXlsxGrid, XlsxImportError } from '../../lib/xlsx-import.js';
+import type { TableField } from '../../lib/form-definition.js';
+import { tableWidthEm } from '../../lib/column-widths.js';
+import { emptyRow, isRowEmpty, rowErrors, type Row } from '../../lib/form-data.js';
+import { applyImport, looksLikeGrid, parseGrid, planImport, tableToCsv, type ImportPlan } from '../../lib/table-import.js';
+import { FieldInput } from './FieldInput.js';
+import { MappingDialog } from './MappingDialog.js';
+import { downloadText } from './download.js';
 
 interface Props {
   table: TableField;

@@ -1,10 +1,10 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
-import { postForBlob, postJson } from '../api';
-import { downloadBlob } from '../form/download';
-import { useHydrated } from '../useHydrated';
-import { STATUS_LABEL } from './labels';
-import { CASE_LABEL } from '../signing/labels';
-import type { ArchiveListing } from '../../lib/process/admin';
+import { postForBlob, postJson } from '../api.js';
+import { downloadBlob } from '../form/download.js';
+import { useHydrated } from '../useHydrated.js';
+import { STATUS_LABEL } from './labels.js';
+import { CASE_LABEL } from '../signing/labels.js';
+import type { ArchiveListing } from '../../lib/process/admin.js';
 import './process.css';
 
 type ArchiveList = ArchiveListing & { email: string };

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { flushSync } from 'react-dom';
-import type { ProcessView } from '../../lib/process/view';
-import { MATERIALS_LABEL, NOTICE_LABEL, SPOT_LABEL } from './labels';
+import type { ProcessView } from '../../lib/process/view.js';
+import { MATERIALS_LABEL, NOTICE_LABEL, SPOT_LABEL } from './labels.js';
 
 type Filter = 'all' | 'attention' | 'sampled';
 type Customer = ProcessView['customers'][number];

@@ -1,9 +1,9 @@
 import { useCallback, useMemo } from 'react';
-import type { FormDefinition, TableField } from '../../lib/form-definition';
-import { allFields, rowsOf, textOf, type FormValues, type Row } from '../../lib/form-data';
-import { validateValue } from '../../lib/field-values';
-import { FieldInput } from '../form/FieldInput';
-import { TableEditor } from '../form/TableEditor';
+import type { FormDefinition, TableField } from '../../lib/form-definition.js';
+import { allFields, rowsOf, textOf, type FormValues, type Row } from '../../lib/form-data.js';
+import { validateValue } from '../../lib/field-values.js';
+import { FieldInput } from '../form/FieldInput.js';
+import { TableEditor } from '../form/TableEditor.js';
 
 interface Props {
   definition: FormDefinition;

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { postJson } from '../api';
+import { postJson } from '../api.js';
 import './process.css';
 
 interface Notice {

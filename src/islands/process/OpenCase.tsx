@@ -1,8 +1,8 @@
 import { useState, type FormEvent } from 'react';
-import { postJson } from '../api';
-import { useHydrated } from '../useHydrated';
-import { PROCESS_ROLES, ROLE_LABEL, type ProcessRole } from '../../lib/process/roles';
-import type { ProcessSettings } from '../../lib/process/settings';
+import { postJson } from '../api.js';
+import { useHydrated } from '../useHydrated.js';
+import { PROCESS_ROLES, ROLE_LABEL, type ProcessRole } from '../../lib/process/roles.js';
+import type { ProcessSettings } from '../../lib/process/settings.js';
 import './process.css';
 
 export interface PolicyOption {

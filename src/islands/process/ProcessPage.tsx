@@ -1,12 +1,12 @@
 import { useCallback, useMemo, useState } from 'react';
-import type { FormDefinition } from '../../lib/form-definition';
-import type { FormValues } from '../../lib/form-data';
-import { postForBlob } from '../api';
-import { downloadBlob } from '../form/download';
-import { useProcess } from './useProcess';
-import { CallsPanel, FormStage, MaterialsConfirm, RowsEditor, VisitsConfirm } from './StagePanels';
-import { SIGNER_LABEL, STATUS_LABEL, time } from './labels';
-import { CustomerTable } from './CustomerTable';
+import type { FormDefinition } from '../../lib/form-definition.js';
+import type { FormValues } from '../../lib/form-data.js';
+import { postForBlob } from '../api.js';
+import { downloadBlob } from '../form/download.js';
+import { useProcess } from './useProcess.js';
+import { CallsPanel, FormStage, MaterialsConfirm, RowsEditor, VisitsConfirm } from './StagePanels.js';
+import { SIGNER_LABEL, STATUS_LABEL, time } from './labels.js';
+import { CustomerTable } from './CustomerTable.js';
 import './process.css';
 
 /** The case page: stage progress, what is yours to do now, deadlines, every customer, the timeline. */
@@ -113,7 +113,11 @@ export default function ProcessPage({ forms }: { forms: Record<string, FormDefin
 
       <section>
         <h2>期限</h2>
-        {!view.calendarCovers && <p className="muted">提示：部分期限落在节假日日历未覆盖的年份，只按周末计算；请管理员补充该年的节假日安排（HOLIDAYS_FILE）。</p>}
+        {view.uncoveredYears.length > 0 && (
+          <p className="calendar-gap" data-testid="calendar-gap">
+            提示：系统尚未收录 {view.uncoveredYears.join('、')} 年的法定节假日和调休安排，落在其中的期限暂按周末计算，可能与实际工作日不符；请管理员补充该年的节假日安排（HOLIDAYS_FILE）。
+          </p>
+        )}
         <table className="data deadlines">
           <thead><tr><th>事项</th><th>期限</th><th>负责人</th><th>状态</th></tr></thead>
           <tbody>

@@ -1,12 +1,12 @@
 import { useEffect, useMemo, useState } from 'react';
-import { useLocalDraft } from './useLocalDraft';
-import type { FormDefinition, TableField } from '../../lib/form-definition';
-import { allFields, type FormValues, type Row } from '../../lib/form-data';
-import type { ProcessView } from '../../lib/process/view';
-import { FieldsEditor } from './FieldsEditor';
-import { TableEditor } from '../form/TableEditor';
-import { todayIso } from './labels';
-import { isReturnedLine, returnedReason } from '../../lib/process/actions';
+import { useLocalDraft } from './useLocalDraft.js';
+import type { FormDefinition, TableField } from '../../lib/form-definition.js';
+import { allFields, type FormValues, type Row } from '../../lib/form-data.js';
+import type { ProcessView } from '../../lib/process/view.js';
+import { FieldsEditor } from './FieldsEditor.js';
+import { TableEditor } from '../form/TableEditor.js';
+import { todayIso } from './labels.js';
+import { isReturnedLine, returnedReason } from '../../lib/process/actions.js';
 
 export type Call = (body: Record<string, unknown>) => Promise<boolean>;
 interface PanelProps {

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
-import { postJson } from '../api';
-import type { ProcessView } from '../../lib/process/view';
+import { postJson } from '../api.js';
+import type { ProcessView } from '../../lib/process/view.js';
 
 /** The case page's data and its one way to change it: post an action, get the new view. */
 export function useProcess() {

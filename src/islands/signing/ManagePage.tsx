@@ -1,9 +1,9 @@
 import { useCallback, useEffect, useState } from 'react';
-import { CASE_LABEL } from './labels';
-import { linkParams, postForBlob, postJson } from '../api';
-import { downloadBlob } from '../form/download';
-import { STATUS_LABEL } from './SignPage';
-import { useReloadOnHashChange } from './useReloadOnHashChange';
+import { CASE_LABEL } from './labels.js';
+import { linkParams, postForBlob, postJson } from '../api.js';
+import { downloadBlob } from '../form/download.js';
+import { STATUS_LABEL } from './SignPage.js';
+import { useReloadOnHashChange } from './useReloadOnHashChange.js';
 import './signing.css';
 
 /** The sender's private page: who has signed, the timeline, reminders, cancel, documents. */

@@ -1,8 +1,8 @@
 import { useEffect, useRef, useState } from 'react';
-import { linkParams, postForBlob, postJson } from '../api';
-import { downloadBlob } from '../form/download';
-import { SignaturePad, type SignaturePadHandle } from './SignaturePad';
-import { useReloadOnHashChange } from './useReloadOnHashChange';
+import { linkParams, postForBlob, postJson } from '../api.js';
+import { downloadBlob } from '../form/download.js';
+import { SignaturePad, type SignaturePadHandle } from './SignaturePad.js';
+import { useReloadOnHashChange } from './useReloadOnHashChange.js';
 import './signing.css';
 
 /** The page a party reaches from their email: read, then sign (drawn or typed) or decline. */

@@ -1,5 +1,5 @@
 import { AlignmentType, Document, HeadingLevel, Packer, Paragraph, Table, TableCell, TableRow, TextRun, WidthType, LevelFormat } from 'docx';
-import type { Block } from '../markdown-blocks';
+import type { Block } from '../markdown-blocks.js';
 
 /**
  * A customized policy as .docx (the `docx` library): real Word headings (so the navigation

@@ -1,5 +1,5 @@
 import { PDFDocument } from 'pdf-lib';
-import { PdfWriter } from './writer';
+import { PdfWriter } from './writer.js';
 
 /**
  * The audit page appended to a signed document: for each party what they did, when, from

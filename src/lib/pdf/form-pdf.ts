@@ -1,10 +1,10 @@
 import { PDFDocument } from 'pdf-lib';
-import type { FormDefinition } from '../form-definition';
-import { hasWideTable } from '../form-definition';
-import { COLUMN_EM } from '../column-widths';
-import { formatComputed, isRowEmpty, rowsOf, textOf, type FormValues } from '../form-data';
-import { displayValue } from '../field-values';
-import { A4, INK, MUTED, PdfWriter, RULE, type MissingCharacter } from './writer';
+import type { FormDefinition } from '../form-definition.js';
+import { hasWideTable } from '../form-definition.js';
+import { COLUMN_EM } from '../column-widths.js';
+import { formatComputed, isRowEmpty, rowsOf, textOf, type FormValues } from '../form-data.js';
+import { displayValue } from '../field-values.js';
+import { A4, INK, MUTED, PdfWriter, RULE, type MissingCharacter } from './writer.js';
 
 /**
  * A filled checklist as an A4 PDF: header, sections, key/value blocks, tables that break

@@ -1,6 +1,6 @@
 import { PDFDocument } from 'pdf-lib';
-import type { Block } from '../markdown-blocks';
-import { PdfWriter } from './writer';
+import type { Block } from '../markdown-blocks.js';
+import { PdfWriter } from './writer.js';
 
 /** A customized policy as an A4 PDF: title, headings, paragraphs, lists and tables; searchable CJK text. */
 export async function renderPolicyPdf(input: { title: string; company?: string; blocks: Block[]; createdAt?: Date }) {

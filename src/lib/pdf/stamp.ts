@@ -1,8 +1,8 @@
 import fontkit from '@pdf-lib/fontkit';
 import { PDFDocument, rgb } from 'pdf-lib';
-import { fontSubset } from './fonts';
-import type { SignatureBox } from './form-pdf';
-import { CMAP_GLYPHS_ONLY, MISSING_GLYPH, type MissingCharacter } from './writer';
+import { fontSubset } from './fonts.js';
+import type { SignatureBox } from './form-pdf.js';
+import { CMAP_GLYPHS_ONLY, MISSING_GLYPH, type MissingCharacter } from './writer.js';
 
 /**
  * Stamps one party's signature into its box on an existing PDF: a drawn signature (PNG) or

@@ -1,7 +1,7 @@
 import fontkit from '@pdf-lib/fontkit';
 import { PDFDocument, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
-import { fontSubset } from './fonts';
-import { wrapText } from './line-break';
+import { fontSubset } from './fonts.js';
+import { wrapText } from './line-break.js';
 
 /**
  * A small flowing-layout writer over pdf-lib: pages with a running cursor, wrapped CJK text,

@@ -1,6 +1,6 @@
-import type { Row } from '../form-data';
-import { drawSample, type SampleRule } from './sampling';
-import type { ProcessState } from './state';
+import type { Row } from '../form-data.js';
+import { drawSample, type SampleRule } from './sampling.js';
+import type { ProcessState } from './state.js';
 
 /**
  * The per-line steps of stages C–E as pure updates of the process state. Each returns a

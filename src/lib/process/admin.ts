@@ -1,11 +1,11 @@
-import { SigningError } from '../signing/errors';
-import { issueScopedToken, verifyScopedToken } from '../signing/scoped-tokens';
-import { repo } from '../store/repo';
-import { processRepo } from '../store/process-repo';
-import type { ArchiveFilters } from '../store/archive-filters';
-import { caseDocument } from '../signing/service';
-import { adminLinkMail } from './mail';
-import type { ProcessDeps } from './service';
+import { SigningError } from '../signing/errors.js';
+import { issueScopedToken, verifyScopedToken } from '../signing/scoped-tokens.js';
+import { repo } from '../store/repo.js';
+import { processRepo } from '../store/process-repo.js';
+import type { ArchiveFilters } from '../store/archive-filters.js';
+import { caseDocument } from '../signing/service.js';
+import { adminLinkMail } from './mail.js';
+import type { ProcessDeps } from './service.js';
 
 /**
  * HR's archive sign-in: an emailed magic link for addresses in ADMIN_EMAILS. The link is

@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { formatZodIssues } from '../zod-messages';
+import { formatZodIssues } from '../zod-messages.js';
+// Only the package's plain data file: its date library (lunar calendar, solar terms) is not needed here.
+import cnDays from 'chinese-days/dist/chinese-days.json' with { type: 'json' };
 
 /**
  * Deadline arithmetic on plain calendar dates ('YYYY-MM-DD') for mainland China, where
@@ -37,27 +39,6 @@ function toDayNumber(s: string): number {
 function fromDayNumber(n: number): string {
   return new Date(n * DAY_MS).toISOString().slice(0, 10);
 }
-
-const range = (from: string, to: string): string[] => {
-  const out: string[] = [];
-  for (let d = toDayNumber(from); d <= toDayNumber(to); d++) out.push(fromDayNumber(d));
-  return out;
-};
-
-/** Mainland China 2026, per the State Council notice on the 2026 public holidays. Frozen: lookups are cached per calendar object. */
-export const CN_CALENDAR_2026: HolidayCalendar = Object.freeze({
-  holidays: Object.freeze([
-    ...range('2026-01-01', '2026-01-03'), // 元旦
-    ...range('2026-02-15', '2026-02-23'), // 春节
-    ...range('2026-04-04', '2026-04-06'), // 清明节
-    ...range('2026-05-01', '2026-05-05'), // 劳动节
-    ...range('2026-06-19', '2026-06-21'), // 端午节
-    ...range('2026-09-25', '2026-09-27'), // 中秋节
-    ...range('2026-10-01', '2026-10-07'), // 国庆节
-  ]) as string[],
-  workdays: Object.freeze(['2026-01-04', '2026-02-14', '2026-02-28', '2026-05-09', '2026-09-20', '2026-10-10']) as string[],
-  years: Object.freeze([2026]) as number[],
-});
 
 export function isValidDate(s: string): boolean {
   return typeof s === 'string' && dayNumberOf(s) !== null;
@@ -106,6 +87,29 @@ export function parseCalendar(json: unknown): HolidayCalendar {
     years: [...new Set(years ?? [...yearsOf(holidays), ...yearsOf(workdays)])].sort((a, b) => a - b),
   };
 }
+
+/**
+ * Mainland China's public holidays and make-up working days for every year the State
+ * Council's notice is in `chinese-days`. A year published later comes with `npm update
+ * chinese-days`; until then HOLIDAYS_FILE can supply it. Checked like a HOLIDAYS_FILE, so a
+ * broken data update fails loudly; frozen, because lookups are cached per calendar object.
+ */
+let builtIn: HolidayCalendar | undefined;
+export function builtInCalendar(): HolidayCalendar {
+  if (!builtIn) {
+    const c = parseCalendar({ holidays: Object.keys(cnDays.holidays), workdays: Object.keys(cnDays.workdays) });
+    builtIn = Object.freeze({ holidays: Object.freeze(c.holidays), workdays: Object.freeze(c.workdays), years: Object.freeze(c.years) }) as HolidayCalendar;
+  }
+  return builtIn;
+}
+
+/** The built-in calendar, plus the parsed JSON of a HOLIDAYS_FILE (more years, or company days off) when given. */
+export function loadCalendar(overrideJson?: unknown): HolidayCalendar {
+  return overrideJson === undefined ? builtInCalendar() : mergeCalendars(builtInCalendar(), parseCalendar(overrideJson));
+}
+
+/** @deprecated Use loadCalendar(). Kept (now every built-in year) only until the runtime context calls loadCalendar(); then delete. */
+export const CN_CALENDAR_2026 = builtInCalendar();
 
 /** Sets per calendar object (calendars are treated as immutable), so day-by-day walks don't scan the lists each step. */
 const lookup = new WeakMap<HolidayCalendar, { holidays: Set<string>; workdays: Set<string> }>();
@@ -178,6 +182,12 @@ export function daysBetween(from: string, to: string): number {
 export function calendarCovers(cal: HolidayCalendar, date: string): boolean {
   toDayNumber(date); // rejects a malformed date rather than answering for it
   return cal.years.includes(Number(date.slice(0, 4)));
+}
+
+/** The years of `dates` the calendar does not cover, ascending: deadlines there counted weekends only, which users must be told. */
+export function uncoveredYears(cal: HolidayCalendar, dates: string[]): number[] {
+  const years = dates.filter((d) => !calendarCovers(cal, d)).map((d) => Number(d.slice(0, 4)));
+  return [...new Set(years)].sort((a, b) => a - b);
 }
 
 /**

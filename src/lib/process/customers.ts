@@ -1,6 +1,6 @@
-import { isRowEmpty, rowsOf, type FormValues, type Row } from '../form-data';
-import { isReturnedLine } from './actions';
-import { formRow, type ProcessCustomer, type ProcessState } from './state';
+import { isRowEmpty, rowsOf, type FormValues, type Row } from '../form-data.js';
+import { isReturnedLine } from './actions.js';
+import { formRow, type ProcessCustomer, type ProcessState } from './state.js';
 
 /** Fixes the customer list when the plan is approved; ids are stable for the life of the process. */
 export function customersFromPlan(plan: FormValues): ProcessCustomer[] {

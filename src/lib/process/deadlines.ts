@@ -1,7 +1,7 @@
-import { addWorkingDays, calendarDeadline, daysBetween, type HolidayCalendar } from './calendar';
-import { stageIndex, type ProcessRole, type StageOrDone } from './roles';
-import type { ProcessSettings } from './settings';
-import type { ProcessState } from './state';
+import { addWorkingDays, calendarDeadline, daysBetween, type HolidayCalendar } from './calendar.js';
+import { stageIndex, type ProcessRole, type StageOrDone } from './roles.js';
+import type { ProcessSettings } from './settings.js';
+import type { ProcessState } from './state.js';
 
 export type DeadlineKey = 'plan' | 'accounts' | 'firstContact' | 'visits' | 'spotCheck' | 'report';
 

@@ -1,7 +1,7 @@
-import type { FormValues } from '../form-data';
-import { formRow, type ProcessState } from './state';
-import type { Stage } from './roles';
-import { REVISIT_ACTION } from './actions';
+import type { FormValues } from '../form-data.js';
+import { formRow, type ProcessState } from './state.js';
+import type { Stage } from './roles.js';
+import { REVISIT_ACTION } from './actions.js';
 
 export interface DocumentContext {
   names: { employee: string; receiver: string; supervisor: string };

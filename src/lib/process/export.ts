@@ -1,9 +1,9 @@
 import { zipSync, strToU8 } from 'fflate';
-import type { Sql } from '../store/sql';
-import { gridToCsv } from '../table-import';
-import { customerProgress } from './customers';
-import { STAGE_INFO, type Stage } from './roles';
-import type { ProcessRow } from '../store/process-repo';
+import type { Sql } from '../store/sql.js';
+import { gridToCsv } from '../table-import.js';
+import { customerProgress } from './customers.js';
+import { STAGE_INFO, type Stage } from './roles.js';
+import type { ProcessRow } from '../store/process-repo.js';
 
 const MATERIALS = { none: '无资料', pending: '待点收', returned: '接收人退回待补正', confirmed: '已点收' } as const;
 const SPOT = { 'not-sampled': '未抽中', pending: '待回访', passed: '回访确认', failed: '回访未确认' } as const;

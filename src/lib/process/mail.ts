@@ -1,5 +1,5 @@
-import { layout, type Mail } from '../signing/mail';
-import { ROLE_LABEL, type ProcessRole } from './roles';
+import { layout, type Mail } from '../signing/mail.js';
+import { ROLE_LABEL, type ProcessRole } from './roles.js';
 
 /** The process's emails (zh-CN). Values from users are escaped by `layout`. */
 export interface ProcessSummary {
@@ -40,14 +40,20 @@ export function returnedMail(p: ProcessSummary, to: { name: string; email: strin
   };
 }
 
-export function deadlineMail(p: ProcessSummary, to: { name: string; email: string }, label: string, due: string, daysLeft: number, url: string): Mail {
+/** `uncoveredYears`: the due date's year has no holiday schedule yet, so it was counted over weekends only; the mail says so. */
+export function deadlineMail(p: ProcessSummary, to: { name: string; email: string }, label: string, due: string, daysLeft: number, url: string, uncoveredYears: number[] = []): Mail {
   const when = daysLeft < 0 ? `已逾期 ${-daysLeft} 天` : daysLeft === 0 ? '今天到期' : `还有 ${daysLeft} 天到期`;
   const subject = subjectOf(p, `${daysLeft < 0 ? '逾期提醒' : '期限提醒'}：${label}${when}`);
   return {
     kind: 'process-deadline',
     to: to.email,
     subject,
-    ...layout(subject, [`${to.name}，您好：`, `“${label}”的期限是 ${due}，${when}。`, '请尽快在案件页面处理；已完成的事项无需理会本邮件。'], { label: '打开交接案件', url }),
+    ...layout(subject, [
+      `${to.name}，您好：`,
+      `“${label}”的期限是 ${due}，${when}。`,
+      ...(uncoveredYears.length ? [`请注意：系统尚未收录 ${uncoveredYears.join('、')} 年的法定节假日和调休安排，这一期限暂按周末计算，可能与实际工作日不符。`] : []),
+      '请尽快在案件页面处理；已完成的事项无需理会本邮件。',
+    ], { label: '打开交接案件', url }),
   };
 }
 

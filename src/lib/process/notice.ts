@@ -1,7 +1,7 @@
-import { SigningError } from '../signing/errors';
-import { verifyScopedToken } from '../signing/scoped-tokens';
-import { processRepo } from '../store/process-repo';
-import { loadProcess, partyOf, type ProcessDeps } from './service';
+import { SigningError } from '../signing/errors.js';
+import { verifyScopedToken } from '../signing/scoped-tokens.js';
+import { processRepo } from '../store/process-repo.js';
+import { loadProcess, partyOf, type ProcessDeps } from './service.js';
 
 /**
  * A customer's answer to the handover notice: confirm, or raise a concern. A concern puts

@@ -1,18 +1,18 @@
-import type { FormDefinition } from '../form-definition';
-import { allFields, type FormValues, type Row } from '../form-data';
-import type { Sql } from '../store/sql';
-import { processRepo } from '../store/process-repo';
-import { repo } from '../store/repo';
-import { SigningError } from '../signing/errors';
-import { issueScopedToken } from '../signing/scoped-tokens';
-import { cancelCaseInTx } from '../signing/service';
-import { confirmMaterials, confirmVisit, ProcessRuleError, recordCall, RETURNED_REMARK, returnedReason, returnMaterials } from './actions';
-import { tieRowsToCustomers } from './customers';
-import { customerNoticeMail, stepMail } from './mail';
-import { STAGE_INFO, type ProcessRole, type Stage } from './roles';
-import type { ProcessState } from './state';
-import type { ProcessAction } from './requests';
-import { actorLabel, assertReady, issueCaseLink, loadProcess, partyOf, submitStage, summaryOf, todayOf, type Actor, type Loaded, type ProcessDeps } from './service';
+import type { FormDefinition } from '../form-definition.js';
+import { allFields, type FormValues, type Row } from '../form-data.js';
+import type { Sql } from '../store/sql.js';
+import { processRepo } from '../store/process-repo.js';
+import { repo } from '../store/repo.js';
+import { SigningError } from '../signing/errors.js';
+import { issueScopedToken } from '../signing/scoped-tokens.js';
+import { cancelCaseInTx } from '../signing/service.js';
+import { confirmMaterials, confirmVisit, ProcessRuleError, recordCall, RETURNED_REMARK, returnedReason, returnMaterials } from './actions.js';
+import { tieRowsToCustomers } from './customers.js';
+import { customerNoticeMail, stepMail } from './mail.js';
+import { STAGE_INFO, type ProcessRole, type Stage } from './roles.js';
+import type { ProcessState } from './state.js';
+import type { ProcessAction } from './requests.js';
+import { actorLabel, assertReady, issueCaseLink, loadProcess, partyOf, submitStage, summaryOf, todayOf, type Actor, type Loaded, type ProcessDeps } from './service.js';
 
 /** Keeps only the fields (and table columns) a form defines, as strings. */
 export function pickFormValues(definition: FormDefinition, values: FormValues): FormValues {

@@ -1,9 +1,9 @@
-import { repo } from '../store/repo';
-import { processRepo } from '../store/process-repo';
-import { deadlineMail } from './mail';
-import { processDeadlines, reminderKey } from './deadlines';
-import { shanghaiDate } from './calendar';
-import { issueCaseLink, loadProcess, partyOf, summaryOf, todayOf, type ProcessDeps } from './service';
+import { repo } from '../store/repo.js';
+import { processRepo } from '../store/process-repo.js';
+import { deadlineMail } from './mail.js';
+import { processDeadlines, reminderKey } from './deadlines.js';
+import { shanghaiDate, uncoveredYears } from './calendar.js';
+import { issueCaseLink, loadProcess, partyOf, summaryOf, todayOf, type ProcessDeps } from './service.js';
 
 /**
  * Deadline reminders for every open process: 7 and 2 days before, and daily once overdue
@@ -28,7 +28,7 @@ export async function sendProcessReminders(deps: ProcessDeps): Promise<number> {
         const owners = new Set([d.owner, ...(d.daysLeft! < 0 ? (['supervisor'] as const) : [])]);
         for (const role of owners) {
           const party = partyOf(l, role);
-          await repo.queueMail(tx, null, deadlineMail(summaryOf(l.p, l.parties), party, d.label, d.due, d.daysLeft!, await issueCaseLink(tx, deps, l.p, party)));
+          await repo.queueMail(tx, null, deadlineMail(summaryOf(l.p, l.parties), party, d.label, d.due, d.daysLeft!, await issueCaseLink(tx, deps, l.p, party), uncoveredYears(deps.calendar, [d.due])));
           n++;
         }
         await processRepo.addEvent(tx, id, null, 'reminded', { deadline: d.key, reminder: key });

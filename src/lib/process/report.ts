@@ -1,5 +1,5 @@
-import type { FormValues, Row } from '../form-data';
-import type { ProcessCustomer, ProcessState } from './state';
+import type { FormValues, Row } from '../form-data.js';
+import type { ProcessCustomer, ProcessState } from './state.js';
 
 export interface ReportContext {
   names: { employee: string; receiver: string; supervisor: string };

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import '../zod-messages';
-import { PROCESS_ROLES } from './roles';
-import { processSettingsSchema } from './settings';
-import { isValidDate } from './calendar';
+import '../zod-messages.js';
+import { PROCESS_ROLES } from './roles.js';
+import { processSettingsSchema } from './settings.js';
+import { isValidDate } from './calendar.js';
 
 /** Bodies of /api/process, /api/notice and /api/admin. Every size is bounded. */
 const email = z.string().trim().toLowerCase().max(254).email('邮箱格式不正确');

@@ -1,5 +1,5 @@
-import type { ProcessDeps } from './service';
-import type { ProcessState } from './state';
+import type { ProcessDeps } from './service.js';
+import type { ProcessState } from './state.js';
 
 /** Event detail keys that can hold customer data (names, customers' comments, free-text reasons). */
 const PERSONAL_DETAIL_KEYS = ['customer', 'comment', 'reason'];

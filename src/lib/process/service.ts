@@ -1,23 +1,23 @@
 import { randomBytes } from 'node:crypto';
-import type { FormDefinition } from '../form-definition';
-import { validateForm, type FormValues, type Row } from '../form-data';
-import type { Sql } from '../store/sql';
-import type { CaseRow, PartyRow } from '../store/repo';
-import { processRepo, type ProcessPartyRow, type ProcessRow } from '../store/process-repo';
-import { SigningError } from '../signing/errors';
-import { issueScopedToken, verifyScopedToken } from '../signing/scoped-tokens';
-import { insertPreparedCase, prepareCase, type SigningDeps } from '../signing/service';
-import { repo } from '../store/repo';
-import { calendarDeadline, shanghaiDate, type HolidayCalendar } from './calendar';
-import { ROLE_LABEL, STAGE_INFO, roleOfSigner, type ProcessRole, type Stage } from './roles';
-import type { ProcessSettings } from './settings';
-import { emptyState, type ProcessState } from './state';
-import { customersFromPlan, initialMaterials, initialVisits } from './customers';
-import { drawSpotCheckSample, notReadyReason, ProcessRuleError } from './actions';
-import { draftReport } from './report';
-import { stageDocumentValues } from './documents';
-import { processDeadlines } from './deadlines';
-import { caseLinkMail, processCompletedMail, returnedMail, stepMail, type ProcessSummary } from './mail';
+import type { FormDefinition } from '../form-definition.js';
+import { validateForm, type FormValues, type Row } from '../form-data.js';
+import type { Sql } from '../store/sql.js';
+import type { CaseRow, PartyRow } from '../store/repo.js';
+import { processRepo, type ProcessPartyRow, type ProcessRow } from '../store/process-repo.js';
+import { SigningError } from '../signing/errors.js';
+import { issueScopedToken, verifyScopedToken } from '../signing/scoped-tokens.js';
+import { insertPreparedCase, prepareCase, type SigningDeps } from '../signing/service.js';
+import { repo } from '../store/repo.js';
+import { calendarDeadline, shanghaiDate, type HolidayCalendar } from './calendar.js';
+import { ROLE_LABEL, STAGE_INFO, roleOfSigner, type ProcessRole, type Stage } from './roles.js';
+import type { ProcessSettings } from './settings.js';
+import { emptyState, type ProcessState } from './state.js';
+import { customersFromPlan, initialMaterials, initialVisits } from './customers.js';
+import { drawSpotCheckSample, notReadyReason, ProcessRuleError } from './actions.js';
+import { draftReport } from './report.js';
+import { stageDocumentValues } from './documents.js';
+import { processDeadlines } from './deadlines.js';
+import { caseLinkMail, processCompletedMail, returnedMail, stepMail, type ProcessSummary } from './mail.js';
 
 /**
  * The customer-handover process around the signing flow. Every change locks the process row

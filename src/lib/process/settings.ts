@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseDuration, parsePercent } from './calendar';
+import { parseDuration, parsePercent } from './calendar.js';
 
 /**
  * The numbers a process runs by. Defaults come from the policy template the case is opened

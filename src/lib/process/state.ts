@@ -1,6 +1,6 @@
-import type { FormValues, Row } from '../form-data';
-import type { SampleResult } from './sampling';
-import type { ProcessRole, Stage } from './roles';
+import type { FormValues, Row } from '../form-data.js';
+import type { SampleResult } from './sampling.js';
+import type { ProcessRole, Stage } from './roles.js';
 
 /**
  * Everything a customer-handover process has gathered, kept as one JSON document on the

@@ -1,11 +1,11 @@
-import type { Sql } from '../store/sql';
-import { processRepo } from '../store/process-repo';
-import { customerProgress } from './customers';
-import { processDeadlines } from './deadlines';
-import { permissions } from './operations';
-import { ROLE_LABEL, STAGES, STAGE_INFO, stageIndex, type Stage } from './roles';
-import { shanghaiDate } from './calendar';
-import { todayOf, type Actor, type Loaded, type ProcessDeps } from './service';
+import type { Sql } from '../store/sql.js';
+import { processRepo } from '../store/process-repo.js';
+import { customerProgress } from './customers.js';
+import { processDeadlines } from './deadlines.js';
+import { permissions } from './operations.js';
+import { ROLE_LABEL, STAGES, STAGE_INFO, stageIndex, type Stage } from './roles.js';
+import { shanghaiDate, uncoveredYears } from './calendar.js';
+import { todayOf, type Actor, type Loaded, type ProcessDeps } from './service.js';
 
 // After retention has purged a process, customer names and comments are gone from details.
 const gone = '（已按保留期限清除）';
@@ -77,7 +77,8 @@ export async function processView(tx: Sql, deps: ProcessDeps, l: Loaded, actor: 
     you: actor.kind === 'admin' ? { role: 'admin', label: 'HR 管理员', name: actor.email } : { role: actor.role, label: ROLE_LABEL[actor.role], name: actor.name },
     parties: parties.map((x) => ({ role: x.role, label: ROLE_LABEL[x.role], name: x.name, email: x.email })),
     settings: p.settings,
-    calendarCovers: deadlines.every((d) => deps.calendar.years.includes(Number(d.due.slice(0, 4)))),
+    /** Years with a deadline but no holiday schedule: those deadlines counted weekends only. */
+    uncoveredYears: uncoveredYears(deps.calendar, deadlines.map((d) => d.due)),
     deadlines,
     returns: p.state.returns,
     stages: STAGES.map((s) => ({

@@ -1,5 +1,5 @@
-import type { Sql } from '../store/sql';
-import { repo } from '../store/repo';
+import type { Sql } from '../store/sql.js';
+import { repo } from '../store/repo.js';
 
 /**
  * Sends queued mail, one claimed message at a time, outside any transaction. A failed send

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import '../zod-messages';
+import '../zod-messages.js';
 
 /** Bodies the signing endpoints accept. Sizes are bounded; anything else is refused. */
 const email = z.string().trim().toLowerCase().max(254).email('邮箱格式不正确');

@@ -1,6 +1,6 @@
 import { SignJWT, jwtVerify, errors } from 'jose';
 import { randomBytes } from 'node:crypto';
-import { refuse } from './errors';
+import { refuse } from './errors.js';
 
 /**
  * Links other than signing links: a party's link to a process case page, a customer's

@@ -1,17 +1,17 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { FormDefinition } from '../form-definition';
-import type { FormValues } from '../form-data';
-import { renderFormPdf, type SignatureBox } from '../pdf/form-pdf';
-import { stampSignature } from '../pdf/stamp';
-import { appendAuditPage } from '../pdf/audit';
-import { sealPdf, type SealCertificate } from '../pdf/seal';
-import type { Sql } from '../store/sql';
-import { repo, type CaseRow, type PartyRow } from '../store/repo';
-import { refuse, SigningError } from './errors';
-import { issueToken, verifyToken } from './tokens';
-import { ackRequestMail, completedMail, endedMail, signRequestMail, type CaseSummary } from './mail';
-import { markdownBlocks } from '../markdown-blocks';
-import { renderPolicyPdf } from '../pdf/policy-pdf';
+import type { FormDefinition } from '../form-definition.js';
+import type { FormValues } from '../form-data.js';
+import { renderFormPdf, type SignatureBox } from '../pdf/form-pdf.js';
+import { stampSignature } from '../pdf/stamp.js';
+import { appendAuditPage } from '../pdf/audit.js';
+import { sealPdf, type SealCertificate } from '../pdf/seal.js';
+import type { Sql } from '../store/sql.js';
+import { repo, type CaseRow, type PartyRow } from '../store/repo.js';
+import { refuse, SigningError } from './errors.js';
+import { issueToken, verifyToken } from './tokens.js';
+import { ackRequestMail, completedMail, endedMail, signRequestMail, type CaseSummary } from './mail.js';
+import { markdownBlocks } from '../markdown-blocks.js';
+import { renderPolicyPdf } from '../pdf/policy-pdf.js';
 
 /**
  * The signing flow. Every state change and its event row are written in one transaction;

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { refuse } from './errors';
-import { signLinkJwt, verifyLinkJwt } from './scoped-tokens';
+import { refuse } from './errors.js';
+import { signLinkJwt, verifyLinkJwt } from './scoped-tokens.js';
 
 /**
  * Signing links carry an HS256 JWT bound to one case, one party and the document hash. The

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Sql } from './sql';
+import type { Sql } from './sql.js';
 
 /** Applies migrations/*.sql in name order, each once, each in its own transaction. */
 // Next to this module; from the project root when a bundler has moved the module (Vercel

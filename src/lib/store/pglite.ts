@@ -1,5 +1,5 @@
 import { PGlite, type Transaction } from '@electric-sql/pglite';
-import type { Sql } from './sql';
+import type { Sql } from './sql.js';
 
 /** Embedded PostgreSQL (WASM) in a data folder: no set-up, one process. */
 export async function createPgliteSql(dataDir?: string): Promise<Sql> {

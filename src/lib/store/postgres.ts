@@ -1,5 +1,5 @@
 import pg from 'pg';
-import type { Sql } from './sql';
+import type { Sql } from './sql.js';
 
 /**
  * PostgreSQL through a connection pool: the shared state when functions scale out.

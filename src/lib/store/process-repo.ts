@@ -1,8 +1,8 @@
-import type { Sql } from './sql';
-import { archiveWhere, type ArchiveFilters } from './archive-filters';
-import type { ProcessRole, StageOrDone } from '../process/roles';
-import type { ProcessSettings } from '../process/settings';
-import type { ProcessState } from '../process/state';
+import type { Sql } from './sql.js';
+import { archiveWhere, type ArchiveFilters } from './archive-filters.js';
+import type { ProcessRole, StageOrDone } from '../process/roles.js';
+import type { ProcessSettings } from '../process/settings.js';
+import type { ProcessState } from '../process/state.js';
 
 /** Rows and SQL of customer-handover processes. Writes take the caller's transaction. */
 export interface ProcessRow {

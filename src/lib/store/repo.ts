@@ -1,5 +1,5 @@
-import type { Sql } from './sql';
-import { archiveWhere, type ArchiveFilters } from './archive-filters';
+import type { Sql } from './sql.js';
+import { archiveWhere, type ArchiveFilters } from './archive-filters.js';
 
 /** Row shapes and the SQL the signing service uses. Every write takes the caller's transaction. */
 export interface CaseRow {

@@ -1,8 +1,8 @@
 import type { VercelRequest } from '@vercel/node';
-import type { Sql } from '../lib/store/sql';
-import { actorFromToken, type Actor, type ProcessDeps } from '../lib/process/service';
-import { adminEmails, adminFromSession } from '../lib/process/admin';
-import { adminCookie } from './api-helpers';
+import type { Sql } from '../lib/store/sql.js';
+import { actorFromToken, type Actor, type ProcessDeps } from '../lib/process/service.js';
+import { adminEmails, adminFromSession } from '../lib/process/admin.js';
+import { adminCookie } from './http.js';
 
 /** A party by their case link, or else an HR admin by their session cookie (read-only). */
 export async function processActor(tx: Sql, deps: ProcessDeps, req: VercelRequest, processId: string, token: string | undefined): Promise<Actor> {

@@ -1,6 +1,6 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { formDefinitionSchema, type FormDefinition } from '../lib/form-definition';
+import { formDefinitionSchema, type FormDefinition } from '../lib/form-definition.js';
 
 /**
  * The checklist definitions for server code (api/), read once from content/forms — the same

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
-import type { OutgoingMail } from '../lib/signing/outbox';
+import type { OutgoingMail } from '../lib/signing/outbox.js';
 
 /**
  * SMTP_URL set → real SMTP. Unset → each message is written as an .eml file into the data

@@ -1,7 +1,7 @@
-import { purgeClosedCases, sendDueReminders } from '../lib/signing/service';
-import type { SigningContext } from './signing-context';
-import { sendProcessReminders } from '../lib/process/reminders';
-import { purgeClosedProcesses } from '../lib/process/retention';
+import { purgeClosedCases, sendDueReminders } from '../lib/signing/service.js';
+import type { SigningContext } from './context.js';
+import { sendProcessReminders } from '../lib/process/reminders.js';
+import { purgeClosedProcesses } from '../lib/process/retention.js';
 
 /**
  * The periodic work: send queued mail (retries), automatic signing reminders and process deadline reminders, and — when

@@ -1,9 +1,9 @@
 import type { VercelRequest, VercelResponse } from '@vercel/node';
 import type { ZodType, ZodTypeDef } from 'zod';
-import { SigningError } from '../lib/signing/errors';
-import { formatZodIssues } from '../lib/zod-messages';
-import { RateLimiter } from '../lib/rate-limit';
-import { clientIp } from './request-info';
+import { SigningError } from '../lib/signing/errors.js';
+import { formatZodIssues } from '../lib/zod-messages.js';
+import { RateLimiter } from '../lib/rate-limit.js';
+import { clientIp } from './request-info.js';
 
 /** Per-IP limits for the endpoints a link or document could be guessed through. */
 const limiters = {

@@ -1,17 +1,17 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
-import { createPgliteSql } from '../lib/store/pglite';
-import { createPostgresSql } from '../lib/store/postgres';
-import { migrate } from '../lib/store/migrate';
-import { createSelfSignedP12 } from '../lib/pdf/seal';
-import { processOutbox } from '../lib/signing/outbox';
-import type { SigningDeps } from '../lib/signing/service';
+import { createPgliteSql } from '../lib/store/pglite.js';
+import { createPostgresSql } from '../lib/store/postgres.js';
+import { migrate } from '../lib/store/migrate.js';
+import { createSelfSignedP12 } from '../lib/pdf/seal.js';
+import { processOutbox } from '../lib/signing/outbox.js';
+import type { SigningDeps } from '../lib/signing/service.js';
 import { waitUntil } from '@vercel/functions';
-import { createMailer, type Mailer } from './mailer';
-import { onStageCaseClosed, type ProcessDeps } from '../lib/process/service';
-import { CN_CALENDAR_2026, mergeCalendars, parseCalendar } from '../lib/process/calendar';
-import { findForm } from './form-registry';
+import { createMailer, type Mailer } from './mailer.js';
+import { onStageCaseClosed, type ProcessDeps } from '../lib/process/service.js';
+import { CN_CALENDAR_2026, mergeCalendars, parseCalendar } from '../lib/process/calendar.js';
+import { findForm } from './forms.js';
 
 /**
  * Everything the signing functions share, built once per process: the store (PGlite in the
@@ -102,4 +102,4 @@ export function signingContext(): Promise<SigningContext> {
   return context;
 }
 
-export { baseUrlFrom, clientIp } from './request-info';
+export { baseUrlFrom, clientIp } from './request-info.js';
