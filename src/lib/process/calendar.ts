@@ -109,7 +109,7 @@ export function loadCalendar(overrideJson?: unknown): HolidayCalendar {
 }
 
 /** @deprecated Use loadCalendar(). Kept (now every built-in year) only until the runtime context calls loadCalendar(); then delete. */
-export const CN_CALENDAR_2026 = builtInCalendar();
+export const CN_CALENDAR_2026 = /* @__PURE__ */ builtInCalendar();
 
 /** Sets per calendar object (calendars are treated as immutable), so day-by-day walks don't scan the lists each step. */
 const lookup = new WeakMap<HolidayCalendar, { holidays: Set<string>; workdays: Set<string> }>();
