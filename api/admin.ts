@@ -1,12 +1,13 @@
 import type { VercelRequest, VercelResponse } from '@vercel/node';
 import { adminBody } from '../src/lib/process/requests.js';
 import { ADMIN_SESSION_HOURS, adminEmails, adminFromSession, archiveDocument, listArchive, requestAdminLink, signInAdmin } from '../src/lib/process/admin.js';
-import { adminCookie, readJson, sendError, sendPdf, setAdminCookie, withinLimit } from '../src/runtime/http.js';
-import { baseUrlFrom, signingContext } from '../src/runtime/context.js';
+import { adminCookie, endpoint, readJson, sendError, sendPdf, setAdminCookie, withinLimit } from '../src/runtime/http.js';
+import { signingContext } from '../src/runtime/context.js';
+import { appUrl } from '../src/runtime/settings.js';
 
 /** POST /api/admin — HR archive: magic-link sign-in (ADMIN_EMAILS), sign-out, the case lists, a signing case's PDF. */
-export default async function handler(req: VercelRequest, res: VercelResponse) {
-  if (!withinLimit(req, res, 'manage')) return;
+async function handler(req: VercelRequest, res: VercelResponse) {
+  if (!(await withinLimit(req, res, 'manage'))) return;
   const b = readJson(req, res, adminBody);
   if (!b) return;
   try {
@@ -15,8 +16,8 @@ export default async function handler(req: VercelRequest, res: VercelResponse) {
     const allowed = adminEmails();
     switch (b.action) {
       case 'request-link':
-        if (!withinLimit(req, res, 'adminLink')) return;
-        await requestAdminLink(deps, b.email, baseUrlFrom(req.headers), allowed);
+        if (!(await withinLimit(req, res, 'adminLink'))) return;
+        await requestAdminLink(deps, b.email, appUrl(), allowed);
         ctx.sendMailSoon();
         // The same answer whether or not the address is on the list.
         return res.status(200).json({ message: '如果该邮箱有权限，登录链接已发送，请查收邮件（15 分钟内有效）。' });
@@ -43,3 +44,5 @@ export default async function handler(req: VercelRequest, res: VercelResponse) {
     return sendError(res, e, 'admin');
   }
 }
+
+export default endpoint('admin', handler);

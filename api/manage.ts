@@ -1,12 +1,13 @@
 import type { VercelRequest, VercelResponse } from '@vercel/node';
 import { manageBody } from '../src/lib/signing/requests.js';
 import { cancelCase, managerDocument, manageStatus, remindAllPending, remindParty } from '../src/lib/signing/service.js';
-import { readJson, sendError, sendPdf, withinLimit } from '../src/runtime/http.js';
-import { baseUrlFrom, signingContext } from '../src/runtime/context.js';
+import { endpoint, readJson, sendError, sendPdf, withinLimit } from '../src/runtime/http.js';
+import { signingContext } from '../src/runtime/context.js';
+import { appUrl } from '../src/runtime/settings.js';
 
 /** POST /api/manage — the sender's private page: status and timeline, remind, cancel, documents. */
-export default async function handler(req: VercelRequest, res: VercelResponse) {
-  if (!withinLimit(req, res, 'manage')) return;
+async function handler(req: VercelRequest, res: VercelResponse) {
+  if (!(await withinLimit(req, res, 'manage'))) return;
   const body = readJson(req, res, manageBody);
   if (!body) return;
   try {
@@ -15,11 +16,11 @@ export default async function handler(req: VercelRequest, res: VercelResponse) {
       case 'status':
         return res.status(200).json(await manageStatus(ctx.deps, body.caseId, body.key));
       case 'remind':
-        await remindParty(ctx.deps, { caseId: body.caseId, key: body.key, partyId: body.partyId, baseUrl: baseUrlFrom(req.headers) });
+        await remindParty(ctx.deps, { caseId: body.caseId, key: body.key, partyId: body.partyId, baseUrl: appUrl() });
         ctx.sendMailSoon();
         return res.status(200).json(await manageStatus(ctx.deps, body.caseId, body.key));
       case 'remind-all':
-        await remindAllPending(ctx.deps, { caseId: body.caseId, key: body.key, baseUrl: baseUrlFrom(req.headers) });
+        await remindAllPending(ctx.deps, { caseId: body.caseId, key: body.key, baseUrl: appUrl() });
         ctx.sendMailSoon();
         return res.status(200).json(await manageStatus(ctx.deps, body.caseId, body.key));
       case 'cancel':
@@ -35,3 +36,5 @@ export default async function handler(req: VercelRequest, res: VercelResponse) {
     return sendError(res, e, 'manage');
   }
 }
+
+export default endpoint('manage', handler);

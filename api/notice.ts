@@ -1,12 +1,12 @@
 import type { VercelRequest, VercelResponse } from '@vercel/node';
 import { noticeBody } from '../src/lib/process/requests.js';
 import { answerNotice, viewNotice } from '../src/lib/process/notice.js';
-import { readJson, sendError, withinLimit } from '../src/runtime/http.js';
+import { endpoint, readJson, sendError, withinLimit } from '../src/runtime/http.js';
 import { signingContext } from '../src/runtime/context.js';
 
 /** POST /api/notice — a customer opens the handover notice and confirms or raises a concern. */
-export default async function handler(req: VercelRequest, res: VercelResponse) {
-  if (!withinLimit(req, res, 'sign')) return;
+async function handler(req: VercelRequest, res: VercelResponse) {
+  if (!(await withinLimit(req, res, 'sign'))) return;
   const b = readJson(req, res, noticeBody);
   if (!b) return;
   try {
@@ -17,3 +17,5 @@ export default async function handler(req: VercelRequest, res: VercelResponse) {
     return sendError(res, e, 'notice');
   }
 }
+
+export default endpoint('notice', handler);

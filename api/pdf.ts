@@ -2,7 +2,7 @@ import type { VercelRequest, VercelResponse } from '@vercel/node';
 import { parsePdfRequest } from '../src/lib/pdf-request.js';
 import { renderFormPdf } from '../src/lib/pdf/form-pdf.js';
 import { findForm } from '../src/runtime/forms.js';
-import { readJson } from '../src/runtime/http.js';
+import { endpoint, readJson, withinLimit } from '../src/runtime/http.js';
 import { z } from 'zod';
 
 /**
@@ -10,7 +10,8 @@ import { z } from 'zod';
  * Body: { formId, values, company?, caseNumber? }; `?download=1` asks for an attachment.
  * Characters the font lacks are listed in `X-Missing-Characters` (U+XXXX, comma-separated).
  */
-export default async function handler(req: VercelRequest, res: VercelResponse) {
+async function handler(req: VercelRequest, res: VercelResponse) {
+  if (!(await withinLimit(req, res, 'render'))) return;
   const body = readJson(req, res, z.unknown());
   if (body === null) return;
   const parsed = parsePdfRequest(body, findForm);
@@ -25,3 +26,5 @@ export default async function handler(req: VercelRequest, res: VercelResponse) {
   res.setHeader('X-Missing-Characters', pdf.missingCharacters.map((m) => m.codePoint).join(','));
   return res.status(200).send(Buffer.from(pdf.bytes));
 }
+
+export default endpoint('pdf', handler);

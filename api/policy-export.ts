@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { markdownBlocks } from '../src/lib/markdown-blocks.js';
 import { renderPolicyPdf } from '../src/lib/pdf/policy-pdf.js';
 import { renderPolicyDocx } from '../src/lib/docx/policy-docx.js';
-import { readJson, sendError } from '../src/runtime/http.js';
+import { endpoint, readJson, sendError, withinLimit } from '../src/runtime/http.js';
 
 /** POST /api/policy-export — a customized policy (Markdown, variables already filled) as PDF or Word. */
 const body = z
@@ -15,7 +15,8 @@ const body = z
   })
   .strict();
 
-export default async function handler(req: VercelRequest, res: VercelResponse) {
+async function handler(req: VercelRequest, res: VercelResponse) {
+  if (!(await withinLimit(req, res, 'render'))) return;
   const input = readJson(req, res, body);
   if (!input) return;
   try {
@@ -35,3 +36,5 @@ export default async function handler(req: VercelRequest, res: VercelResponse) {
     return sendError(res, e, 'policy-export');
   }
 }
+
+export default endpoint('policy-export', handler);

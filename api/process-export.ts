@@ -2,13 +2,13 @@ import type { VercelRequest, VercelResponse } from '@vercel/node';
 import { processExportBody } from '../src/lib/process/requests.js';
 import { loadProcess } from '../src/lib/process/service.js';
 import { exportProcessZip } from '../src/lib/process/export.js';
-import { readJson, sendError, withinLimit } from '../src/runtime/http.js';
+import { endpoint, readJson, sendError, withinLimit } from '../src/runtime/http.js';
 import { signingContext } from '../src/runtime/context.js';
 import { processActor } from '../src/runtime/process-access.js';
 
 /** POST /api/process-export — the whole case as a ZIP: every signed PDF and the customer status CSV. */
-export default async function handler(req: VercelRequest, res: VercelResponse) {
-  if (!withinLimit(req, res, 'process')) return;
+async function handler(req: VercelRequest, res: VercelResponse) {
+  if (!(await withinLimit(req, res, 'process'))) return;
   const b = readJson(req, res, processExportBody);
   if (!b) return;
   try {
@@ -26,3 +26,5 @@ export default async function handler(req: VercelRequest, res: VercelResponse) {
     return sendError(res, e, 'process-export');
   }
 }
+
+export default endpoint('process-export', handler);

@@ -5,9 +5,10 @@ import { loadProcess, openProcess } from '../src/lib/process/service.js';
 import { applyAction } from '../src/lib/process/operations.js';
 import { processView } from '../src/lib/process/view.js';
 import { SigningError } from '../src/lib/signing/errors.js';
-import { readJson, sendError, withinLimit } from '../src/runtime/http.js';
-import { baseUrlFrom, signingContext } from '../src/runtime/context.js';
+import { endpoint, readJson, sendError, withinLimit } from '../src/runtime/http.js';
+import { signingContext } from '../src/runtime/context.js';
 import { processActor } from '../src/runtime/process-access.js';
+import { appUrl } from '../src/runtime/settings.js';
 
 const body = z.union([openProcessBody, processActionBody]);
 
@@ -15,15 +16,17 @@ const body = z.union([openProcessBody, processActionBody]);
  * POST /api/process — open a customer-handover case (stage A), view it, and every step of
  * stages B–F. Parties act through their own case link; an HR admin may only view.
  */
-export default async function handler(req: VercelRequest, res: VercelResponse) {
-  if (!withinLimit(req, res, 'process')) return;
+async function handler(req: VercelRequest, res: VercelResponse) {
+  if (!(await withinLimit(req, res, 'process'))) return;
   const b = readJson(req, res, body);
   if (!b) return;
   try {
     const ctx = await signingContext();
     const deps = ctx.processDeps;
     if (b.action === 'open') {
-      const opened = await openProcess(deps, { ...b, baseUrl: baseUrlFrom(req.headers) });
+      // Opening mails five people: counted against the sender's IP like every send.
+      if (!(await withinLimit(req, res, 'send'))) return;
+      const opened = await openProcess(deps, { ...b, baseUrl: appUrl() });
       ctx.sendMailSoon();
       return res.status(201).json({ ...opened, message: '案件已开立：各方会收到各自的案件链接邮件。' });
     }
@@ -40,3 +43,5 @@ export default async function handler(req: VercelRequest, res: VercelResponse) {
     return sendError(res, e, 'process');
   }
 }
+
+export default endpoint('process', handler);

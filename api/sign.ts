@@ -1,17 +1,19 @@
 import type { VercelRequest, VercelResponse } from '@vercel/node';
 import { signBody } from '../src/lib/signing/requests.js';
 import { declineAsParty, documentForParty, signAsParty, viewAsParty } from '../src/lib/signing/service.js';
-import { readJson, sendError, sendPdf, withinLimit } from '../src/runtime/http.js';
-import { baseUrlFrom, clientIp, signingContext } from '../src/runtime/context.js';
+import { endpoint, readJson, sendError, sendPdf, withinLimit } from '../src/runtime/http.js';
+import { signingContext } from '../src/runtime/context.js';
+import { appUrl } from '../src/runtime/settings.js';
+import { clientIp } from '../src/runtime/request-info.js';
 
 /** POST /api/sign — a party's actions through their link: view, document, sign, decline. */
-export default async function handler(req: VercelRequest, res: VercelResponse) {
-  if (!withinLimit(req, res, 'sign')) return;
+async function handler(req: VercelRequest, res: VercelResponse) {
+  if (!(await withinLimit(req, res, 'sign'))) return;
   const body = readJson(req, res, signBody);
   if (!body) return;
   try {
     const ctx = await signingContext();
-    const who = { ip: clientIp(req.headers, req.socket?.remoteAddress), userAgent: String(req.headers['user-agent'] ?? '') };
+    const who = { ip: clientIp(req), userAgent: String(req.headers['user-agent'] ?? '') };
     switch (body.action) {
       case 'view':
         return res.status(200).json(await viewAsParty(ctx.deps, body.caseId, body.token));
@@ -20,7 +22,7 @@ export default async function handler(req: VercelRequest, res: VercelResponse) {
         return sendPdf(res, doc.pdf, `${doc.title}-${doc.caseNumber}${doc.final ? '-已签署' : ''}.pdf`, true);
       }
       case 'sign': {
-        const view = await signAsParty(ctx.deps, { caseId: body.caseId, token: body.token, signature: body.signature, ...who, baseUrl: baseUrlFrom(req.headers) });
+        const view = await signAsParty(ctx.deps, { caseId: body.caseId, token: body.token, signature: body.signature, ...who, baseUrl: appUrl() });
         ctx.sendMailSoon();
         return res.status(200).json(view);
       }
@@ -33,3 +35,5 @@ export default async function handler(req: VercelRequest, res: VercelResponse) {
     return sendError(res, e, 'sign');
   }
 }
+
+export default endpoint('sign', handler);

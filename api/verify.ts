@@ -1,17 +1,17 @@
 import type { VercelRequest, VercelResponse } from '@vercel/node';
 import { verifyDocument } from '../src/lib/signing/service.js';
-import { sendError, withinLimit } from '../src/runtime/http.js';
+import { endpoint, sendError, withinLimit } from '../src/runtime/http.js';
 import { signingContext } from '../src/runtime/context.js';
 
 /** POST /api/verify — body is a PDF; says whether it is, byte for byte, a final document issued here. */
 export const MAX_VERIFY_BYTES = 20 * 1024 * 1024;
 
-export default async function handler(req: VercelRequest, res: VercelResponse) {
+async function handler(req: VercelRequest, res: VercelResponse) {
   if (req.method !== 'POST') {
     res.setHeader('Allow', 'POST');
     return res.status(405).json({ error: '只支持 POST 请求' });
   }
-  if (!withinLimit(req, res, 'verify')) return;
+  if (!(await withinLimit(req, res, 'verify'))) return;
   const body = req.body as unknown;
   if (!Buffer.isBuffer(body) || body.length === 0) return res.status(415).json({ error: '请上传 PDF 文件（Content-Type: application/pdf）' });
   if (body.subarray(0, 5).toString('latin1') !== '%PDF-') return res.status(422).json({ error: '上传的文件不是 PDF' });
@@ -22,3 +22,5 @@ export default async function handler(req: VercelRequest, res: VercelResponse) {
     return sendError(res, e, 'verify');
   }
 }
+
+export default endpoint('verify', handler);

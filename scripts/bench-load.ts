@@ -20,7 +20,7 @@ const smtp = new SMTPServer({ authOptional: true, disabledCommands: ['STARTTLS']
 await new Promise<void>((r) => smtp.listen(0, '127.0.0.1', r));
 process.env.SMTP_URL = `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}`;
 process.env.DATA_DIR = mkdtempSync(join(tmpdir(), 'bench-load-'));
-process.env.RATE_LIMIT_SIGN = process.env.RATE_LIMIT_MANAGE = '1000000';
+process.env.RATE_LIMIT_SIGN = process.env.RATE_LIMIT_MANAGE = process.env.RATE_LIMIT_SEND = process.env.RATE_LIMIT_RENDER = '1000000';
 if (store === 'pglite') delete process.env.DATABASE_URL;
 else if (!process.env.DATABASE_URL) {
   console.log(`| ${store} | 未设置 DATABASE_URL，跳过 | | | | |`);

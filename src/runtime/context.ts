@@ -10,8 +10,9 @@ import type { SigningDeps } from '../lib/signing/service.js';
 import { waitUntil } from '@vercel/functions';
 import { createMailer, type Mailer } from './mailer.js';
 import { onStageCaseClosed, type ProcessDeps } from '../lib/process/service.js';
-import { CN_CALENDAR_2026, mergeCalendars, parseCalendar } from '../lib/process/calendar.js';
+import { loadCalendar } from '../lib/process/calendar.js';
 import { findForm } from './forms.js';
+import { assertConfigured, dataDir as dataDirSetting, settings } from './settings.js';
 
 /**
  * Everything the signing functions share, built once per process: the store (PGlite in the
@@ -46,7 +47,9 @@ function secretFile(dataDir: string, name: string, make: () => Buffer): Buffer {
 }
 
 async function build(): Promise<SigningContext> {
-  const dataDir = resolve(process.env.DATA_DIR ?? '.data');
+  // Production never generates a secret or opens a data folder: it stops here instead.
+  assertConfigured();
+  const dataDir = resolve(dataDirSetting());
   mkdirSync(dataDir, { recursive: true });
   const sql = process.env.DATABASE_URL ? await createPostgresSql(process.env.DATABASE_URL) : await createPgliteSql(join(dataDir, 'pglite'));
   await migrate(sql);
@@ -59,12 +62,10 @@ async function build(): Promise<SigningContext> {
     ? Buffer.from(process.env.SIGNING_P12_BASE64, 'base64')
     : secretFile(dataDir, 'seal-certificate.p12', () => createSelfSignedP12('Handover Kit (self-signed)', passphrase));
   const mailer = createMailer(dataDir);
-  const deps: SigningDeps = { sql, secret, cert: { p12, passphrase }, ttlDays: Number(process.env.LINK_TTL_DAYS ?? 14) };
-  // HOLIDAYS_FILE adds years (or corrections) to the built-in mainland China calendar.
-  const calendar = process.env.HOLIDAYS_FILE
-    ? mergeCalendars(CN_CALENDAR_2026, parseCalendar(JSON.parse(readFileSync(process.env.HOLIDAYS_FILE, 'utf8'))))
-    : CN_CALENDAR_2026;
-  const processDeps: ProcessDeps = Object.assign(deps, { forms: findForm, calendar, caseLinkDays: Number(process.env.CASE_LINK_TTL_DAYS ?? 180) });
+  const deps: SigningDeps = { sql, secret, cert: { p12, passphrase }, ttlDays: settings.linkTtlDays() };
+  // Mainland holidays and 调休 from chinese-days; HOLIDAYS_FILE adds years it lacks or company days.
+  const calendar = loadCalendar(process.env.HOLIDAYS_FILE ? JSON.parse(readFileSync(process.env.HOLIDAYS_FILE, 'utf8')) : undefined);
+  const processDeps: ProcessDeps = Object.assign(deps, { forms: findForm, calendar, caseLinkDays: settings.caseLinkDays() });
   deps.onProcessCaseClosed = (tx, c, outcome) => onStageCaseClosed(tx, processDeps, c, outcome);
   // One sender at a time; a request that queues mail while it runs just asks for another pass.
   let running: Promise<void> | null = null;
@@ -79,7 +80,7 @@ async function build(): Promise<SigningContext> {
       let full = false;
       do {
         again = false;
-        const r = await processOutbox(sql, mailer.send, BATCH, Number(process.env.MAIL_RETRY_BASE_SECONDS ?? 30)).catch((e) => {
+        const r = await processOutbox(sql, mailer.send, BATCH, settings.mailRetryBaseSeconds()).catch((e) => {
           console.error('[mail]', (e as Error).message);
           return { sent: 0, failed: 0 };
         });
@@ -102,4 +103,3 @@ export function signingContext(): Promise<SigningContext> {
   return context;
 }
 
-export { baseUrlFrom, clientIp } from './request-info.js';

@@ -2,24 +2,45 @@ import type { VercelRequest, VercelResponse } from '@vercel/node';
 import type { ZodType, ZodTypeDef } from 'zod';
 import { SigningError } from '../lib/signing/errors.js';
 import { formatZodIssues } from '../lib/zod-messages.js';
-import { RateLimiter } from '../lib/rate-limit.js';
 import { clientIp } from './request-info.js';
+import { hit, LIMITS, type Bucket } from './limits.js';
+import { assertConfigured, ConfigError } from './settings.js';
+import { signingContext } from './context.js';
 
-/** Per-IP limits for the endpoints a link or document could be guessed through. */
-const limiters = {
-  sign: new RateLimiter(Number(process.env.RATE_LIMIT_SIGN ?? 120), 60_000),
-  manage: new RateLimiter(Number(process.env.RATE_LIMIT_MANAGE ?? 120), 60_000),
-  verify: new RateLimiter(Number(process.env.RATE_LIMIT_VERIFY ?? 30), 60_000),
-  process: new RateLimiter(Number(process.env.RATE_LIMIT_PROCESS ?? 300), 60_000),
-  adminLink: new RateLimiter(Number(process.env.RATE_LIMIT_ADMIN_LINK ?? 10), 60_000),
-};
+export type Handler = (req: VercelRequest, res: VercelResponse) => unknown;
+
+/**
+ * What every function does around its own work: answers are never cached (they carry
+ * personal data and one-time states), production without its settings refuses with a 503,
+ * and nothing thrown reaches the client as a stack trace.
+ */
+export function endpoint(name: string, handler: Handler): Handler {
+  return async (req, res) => {
+    res.setHeader('Cache-Control', 'no-store');
+    try {
+      assertConfigured();
+      await handler(req, res);
+    } catch (e) {
+      if (res.headersSent) res.end();
+      else sendError(res, e, name);
+    }
+  };
+}
 
 /** False (and a 429 sent) when this client has made too many requests to `bucket`. */
-export function withinLimit(req: VercelRequest, res: VercelResponse, bucket: keyof typeof limiters): boolean {
-  const wait = limiters[bucket].hit(clientIp(req.headers, req.socket?.remoteAddress));
+export async function withinLimit(req: VercelRequest, res: VercelResponse, bucket: Bucket): Promise<boolean> {
+  let wait = 0;
+  try {
+    const { deps } = await signingContext();
+    wait = await hit(deps.sql, `${bucket}:${clientIp(req) || 'unknown'}`, LIMITS[bucket]());
+  } catch (e) {
+    // The handler meets the same database next and answers with its own clear error.
+    console.error(`[limits] ${bucket}:`, (e as Error).message);
+    return true;
+  }
   if (!wait) return true;
   res.setHeader('Retry-After', String(wait));
-  res.status(429).json({ error: `请求过于频繁，请 ${wait} 秒后再试。` });
+  res.status(429).json({ error: `请求过于频繁，请 ${wait < 120 ? `${wait} 秒` : `${Math.ceil(wait / 60)} 分钟`}后再试。` });
   return false;
 }
 
@@ -51,7 +72,16 @@ export function readJson<T>(req: VercelRequest, res: VercelResponse, schema: Zod
 }
 
 /** Known refusals get their message and status; anything else is a plain 500 without details. */
+let configLogged = false;
+
 export function sendError(res: VercelResponse, e: unknown, where: string) {
+  if (e instanceof ConfigError) {
+    // Once per instance: the log says exactly what to set; the user gets no internals.
+    if (!configLogged) console.error(`[config] production is missing ${e.missing.join(', ')}: set them in the project's environment variables`);
+    configLogged = true;
+    res.setHeader('Retry-After', '300');
+    return res.status(503).json({ error: '服务尚未配置完成，暂时无法使用；请联系系统管理员。', code: 'not_configured' });
+  }
   if (e instanceof SigningError) return res.status(e.status).json({ error: e.message, code: e.code });
   if (isDatabaseDown(e)) {
     console.error(`[api] ${where}: database unavailable`);

@@ -1,22 +1,26 @@
 /** `npm start`: serves the whole product locally and prints where. */
 import { resolve } from 'node:path';
 import { createApp } from './app.js';
-import { baseUrlFrom, signingContext } from '../runtime/context.js';
+import { signingContext } from '../runtime/context.js';
+import { appUrl } from '../runtime/settings.js';
 import { runMaintenance } from '../runtime/maintenance.js';
 
 const port = Number(process.env.PORT ?? 4321);
 const host = process.env.HOST ?? '127.0.0.1';
 const server = createApp({ distDir: resolve(process.env.DIST_DIR ?? 'dist') });
 
+const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
+// Links in mail point at the address this server listens on unless APP_URL says otherwise
+// (behind a proxy or another host name): never at whatever Host a request claims.
+process.env.APP_URL ||= `http://${shown}:${port}`;
+
 server.listen(port, host, () => {
-  const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
-  console.log(`工作交接已启动：http://${shown}:${port}/  （Ctrl+C 停止）`);
+  console.log(`工作交接已启动：http://${shown}:${port}/  （Ctrl+C 停止）；邮件中的链接指向 ${appUrl()}`);
   // Open the store now rather than on the first request, and keep mail and reminders moving.
   signingContext()
     .then((ctx) => {
       console.log(`数据：${process.env.DATABASE_URL ? 'PostgreSQL（DATABASE_URL）' : `PGlite ${ctx.dataDir}`}；邮件：${ctx.mailer.describe}`);
-      const base = baseUrlFrom({ host: `${shown}:${port}` });
-      const tick = () => void runMaintenance(ctx, base).catch((e) => console.error('[worker]', (e as Error).message));
+      const tick = () => void runMaintenance(ctx, appUrl()).catch((e) => console.error('[worker]', (e as Error).message));
       setInterval(tick, Number(process.env.WORKER_INTERVAL_MS ?? 15_000)).unref();
     })
     .catch((e) => console.error(`签署服务未能启动：${(e as Error).message}`));

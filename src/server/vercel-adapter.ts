@@ -25,13 +25,14 @@ export async function runVercelHandler(handler: VercelHandler, req: IncomingMess
     return vres;
   };
   const fail = (code: number, error: string) => vres.status(code).json({ error });
+  const tooLarge = `请求内容过大（上限 ${maxBody >= 1024 * 1024 ? `${Math.round(maxBody / 1024 / 1024)} MB` : `${Math.round(maxBody / 1024)} KB`}）`;
 
   const url = new URL(req.url ?? '/', 'http://localhost');
   const vreq = req as VercelRequest;
   Object.defineProperty(vreq, 'query', { value: Object.fromEntries(url.searchParams), configurable: true });
   vreq.cookies = {};
   if (Number(req.headers['content-length'] ?? 0) > maxBody) {
-    fail(413, `请求内容过大（上限 ${Math.round(maxBody / 1024 / 1024)} MB）`);
+    fail(413, tooLarge);
     req.resume();
     return;
   }
@@ -40,7 +41,7 @@ export async function runVercelHandler(handler: VercelHandler, req: IncomingMess
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
     if (size > maxBody) {
-      fail(413, `请求内容过大（上限 ${Math.round(maxBody / 1024 / 1024)} MB）`);
+      fail(413, tooLarge);
       req.destroy();
       return;
     }

@@ -18,7 +18,8 @@ let countRows: () => Promise<string>;
 beforeAll(async () => {
   process.env.DATA_DIR = mkdtempSync(join(tmpdir(), 'fuzz-'));
   delete process.env.DATABASE_URL; // an embedded store of its own
-  process.env.RATE_LIMIT_SIGN = process.env.RATE_LIMIT_MANAGE = process.env.RATE_LIMIT_VERIFY = process.env.RATE_LIMIT_PROCESS = process.env.RATE_LIMIT_ADMIN_LINK = '100000';
+  process.env.RATE_LIMIT_SIGN = process.env.RATE_LIMIT_MANAGE = process.env.RATE_LIMIT_VERIFY = process.env.RATE_LIMIT_PROCESS = process.env.RATE_LIMIT_ADMIN_LINK = process.env.RATE_LIMIT_RENDER = process.env.RATE_LIMIT_SEND = '100000';
+  process.env.APP_URL = 'http://127.0.0.1:9';
   const { handleApi } = await import('../../src/server/app.js');
   const { signingContext } = await import('../../src/runtime/context.js');
   // Paths outside /api/ (e.g. `/api/../etc/passwd` after URL normalisation) get the site's 404.

@@ -108,9 +108,6 @@ export function loadCalendar(overrideJson?: unknown): HolidayCalendar {
   return overrideJson === undefined ? builtInCalendar() : mergeCalendars(builtInCalendar(), parseCalendar(overrideJson));
 }
 
-/** @deprecated Use loadCalendar(). Kept (now every built-in year) only until the runtime context calls loadCalendar(); then delete. */
-export const CN_CALENDAR_2026 = /* @__PURE__ */ builtInCalendar();
-
 /** Sets per calendar object (calendars are treated as immutable), so day-by-day walks don't scan the lists each step. */
 const lookup = new WeakMap<HolidayCalendar, { holidays: Set<string>; workdays: Set<string> }>();
 function setsOf(cal: HolidayCalendar) {

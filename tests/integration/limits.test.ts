@@ -1,0 +1,50 @@
+/** Rate limits live in the database: every instance of every function counts against the same window. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPgliteSql } from '../../src/lib/store/pglite.js';
+import { createPostgresSql } from '../../src/lib/store/postgres.js';
+import { migrate } from '../../src/lib/store/migrate.js';
+import type { Sql } from '../../src/lib/store/sql.js';
+import { hit, sweepLimits } from '../../src/runtime/limits.js';
+
+const stores: Array<[string, () => Promise<Sql[]>]> = [['PGlite', async () => [await createPgliteSql()]]];
+if (process.env.DATABASE_URL) {
+  // Two pools on one schema stand for two function instances.
+  const schema = `limits_${process.pid}_${Date.now().toString(36)}`;
+  stores.push(['PostgreSQL', async () => Promise.all([createPostgresSql(process.env.DATABASE_URL!, schema), createPostgresSql(process.env.DATABASE_URL!, schema)])]);
+}
+
+describe.each(stores)('rate limits on %s', (_name, open) => {
+  let sqls: Sql[];
+  beforeAll(async () => {
+    sqls = await open();
+    await migrate(sqls[0]);
+  }, 120_000);
+  afterAll(async () => {
+    for (const s of sqls) await s.close();
+  });
+
+  it('counts across instances and tells how long to wait', async () => {
+    const limit = { limit: 3, windowSeconds: 60 };
+    const t = Date.UTC(2026, 10, 29, 12, 0, 10);
+    const results = [];
+    for (let i = 0; i < 4; i++) results.push(await hit(sqls[i % sqls.length], 'sign:203.0.113.9', limit, t));
+    expect(results.slice(0, 3)).toEqual([0, 0, 0]);
+    expect(results[3]).toBe(50);
+    // Another client, and the next window, start afresh.
+    expect(await hit(sqls[0], 'sign:203.0.113.10', limit, t)).toBe(0);
+    expect(await hit(sqls[0], 'sign:203.0.113.9', limit, t + 60_000)).toBe(0);
+  });
+
+  it('concurrent requests are each counted once', async () => {
+    const limit = { limit: 50, windowSeconds: 60 };
+    const t = Date.UTC(2026, 10, 29, 13, 0, 0);
+    const waits = await Promise.all(Array.from({ length: 60 }, (_, i) => hit(sqls[i % sqls.length], 'send:198.51.100.1', limit, t)));
+    expect(waits.filter((w) => w === 0)).toHaveLength(50);
+  });
+
+  it('finished windows are swept, so forged keys cannot grow the table for long', async () => {
+    await sqls[0].query(`UPDATE rate_limits SET window_start = now() - interval '3 hours'`);
+    await sweepLimits(sqls[0]);
+    expect(await sqls[0].query('SELECT * FROM rate_limits')).toEqual([]);
+  });
+});
