@@ -1,19 +1,45 @@
 import { defineConfig, devices } from '@playwright/test';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createSelfSignedP12 } from './src/lib/pdf/seal.js';
+import { E2E_TARGETS } from './tests/e2e/targets.js';
 
 /**
- * End-to-end tests drive Debian's Chromium (nothing downloads a browser here) against the
- * product started the README's way (`npm start`).
+ * End-to-end tests drive Debian's Chromium (nothing downloads a browser here) against two
+ * targets:
+ * - `local`: the product started the README's way (`npm start`; `npm run serve` when the
+ *   test command has just built it), PGlite in a fresh data folder;
+ * - `vercel`: the Vercel build output (`npm run build:vercel`) served by the local runner
+ *   the way the platform runs it, in production mode on PostgreSQL. The journeys run here too.
+ *   It needs E2E_DATABASE_URL (a database of its own: `npm test` creates one per run).
  */
-const PORT = Number(process.env.E2E_PORT ?? 4400);
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const isRoot = process.getuid?.() === 0;
-/** The signing tests start a real SMTP server on this port and read what the product sends. */
-export const TEST_SMTP_PORT = Number(process.env.E2E_SMTP_PORT ?? 2525);
 // A new data folder per run. Pids repeat from one fresh container to the next while /tmp may
 // not be fresh, so the name carries the time as well; set once so workers agree on it.
 process.env.E2E_DATA_DIR ??= join(tmpdir(), `handover-e2e-${Date.now().toString(36)}-${process.pid}`);
+// Production settings for the deployed target, made once per run (workers inherit them).
+process.env.E2E_SIGNING_SECRET ??= randomBytes(32).toString('base64url');
+process.env.E2E_P12_PASSPHRASE ??= randomBytes(12).toString('base64url');
+process.env.E2E_P12_BASE64 ??= createSelfSignedP12('Handover Kit e2e', process.env.E2E_P12_PASSPHRASE).toString('base64');
+process.env.E2E_CRON_SECRET ??= randomBytes(16).toString('base64url');
+
+const { local, vercel } = E2E_TARGETS;
+const withVercel = !!process.env.E2E_DATABASE_URL && existsSync('.vercel/output/config.json');
+if (!withVercel) console.warn('[e2e] vercel target skipped: it needs `npm run build:vercel` and E2E_DATABASE_URL (npm test sets both up)');
+
+/** What both servers share: mail to the test's own SMTP server, one HR admin. */
+const common = (smtpPort: number) => ({
+  ASTRO_TELEMETRY_DISABLED: '1',
+  SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
+  MAIL_FROM: '工作交接 <no-reply@handover.test>',
+  ADMIN_EMAILS: 'hr-admin@example.test',
+  // Every test comes from 127.0.0.1; the send quota per IP is the product's, not the suite's.
+  RATE_LIMIT_SEND: '100000',
+  RATE_LIMIT_RENDER: '100000',
+});
 
 export default defineConfig({
   testDir: 'tests/e2e',
@@ -22,12 +48,15 @@ export default defineConfig({
   workers: process.env.CI ? 2 : undefined,
   retries: 0,
   reporter: [['list']],
+  // Generous: a guard against hangs, not a speed test (CI runs on a busy 2-core machine).
+  timeout: 600_000,
+  expect: { timeout: 30_000 },
   use: {
-    baseURL: `http://127.0.0.1:${PORT}`,
     locale: 'zh-CN',
     trace: 'retain-on-failure',
-    // A click on something that never appears fails in 20 s, not at the test's own timeout.
-    actionTimeout: 20_000,
+    // A click on something that never appears fails in a minute, not at the test's own timeout.
+    actionTimeout: 60_000,
+    navigationTimeout: 60_000,
     launchOptions: {
       executablePath: chromiumPath,
       args: [
@@ -41,26 +70,56 @@ export default defineConfig({
       ],
     },
   },
-  projects: [{ name: 'chromium', use: { ...devices['Desktop Chrome'], channel: undefined } }],
-  webServer: {
-    command: 'npm start',
-    url: `http://127.0.0.1:${PORT}/`,
-    env: {
-      PORT: String(PORT),
-      HOST: '127.0.0.1',
-      ASTRO_TELEMETRY_DISABLED: '1',
-      // A fresh store and outbox for every run; mail goes to the test's SMTP server.
-      // DATABASE_URL is emptied so a PostgreSQL exported for the store suite (CI) is not
-      // shared: its rows would outlive the run and leak into lists such as the archive.
-      DATA_DIR: process.env.E2E_DATA_DIR,
-      DATABASE_URL: '',
-      SMTP_URL: `smtp://127.0.0.1:${TEST_SMTP_PORT}`,
-      MAIL_FROM: '工作交接 <no-reply@handover.test>',
-      ADMIN_EMAILS: 'hr-admin@example.test',
+  projects: [
+    { name: 'local', use: { ...devices['Desktop Chrome'], channel: undefined, baseURL: local.url } },
+    ...(withVercel
+      ? [{ name: 'vercel', testMatch: /signing\.spec\.ts$/, use: { ...devices['Desktop Chrome'], channel: undefined, baseURL: vercel.url } }]
+      : []),
+  ],
+  webServer: [
+    {
+      command: process.env.E2E_PREBUILT ? 'npm run serve' : 'npm start',
+      url: `${local.url}/`,
+      env: {
+        ...common(local.smtpPort),
+        PORT: String(local.port),
+        HOST: '127.0.0.1',
+        // A fresh store and outbox for every run. DATABASE_URL is emptied so a PostgreSQL
+        // exported for the store suite (CI) is not shared: its rows would outlive the run.
+        DATA_DIR: process.env.E2E_DATA_DIR,
+        DATABASE_URL: '',
+      },
+      timeout: 300_000,
+      reuseExistingServer: false,
+      stdout: 'ignore',
+      stderr: 'pipe',
     },
-    timeout: 180_000,
-    reuseExistingServer: false,
-    stdout: 'ignore',
-    stderr: 'pipe',
-  },
+    ...(withVercel
+      ? [
+          {
+            command: 'npm run serve:vercel',
+            url: `${vercel.url}/`,
+            env: {
+              ...common(vercel.smtpPort),
+              PORT: String(vercel.port),
+              HOST: '127.0.0.1',
+              // Production: every setting given, nothing generated, nothing on local disk.
+              RUNNER_VERCEL_ENV: 'production',
+              APP_URL: vercel.url,
+              DATABASE_URL: process.env.E2E_DATABASE_URL!,
+              SIGNING_SECRET: process.env.E2E_SIGNING_SECRET,
+              SIGNING_P12_BASE64: process.env.E2E_P12_BASE64,
+              SIGNING_P12_PASSPHRASE: process.env.E2E_P12_PASSPHRASE,
+              CRON_SECRET: process.env.E2E_CRON_SECRET,
+              // Vercel Cron calls /api/cron every 10 minutes; here every 5 s, the same way.
+              RUNNER_CRON_INTERVAL_MS: '5000',
+            },
+            timeout: 300_000,
+            reuseExistingServer: false,
+            stdout: 'ignore' as const,
+            stderr: 'pipe' as const,
+          },
+        ]
+      : []),
+  ],
 });

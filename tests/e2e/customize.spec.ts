@@ -3,7 +3,6 @@ import { expect, test } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 
 test('HR makes a template theirs and takes it away as PDF, Word and Markdown', async ({ page }) => {
-  test.setTimeout(90_000);
   await page.goto('/policies/general-handover-policy/');
   await page.getByRole('link', { name: /定制此模板/ }).click();
   await expect(page).toHaveURL(/\/policies\/general-handover-policy\/customize\/$/);

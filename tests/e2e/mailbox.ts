@@ -36,7 +36,7 @@ export class Mailbox {
   }
 
   /** Waits for a message to `to` whose subject matches, received after message number `after`. */
-  async waitFor(to: string, subject: RegExp, after = 0, timeoutMs = 20_000): Promise<ParsedMail> {
+  async waitFor(to: string, subject: RegExp, after = 0, timeoutMs = 90_000): Promise<ParsedMail> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const hit = this.find(to, subject, after);

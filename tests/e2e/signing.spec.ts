@@ -7,12 +7,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Mailbox } from './mailbox.js';
 import { customerHandoverJourney } from './process-journey.js';
-import { TEST_SMTP_PORT } from '../../playwright.config.js';
+import { smtpPortFor } from './targets.js';
 
 // One SMTP server for this file: its tests share it, so they run in one worker, in order.
 test.describe.configure({ mode: 'serial' });
 const mailbox = new Mailbox();
-test.beforeAll(() => mailbox.start(TEST_SMTP_PORT));
+test.beforeAll(({}, info) => mailbox.start(smtpPortFor(info.project.name)));
 test.afterAll(() => mailbox.stop());
 const scratch = mkdtempSync(join(tmpdir(), 'e2e-sign-'));
 
@@ -51,7 +51,6 @@ async function drawSignature(page: Page) {
 }
 
 test('fill a form, send to three parties, each signs from their email, everyone gets the sealed PDF', async ({ page }) => {
-  test.setTimeout(120_000);
   await gotoHydrated(page, '/forms/customer-visit-plan/');
   await page.getByLabel('移交人姓名').fill('欧阳明远');
   await page.getByLabel('所在部门').fill('华东区销售部');
@@ -195,7 +194,6 @@ test('hostile requests get clear refusals and change nothing', async ({ request 
 });
 
 test('HR sends a customized policy to staff; each confirms 已阅读并同意; HR reminds the rest in one click', async ({ page }) => {
-  test.setTimeout(90_000);
   await gotoHydrated(page, '/policies/personnel-change-handover/customize/');
   await page.getByLabel('公司名称').first().fill('上海蓝鲸贸易有限公司');
   await page.getByRole('button', { name: '发给员工确认…' }).click();
@@ -241,6 +239,5 @@ test('HR sends a customized policy to staff; each confirms 已阅读并同意; H
 });
 
 test('customer handover as a tracked process: 30 customers, four signers, a return at B and a failed spot-check at E', async ({ page }) => {
-  test.setTimeout(300_000);
   await customerHandoverJourney(page, mailbox);
 });

@@ -45,7 +45,7 @@ describe('astro build rejects bad content', () => {
     expect(ok).toBe(false);
     expect(output).toContain('content/policies/zz-bad-variable.md: 正文使用了未声明的变量 {{approvalBoard}}');
     rmSync(join(scratch, 'content/policies/zz-bad-variable.md'));
-  }, 120_000);
+  });
 
   it('fails on an unknown category, naming the entry and the field', async () => {
     writeFileSync(join(scratch, 'content/policies/zz-bad-category.md'), base.replace(/\ncategory: \S+/, '\ncategory: finance'));
@@ -54,7 +54,7 @@ describe('astro build rejects bad content', () => {
     expect(output).toContain('zz-bad-category');
     expect(output).toContain('分类 category 必须是以下之一');
     rmSync(join(scratch, 'content/policies/zz-bad-category.md'));
-  }, 120_000);
+  });
 
   it('fails on a malformed form definition, naming the file and the field', async () => {
     const form = JSON.parse(readFileSync(join(root, 'content/forms/work-handover.json'), 'utf8'));
@@ -69,5 +69,5 @@ describe('astro build rejects bad content', () => {
     expect(output).toContain('sections[0] (id: basic).fields[1] (id: department).type: 字段类型 type 必须是以下之一：text, longtext');
     expect(output).toContain('sections[1] (id: duties).fields[0] (id: duties).columns[3] (id: status).options: 选项 options 至少两个');
     rmSync(join(scratch, 'content/forms/zz-bad-form.json'));
-  }, 120_000);
+  });
 });

@@ -18,7 +18,7 @@ describe.each(stores)('rate limits on %s', (_name, open) => {
   beforeAll(async () => {
     sqls = await open();
     await migrate(sqls[0]);
-  }, 120_000);
+  });
   afterAll(async () => {
     for (const s of sqls) await s.close();
   });

@@ -43,7 +43,7 @@ beforeAll(async () => {
   // Kept as test artifacts for people to look at.
   execFileSync('pdftoppm', ['-r', '72', '-png', '-f', '1', '-l', '2', `${ARTIFACTS}/work-handover.pdf`, `${ARTIFACTS}/work-handover`]);
   execFileSync('pdftoppm', ['-r', '72', '-png', '-f', '1', '-l', '2', `${ARTIFACTS}/customers-100.pdf`, `${ARTIFACTS}/customers-100`]);
-}, 60_000);
+});
 
 describe('renderFormPdf', () => {
   it('puts every Chinese string in as searchable text', () => {
