@@ -76,13 +76,13 @@ await timed(Math.max(0, SIGNERS - CREATIONS), 10, (i) => create(CREATIONS + i));
 await ctx.flushMail();
 // A fresh link for the first party of each case (what their email carries), issued directly
 // rather than parsed from 200 messages.
-const { issueToken } = await import('../src/lib/signing/tokens.js');
+const { issueSignLink } = await import('../src/lib/signing/links.js');
 const parties = await ctx.deps.sql.query<{ id: string; case_id: string; document_sha256: string }>(
   `SELECT p.id, p.case_id, c.document_sha256 FROM parties p JOIN cases c ON c.id = p.case_id WHERE p.position = 0 ORDER BY p.case_id LIMIT ${SIGNERS}`,
 );
 const tokens: Array<{ caseId: string; token: string }> = [];
 for (const p of parties) {
-  const t = await issueToken(ctx.deps.secret, { caseId: p.case_id, partyId: p.id, documentSha256: p.document_sha256 }, 14);
+  const t = await issueSignLink(ctx.deps.secret, { caseId: p.case_id, partyId: p.id, documentSha256: p.document_sha256 }, 14);
   await ctx.deps.sql.query('UPDATE parties SET token_jti = $1 WHERE id = $2', [t.jti, p.id]);
   tokens.push({ caseId: p.case_id, token: t.token });
 }

@@ -14,7 +14,7 @@ import { createPostgresSql } from '../../src/lib/store/postgres.js';
 import { migrate } from '../../src/lib/store/migrate.js';
 import type { Sql } from '../../src/lib/store/sql.js';
 import { createSelfSignedP12 } from '../../src/lib/pdf/seal.js';
-import { issueToken } from '../../src/lib/signing/tokens.js';
+import { issueSignLink } from '../../src/lib/signing/links.js';
 import {
   purgeClosedCases, managerDocument, createAcknowledgment, remindAllPending, cancelCase, createCase, declineAsParty, documentForParty, manageStatus, remindParty, sendDueReminders, signAsParty, verifyDocument, viewAsParty, type SigningDeps,
 } from '../../src/lib/signing/service.js';
@@ -108,7 +108,7 @@ describe.each(backends)('signing on %s', (_name, makeSql) => {
     await expect(viewAsParty(deps, b.caseId, `${Buffer.from('{"alg":"none"}').toString('base64url')}.${payload}.`)).rejects.toMatchObject({ code: 'invalid' });
     // A validly signed token for the right case and the second party, before its turn.
     const parties = (await manageStatus(deps, b.caseId, b.key)).parties;
-    const early = await issueToken(deps.secret, { caseId: b.caseId, partyId: parties[1].id, documentSha256: 'x' }, 14, clock);
+    const early = await issueSignLink(deps.secret, { caseId: b.caseId, partyId: parties[1].id, documentSha256: 'x' }, 14, clock);
     await expect(viewAsParty(deps, b.caseId, early.token)).rejects.toMatchObject({ code: 'document-changed' });
 
     // Remind: new link, the old one revoked.

@@ -1,5 +1,5 @@
 import { SigningError } from '../signing/errors.js';
-import { issueScopedToken, verifyScopedToken } from '../signing/scoped-tokens.js';
+import { issueLink, verifyLink } from '../signing/links.js';
 import { repo } from '../store/repo.js';
 import { processRepo } from '../store/process-repo.js';
 import type { ArchiveFilters } from '../store/archive-filters.js';
@@ -22,7 +22,7 @@ export function adminEmails(env = process.env.ADMIN_EMAILS ?? ''): Set<string> {
 export async function requestAdminLink(deps: ProcessDeps, email: string, baseUrl: string, allowed: Set<string>): Promise<void> {
   if (!allowed.has(email)) return;
   const now = deps.now?.() ?? new Date();
-  const { token, jti, expiresAt } = await issueScopedToken(deps.secret, { scope: 'admin-link', subject: email }, ADMIN_LINK_MINUTES * 60, now);
+  const { token, jti, expiresAt } = await issueLink(deps.secret, 'admin-link', { subject: email }, ADMIN_LINK_MINUTES * 60, now);
   await deps.sql.transaction(async (tx) => {
     await tx.query('INSERT INTO admin_logins (jti, email, expires_at) VALUES ($1,$2,$3)', [jti, email, expiresAt]);
     await repo.queueMail(tx, null, adminLinkMail(email, `${baseUrl}/archive/#t=${token}`, ADMIN_LINK_MINUTES));
@@ -32,18 +32,18 @@ export async function requestAdminLink(deps: ProcessDeps, email: string, baseUrl
 /** Spends a magic link and returns a session token. */
 export async function signInAdmin(deps: ProcessDeps, token: string, allowed: Set<string>): Promise<{ session: string; email: string }> {
   const now = deps.now?.() ?? new Date();
-  const claims = await verifyScopedToken(deps.secret, token, 'admin-link', now);
+  const claims = await verifyLink(deps.secret, token, 'admin-link', now);
   const spent = await deps.sql.query('UPDATE admin_logins SET used_at = $2 WHERE jti = $1 AND used_at IS NULL AND expires_at > $2 RETURNING 1', [claims.jti, now]);
   if (!spent.length) throw new SigningError('used', '这个登录链接已经用过或已过期：请重新获取登录邮件。', 410);
   if (!allowed.has(claims.subject)) throw new SigningError('forbidden', '该邮箱没有交接档案的访问权限。', 403);
-  const { token: session } = await issueScopedToken(deps.secret, { scope: 'admin-session', subject: claims.subject }, ADMIN_SESSION_HOURS * 3600, now);
+  const { token: session } = await issueLink(deps.secret, 'admin-session', { subject: claims.subject }, ADMIN_SESSION_HOURS * 3600, now);
   return { session, email: claims.subject };
 }
 
 /** The admin behind a session token, still on the list; else a refusal. */
 export async function adminFromSession(deps: ProcessDeps, session: string | undefined, allowed: Set<string>): Promise<string> {
   if (!session) throw new SigningError('sign-in', '请先登录交接档案（HR 管理员）。', 401);
-  const claims = await verifyScopedToken(deps.secret, session, 'admin-session', deps.now?.() ?? new Date()).catch(() => {
+  const claims = await verifyLink(deps.secret, session, 'admin-session', deps.now?.() ?? new Date()).catch(() => {
     throw new SigningError('sign-in', '登录已过期，请重新登录交接档案。', 401);
   });
   if (!allowed.has(claims.subject)) throw new SigningError('forbidden', '该邮箱没有交接档案的访问权限。', 403);

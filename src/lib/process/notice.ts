@@ -1,5 +1,5 @@
 import { SigningError } from '../signing/errors.js';
-import { verifyScopedToken } from '../signing/scoped-tokens.js';
+import { verifyLink } from '../signing/links.js';
 import { processRepo } from '../store/process-repo.js';
 import { loadProcess, partyOf, type ProcessDeps } from './service.js';
 
@@ -8,7 +8,7 @@ import { loadProcess, partyOf, type ProcessDeps } from './service.js';
  * the customer into the spot-check sample when it is drawn and is listed in the report.
  */
 async function authorizeNotice(deps: ProcessDeps, processId: string, token: string, lock: boolean, tx = deps.sql) {
-  const claims = await verifyScopedToken(deps.secret, token, 'notice', deps.now?.() ?? new Date());
+  const claims = await verifyLink(deps.secret, token, 'notice', deps.now?.() ?? new Date());
   if (claims.subject !== processId) throw new SigningError('other-case', '链接不完整或不匹配：请直接点击邮件中的链接。', 403);
   const l = await loadProcess(tx, processId, lock);
   const customer = l.p.state.customers.find((c) => c.id === claims.holder);

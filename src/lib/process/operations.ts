@@ -4,7 +4,7 @@ import type { Sql } from '../store/sql.js';
 import { processRepo } from '../store/process-repo.js';
 import { repo } from '../store/repo.js';
 import { SigningError } from '../signing/errors.js';
-import { issueScopedToken } from '../signing/scoped-tokens.js';
+import { issueLink } from '../signing/links.js';
 import { cancelCaseInTx } from '../signing/service.js';
 import { confirmMaterials, confirmVisit, ProcessRuleError, recordCall, RETURNED_REMARK, returnedReason, returnMaterials } from './actions.js';
 import { tieRowsToCustomers } from './customers.js';
@@ -185,7 +185,7 @@ export async function applyAction(tx: Sql, deps: ProcessDeps, processId: string,
             customers.push(c);
             continue;
           }
-          const { token, jti } = await issueScopedToken(deps.secret, { scope: 'notice', subject: l.p.id, holder: c.id }, 60 * 86_400, deps.now?.() ?? new Date());
+          const { token, jti } = await issueLink(deps.secret, 'notice', { subject: l.p.id, holder: c.id }, 60 * 86_400, deps.now?.() ?? new Date());
           const url = `${l.p.base_url}/notice/?p=${encodeURIComponent(l.p.id)}#t=${token}`;
           await repo.queueMail(tx, null, customerNoticeMail(summary, c, receiver, url));
           customers.push({ ...c, notice: { status: 'sent' as const, jti, sentAt: new Date().toISOString() } });

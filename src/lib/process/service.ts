@@ -5,7 +5,7 @@ import type { Sql } from '../store/sql.js';
 import type { CaseRow, PartyRow } from '../store/repo.js';
 import { processRepo, type ProcessPartyRow, type ProcessRow } from '../store/process-repo.js';
 import { SigningError } from '../signing/errors.js';
-import { issueScopedToken, verifyScopedToken } from '../signing/scoped-tokens.js';
+import { issueLink, verifyLink } from '../signing/links.js';
 import { insertPreparedCase, prepareCase, type SigningDeps } from '../signing/service.js';
 import { repo } from '../store/repo.js';
 import { calendarDeadline, shanghaiDate, type HolidayCalendar } from './calendar.js';
@@ -56,7 +56,7 @@ export function summaryOf(p: ProcessRow, parties: ProcessPartyRow[]): ProcessSum
  * stored jti, so older mails keep working; replacing the jti revokes them all.
  */
 export async function issueCaseLink(tx: Sql, deps: ProcessDeps, p: { id: string; base_url: string }, party: ProcessPartyRow) {
-  const { token, jti } = await issueScopedToken(deps.secret, { scope: 'process', subject: p.id, holder: party.role }, deps.caseLinkDays * 86_400, nowOf(deps), party.token_jti);
+  const { token, jti } = await issueLink(deps.secret, 'case', { subject: p.id, holder: party.role }, deps.caseLinkDays * 86_400, nowOf(deps), party.token_jti);
   if (jti !== party.token_jti) await tx.query('UPDATE process_parties SET token_jti = $2 WHERE id = $1', [party.id, jti]);
   party.token_jti = jti;
   return caseUrl(p.base_url, p.id, token);
@@ -119,7 +119,7 @@ export async function openProcess(deps: ProcessDeps, input: OpenProcessInput): P
 
 /** Checks a party's case link against the stored party: the record decides. */
 export async function actorFromToken(tx: Sql, deps: ProcessDeps, processId: string, token: string): Promise<Actor> {
-  const claims = await verifyScopedToken(deps.secret, token, 'process', nowOf(deps));
+  const claims = await verifyLink(deps.secret, token, 'case', nowOf(deps));
   if (claims.subject !== processId) throw new SigningError('other-case', '链接与这个交接案件不匹配：请使用该案件邮件中的链接。', 403);
   const party = (await processRepo.parties(tx, processId)).find((p) => p.role === claims.holder);
   if (!party) throw new SigningError('not-found', '找不到这个交接案件。', 404);

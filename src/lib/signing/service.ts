@@ -8,7 +8,7 @@ import { sealPdf, type SealCertificate } from '../pdf/seal.js';
 import type { Sql } from '../store/sql.js';
 import { repo, type CaseRow, type PartyRow } from '../store/repo.js';
 import { refuse, SigningError } from './errors.js';
-import { issueToken, verifyToken } from './tokens.js';
+import { issueSignLink, verifySignLink } from './links.js';
 import { ackRequestMail, completedMail, endedMail, signRequestMail, type CaseSummary } from './mail.js';
 import { markdownBlocks } from '../markdown-blocks.js';
 import { renderPolicyPdf } from '../pdf/policy-pdf.js';
@@ -76,7 +76,7 @@ export interface CreateCaseInput {
 /** Sends (queues) a signing link to one party: new token, old one revoked. */
 async function sendLink(tx: Sql, deps: SigningDeps, c: CaseRow, party: PartyRow, baseUrl: string, reminder: boolean) {
   const now = nowOf(deps);
-  const { token, jti, expiresAt } = await issueToken(deps.secret, { caseId: c.id, partyId: party.id, documentSha256: c.document_sha256 }, deps.ttlDays, now);
+  const { token, jti, expiresAt } = await issueSignLink(deps.secret, { caseId: c.id, partyId: party.id, documentSha256: c.document_sha256 }, deps.ttlDays, now);
   await repo.updateParty(tx, party.id, {
     status: party.status === 'waiting' ? 'sent' : party.status,
     token_jti: jti,
@@ -158,7 +158,7 @@ interface Authorized {
 
 /** Verifies the link and checks it against the stored party: the record, not the JWT, decides. */
 async function authorize(tx: Sql, deps: SigningDeps, caseId: string, token: string, lock: boolean): Promise<Authorized> {
-  const claims = await verifyToken(deps.secret, token, nowOf(deps));
+  const claims = await verifySignLink(deps.secret, token, nowOf(deps));
   if (claims.caseId !== caseId) throw refuse.otherCase();
   const c = lock ? await repo.lockCase(tx, caseId) : await repo.getCase(tx, caseId);
   if (!c) throw refuse.notFound();

@@ -1,0 +1,133 @@
+import { SignJWT, jwtVerify, errors } from 'jose';
+import { randomBytes } from 'node:crypto';
+import { refuse, SigningError } from './errors.js';
+
+/**
+ * Every link token of the product, signed and verified here: an HS256 JWT whose audience
+ * (`aud`) names the kind of link, so a token of one kind is never accepted as another.
+ *
+ * - `sign`: a party's signing link — subject the case, holder the party, bound to the document hash.
+ * - `case`: a party's link to a customer-handover case page — subject the process, holder the role.
+ * - `notice`: a customer's handover-notice link — subject the process, holder the customer.
+ * - `admin-link`: an HR admin's emailed sign-in link — subject the admin's email.
+ * - `admin-session`: the session an admin link becomes (HttpOnly cookie) — subject the email.
+ * - `confirm`: a sender's "请确认发送" link — subject the pending send.
+ * - `manage`: reserved. A sender's management link is a random key checked against its stored
+ *   hash, not a JWT, so a token of any kind given as a management key is refused there.
+ *
+ * A JWT cannot be revoked by itself: each caller checks the stored record (the party's or
+ * session's current jti, the case's status), which decides.
+ */
+export type LinkKind = 'sign' | 'manage' | 'case' | 'notice' | 'admin-link' | 'admin-session' | 'confirm';
+
+export interface LinkClaims {
+  kind: LinkKind;
+  /** What the link opens: case id, process id, or the admin's email. */
+  subject: string;
+  /** Who within it: party id, process role, customer id; empty for admin links. */
+  holder: string;
+  /** Signing links only: SHA-256 of the document the link was issued for. */
+  documentSha256: string;
+  jti: string;
+  expiresAt: Date;
+}
+
+const ISSUER = 'handover-kit';
+const newJti = () => randomBytes(16).toString('base64url');
+
+/** A link that predates audiences (signed by us, but without `aud`): refused with its own message. */
+const outdated = () => new SigningError('outdated', '这个链接是系统升级前发出的，已失效：请使用最新邮件中的链接，或联系发起人重新发送。', 410);
+
+/**
+ * Issues a link token of `kind`. `jti` re-issues under a stored id (a case link mailed
+ * again keeps earlier mails working until that id is replaced); otherwise a new one.
+ */
+export async function issueLink(
+  secret: Uint8Array,
+  kind: LinkKind,
+  claims: { subject: string; holder?: string; documentSha256?: string },
+  ttlSeconds: number,
+  now = new Date(),
+  jti?: string | null,
+): Promise<{ token: string; jti: string; expiresAt: Date }> {
+  const id = jti || newJti();
+  const expiresAt = new Date(now.getTime() + ttlSeconds * 1000);
+  const payload: Record<string, string> = { h: claims.holder ?? '' };
+  if (claims.documentSha256 !== undefined) payload.d = claims.documentSha256;
+  const token = await new SignJWT(payload)
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setIssuer(ISSUER)
+    .setAudience(kind)
+    .setSubject(claims.subject)
+    .setJti(id)
+    .setIssuedAt(Math.floor(now.getTime() / 1000))
+    .setExpirationTime(Math.floor(expiresAt.getTime() / 1000))
+    .sign(secret);
+  return { token, jti: id, expiresAt };
+}
+
+/**
+ * Verifies a link token as `kind`: signature, expiry (its own refusal), issuer and
+ * audience. Any other kind of link, a forged or truncated token, is "invalid".
+ */
+export async function verifyLink(secret: Uint8Array, token: string, kind: LinkKind, now = new Date()): Promise<LinkClaims> {
+  if (typeof token !== 'string' || token.length > 2048) throw refuse.invalid();
+  let payload: Record<string, unknown>;
+  try {
+    payload = (await jwtVerify(token, secret, { algorithms: ['HS256'], currentDate: now })).payload as Record<string, unknown>;
+  } catch (e) {
+    throw e instanceof errors.JWTExpired ? refuse.expired() : refuse.invalid();
+  }
+  if (payload.aud === undefined && payload.iss === undefined) throw outdated();
+  const { aud, iss, sub, h, d, jti, exp } = payload;
+  if (aud !== kind || iss !== ISSUER || typeof sub !== 'string' || typeof h !== 'string' || typeof jti !== 'string' || typeof exp !== 'number') throw refuse.invalid();
+  if (kind === 'sign' && typeof d !== 'string') throw refuse.invalid();
+  return { kind, subject: sub, holder: h, documentSha256: typeof d === 'string' ? d : '', jti, expiresAt: new Date(exp * 1000) };
+}
+
+/* ---------- signing links ---------- */
+
+export interface SignLinkClaims {
+  caseId: string;
+  partyId: string;
+  documentSha256: string;
+  jti: string;
+  expiresAt: Date;
+}
+
+/** A party's signing link: bound to one case, one party and the document hash. */
+export function issueSignLink(secret: Uint8Array, claims: { caseId: string; partyId: string; documentSha256: string }, ttlDays: number, now = new Date()) {
+  return issueLink(secret, 'sign', { subject: claims.caseId, holder: claims.partyId, documentSha256: claims.documentSha256 }, ttlDays * 86_400, now);
+}
+
+export async function verifySignLink(secret: Uint8Array, token: string, now = new Date()): Promise<SignLinkClaims> {
+  const c = await verifyLink(secret, token, 'sign', now);
+  return { caseId: c.subject, partyId: c.holder, documentSha256: c.documentSha256, jti: c.jti, expiresAt: c.expiresAt };
+}
+
+/* ---------- transition ---------- */
+
+/**
+ * @deprecated The payload-level signer of the old scoped tokens (no audience), kept only
+ * while src/lib/senders/link.ts still uses it; that link should move to
+ * `issueLink(secret, 'confirm', …)` / `verifyLink(…, 'confirm')`, and these two go. Tokens
+ * made here carry no `aud`, so every verifier above refuses them.
+ */
+export function signLinkJwt(secret: Uint8Array, payload: Record<string, string>, jti: string, now: Date, expiresAt: Date): Promise<string> {
+  return new SignJWT(payload)
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setJti(jti)
+    .setIssuedAt(Math.floor(now.getTime() / 1000))
+    .setExpirationTime(Math.floor(expiresAt.getTime() / 1000))
+    .sign(secret);
+}
+
+/** @deprecated See signLinkJwt. Checks signature and expiry only; the caller checks the kind. */
+export async function verifyLinkJwt(secret: Uint8Array, token: string, now: Date): Promise<Record<string, unknown>> {
+  if (typeof token !== 'string' || token.length > 2048) throw refuse.invalid();
+  try {
+    return (await jwtVerify(token, secret, { algorithms: ['HS256'], currentDate: now })).payload as Record<string, unknown>;
+  } catch (e) {
+    throw e instanceof errors.JWTExpired ? refuse.expired() : refuse.invalid();
+  }
+}
