@@ -1,6 +1,6 @@
 import type { VercelRequest, VercelResponse } from '@vercel/node';
 import { adminBody } from '../src/lib/process/requests.js';
-import { ADMIN_SESSION_HOURS, adminEmails, adminFromSession, archiveDocument, listArchive, requestAdminLink, signInAdmin } from '../src/lib/process/admin.js';
+import { ADMIN_SESSION_HOURS, adminEmails, adminFromSession, archiveDocument, listArchive, requestAdminLink, signInAdmin, signOutAdmin } from '../src/lib/process/admin.js';
 import { adminCookie, endpoint, readJson, sendError, sendPdf, setAdminCookie, withinLimit } from '../src/runtime/http.js';
 import { signingContext } from '../src/runtime/context.js';
 import { appUrl } from '../src/runtime/settings.js';
@@ -27,6 +27,8 @@ async function handler(req: VercelRequest, res: VercelResponse) {
         return res.status(200).json({ email });
       }
       case 'sign-out':
+        // Ended on the server (the session's jti revoked), then the cookie cleared.
+        await signOutAdmin(deps, adminCookie(req));
         setAdminCookie(req, res, '', 0);
         return res.status(200).json({ ok: true });
       case 'list': {

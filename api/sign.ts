@@ -1,12 +1,12 @@
 import type { VercelRequest, VercelResponse } from '@vercel/node';
 import { signBody } from '../src/lib/signing/requests.js';
-import { declineAsParty, documentForParty, signAsParty, viewAsParty } from '../src/lib/signing/service.js';
+import { askQuestion, declineAsParty, documentForParty, signAsParty, viewAsParty } from '../src/lib/signing/service.js';
 import { endpoint, readJson, sendError, sendPdf, withinLimit } from '../src/runtime/http.js';
 import { signingContext } from '../src/runtime/context.js';
 import { appUrl } from '../src/runtime/settings.js';
 import { clientIp } from '../src/runtime/request-info.js';
 
-/** POST /api/sign — a party's actions through their link: view, document, sign, decline. */
+/** POST /api/sign — a party's actions through their link: view, document, sign, decline (a checklist), ask HR (a policy). */
 async function handler(req: VercelRequest, res: VercelResponse) {
   if (!(await withinLimit(req, res, 'sign'))) return;
   const body = readJson(req, res, signBody);
@@ -28,6 +28,10 @@ async function handler(req: VercelRequest, res: VercelResponse) {
       }
       case 'decline':
         await declineAsParty(ctx.deps, { caseId: body.caseId, token: body.token, reason: body.reason, ...who });
+        ctx.sendMailSoon();
+        return res.status(200).json({ ok: true });
+      case 'question':
+        await askQuestion(ctx.deps, { caseId: body.caseId, token: body.token, text: body.text, ...who });
         ctx.sendMailSoon();
         return res.status(200).json({ ok: true });
     }

@@ -23,6 +23,8 @@ export interface AuditInput {
   entries: AuditEntry[];
   /** SHA-256 of the document before this page was added. */
   originalSha256?: string;
+  /** A sentence under the introduction (e.g. that a copy lists its holder only). */
+  note?: string;
 }
 
 const LABELS: Array<[keyof AuditEntry, string]> = [
@@ -44,13 +46,14 @@ export async function appendAuditPage(pdf: Uint8Array, audit: AuditInput): Promi
   const values = audit.entries.flatMap((e) => LABELS.map(([k]) => e[k]));
   const w = await PdfWriter.create(doc, {
     // Header and footer are drawn in the regular weight too.
-    regular: [intro, hashLine, audit.title, '审计页', ...values].join(''),
+    regular: [intro, hashLine, audit.note ?? '', audit.title, '审计页', ...values].join(''),
     bold: [heading, ...LABELS.map(([, l]) => l + '：'), '第一二三四五六七八九十方'].join(''),
   });
   w.newPage();
   w.heading(heading, 14);
   w.paragraph(intro, { size: 9 });
   if (hashLine) w.paragraph(hashLine, { size: 8.5 });
+  if (audit.note) w.paragraph(audit.note, { size: 9 });
   audit.entries.forEach((e) => {
     w.keyValues(LABELS.map(([k, label]) => ({ label, value: e[k], wide: k === 'userAgent' || k === 'documentSha256' || k === 'email' })), 8.5);
   });

@@ -14,7 +14,8 @@ export interface SealCertificate {
   passphrase: string;
 }
 
-export async function sealPdf(pdf: Uint8Array, cert: SealCertificate, info: { reason: string; name: string; location?: string }): Promise<Buffer> {
+/** `signingTime` fixes the seal's time (else now): the same input then seals to the same bytes. */
+export async function sealPdf(pdf: Uint8Array, cert: SealCertificate, info: { reason: string; name: string; location?: string; signingTime?: Date }): Promise<Buffer> {
   const doc = await PDFDocument.load(pdf, { updateMetadata: false });
   pdflibAddPlaceholder({
     pdfDoc: doc,
@@ -23,9 +24,10 @@ export async function sealPdf(pdf: Uint8Array, cert: SealCertificate, info: { re
     name: info.name,
     location: info.location ?? '',
     signatureLength: 8192,
+    ...(info.signingTime ? { signingTime: info.signingTime } : {}),
   });
   const prepared = Buffer.from(await doc.save({ useObjectStreams: false }));
-  return new SignPdf().sign(prepared, new P12Signer(cert.p12, { passphrase: cert.passphrase }));
+  return new SignPdf().sign(prepared, new P12Signer(cert.p12, { passphrase: cert.passphrase }), info.signingTime);
 }
 
 /** A self-signed certificate for local use when none is configured (kept in the data folder). */

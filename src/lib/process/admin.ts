@@ -10,7 +10,8 @@ import type { ProcessDeps } from './service.js';
 /**
  * HR's archive sign-in: an emailed magic link for addresses in ADMIN_EMAILS. The link is
  * single-use (its jti is stored and spent) and becomes a short session token kept in an
- * HttpOnly cookie. Unknown addresses get the same answer, so the list cannot be probed.
+ * HttpOnly cookie; the session's jti is stored too, so signing out ends it on the server.
+ * Unknown addresses get the same answer, so the list cannot be probed.
  */
 export const ADMIN_LINK_MINUTES = 15;
 export const ADMIN_SESSION_HOURS = 8;
@@ -36,16 +37,32 @@ export async function signInAdmin(deps: ProcessDeps, token: string, allowed: Set
   const spent = await deps.sql.query('UPDATE admin_logins SET used_at = $2 WHERE jti = $1 AND used_at IS NULL AND expires_at > $2 RETURNING 1', [claims.jti, now]);
   if (!spent.length) throw new SigningError('used', '这个登录链接已经用过或已过期：请重新获取登录邮件。', 410);
   if (!allowed.has(claims.subject)) throw new SigningError('forbidden', '该邮箱没有交接档案的访问权限。', 403);
-  const { token: session } = await issueLink(deps.secret, 'admin-session', { subject: claims.subject }, ADMIN_SESSION_HOURS * 3600, now);
+  const { token: session, jti, expiresAt } = await issueLink(deps.secret, 'admin-session', { subject: claims.subject }, ADMIN_SESSION_HOURS * 3600, now);
+  await deps.sql.transaction(async (tx) => {
+    await tx.query('DELETE FROM admin_sessions WHERE expires_at < $1', [now]);
+    await tx.query('INSERT INTO admin_sessions (jti, email, expires_at) VALUES ($1, $2, $3)', [jti, claims.subject, expiresAt]);
+  });
   return { session, email: claims.subject };
+}
+
+/** Ends a session on the server (退出登录): its stored jti is revoked, whatever the browser keeps. */
+export async function signOutAdmin(deps: ProcessDeps, session: string | undefined): Promise<void> {
+  if (!session) return;
+  const claims = await verifyLink(deps.secret, session, 'admin-session', deps.now?.() ?? new Date()).catch(() => null);
+  if (claims) await deps.sql.query('UPDATE admin_sessions SET revoked_at = $2 WHERE jti = $1 AND revoked_at IS NULL', [claims.jti, deps.now?.() ?? new Date()]);
 }
 
 /** The admin behind a session token, still on the list; else a refusal. */
 export async function adminFromSession(deps: ProcessDeps, session: string | undefined, allowed: Set<string>): Promise<string> {
   if (!session) throw new SigningError('sign-in', '请先登录交接档案（HR 管理员）。', 401);
-  const claims = await verifyLink(deps.secret, session, 'admin-session', deps.now?.() ?? new Date()).catch(() => {
-    throw new SigningError('sign-in', '登录已过期，请重新登录交接档案。', 401);
+  const now = deps.now?.() ?? new Date();
+  const expired = () => new SigningError('sign-in', '登录已过期或已退出，请重新登录交接档案。', 401);
+  const claims = await verifyLink(deps.secret, session, 'admin-session', now).catch(() => {
+    throw expired();
   });
+  // The stored session decides: signed out (or never issued here) is refused.
+  const live = await deps.sql.query('SELECT 1 FROM admin_sessions WHERE jti = $1 AND email = $2 AND revoked_at IS NULL AND expires_at > $3', [claims.jti, claims.subject, now]);
+  if (!live.length) throw expired();
   if (!allowed.has(claims.subject)) throw new SigningError('forbidden', '该邮箱没有交接档案的访问权限。', 403);
   return claims.subject;
 }

@@ -9,7 +9,7 @@ import { cancelCaseInTx } from '../signing/service.js';
 import { confirmMaterials, confirmVisit, ProcessRuleError, recordCall, RETURNED_REMARK, returnedReason, returnMaterials } from './actions.js';
 import { tieRowsToCustomers } from './customers.js';
 import { customerNoticeMail, stepMail } from './mail.js';
-import { STAGE_INFO, type ProcessRole, type Stage } from './roles.js';
+import { ROLE_LABEL, STAGE_INFO, type ProcessRole, type Stage } from './roles.js';
 import type { ProcessState } from './state.js';
 import type { ProcessAction } from './requests.js';
 import { actorLabel, assertReady, issueCaseLink, loadProcess, partyOf, submitStage, summaryOf, todayOf, type Actor, type Loaded, type ProcessDeps } from './service.js';
@@ -51,6 +51,8 @@ export function permissions(l: Loaded, actor: Actor) {
     sendNotices: open && ['C', 'D', 'E'].includes(p.stage) && is('employee', 'receiver', 'supervisor'),
     revokeAccounts: open && !p.state.accountsRevokedAt && is('supervisor', 'hr'),
     cancel: open && is('supervisor', 'hr'),
+    /** Take one person's case link away, or mail them a new one: HR (admin session) or the supervisor, also after the case closes. */
+    revokeAccess: actor.kind === 'admin' || is('supervisor'),
   };
 }
 export type Permissions = ReturnType<typeof permissions>;
@@ -70,6 +72,10 @@ async function save(tx: Sql, l: Loaded, actor: Actor, state: ProcessState, type:
 
 /** Applies one action of a party (already authenticated) to the process, in one transaction. */
 export async function applyAction(tx: Sql, deps: ProcessDeps, processId: string, actor: Actor, a: Exclude<ProcessAction, { action: 'view' }>): Promise<string> {
+  // HR admins (archive session) look, export and manage who can open the case; the parties do the work.
+  if (actor.kind === 'admin' && a.action !== 'revoke-access' && a.action !== 'resend-link') {
+    throw new SigningError('forbidden', 'HR 管理员在交接档案中只能查看、导出和管理案件链接。', 403);
+  }
   const l = await loadProcess(tx, processId, true);
   const can = permissions(l, actor);
   const state = l.p.state;
@@ -202,9 +208,31 @@ export async function applyAction(tx: Sql, deps: ProcessDeps, processId: string,
       case 'cancel': {
         need(can.cancel, l);
         for (const sc of state.stageCases.filter((x) => x.status === 'open')) await cancelCaseInTx(tx, sc.caseId, `客户交接案件已撤销：${a.reason}`);
-        await processRepo.save(tx, l.p.id, { status: 'cancelled', state: { ...state, stageCases: state.stageCases.map((x) => (x.status === 'open' ? { ...x, status: 'cancelled' } : x)) } });
+        await processRepo.save(tx, l.p.id, { status: 'cancelled', closed_at: deps.now?.() ?? new Date(), state: { ...state, stageCases: state.stageCases.map((x) => (x.status === 'open' ? { ...x, status: 'cancelled' } : x)) } });
         await processRepo.addEvent(tx, l.p.id, actorLabel(actor), 'cancelled', { reason: a.reason });
         return '案件已撤销。';
+      }
+      case 'revoke-access': {
+        if (!can.revokeAccess) throw denied('只有 HR 或监交人可以收回案件链接。');
+        if (actor.kind === 'party' && actor.role === a.role) throw conflict('不能收回自己的访问权限。');
+        const party = partyOf(l, a.role);
+        const who = `${ROLE_LABEL[a.role]} ${party.name}`;
+        if (party.revoked_at) throw conflict(`${who} 的访问权限已经收回。`);
+        await tx.query('UPDATE process_parties SET revoked_at = $2, token_jti = NULL WHERE id = $1', [party.id, deps.now?.() ?? new Date()]);
+        await processRepo.addEvent(tx, l.p.id, actorLabel(actor), 'access-revoked', { role: a.role, name: party.name });
+        return `已收回 ${who} 的案件访问权限：其案件链接（包括导出）立即失效。`;
+      }
+      case 'resend-link': {
+        if (!can.revokeAccess) throw denied('只有 HR 或监交人可以重发案件链接。');
+        const party = partyOf(l, a.role);
+        const who = `${ROLE_LABEL[a.role]} ${party.name}`;
+        // A new jti: every earlier link of this person stops; access comes back if it was revoked.
+        await tx.query('UPDATE process_parties SET revoked_at = NULL, token_jti = NULL WHERE id = $1', [party.id]);
+        Object.assign(party, { revoked_at: null, token_jti: null });
+        const url = await issueCaseLink(tx, deps, l.p, party);
+        await repo.queueMail(tx, null, stepMail(summaryOf(l.p, l.parties), party, '使用新的案件链接', `${actorLabel(actor)} 给您发送了新的案件链接；之前邮件中的案件链接已失效。`, url));
+        await processRepo.addEvent(tx, l.p.id, actorLabel(actor), 'link-resent', { role: a.role, name: party.name });
+        return `已给 ${who} 发送新的案件链接，其旧链接已失效。`;
       }
     }
   } catch (e) {

@@ -78,6 +78,9 @@ export const processActionBody = z.discriminatedUnion('action', [
   z.object({ action: z.literal('send-notices'), ...auth }).strict(),
   z.object({ action: z.literal('accounts-revoked'), ...auth }).strict(),
   z.object({ action: z.literal('cancel'), ...auth, reason: z.string().trim().min(2, '请写明撤销原因').max(500) }).strict(),
+  /** HR (admin session) or the supervisor: take one person's case link away, or mail them a new one. */
+  z.object({ action: z.literal('revoke-access'), ...auth, role: z.enum(PROCESS_ROLES) }).strict(),
+  z.object({ action: z.literal('resend-link'), ...auth, role: z.enum(PROCESS_ROLES) }).strict(),
 ]);
 export type ProcessAction = z.infer<typeof processActionBody>;
 

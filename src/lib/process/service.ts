@@ -30,6 +30,8 @@ export interface ProcessDeps extends SigningDeps {
   calendar: HolidayCalendar;
   /** Lifetime of a party's case link. */
   caseLinkDays: number;
+  /** Days a case link stays open (read-only) after the process is completed or cancelled; CASE_LINK_CLOSED_DAYS, default 7. */
+  caseLinkClosedDays?: number;
 }
 
 export type Actor = { kind: 'party'; role: ProcessRole; name: string } | { kind: 'admin'; email: string };
@@ -51,11 +53,27 @@ export function summaryOf(p: ProcessRow, parties: ProcessPartyRow[]): ProcessSum
   return { caseNumber: p.case_number, company: p.company, employeeName: parties.find((x) => x.role === 'employee')?.name ?? '' };
 }
 
+/** Days case links stay readable after the process closes. */
+export function closedLinkDays(deps: ProcessDeps): number {
+  if (deps.caseLinkClosedDays !== undefined) return deps.caseLinkClosedDays;
+  const n = Number(process.env.CASE_LINK_CLOSED_DAYS);
+  return Number.isFinite(n) && n >= 0 ? n : 7;
+}
+
+/** When a completed or cancelled process's case links stop; null while it is open. */
+export function linkClosesAt(deps: ProcessDeps, p: Pick<ProcessRow, 'status' | 'closed_at' | 'completed_at'>): Date | null {
+  if (p.status === 'open') return null;
+  const closed = p.closed_at ?? p.completed_at;
+  return closed ? new Date(new Date(closed).getTime() + closedLinkDays(deps) * 86_400_000) : new Date(0);
+}
+
 /**
  * A party's personal link to the case page. Every mail carries a fresh JWT under the party's
- * stored jti, so older mails keep working; replacing the jti revokes them all.
+ * stored jti, so older mails keep working; replacing the jti revokes them all. A person
+ * whose access was revoked gets the page's address without a token (it opens nothing).
  */
 export async function issueCaseLink(tx: Sql, deps: ProcessDeps, p: { id: string; base_url: string }, party: ProcessPartyRow) {
+  if (party.revoked_at) return `${p.base_url}/case/?p=${encodeURIComponent(p.id)}`;
   const { token, jti } = await issueLink(deps.secret, 'case', { subject: p.id, holder: party.role }, deps.caseLinkDays * 86_400, nowOf(deps), party.token_jti);
   if (jti !== party.token_jti) await tx.query('UPDATE process_parties SET token_jti = $2 WHERE id = $1', [party.id, jti]);
   party.token_jti = jti;
@@ -117,13 +135,31 @@ export async function openProcess(deps: ProcessDeps, input: OpenProcessInput): P
 
 /* ---------- access ---------- */
 
-/** Checks a party's case link against the stored party: the record decides. */
+/**
+ * Checks a party's case link against the stored records, which decide: the person's access
+ * not revoked, the link the latest one mailed, and — once the process is completed or
+ * cancelled — still within the read-only days (CASE_LINK_CLOSED_DAYS). The ZIP export goes
+ * through here too, so it stops with the link.
+ */
 export async function actorFromToken(tx: Sql, deps: ProcessDeps, processId: string, token: string): Promise<Actor> {
-  const claims = await verifyLink(deps.secret, token, 'case', nowOf(deps));
+  const now = nowOf(deps);
+  const claims = await verifyLink(deps.secret, token, 'case', now);
   if (claims.subject !== processId) throw new SigningError('other-case', '链接与这个交接案件不匹配：请使用该案件邮件中的链接。', 403);
-  const party = (await processRepo.parties(tx, processId)).find((p) => p.role === claims.holder);
-  if (!party) throw new SigningError('not-found', '找不到这个交接案件。', 404);
+  const p = await processRepo.get(tx, processId);
+  const party = p && (await processRepo.parties(tx, processId)).find((x) => x.role === claims.holder);
+  if (!p || !party) throw new SigningError('not-found', '找不到这个交接案件。', 404);
+  if (party.revoked_at) throw new SigningError('access-revoked', '您对这个交接案件的访问已被收回，链接已停止使用：如仍需查看，请联系 HR。', 410);
   if (party.token_jti !== claims.jti) throw new SigningError('revoked', '这个链接已失效：系统已给您发送了新的链接，请使用最新的邮件。', 410);
+  const closesAt = linkClosesAt(deps, p);
+  if (closesAt && now >= closesAt) {
+    const closed = p.closed_at ?? p.completed_at;
+    const when = closed ? `于 ${shanghaiDate(new Date(closed))} ` : '';
+    throw new SigningError(
+      'case-closed',
+      `案件已${when}${p.status === 'completed' ? '完成归档' : '撤销'}，结束后 ${closedLinkDays(deps)} 天的只读查看期已过，案件链接（包括导出）已停止使用：如需案件资料，请联系 HR。`,
+      410,
+    );
+  }
   return { kind: 'party', role: party.role, name: party.name };
 }
 
@@ -208,7 +244,7 @@ async function enterStage(tx: Sql, deps: ProcessDeps, l: Loaded, stage: Stage | 
       await repo.queueMail(tx, null, processCompletedMail(summary, party, await issueCaseLink(tx, deps, l.p, party)));
     }
   }
-  await processRepo.save(tx, l.p.id, stage === 'done' ? { stage, state: next, status: 'completed', completed_at: nowOf(deps) } : { stage, state: next });
+  await processRepo.save(tx, l.p.id, stage === 'done' ? { stage, state: next, status: 'completed', completed_at: nowOf(deps), closed_at: nowOf(deps) } : { stage, state: next });
   await processRepo.addEvent(tx, l.p.id, null, stage === 'done' ? 'completed' : 'stage', { stage });
 }
 

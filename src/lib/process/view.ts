@@ -5,7 +5,7 @@ import { processDeadlines } from './deadlines.js';
 import { permissions } from './operations.js';
 import { ROLE_LABEL, STAGES, STAGE_INFO, stageIndex, type Stage } from './roles.js';
 import { shanghaiDate, uncoveredYears } from './calendar.js';
-import { todayOf, type Actor, type Loaded, type ProcessDeps } from './service.js';
+import { linkClosesAt, todayOf, type Actor, type Loaded, type ProcessDeps } from './service.js';
 
 // After retention has purged a process, customer names and comments are gone from details.
 const gone = '（已按保留期限清除）';
@@ -32,6 +32,8 @@ const EVENT_TEXT: Record<string, (d: Record<string, unknown>) => string> = {
   reminded: (d) => `发送期限提醒（${d.deadline}，${String(d.reminder).startsWith('overdue') ? '逾期' : d.reminder === 'd2' ? '提前 2 天' : '提前 7 天'}）`,
   cancelled: (d) => `撤销案件：${said(d, 'reason')}`,
   purged: () => '按数据保留期限清除客户资料（客户名单、各阶段明细、报告与留言）',
+  'access-revoked': (d) => `收回 ${ROLE_LABEL[d.role as keyof typeof ROLE_LABEL] ?? ''} ${d.name ?? ''} 的案件访问权限`,
+  'link-resent': (d) => `给 ${ROLE_LABEL[d.role as keyof typeof ROLE_LABEL] ?? ''} ${d.name ?? ''} 重发案件链接（旧链接失效）`,
 };
 
 /** Everything the case page shows, for one viewer. */
@@ -75,7 +77,9 @@ export async function processView(tx: Sql, deps: ProcessDeps, l: Loaded, actor: 
     status: p.status,
     stageStatus: p.state.stageStatus,
     you: actor.kind === 'admin' ? { role: 'admin', label: 'HR 管理员', name: actor.email } : { role: actor.role, label: ROLE_LABEL[actor.role], name: actor.name },
-    parties: parties.map((x) => ({ role: x.role, label: ROLE_LABEL[x.role], name: x.name, email: x.email })),
+    parties: parties.map((x) => ({ role: x.role, label: ROLE_LABEL[x.role], name: x.name, email: x.email, accessRevoked: !!x.revoked_at })),
+    /** When the viewer's case link stops (read-only until then) once the process has closed; HR's archive view has no end. */
+    linkClosesAt: actor.kind === 'party' ? linkClosesAt(deps, p)?.toISOString() ?? null : null,
     settings: p.settings,
     /** Years with a deadline but no holiday schedule: those deadlines counted weekends only. */
     uncoveredYears: uncoveredYears(deps.calendar, deadlines.map((d) => d.due)),

@@ -4,6 +4,8 @@ export class SigningError extends Error {
     readonly code: string,
     message: string,
     readonly status = 400,
+    /** Seconds a client should wait before trying again (sent as Retry-After). */
+    readonly retryAfter?: number,
   ) {
     super(message);
   }
@@ -21,5 +23,7 @@ export const refuse = {
   notYourTurn: (role: string) => new SigningError('not-your-turn', `还没轮到您签署：请等${role}签署后，系统会自动发邮件通知您。`, 409),
   alreadySigned: () => new SigningError('already-signed', '您已经签署过这份文件，不能重复签署。', 409),
   notFound: () => new SigningError('not-found', '找不到这份交接文件：链接可能不完整。', 404),
+  ackNoDecline: () =>
+    new SigningError('ack-no-decline', '制度确认不能拒签，一个人的意见也不会终止全员的确认：如有疑问，请点“向 HR 提问”，问题只发给 HR，您之后仍可以确认。', 409),
   manageDenied: () => new SigningError('manage-denied', '管理链接无效：请使用创建时得到的完整管理链接。', 401),
 };

@@ -104,30 +104,3 @@ export async function verifySignLink(secret: Uint8Array, token: string, now = ne
   const c = await verifyLink(secret, token, 'sign', now);
   return { caseId: c.subject, partyId: c.holder, documentSha256: c.documentSha256, jti: c.jti, expiresAt: c.expiresAt };
 }
-
-/* ---------- transition ---------- */
-
-/**
- * @deprecated The payload-level signer of the old scoped tokens (no audience), kept only
- * while src/lib/senders/link.ts still uses it; that link should move to
- * `issueLink(secret, 'confirm', …)` / `verifyLink(…, 'confirm')`, and these two go. Tokens
- * made here carry no `aud`, so every verifier above refuses them.
- */
-export function signLinkJwt(secret: Uint8Array, payload: Record<string, string>, jti: string, now: Date, expiresAt: Date): Promise<string> {
-  return new SignJWT(payload)
-    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-    .setJti(jti)
-    .setIssuedAt(Math.floor(now.getTime() / 1000))
-    .setExpirationTime(Math.floor(expiresAt.getTime() / 1000))
-    .sign(secret);
-}
-
-/** @deprecated See signLinkJwt. Checks signature and expiry only; the caller checks the kind. */
-export async function verifyLinkJwt(secret: Uint8Array, token: string, now: Date): Promise<Record<string, unknown>> {
-  if (typeof token !== 'string' || token.length > 2048) throw refuse.invalid();
-  try {
-    return (await jwtVerify(token, secret, { algorithms: ['HS256'], currentDate: now })).payload as Record<string, unknown>;
-  } catch (e) {
-    throw e instanceof errors.JWTExpired ? refuse.expired() : refuse.invalid();
-  }
-}

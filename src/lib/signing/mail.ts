@@ -4,10 +4,24 @@
  */
 export const escapeHtml = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-export const headerSafe = (s: string) => s.replace(/[\r\n\t]+/g, ' ').trim().slice(0, 200);
+/**
+ * What every mail header built from user text goes through (subjects of the signing and the
+ * process mails alike): line breaks, tabs and the Unicode line/paragraph separators become
+ * one space, other control and bidi-override characters are dropped, and the result is cut
+ * to `max` characters without splitting a surrogate pair.
+ */
+export function headerSafe(s: string, max = 200): string {
+  const clean = s
+    .replace(/[\r\n\t\v\f\u0085\u2028\u2029]+/g, ' ')
+    .replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]/g, '')
+    .replace(/ {2,}/g, ' ')
+    .trim();
+  const chars = Array.from(clean);
+  return chars.length > max ? chars.slice(0, max).join('').trimEnd() : clean;
+}
 
 export interface Mail {
-  kind: 'sign-request' | 'reminder' | 'completed' | 'declined' | 'cancelled' | 'process-link' | 'process-step' | 'process-returned' | 'process-deadline' | 'customer-notice' | 'admin-link' | 'process-completed';
+  kind: 'sign-request' | 'reminder' | 'completed' | 'declined' | 'cancelled' | 'question' | 'process-link' | 'process-step' | 'process-returned' | 'process-deadline' | 'customer-notice' | 'admin-link' | 'process-completed';
   to: string;
   subject: string;
   text: string;
@@ -41,7 +55,7 @@ export function signRequestMail(c: CaseSummary, party: { name: string; email: st
       `${party.name}，您好：`,
       `${c.senderName}${c.company ? `（${c.company}）` : ''}请您以“${party.role}”身份查阅并签署《${c.title}》，交接编号 ${c.caseNumber}。`,
       '打开链接后可先下载 PDF 查看，再手写或输入姓名签署；如有异议，也可以填写原因后拒签。',
-      `此链接仅供您本人使用，${expiresAt.toLocaleDateString('zh-CN', { timeZone: 'Asia/Shanghai' })} 前有效，签署一次后即失效。`,
+      `此链接仅供您本人使用，${expiresAt.toLocaleDateString('zh-CN', { timeZone: 'Asia/Shanghai' })} 前有效，只能签署一次；签署后再打开，只读显示您已签署的文件，直到链接过期。`,
     ],
     { label: '查看并签署', url },
   );
@@ -75,4 +89,15 @@ export function endedMail(c: CaseSummary, to: string, how: 'declined' | 'cancell
   const title = `《${c.title}》（${c.caseNumber}）${how === 'declined' ? '已被拒签' : '已撤销'}`;
   const body = layout(title, [detail, '此前发出的签署链接均已失效。']);
   return { kind: how, to, subject: headerSafe(title), ...body };
+}
+
+/** An employee's question about a policy: to HR (the sender) only; the acknowledgment goes on. */
+export function questionMail(c: CaseSummary, to: string, party: { name: string; email: string; department?: string | null }, question: string): Mail {
+  const title = `员工提问：《${c.title}》（${c.caseNumber}）`;
+  const body = layout(title, [
+    `${party.name}（${party.email}${party.department ? `，${party.department}` : ''}）阅读《${c.title}》后提出了以下问题：`,
+    question,
+    `请直接回复该员工（${party.email}）。提问不会终止确认：其他员工照常确认，该员工也仍可以确认。`,
+  ]);
+  return { kind: 'question', to, subject: headerSafe(title), ...body };
 }

@@ -1,5 +1,6 @@
 import type { Sql } from '../store/sql.js';
 import { repo } from '../store/repo.js';
+import { headerSafe } from './mail.js';
 
 /**
  * Sends queued mail, one claimed message at a time, outside any transaction. A failed send
@@ -28,7 +29,8 @@ export async function processOutbox(sql: Sql, send: SendMail, limit = 50, retryB
         const c = await repo.getCase(sql, mail.case_id);
         if (pdf && c) attachments = [{ filename: `${c.title}-${c.case_number}.pdf`, content: Buffer.from(pdf), contentType: 'application/pdf' }];
       }
-      await send({ to: mail.to_address, subject: mail.subject, text: mail.text_body, html: mail.html_body, attachments });
+      // Headers once more at the door, whatever queued the message.
+      await send({ to: mail.to_address, subject: headerSafe(mail.subject), text: mail.text_body, html: mail.html_body, attachments });
       await repo.mailSent(sql, mail.id);
       sent++;
     } catch (e) {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import '../zod-messages.js';
+import { signatureImageProblem } from '../signature-image.js';
 
 /** Bodies the signing endpoints accept. Sizes are bounded; anything else is refused. */
 const email = z.string().trim().toLowerCase().max(254).email('邮箱格式不正确');
@@ -26,8 +27,10 @@ const pngBase64 = z
   .max(Math.ceil((MAX_SIGNATURE_PNG_BYTES * 4) / 3) + 4, '签名图片过大（上限 300 KB）')
   .transform((s, ctx) => {
     const bytes = Buffer.from(s.replace(/^data:image\/png;base64,/, ''), 'base64');
-    if (bytes.length < 67 || !bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) {
-      ctx.addIssue({ code: 'custom', message: '签名必须是 PNG 图片' });
+    // Size from the PNG header, before anything decodes the image (a small file can decode to gigabytes).
+    const problem = bytes.length < 67 ? '签名必须是 PNG 图片' : signatureImageProblem(bytes);
+    if (problem) {
+      ctx.addIssue({ code: 'custom', message: problem });
       return z.NEVER;
     }
     return bytes;
@@ -49,6 +52,8 @@ export const signBody = z.discriminatedUnion('action', [
     })
     .strict(),
   z.object({ action: z.literal('decline'), caseId, token, reason: z.string().trim().min(2, '请写明拒签原因').max(500, '原因不能超过 500 字') }).strict(),
+  /** An employee's question to HR about a policy they are asked to acknowledge. */
+  z.object({ action: z.literal('question'), caseId, token, text: z.string().trim().min(2, '请写下您的问题').max(1000, '问题不能超过 1000 字') }).strict(),
 ]);
 
 export const acknowledgmentBody = z

@@ -3,13 +3,15 @@ import type { FormDefinition } from '../form-definition.js';
 import type { FormValues } from '../form-data.js';
 import { renderFormPdf, type SignatureBox } from '../pdf/form-pdf.js';
 import { stampSignature } from '../pdf/stamp.js';
-import { appendAuditPage } from '../pdf/audit.js';
+import { appendAuditPage, type AuditEntry } from '../pdf/audit.js';
 import { sealPdf, type SealCertificate } from '../pdf/seal.js';
 import type { Sql } from '../store/sql.js';
 import { repo, type CaseRow, type PartyRow } from '../store/repo.js';
 import { refuse, SigningError } from './errors.js';
 import { issueSignLink, verifySignLink } from './links.js';
-import { ackRequestMail, completedMail, endedMail, signRequestMail, type CaseSummary } from './mail.js';
+import { ackRequestMail, completedMail, endedMail, questionMail, signRequestMail, type CaseSummary } from './mail.js';
+import { pdfRenders } from '../pdf/render-limit.js';
+import { signatureImageProblem } from '../signature-image.js';
 import { markdownBlocks } from '../markdown-blocks.js';
 import { renderPolicyPdf } from '../pdf/policy-pdf.js';
 
@@ -145,7 +147,7 @@ export async function insertPreparedCase(tx: Sql, deps: SigningDeps, prepared: P
 }
 
 export async function createCase(deps: SigningDeps, input: CreateCaseInput): Promise<{ caseId: string; caseNumber: string; manageUrl: string }> {
-  const prepared = await prepareCase(deps, input);
+  const prepared = await pdfRenders.run(() => prepareCase(deps, input));
   await deps.sql.transaction((tx) => insertPreparedCase(tx, deps, prepared));
   return { caseId: prepared.caseId, caseNumber: prepared.caseNumber, manageUrl: `${input.baseUrl}/manage/?c=${encodeURIComponent(prepared.caseId)}#k=${prepared.manageKey}` };
 }
@@ -241,15 +243,57 @@ export async function viewAsParty(deps: SigningDeps, caseId: string, token: stri
   });
 }
 
-/** The document as the party may see it: the final PDF once complete, else the current one. */
+/**
+ * The document as the party may see it: the final PDF once complete, else the current one.
+ * An employee who has acknowledged a policy gets their own copy instead — the policy and
+ * their confirmation only — never the final record, whose audit page lists every
+ * colleague's email, IP and browser (that is HR's, through the management link).
+ */
 export async function documentForParty(deps: SigningDeps, caseId: string, token: string): Promise<{ pdf: Uint8Array; final: boolean; caseNumber: string; title: string }> {
-  return deps.sql.transaction(async (tx) => {
-    const { c, parties } = await authorize(tx, deps, caseId, token, false);
+  const found = await deps.sql.transaction(async (tx) => {
+    const { c, parties, party } = await authorize(tx, deps, caseId, token, false);
     assertCaseOpen(c, parties);
+    if (c.kind === 'acknowledgment' && party.status === 'signed') return { c, party, pdf: await repo.getPdf(tx, caseId, 'original_pdf'), own: true };
     const final = c.status === 'completed';
-    const pdf = await repo.getPdf(tx, caseId, final ? 'final_pdf' : 'current_pdf');
-    return { pdf: pdf!, final, caseNumber: c.case_number, title: c.title };
+    return { c, party, pdf: await repo.getPdf(tx, caseId, final ? 'final_pdf' : 'current_pdf'), own: false };
   });
+  const { c, party } = found;
+  if (!found.pdf?.length) throw new SigningError('purged', '该文件已按数据保留期限清除。', 410);
+  if (!found.own) return { pdf: found.pdf, final: c.status === 'completed', caseNumber: c.case_number, title: c.title };
+  const pdf = await pdfRenders.run(() => ownCopy(deps, c, party, found.pdf!));
+  await deps.sql.query('INSERT INTO issued_copies (sha256, case_id, party_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [sha256(pdf), c.id, party.id]);
+  return { pdf, final: true, caseNumber: c.case_number, title: c.title };
+}
+
+/** One party's line of an audit page. */
+function auditEntry(c: Pick<CaseRow, 'kind'>, p: PartyRow): AuditEntry {
+  return {
+    name: p.name,
+    email: p.email,
+    role: p.role,
+    action: c.kind === 'acknowledgment' ? `已阅读并同意（${p.signed_name ?? ''}${p.department ? `，${p.department}` : ''}）` : p.signature_kind === 'drawn' ? '已签署（手写签名）' : `已签署（输入姓名：${p.signed_name ?? ''}）`,
+    time: p.signed_at ? shanghaiTime(new Date(p.signed_at)) + '（北京时间）' : '',
+    ip: p.ip ?? '',
+    userAgent: p.user_agent ?? '',
+    documentSha256: p.doc_sha256_signed ?? '',
+  };
+}
+
+/**
+ * An employee's copy of a policy they acknowledged: the policy as issued, an audit page with
+ * their own confirmation, sealed as of their confirmation (the same bytes every time for the
+ * same certificate), and recorded so /verify/ recognises it.
+ */
+async function ownCopy(deps: SigningDeps, c: CaseRow, party: PartyRow, policy: Uint8Array): Promise<Uint8Array> {
+  const withAudit = await appendAuditPage(policy, {
+    caseNumber: c.case_number,
+    title: c.title,
+    originalSha256: c.document_sha256,
+    entries: [auditEntry(c, party)],
+    note: '这是您本人的确认回执：只列出您自己的确认记录；全体员工的确认记录由发起人（HR）存档。',
+  });
+  const at = party.signed_at ? new Date(party.signed_at) : nowOf(deps);
+  return sealPdf(withAudit.bytes, deps.cert, { reason: `${c.title} ${c.case_number} ${party.name} 已阅读并同意`, name: 'Handover Kit 工作交接', signingTime: at });
 }
 
 export type SignatureInput = { kind: 'typed'; text: string } | { kind: 'drawn'; png: Uint8Array };
@@ -263,6 +307,9 @@ export async function signAsParty(
     assertPartyCanAct(c, parties, party);
     const before = parties.find((p) => p.position < party.position && p.status !== 'signed');
     if (c.signing_order === 'sequential' && before) throw refuse.notYourTurn(before.role);
+    // The image's size from its header, before pdf-lib decodes it (a small PNG can decode to gigabytes).
+    const imageProblem = input.signature.kind === 'drawn' ? signatureImageProblem(input.signature.png) : null;
+    if (imageProblem) throw new SigningError('signature-too-large', imageProblem, 422);
 
     const now = nowOf(deps);
     const current = c.current_pdf;
@@ -308,16 +355,7 @@ async function finalize(tx: Sql, deps: SigningDeps, c: CaseRow, baseUrl: string)
     caseNumber: c.case_number,
     title: c.title,
     originalSha256: c.document_sha256,
-    entries: parties.map((p) => ({
-      name: p.name,
-      email: p.email,
-      role: p.role,
-      action: c.kind === 'acknowledgment' ? `已阅读并同意（${p.signed_name ?? ''}${p.department ? `，${p.department}` : ''}）` : p.signature_kind === 'drawn' ? '已签署（手写签名）' : `已签署（输入姓名：${p.signed_name ?? ''}）`,
-      time: p.signed_at ? shanghaiTime(new Date(p.signed_at)) + '（北京时间）' : '',
-      ip: p.ip ?? '',
-      userAgent: p.user_agent ?? '',
-      documentSha256: p.doc_sha256_signed ?? '',
-    })),
+    entries: parties.map((p) => auditEntry(c, p)),
   });
   const sealed = await sealPdf(withAudit.bytes, deps.cert, { reason: `${c.title} ${c.case_number} 各方签署完成`, name: 'Handover Kit 工作交接' });
   const finalSha = sha256(sealed);
@@ -337,6 +375,8 @@ export async function declineAsParty(
 ): Promise<void> {
   await deps.sql.transaction(async (tx) => {
     const { c, parties, party } = await authorize(tx, deps, input.caseId, input.token, true);
+    // One employee must not end a policy acknowledgment for everyone: they ask HR instead.
+    if (c.kind === 'acknowledgment') throw refuse.ackNoDecline();
     assertPartyCanAct(c, parties, party);
     await repo.updateParty(tx, party.id, { status: 'declined', decline_reason: input.reason, ip: input.ip.slice(0, 64), user_agent: input.userAgent.slice(0, 300) });
     await repo.updateCase(tx, c.id, { status: 'declined' });
@@ -346,6 +386,27 @@ export async function declineAsParty(
     const detail = `${party.role} ${party.name} 拒绝签署，原因：${input.reason}`;
     const recipients = new Set([c.sender_email, ...parties.filter((p) => p.status !== 'waiting' && p.id !== party.id).map((p) => p.email)]);
     for (const to of recipients) await repo.queueMail(tx, c.id, endedMail(summary(c), to, 'declined', detail));
+  });
+}
+
+/** Questions one employee may send about one policy. */
+export const MAX_QUESTIONS = 5;
+
+/**
+ * An employee's question about a policy they are asked to acknowledge: mailed to HR (the
+ * sender) only and recorded as an event. It never ends the acknowledgment, for them or
+ * anyone else, and does not use up their link.
+ */
+export async function askQuestion(deps: SigningDeps, input: { caseId: string; token: string; text: string; ip: string; userAgent: string }): Promise<void> {
+  await deps.sql.transaction(async (tx) => {
+    const { c, parties, party } = await authorize(tx, deps, input.caseId, input.token, true);
+    if (c.kind !== 'acknowledgment') throw new SigningError('not-acknowledgment', '只有制度确认可以向 HR 提问；对交接文件有异议，请填写原因拒签。', 409);
+    assertCaseOpen(c, parties);
+    const [{ n }] = await tx.query<{ n: number }>("SELECT count(*)::int AS n FROM events WHERE case_id = $1 AND party_id = $2 AND type = 'question'", [c.id, party.id]);
+    if (n >= MAX_QUESTIONS) throw new SigningError('too-many-questions', `您已就这份制度提了 ${MAX_QUESTIONS} 个问题：请等待 HR 回复，或直接联系 ${c.sender_name}。`, 429);
+    const text = input.text.trim().slice(0, 1000);
+    await repo.addEvent(tx, c.id, party.id, 'question', { text, ip: input.ip.slice(0, 64) });
+    await repo.queueMail(tx, c.id, questionMail(summary(c), c.sender_email, party, text));
   });
 }
 
@@ -377,7 +438,10 @@ export async function manageStatus(deps: SigningDeps, caseId: string, key: strin
         signedAt: p.signed_at ? new Date(p.signed_at).toISOString() : null,
         declineReason: p.decline_reason,
       })),
-      events: (await repo.events(tx, caseId)).map((e) => ({ type: e.type, at: new Date(e.at).toISOString(), who: e.party_id ? names.get(e.party_id) ?? '' : '' })),
+      events: (await repo.events(tx, caseId)).map((e) => ({
+        type: e.type, at: new Date(e.at).toISOString(), who: e.party_id ? names.get(e.party_id) ?? '' : '',
+        ...(e.type === 'question' ? { text: typeof e.detail.text === 'string' ? e.detail.text : '（已按保留期限清除）' } : {}),
+      })),
       mail: (await repo.mailForCase(tx, caseId)).map((m) => ({ kind: m.kind, to: m.to_address, status: m.status, attempts: m.attempts, error: m.last_error })),
     };
   });
@@ -426,7 +490,7 @@ export async function createAcknowledgment(deps: SigningDeps, input: Acknowledgm
   const now = nowOf(deps);
   const caseId = newId();
   const caseNumber = newCaseNumber(now).replace(/^HJ/, 'ZD');
-  const pdf = await renderPolicyPdf({ title: input.title, company: input.company, blocks: markdownBlocks(input.markdown), createdAt: now });
+  const pdf = await pdfRenders.run(() => renderPolicyPdf({ title: input.title, company: input.company, blocks: markdownBlocks(input.markdown), createdAt: now }));
   const manageKey = randomBytes(24).toString('base64url');
   await deps.sql.transaction(async (tx) => {
     await repo.insertCase(tx, {
@@ -476,12 +540,17 @@ export async function caseDocument(tx: Sql, c: Pick<CaseRow, 'id' | 'status' | '
   return { pdf, caseNumber: c.case_number, title: c.title };
 }
 
-/** Is this exactly a final PDF issued here? Byte-for-byte, by SHA-256. */
+/** Is this exactly a final PDF (or an employee's own copy) issued here? Byte-for-byte, by SHA-256. */
 export async function verifyDocument(deps: SigningDeps, pdf: Uint8Array) {
   const hash = sha256(pdf);
   const c = await repo.findCaseByFinalHash(deps.sql, hash);
-  return c
-    ? { valid: true as const, sha256: hash, caseNumber: c.case_number, title: c.title, company: c.company, completedAt: c.completed_at ? new Date(c.completed_at).toISOString() : null }
+  if (c) return { valid: true as const, sha256: hash, caseNumber: c.case_number, title: c.title, company: c.company, completedAt: c.completed_at ? new Date(c.completed_at).toISOString() : null };
+  const [copy] = await deps.sql.query<{ case_number: string; title: string; company: string | null; name: string; signed_at: Date | null }>(
+    `SELECT c.case_number, c.title, c.company, p.name, p.signed_at FROM issued_copies i JOIN cases c ON c.id = i.case_id JOIN parties p ON p.id = i.party_id WHERE i.sha256 = $1`,
+    [hash],
+  );
+  return copy
+    ? { valid: true as const, sha256: hash, caseNumber: copy.case_number, title: copy.title, company: copy.company, completedAt: copy.signed_at ? new Date(copy.signed_at).toISOString() : null, copyOf: copy.name }
     : { valid: false as const, sha256: hash };
 }
 
@@ -525,6 +594,7 @@ export async function purgeClosedCases(deps: SigningDeps, options: { days: numbe
         [id, nowOf(deps)],
       );
       await tx.query(`UPDATE outbox SET text_body = '', html_body = '' WHERE case_id = $1`, [id]);
+      await tx.query(`UPDATE events SET detail = detail - 'text' WHERE case_id = $1 AND type = 'question'`, [id]);
       await repo.addEvent(tx, id, null, 'purged', { keptFinal: options.keepFinal });
     });
   }

@@ -22,6 +22,8 @@ export interface ProcessRow {
   created_at: Date;
   completed_at: Date | null;
   purged_at?: Date | null;
+  /** When the process was completed or cancelled (case links stop some days later). */
+  closed_at?: Date | null;
 }
 
 export interface ProcessPartyRow {
@@ -31,6 +33,8 @@ export interface ProcessPartyRow {
   name: string;
   email: string;
   token_jti: string | null;
+  /** HR or the supervisor took this person's case access away. */
+  revoked_at?: Date | null;
 }
 
 export interface ProcessEventRow {
@@ -43,7 +47,7 @@ export interface ProcessEventRow {
 
 // Dates come back as text so no time zone shifts a calendar date.
 const COLUMNS = `id, case_number, policy_slug, company, department, reason, to_char(last_working_day, 'YYYY-MM-DD') AS last_working_day,
-  stage, status, settings, state, archive_email, base_url, created_at, completed_at, purged_at`;
+  stage, status, settings, state, archive_email, base_url, created_at, completed_at, purged_at, closed_at`;
 
 export const processRepo = {
   /** `created_at` comes from the service's clock (as `completed_at` does), else the database's. */
@@ -57,7 +61,7 @@ export const processRepo = {
   get: async (tx: Sql, id: string, lock = false) =>
     (await tx.query<ProcessRow>(`SELECT ${COLUMNS} FROM processes WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [id]))[0],
 
-  save: (tx: Sql, id: string, set: Partial<Pick<ProcessRow, 'stage' | 'status' | 'state' | 'completed_at'>>) => {
+  save: (tx: Sql, id: string, set: Partial<Pick<ProcessRow, 'stage' | 'status' | 'state' | 'completed_at' | 'closed_at'>>) => {
     const keys = Object.keys(set) as (keyof typeof set)[];
     const value = (k: keyof typeof set) => (k === 'state' ? JSON.stringify(set[k]) : set[k]);
     return tx.query(`UPDATE processes SET ${keys.map((k, i) => `${k} = $${i + 2}`).join(', ')} WHERE id = $1`, [id, ...keys.map(value)]);

@@ -52,7 +52,7 @@ export interface PartyRow {
   department: string | null;
 }
 
-export type EventType = 'created' | 'sent' | 'viewed' | 'signed' | 'declined' | 'reminded' | 'completed' | 'cancelled' | 'purged';
+export type EventType = 'created' | 'sent' | 'viewed' | 'signed' | 'declined' | 'reminded' | 'completed' | 'cancelled' | 'purged' | 'question';
 export interface EventRow {
   id: string;
   case_id: string;
