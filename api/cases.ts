@@ -1,13 +1,14 @@
 import type { VercelRequest, VercelResponse } from '@vercel/node';
 import { createCaseBody } from '../src/lib/signing/requests.js';
-import { createCase } from '../src/lib/signing/service.js';
 import { parsePdfRequest } from '../src/lib/pdf-request.js';
 import { findForm } from '../src/runtime/forms.js';
 import { endpoint, readJson, sendError, withinLimit } from '../src/runtime/http.js';
-import { signingContext } from '../src/runtime/context.js';
-import { appUrl } from '../src/runtime/settings.js';
+import { startSend } from '../src/runtime/senders.js';
 
-/** POST /api/cases — start signing a filled checklist: stamps the PDF, emails the first party (or all). */
+/**
+ * POST /api/cases — start signing a filled checklist. Validated here; then the sender confirms
+ * by mail before any party is mailed (an HR admin signed in sends at once).
+ */
 async function handler(req: VercelRequest, res: VercelResponse) {
   if (!(await withinLimit(req, res, 'send'))) return;
   const body = readJson(req, res, createCaseBody);
@@ -15,10 +16,7 @@ async function handler(req: VercelRequest, res: VercelResponse) {
   const form = parsePdfRequest({ formId: body.formId, values: body.values, company: body.company, caseNumber: body.caseNumber }, findForm);
   if (!form.ok) return res.status(form.status).json({ error: form.error, fields: form.fields });
   try {
-    const ctx = await signingContext();
-    const created = await createCase(ctx.deps, { ...form, sender: body.sender, parties: body.parties, archiveEmail: body.archiveEmail, baseUrl: appUrl() });
-    ctx.sendMailSoon();
-    return res.status(201).json(created);
+    return await startSend(req, res, { kind: 'case', body }, '已发起签署，签署邮件已发出。');
   } catch (e) {
     return sendError(res, e, 'cases');
   }

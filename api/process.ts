@@ -1,14 +1,14 @@
 import type { VercelRequest, VercelResponse } from '@vercel/node';
 import { z } from 'zod';
 import { openProcessBody, processActionBody } from '../src/lib/process/requests.js';
-import { loadProcess, openProcess } from '../src/lib/process/service.js';
+import { loadProcess } from '../src/lib/process/service.js';
 import { applyAction } from '../src/lib/process/operations.js';
 import { processView } from '../src/lib/process/view.js';
 import { SigningError } from '../src/lib/signing/errors.js';
 import { endpoint, readJson, sendError, withinLimit } from '../src/runtime/http.js';
 import { signingContext } from '../src/runtime/context.js';
 import { processActor } from '../src/runtime/process-access.js';
-import { appUrl } from '../src/runtime/settings.js';
+import { startSend } from '../src/runtime/senders.js';
 
 const body = z.union([openProcessBody, processActionBody]);
 
@@ -24,11 +24,10 @@ async function handler(req: VercelRequest, res: VercelResponse) {
     const ctx = await signingContext();
     const deps = ctx.processDeps;
     if (b.action === 'open') {
-      // Opening mails five people: counted against the sender's IP like every send.
+      // Opening mails five people: counted against the sender's IP like every send, and
+      // confirmed by its opener (HR or the supervisor) by mail unless an HR admin is signed in.
       if (!(await withinLimit(req, res, 'send'))) return;
-      const opened = await openProcess(deps, { ...b, baseUrl: appUrl() });
-      ctx.sendMailSoon();
-      return res.status(201).json({ ...opened, message: '案件已开立：各方会收到各自的案件链接邮件。' });
+      return await startSend(req, res, { kind: 'process', body: b }, '案件已开立：各方会收到各自的案件链接邮件。');
     }
     const result = await deps.sql.transaction(async (tx) => {
       const actor = await processActor(tx, deps, req, b.processId, b.token);

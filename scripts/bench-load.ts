@@ -2,7 +2,8 @@
  * Load over HTTP, one store per run (`tsx scripts/bench-load.ts pglite|postgres`): 50 concurrent case
  * creations, then 200 concurrent signers (one per case), against the real api/ functions
  * with mail going to a real SMTP server in this process. Checks that every signature is
- * recorded once, every mail sent once, and no request failed.
+ * recorded once, every mail sent once, and no request failed. Cases are created by an HR
+ * admin signed in (they send at once; anyone else first confirms by mail, see README).
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -21,6 +22,7 @@ await new Promise<void>((r) => smtp.listen(0, '127.0.0.1', r));
 process.env.SMTP_URL = `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}`;
 process.env.DATA_DIR = mkdtempSync(join(tmpdir(), 'bench-load-'));
 process.env.RATE_LIMIT_SIGN = process.env.RATE_LIMIT_MANAGE = process.env.RATE_LIMIT_SEND = process.env.RATE_LIMIT_RENDER = '1000000';
+process.env.ADMIN_EMAILS = 'hr@load.test';
 if (store === 'pglite') delete process.env.DATABASE_URL;
 else if (!process.env.DATABASE_URL) {
   console.log(`| ${store} | 未设置 DATABASE_URL，跳过 | | | | |`);
@@ -35,9 +37,18 @@ const { readFileSync } = await import('node:fs');
 const ctx = await signingContext();
 if (store === 'postgres') await ctx.deps.sql.exec('TRUNCATE cases, parties, events, outbox CASCADE');
 
+// Sign in as the HR admin the way /archive/ does: the emailed link (read from the outbox
+// before it is sent) becomes the session cookie.
+const { adminEmails, requestAdminLink, signInAdmin } = await import('../src/lib/process/admin.js');
+await requestAdminLink(ctx.processDeps, 'hr@load.test', 'http://bench.local', adminEmails());
+const [loginMail] = await ctx.deps.sql.query<{ text_body: string }>(`SELECT text_body FROM outbox WHERE kind = 'admin-link' AND to_address = 'hr@load.test' ORDER BY id DESC LIMIT 1`);
+const { session } = await signInAdmin(ctx.processDeps, /#t=([\w.-]+)/.exec(loginMail.text_body)![1], adminEmails());
+
 const server = createServer((req, res) => void handleApi(req, res));
 await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
 const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+// Links in mail point here, as under npm start (appUrl() takes nothing from requests).
+process.env.APP_URL ||= base;
 const work = formDefinitionSchema.parse(JSON.parse(readFileSync('content/forms/work-handover.json', 'utf8')));
 const values = workHandoverValues(work);
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))];
@@ -65,7 +76,7 @@ async function timed(n: number, concurrency: number, task: (i: number) => Promis
 const create = (i: number) =>
   fetch(`${base}/api/cases`, {
     method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
+    headers: { 'Content-Type': 'application/json', Cookie: `hk_admin=${session}` },
     body: JSON.stringify({ formId: 'work-handover', values, sender: { name: 'HR', email: 'hr@load.test' }, parties: [0, 1, 2, 3].map((k) => ({ name: `员工${i}-${k}`, email: `p${i}-${k}@load.test` })) }),
   });
 

@@ -3,6 +3,7 @@ import type { SigningContext } from './context.js';
 import { sendProcessReminders } from '../lib/process/reminders.js';
 import { purgeClosedProcesses } from '../lib/process/retention.js';
 import { sweepLimits } from './limits.js';
+import { sweepPendingSends } from '../lib/senders/service.js';
 
 /**
  * The periodic work: send queued mail (retries), automatic signing reminders and process deadline reminders, and — when
@@ -12,6 +13,7 @@ import { sweepLimits } from './limits.js';
 export async function runMaintenance(ctx: SigningContext, baseUrl: string): Promise<{ reminded: number; purged: number }> {
   await ctx.flushMail();
   await sweepLimits(ctx.deps.sql);
+  await sweepPendingSends(ctx.deps.sql);
   const reminded = (await sendDueReminders(ctx.deps, baseUrl)) + (await sendProcessReminders(ctx.processDeps));
   if (reminded) await ctx.flushMail();
   const days = Number(process.env.RETENTION_DAYS ?? 0);

@@ -8,6 +8,7 @@ import { gotoHydrated } from './islands.js';
 import { expectAccessible } from './a11y.js';
 import type { Mailbox } from './mailbox.js';
 import { customersCsv } from '../fixtures/customers.js';
+import { CONFIRM_SUBJECT, confirmLink } from '../fixtures/confirm.js';
 
 /**
  * The customer-handover process end to end, as its five people live it: HR opens the case,
@@ -72,7 +73,12 @@ export async function customerHandoverJourney(page: Page, mailbox: Mailbox) {
     await set.getByLabel('邮箱').fill(person.email);
   }
   await page.getByRole('button', { name: '开立客户交接案件' }).click();
-  await expect(page.getByTestId('case-opened')).toContainText('已开立');
+  // HR confirms from their own mailbox before anyone is told about the case.
+  await expect(page.getByTestId('case-pending')).toContainText(`请到 ${P.hr.email} 查收确认邮件`);
+  await open(page, confirmLink((await mailbox.waitFor(P.hr.email, CONFIRM_SUBJECT)).text));
+  await expect(page.getByTestId('confirm-summary')).toHaveText(`开立客户交接案件（移交人 ${P.employee.name}，华东销售部）`);
+  await page.getByRole('button', { name: '确认发送' }).click();
+  await expect(page.getByTestId('confirm-done')).toContainText('各方（包括您）会收到只属于自己的案件链接邮件');
   for (const [role, person] of Object.entries(P)) caseLinks[role] = link(await mailbox.waitFor(person.email, /^客户交接已开始/), 'case');
 
   // B: the employee imports 30 customers from CSV and submits; the supervisor returns it.
@@ -236,6 +242,8 @@ export async function customerHandoverJourney(page: Page, mailbox: Mailbox) {
   await open(page, link(await mailbox.waitFor('hr-admin@example.test', /登录交接档案/, mark), 'archive'));
 
   // A checklist sent for signature on its own is in the archive too, and HR can download it.
+  // Signed in (the archive's filters are shown), HR sends directly: no confirmation mail.
+  await expect(page.getByLabel('类型')).toBeVisible();
   const standalone = await page.request.post('/api/cases', {
     data: {
       formId: 'customer-visit-plan',
@@ -245,6 +253,8 @@ export async function customerHandoverJourney(page: Page, mailbox: Mailbox) {
     },
   });
   expect(standalone.status(), await standalone.text()).toBe(201);
+  // The management link is mailed to the admin who sent it.
+  expect((await mailbox.waitFor('hr-admin@example.test', /^已发出/, mark)).text).toContain(((await standalone.json()) as { manageUrl: string }).manageUrl);
   await page.getByLabel('类型').selectOption('signing');
   await page.getByLabel('部门').fill('档案核对');
   await page.getByRole('button', { name: '筛选' }).click();

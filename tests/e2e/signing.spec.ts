@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { Mailbox } from './mailbox.js';
 import { customerHandoverJourney } from './process-journey.js';
 import { smtpPortFor } from './targets.js';
+import { CONFIRM_SUBJECT, confirmFromMail, confirmLink } from '../fixtures/confirm.js';
 
 // One SMTP server for this file: its tests share it, so they run in one worker, in order.
 test.describe.configure({ mode: 'serial' });
@@ -26,12 +27,15 @@ const PEOPLE = [
   { name: '诸葛建国', email: 'witness@example.test' },
 ];
 
+/** Starts a case through the API as a sender would: the request, then the click in the confirmation mail. */
 async function createByApi(request: APIRequestContext, tag: string) {
+  const mark = mailbox.messages.length;
   const res = await request.post('/api/cases', {
     data: { formId: 'customer-visit-plan', values: visitPlanValues, caseNumber: tag, sender: { name: 'HR 小王', email: 'hr@example.test' }, parties: PEOPLE.map((p) => ({ ...p, email: p.email.replace('@', `+${tag}@`) })) },
   });
-  expect(res.status(), await res.text()).toBe(201);
-  return (await res.json()) as { caseId: string; caseNumber: string; manageUrl: string };
+  expect(res.status(), await res.text()).toBe(202);
+  const { result } = await confirmFromMail(mailbox, 'hr@example.test', mark);
+  return result as { caseId: string; caseNumber: string; manageUrl: string };
 }
 
 /** Opens a link from an email as a fresh page load (as clicking it in a mail client would). */
@@ -68,9 +72,24 @@ test('fill a form, send to three parties, each signs from their email, everyone 
   await sets.nth(3).getByLabel('姓名').fill('HR 小王');
   await sets.nth(3).getByLabel('邮箱', { exact: true }).fill('hr@example.test');
   await sets.nth(3).getByLabel('HR 备案邮箱（可选）').fill('archive@example.test');
+  const mark = mailbox.messages.length;
   await panel.getByRole('button', { name: '发送签署邮件' }).click();
-  await expect(panel.getByTestId('send-done')).toBeVisible({ timeout: 30_000 });
-  const manageUrl = await panel.getByTestId('manage-link').getAttribute('href');
+  // Nothing goes to the parties until the sender confirms from their own mailbox.
+  await expect(panel.getByTestId('send-pending')).toContainText('请到 hr@example.test 查收确认邮件，点击其中的链接后才会发给各方');
+  const confirmMail = await mailbox.waitFor('hr@example.test', CONFIRM_SUBJECT, mark);
+  expect(confirmMail.text).toContain('欧阳明远 <giver@example.test>');
+  expect(mailbox.messages.slice(mark).filter((m) => /^请签署/.test(m.subject ?? ''))).toEqual([]);
+  await openLink(page, confirmLink(confirmMail.text));
+  await expect(page.getByTestId('confirm-summary')).toHaveText('签署《拜访客户交接计划表》');
+  await expect(page.getByRole('list', { name: '将收到邮件的人' })).toContainText('移交人 欧阳明远 <giver@example.test>');
+  await expectAccessible(page);
+  await page.getByRole('button', { name: '确认发送' }).click();
+  await expect(page.getByTestId('confirm-done')).toContainText('已发出');
+  const manageUrl = await page.getByTestId('confirm-manage-link').getAttribute('href');
+  // The management link is in the sender's mailbox too; opening the confirmation again sends nothing more.
+  expect((await mailbox.waitFor('hr@example.test', /^已发出/, mark)).text).toContain(manageUrl);
+  await openLink(page, confirmLink(confirmMail.text));
+  await expect(page.getByTestId('confirm-done')).toContainText('无需再次确认');
 
   for (const [i, p] of PEOPLE.entries()) {
     const mail = await mailbox.waitFor(p.email, /^请签署《拜访客户交接计划表》/);
@@ -206,8 +225,12 @@ test('HR sends a customized policy to staff; each confirms 已阅读并同意; H
   await panel.getByLabel('发起人姓名').fill('HR 小王');
   await panel.getByLabel('发起人邮箱').fill('hr-ack@example.test');
   await panel.getByRole('button', { name: '发送给 3 人' }).click();
-  await expect(panel.getByTestId('staff-done')).toBeVisible({ timeout: 30_000 });
-  const manageUrl = (await panel.getByTestId('staff-manage-link').getAttribute('href'))!;
+  await expect(panel.getByTestId('staff-pending')).toContainText('请到 hr-ack@example.test 查收确认邮件，点击其中的链接后才会发给各方');
+  await openLink(page, confirmLink((await mailbox.waitFor('hr-ack@example.test', CONFIRM_SUBJECT)).text));
+  await expect(page.getByTestId('confirm-summary')).toHaveText('阅读并确认《人员变动交接工作制度》');
+  await page.getByRole('button', { name: '确认发送' }).click();
+  await expect(page.getByTestId('confirm-done')).toContainText('已发出');
+  const manageUrl = (await page.getByTestId('confirm-manage-link').getAttribute('href'))!;
 
   const confirm = async (email: string) => {
     const mail = await mailbox.waitFor(email, /请阅读并确认《人员变动交接工作制度》/);

@@ -33,11 +33,11 @@ beforeAll(async () => {
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const ctx = await signingContext();
   countRows = async () =>
-    JSON.stringify(await ctx.deps.sql.query(`SELECT (SELECT count(*) FROM cases) c, (SELECT count(*) FROM parties) p, (SELECT count(*) FROM events) e, (SELECT count(*) FROM outbox) o, (SELECT count(*) FROM processes) pr, (SELECT count(*) FROM process_events) pe, (SELECT count(*) FROM admin_logins) al`));
+    JSON.stringify(await ctx.deps.sql.query(`SELECT (SELECT count(*) FROM cases) c, (SELECT count(*) FROM parties) p, (SELECT count(*) FROM events) e, (SELECT count(*) FROM outbox) o, (SELECT count(*) FROM processes) pr, (SELECT count(*) FROM process_events) pe, (SELECT count(*) FROM admin_logins) al, (SELECT count(*) FROM pending_sends) ps`));
 });
 afterAll(() => server?.close());
 
-const ENDPOINTS = ['/api/pdf', '/api/cases', '/api/sign', '/api/manage', '/api/verify', '/api/acknowledgments', '/api/policy-export', '/api/cron', '/api/process', '/api/process-export', '/api/notice', '/api/admin', '/api/nope', '/api/../etc/passwd'];
+const ENDPOINTS = ['/api/pdf', '/api/cases', '/api/sign', '/api/manage', '/api/verify', '/api/acknowledgments', '/api/policy-export', '/api/cron', '/api/process', '/api/process-export', '/api/notice', '/api/admin', '/api/confirm', '/api/nope', '/api/../etc/passwd'];
 const CONTENT_TYPES = ['application/json', 'application/json; charset=utf-8', 'text/plain', 'application/pdf', 'multipart/form-data; boundary=x', '', 'application/x-www-form-urlencoded'];
 
 /** JSON-ish bodies: arbitrary values, and objects shaped like our requests with hostile fields. */
@@ -47,7 +47,7 @@ const hostileString = fc.oneof(
 );
 const shaped = fc.record(
   {
-    action: fc.constantFrom('view', 'document', 'sign', 'decline', 'status', 'remind', 'remind-all', 'cancel', 'list', 'answer', 'sign-in', 'save-plan', 'confirm-materials', 'return-materials', 'open', 'x'),
+    action: fc.constantFrom('view', 'document', 'sign', 'decline', 'status', 'remind', 'remind-all', 'cancel', 'list', 'answer', 'sign-in', 'save-plan', 'confirm-materials', 'return-materials', 'open', 'confirm', 'x'),
     formId: fc.oneof(fc.constantFrom('work-handover', 'customer-handover', '../secrets'), hostileString),
     caseId: hostileString,
     processId: fc.oneof(hostileString, fc.constant('abcdefgh12')),

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { SMTPServer } from 'smtp-server';
 import { simpleParser } from 'mailparser';
 import { afterAll, describe, expect, it } from 'vitest';
+import { confirmFromMail } from '../fixtures/confirm.js';
 
 const freePort = () =>
   new Promise<number>((resolve) => {
@@ -83,8 +84,9 @@ describe('faults', () => {
       formId: 'confidentiality-pledge', values: pledge, sender: { name: 'HR', email: 'hr@crash.test' },
       parties: [{ name: '张三', email: 'pledger@crash.test' }, { name: '李四', email: 'hr-file@crash.test' }],
     });
-    if (defRes.status !== 201) throw new Error(await defRes.text());
-    const created = (await defRes.json()) as { caseId: string; manageUrl: string };
+    if (defRes.status !== 202) throw new Error(await defRes.text());
+    // The sender confirms from their mail; only then are the parties mailed.
+    const created = (await confirmFromMail(mailbox, 'hr@crash.test')).result as { caseId: string; manageUrl: string };
     const key = /#k=([\w-]+)/.exec(created.manageUrl)![1];
     const token = (to: string) => mailbox.waitFor(to, /请签署/).then((m) => /#t=([\w.-]+)/.exec(m.text)![1]);
     const status = (base: string) => post(base, '/api/manage', { action: 'status', caseId: created.caseId, key }).then((r) => r.json() as Promise<{ status: string; parties: Array<{ status: string }>; events: Array<{ type: string }> }>);
@@ -132,17 +134,21 @@ describe('faults', () => {
     const smtpPort = await freePort();
     const env = { DATA_DIR: mkdtempSync(join(tmpdir(), 'smtp-')), SMTP_URL: `smtp://127.0.0.1:${smtpPort}`, DATABASE_URL: '', CRON_SECRET: 'test-cron', MAIL_RETRY_BASE_SECONDS: '1' };
     const server = await startServer(env);
+    // The sender's confirmation arrives; then the SMTP server goes down before they click.
+    const mailbox = new Mailbox();
+    await mailbox.start(smtpPort);
     const res = await post(server.base, '/api/cases', {
       formId: 'confidentiality-pledge', values: pledge, sender: { name: 'HR', email: 'hr@smtp.test' },
       parties: [{ name: '张三', email: 'a@smtp.test' }, { name: '李四', email: 'b@smtp.test' }],
     });
-    expect(res.status).toBe(201);
-    const created = (await res.json()) as { caseId: string; manageUrl: string };
+    expect(res.status).toBe(202);
+    const confirmMail = await mailbox.waitFor('hr@smtp.test', /^请确认发送/);
+    await mailbox.stop();
+    const created = (await confirmFromMail({ waitFor: async () => confirmMail }, 'hr@smtp.test')).result as { caseId: string; manageUrl: string };
     const key = /#k=([\w-]+)/.exec(created.manageUrl)![1];
     const mailState = async () => ((await (await post(server.base, '/api/manage', { action: 'status', caseId: created.caseId, key })).json()) as { mail: Array<{ status: string; error: string | null; attempts: number }> }).mail;
     await expect.poll(async () => (await mailState())[0], { timeout: 60_000 }).toMatchObject({ status: 'queued', attempts: 1, error: expect.stringContaining('ECONNREFUSED') });
 
-    const mailbox = new Mailbox();
     await mailbox.start(smtpPort);
     // Once the (shortened) back-off has passed, the maintenance run sends it.
     await new Promise((r) => setTimeout(r, 1_500));

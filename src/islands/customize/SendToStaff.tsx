@@ -3,6 +3,7 @@ import { parseStaff } from '../../lib/staff-list.js';
 import { decodeTextFile } from '../../lib/text-file.js';
 import { isOldExcelName, isXlsxName, readXlsxGrid, XlsxImportError } from '../../lib/xlsx-import.js';
 import { postJson } from '../api.js';
+import '../senders/senders.css';
 
 /**
  * 发给员工确认: HR pastes a staff list (name, email, department — from Excel or CSV) and
@@ -22,6 +23,7 @@ export function SendToStaff({ title, company, markdown, blocked }: Props) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState('');
   const [done, setDone] = useState<{ manageUrl: string; count: number } | null>(null);
+  const [pending, setPending] = useState<{ email: string; count: number } | null>(null);
   const parsed = parseStaff(list);
   const readFile = async (file: File | undefined) => {
     if (!file) return;
@@ -41,17 +43,24 @@ export function SendToStaff({ title, company, markdown, blocked }: Props) {
     if (blocked) return setError(blocked);
     setBusy(true);
     setError('');
-    const r = await postJson<{ manageUrl: string }>('/api/acknowledgments', { title, company, markdown, staff: parsed.staff, sender });
+    const r = await postJson<{ manageUrl: string } | { pending: true; email: string }>('/api/acknowledgments', { title, company, markdown, staff: parsed.staff, sender });
     setBusy(false);
-    if (r.ok) setDone({ manageUrl: r.data.manageUrl, count: parsed.staff.length });
-    else setError([r.error, ...(r.fields ?? []).slice(0, 5)].join('；'));
+    if (r.ok) {
+      if ('pending' in r.data) setPending({ email: r.data.email, count: parsed.staff.length });
+      else setDone({ manageUrl: r.data.manageUrl, count: parsed.staff.length });
+    } else setError([r.error, ...(r.fields ?? []).slice(0, 5)].join('；'));
   };
 
   if (!open) return <p><button type="button" onClick={() => setOpen(true)}>发给员工确认…</button></p>;
   return (
     <section className="cz-panel cz-send" aria-labelledby="staff-heading">
       <h2 id="staff-heading">发给员工确认（已阅读并同意）</h2>
-      {done ? (
+      {pending ? (
+        <div className="send-pending" role="status" data-testid="staff-pending">
+          <p><strong>请到 {pending.email} 查收确认邮件，点击其中的链接后才会发给各方。</strong></p>
+          <p>为防止他人冒用发起人的名义发信，目前尚未向任何人发送。确认后会立即发给 {pending.count} 位员工，查看进度和提醒用的管理链接也会发到这个邮箱。确认链接 24 小时内有效。</p>
+        </div>
+      ) : done ? (
         <p className="success" role="status" data-testid="staff-done">
           已发给 {done.count} 位员工。查看谁已确认、一键提醒其余人：<br />
           <a href={done.manageUrl} data-testid="staff-manage-link">{done.manageUrl}</a>

@@ -3,6 +3,7 @@ import type { FormDefinition } from '../../lib/form-definition.js';
 import type { FormValues } from '../../lib/form-data.js';
 import { postJson } from '../api.js';
 import { valuesForServer, type PdfHeader } from './PdfActions.js';
+import '../senders/senders.css';
 
 /** 发起签署: each party's name and email (roles and order come from the definition), then send. */
 interface Props {
@@ -20,11 +21,12 @@ export function SendForSigning({ definition, values, header }: Props) {
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<{ message: string; fields: string[] } | null>(null);
   const [created, setCreated] = useState<{ caseNumber: string; manageUrl: string } | null>(null);
+  const [pending, setPending] = useState<{ email: string } | null>(null);
 
   const send = async () => {
     setBusy(true);
     setProblem(null);
-    const r = await postJson<{ caseId: string; caseNumber: string; manageUrl: string }>('/api/cases', {
+    const r = await postJson<{ caseId: string; caseNumber: string; manageUrl: string } | { pending: true; email: string }>('/api/cases', {
       formId: definition.id,
       values: valuesForServer(values),
       company: header.company.trim() || undefined,
@@ -34,8 +36,10 @@ export function SendForSigning({ definition, values, header }: Props) {
       archiveEmail: archiveEmail.trim() || undefined,
     });
     setBusy(false);
-    if (r.ok) setCreated(r.data);
-    else setProblem({ message: r.error, fields: r.fields ?? [] });
+    if (r.ok) {
+      if ('pending' in r.data) setPending({ email: r.data.email });
+      else setCreated(r.data);
+    } else setProblem({ message: r.error, fields: r.fields ?? [] });
   };
 
   if (!open) {
@@ -49,7 +53,12 @@ export function SendForSigning({ definition, values, header }: Props) {
   return (
     <section className="send-panel" aria-labelledby="send-heading">
       <h2 id="send-heading">发起签署</h2>
-      {created ? (
+      {pending ? (
+        <div className="send-pending" role="status" data-testid="send-pending">
+          <p><strong>请到 {pending.email} 查收确认邮件，点击其中的链接后才会发给各方。</strong></p>
+          <p>为防止他人冒用发起人的名义发信，目前尚未向任何人发送。确认后，签署邮件会立即发出{definition.signing.order === 'sequential' ? `（先发给${roles[0]}）` : ''}，您的管理链接也会发到这个邮箱。确认链接 24 小时内有效。</p>
+        </div>
+      ) : created ? (
         <div className="success" role="status" data-testid="send-done">
           <p>已发起签署，交接编号 <strong>{created.caseNumber}</strong>。签署邮件已发出{definition.signing.order === 'sequential' ? `（先发给${roles[0]}）` : ''}。</p>
           <p>

@@ -4,6 +4,7 @@ import { useHydrated } from '../useHydrated.js';
 import { PROCESS_ROLES, ROLE_LABEL, type ProcessRole } from '../../lib/process/roles.js';
 import type { ProcessSettings } from '../../lib/process/settings.js';
 import './process.css';
+import '../senders/senders.css';
 
 export interface PolicyOption {
   slug: string;
@@ -38,6 +39,9 @@ export default function OpenCase({ policies, initialSlug }: { policies: PolicyOp
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<{ text: string; fields?: string[] } | null>(null);
   const [done, setDone] = useState<{ caseNumber: string } | null>(null);
+  const [pending, setPending] = useState<{ email: string } | null>(null);
+  /** Who opens the case and confirms it by mail: HR or the supervisor. */
+  const [openedBy, setOpenedBy] = useState<'hr' | 'supervisor'>('hr');
 
   const choosePolicy = (s: string) => {
     setSlug(s);
@@ -47,12 +51,23 @@ export default function OpenCase({ policies, initialSlug }: { policies: PolicyOp
     e.preventDefault();
     setBusy(true);
     setError(null);
-    const r = await postJson<{ caseNumber: string }>('/api/process', { action: 'open', policySlug: slug, ...fields, parties: people, settings });
+    const r = await postJson<{ caseNumber: string } | { pending: true; email: string }>('/api/process', { action: 'open', policySlug: slug, ...fields, parties: people, settings, openedBy });
     setBusy(false);
-    if (r.ok) setDone(r.data);
-    else setError({ text: r.error, fields: r.fields });
+    if (r.ok) {
+      if ('pending' in r.data) setPending({ email: r.data.email });
+      else setDone(r.data);
+    } else setError({ text: r.error, fields: r.fields });
   };
 
+  if (pending) {
+    return (
+      <div className="send-pending" role="status" data-testid="case-pending">
+        <h2>请到 {pending.email} 查收确认邮件</h2>
+        <p><strong>点击其中的链接后才会发给各方</strong>：案件在确认后才开立，五位参与人随后会收到各自的案件链接邮件。</p>
+        <p>为防止他人冒用名义发信，目前尚未向任何人发送。确认链接 24 小时内有效。</p>
+      </div>
+    );
+  }
   if (done) {
     return (
       <div className="success" role="status" data-testid="case-opened">
@@ -88,6 +103,12 @@ export default function OpenCase({ policies, initialSlug }: { policies: PolicyOp
         </div>
         <h2>参与人</h2>
         <div className="people">{PROCESS_ROLES.map(person)}</div>
+        <label className="wide">开立人（确认邮件发到其邮箱，确认后才通知各方）
+          <select value={openedBy} onChange={(e) => setOpenedBy(e.target.value as 'hr' | 'supervisor')} name="openedBy">
+            <option value="hr">{ROLE_LABEL.hr}（我）</option>
+            <option value="supervisor">{ROLE_LABEL.supervisor}（我）</option>
+          </select>
+        </label>
         <details className="settings">
           <summary>期限与抽查规则（来自所选制度，可修改）</summary>
           <div className="grid2">

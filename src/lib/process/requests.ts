@@ -27,6 +27,8 @@ export const openProcessBody = z
     parties: z.object(Object.fromEntries(PROCESS_ROLES.map((r) => [r, person])) as Record<(typeof PROCESS_ROLES)[number], typeof person>).strict(),
     archiveEmail: email.optional().or(z.literal('').transform(() => undefined)),
     settings: processSettingsSchema,
+    /** Who opens the case (HR or the supervisor): the one who confirms it by mail. */
+    openedBy: z.enum(['hr', 'supervisor']).optional(),
   })
   .strict();
 
