@@ -1,6 +1,7 @@
 import type { VercelRequest, VercelResponse } from '@vercel/node';
 import { parsePdfRequest } from '../src/lib/pdf-request.js';
 import { renderFormPdf } from '../src/lib/pdf/form-pdf.js';
+import { pdfRenders } from '../src/lib/pdf/render-limit.js';
 import { findForm } from '../src/runtime/forms.js';
 import { endpoint, readJson, withinLimit } from '../src/runtime/http.js';
 import { z } from 'zod';
@@ -11,6 +12,12 @@ import { z } from 'zod';
  * Characters the font lacks are listed in `X-Missing-Characters` (U+XXXX, comma-separated).
  */
 async function handler(req: VercelRequest, res: VercelResponse) {
+  // Admission first: a few renders at a time on this instance and a bounded queue; beyond it,
+  // 503 + Retry-After before the request costs anything else (a flood must not hold up signing).
+  return pdfRenders.run(() => render(req, res));
+}
+
+async function render(req: VercelRequest, res: VercelResponse) {
   if (!(await withinLimit(req, res, 'render'))) return;
   const body = readJson(req, res, z.unknown());
   if (body === null) return;

@@ -1,20 +1,21 @@
 import type { VercelRequest, VercelResponse } from '@vercel/node';
 import { z } from 'zod';
 import { openProcessBody, processActionBody } from '../src/lib/process/requests.js';
-import { loadProcess } from '../src/lib/process/service.js';
+import { loadProcess, type Actor } from '../src/lib/process/service.js';
 import { applyAction } from '../src/lib/process/operations.js';
 import { processView } from '../src/lib/process/view.js';
-import { SigningError } from '../src/lib/signing/errors.js';
-import { endpoint, readJson, sendError, withinLimit } from '../src/runtime/http.js';
+import { adminCookie, endpoint, readJson, sendError, withinLimit } from '../src/runtime/http.js';
 import { signingContext } from '../src/runtime/context.js';
 import { processActor } from '../src/runtime/process-access.js';
+import { adminEmails, adminFromSession } from '../src/lib/process/admin.js';
 import { startSend } from '../src/runtime/senders.js';
 
 const body = z.union([openProcessBody, processActionBody]);
 
 /**
  * POST /api/process — open a customer-handover case (stage A), view it, and every step of
- * stages B–F. Parties act through their own case link; an HR admin may only view.
+ * stages B–F. Parties act through their own case link; an HR admin may view, export and
+ * revoke or re-send a person's case link.
  */
 async function handler(req: VercelRequest, res: VercelResponse) {
   if (!(await withinLimit(req, res, 'process'))) return;
@@ -30,9 +31,10 @@ async function handler(req: VercelRequest, res: VercelResponse) {
       return await startSend(req, res, { kind: 'process', body: b }, '案件已开立：各方会收到各自的案件链接邮件。');
     }
     const result = await deps.sql.transaction(async (tx) => {
-      const actor = await processActor(tx, deps, req, b.processId, b.token);
+      // A party by their link, else HR by the session — checked in this transaction (PGlite has one connection).
+      const actor: Actor = b.token ? await processActor(tx, deps, req, b.processId, b.token) : { kind: 'admin', email: await adminFromSession(deps, adminCookie(req), adminEmails(), tx) };
       if (b.action === 'view') return { message: null, actor };
-      if (actor.kind === 'admin') throw new SigningError('forbidden', 'HR 管理员在交接档案中只能查看和导出。', 403);
+      // An HR admin may look, export and manage the case links (applyAction says what else is refused).
       return { message: await applyAction(tx, deps, b.processId, actor, b), actor };
     });
     if (b.action !== 'view') ctx.sendMailSoon();

@@ -82,7 +82,10 @@ export function sendError(res: VercelResponse, e: unknown, where: string) {
     res.setHeader('Retry-After', '300');
     return res.status(503).json({ error: '服务尚未配置完成，暂时无法使用；请联系系统管理员。', code: 'not_configured' });
   }
-  if (e instanceof SigningError) return res.status(e.status).json({ error: e.message, code: e.code });
+  if (e instanceof SigningError) {
+    if (e.retryAfter) res.setHeader('Retry-After', String(e.retryAfter));
+    return res.status(e.status).json({ error: e.message, code: e.code });
+  }
   if (isDatabaseDown(e)) {
     console.error(`[api] ${where}: database unavailable`);
     res.setHeader('Retry-After', '30');

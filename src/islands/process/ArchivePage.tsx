@@ -76,7 +76,22 @@ export default function ArchivePage() {
   const cases = list?.cases ?? [];
   return (
     <div className="archive">
-      <p className="muted">已登录：{email} <button type="button" onClick={() => void postJson('/api/admin', { action: 'sign-out' }).then(() => setState('signed-out'))}>退出</button></p>
+      <p className="muted">
+        已登录：{email}{' '}
+        <button
+          type="button"
+          onClick={() =>
+            void postJson('/api/admin', { action: 'sign-out' }).then((r) => {
+              if (!r.ok) return setError(r.error);
+              setList(null);
+              setInfo('已退出登录：这次登录已在服务器上作废。');
+              setState('signed-out');
+            })
+          }
+        >
+          退出登录
+        </button>
+      </p>
       {error && <p className="alert" role="alert">{error}</p>}
       <form className="filters grid4" onSubmit={(e) => { e.preventDefault(); void load(); }}>
         <label>类型<select value={filters.kind} onChange={(e) => setFilters({ ...filters, kind: e.target.value })} name="kind"><option value="">全部</option><option value="process">客户交接案件</option><option value="signing">签署文件</option></select></label>

@@ -47,6 +47,11 @@ export default function ProcessPage({ forms }: { forms: Record<string, FormDefin
       </header>
       {error && <p className="alert" role="alert" data-testid="process-error">{error}</p>}
       {message && <p className="success" role="status" data-testid="process-message">{message}</p>}
+      {view.linkClosesAt && (
+        <p className="notice" data-testid="link-closes">
+          案件已{view.status === 'completed' ? '完成归档' : '撤销'}：您的案件链接只能查看和导出，{time(view.linkClosesAt)} 后停止使用；之后如需案件资料，请联系 HR。
+        </p>
+      )}
       {view.purgedAt && <p className="alert" data-testid="purged-note">按数据保留期限，本案件的客户资料已于 {time(view.purgedAt)} 清除；下面只保留参与人、阶段和签署记录。</p>}
       {overdue.length > 0 && view.status === 'open' && <p className="alert overdue-banner">有 {overdue.length} 项期限已逾期：{overdue.map((d) => d.label).join('、')}</p>}
 
@@ -135,7 +140,32 @@ export default function ProcessPage({ forms }: { forms: Record<string, FormDefin
 
       <section>
         <h2>参与人</h2>
-        <ul className="parties">{view.parties.map((p) => <li key={p.role}>{p.label}：{p.name}（{p.email}）</li>)}</ul>
+        <ul className="parties" data-testid="parties">
+          {view.parties.map((p) => (
+            <li key={p.role}>
+              {p.label}：{p.name}（{p.email}）{p.accessRevoked && <strong>（案件访问已收回）</strong>}
+              {can.revokeAccess && p.role !== view.you.role && (
+                <span className="no-print">
+                  {' '}
+                  {!p.accessRevoked && (
+                    <button
+                      type="button"
+                      disabled={busy}
+                      onClick={() => {
+                        if (confirm(`收回 ${p.label} ${p.name} 的案件访问权限？其案件链接（包括导出）立即失效；需要时可以重发新链接。`)) void call({ action: 'revoke-access', role: p.role });
+                      }}
+                    >
+                      收回访问
+                    </button>
+                  )}{' '}
+                  <button type="button" disabled={busy} onClick={() => void call({ action: 'resend-link', role: p.role })}>
+                    {p.accessRevoked ? '恢复访问并发送新链接' : '重发链接'}
+                  </button>
+                </span>
+              )}
+            </li>
+          ))}
+        </ul>
       </section>
 
       <section>

@@ -15,11 +15,11 @@ interface Status {
   createdAt: string;
   finalSha256: string | null;
   parties: Array<{ id: string; role: string; name: string; email: string; status: string; reminders: number; lastSentAt: string | null; signedAt: string | null; declineReason: string | null }>;
-  events: Array<{ type: string; at: string; who: string }>;
+  events: Array<{ type: string; at: string; who: string; text?: string }>;
   mail: Array<{ kind: string; to: string; status: string; attempts: number; error: string | null }>;
 }
 
-const EVENT_LABEL: Record<string, string> = { created: '创建', sent: '发送签署邮件', viewed: '查看', signed: '签署', declined: '拒签', reminded: '提醒（旧链接作废）', completed: '全部完成并封存', cancelled: '撤销' };
+const EVENT_LABEL: Record<string, string> = { created: '创建', sent: '发送签署邮件', viewed: '查看', signed: '签署', declined: '拒签', reminded: '提醒（旧链接作废）', completed: '全部完成并封存', cancelled: '撤销', question: '向 HR 提问' };
 const time = (iso: string | null) => (iso ? new Date(iso).toLocaleString('zh-CN', { hour12: false }) : '—');
 
 export default function ManagePage() {
@@ -118,7 +118,7 @@ export default function ManagePage() {
           <h2>时间线</h2>
           <ol className="timeline" data-testid="timeline">
             {status.events.map((e, i) => (
-              <li key={i}>{time(e.at)} · {EVENT_LABEL[e.type] ?? e.type}{e.who ? ` · ${e.who}` : ''}</li>
+              <li key={i}>{time(e.at)} · {EVENT_LABEL[e.type] ?? e.type}{e.who ? ` · ${e.who}` : ''}{e.text ? `：${e.text}` : ''}</li>
             ))}
           </ol>
         </>

@@ -5,7 +5,11 @@ import { SignaturePad, type SignaturePadHandle } from './SignaturePad.js';
 import { useReloadOnHashChange } from './useReloadOnHashChange.js';
 import './signing.css';
 
-/** The page a party reaches from their email: read, then sign (drawn or typed) or decline. */
+/**
+ * The page a party reaches from their email: read, then sign (drawn or typed) or decline. A
+ * policy acknowledgment is confirmed or questioned (向 HR 提问), never declined: one person's
+ * objection must not end it for everyone.
+ */
 interface PartyView {
   kind: 'form' | 'acknowledgment';
   caseNumber: string;
@@ -34,6 +38,9 @@ export default function SignPage() {
   const [done, setDone] = useState('');
   const [declining, setDeclining] = useState(false);
   const [reason, setReason] = useState('');
+  const [asking, setAsking] = useState(false);
+  const [question, setQuestion] = useState('');
+  const [asked, setAsked] = useState('');
   const pad = useRef<SignaturePadHandle>(null);
   const [preview, setPreview] = useState<string | null>(null);
 
@@ -100,6 +107,18 @@ export default function SignPage() {
     setDone('您已拒签，发起人会收到您填写的原因。流程已终止。');
   };
 
+  const ask = async () => {
+    if (!link) return;
+    setBusy(true);
+    const r = await postJson<{ ok: true }>('/api/sign', { action: 'question', caseId: link.caseId, token: link.secret, text: question });
+    setBusy(false);
+    if (!r.ok) return setError(r.error);
+    setError('');
+    setAsking(false);
+    setQuestion('');
+    setAsked(`问题已发给 ${view?.senderName ?? 'HR'}，HR 会通过邮件回复您。提问不影响确认：读完后您仍可以点“已阅读并同意”。`);
+  };
+
   return (
     <div className="sign-page">
       {error && <p className="alert" role="alert" data-testid="sign-error">{error}</p>}
@@ -149,6 +168,28 @@ export default function SignPage() {
               </div>
             </section>
           )}
+          {view.kind === 'acknowledgment' && (
+            <section className="sign-form" aria-labelledby="ask-heading">
+              <h2 id="ask-heading">有疑问？</h2>
+              {asked && <p className="success" role="status" data-testid="question-sent">{asked}</p>}
+              {asking ? (
+                <>
+                  <label>
+                    您的问题（只发给 HR，不会发给其他同事）
+                    <textarea value={question} maxLength={1000} rows={3} onChange={(e) => setQuestion(e.target.value)} />
+                  </label>
+                  <div className="actions">
+                    <button type="button" className="primary" onClick={ask} disabled={busy || question.trim().length < 2}>发送问题</button>
+                    <button type="button" onClick={() => setAsking(false)}>返回</button>
+                  </div>
+                </>
+              ) : (
+                <p>
+                  <button type="button" onClick={() => setAsking(true)}>向 HR 提问…</button>
+                </p>
+              )}
+            </section>
+          )}
           {view.canSign && view.kind !== 'acknowledgment' && !declining && (
             <section className="sign-form" aria-labelledby="sign-heading">
               <h2 id="sign-heading">签署</h2>
@@ -177,7 +218,7 @@ export default function SignPage() {
               </div>
             </section>
           )}
-          {declining && (
+          {declining && view.kind !== 'acknowledgment' && (
             <section className="sign-form" aria-labelledby="decline-heading">
               <h2 id="decline-heading">拒绝签署</h2>
               <label>

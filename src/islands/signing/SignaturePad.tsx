@@ -1,6 +1,11 @@
 import { forwardRef, useEffect, useImperativeHandle, useRef, useState } from 'react';
+import { MAX_SIGNATURE_HEIGHT, MAX_SIGNATURE_WIDTH } from '../../lib/signature-image.js';
 
-/** Draw a signature with mouse, finger or pen (pointer events); exported as a PNG. */
+/**
+ * Draw a signature with mouse, finger or pen (pointer events); exported as a PNG. The
+ * canvas is sharp on high-density screens but never larger than the server accepts
+ * (2000×1000 px), whatever the device pixel ratio or zoom.
+ */
 export interface SignaturePadHandle {
   toPng: () => string | null;
   clear: () => void;
@@ -13,9 +18,11 @@ export const SignaturePad = forwardRef<SignaturePadHandle, { onChange?: (empty: 
 
   useEffect(() => {
     const c = canvas.current!;
-    const ratio = window.devicePixelRatio || 1;
-    c.width = c.clientWidth * ratio;
-    c.height = c.clientHeight * ratio;
+    const w = Math.max(1, c.clientWidth);
+    const h = Math.max(1, c.clientHeight);
+    const ratio = Math.min(window.devicePixelRatio || 1, MAX_SIGNATURE_WIDTH / w, MAX_SIGNATURE_HEIGHT / h);
+    c.width = Math.min(MAX_SIGNATURE_WIDTH, Math.floor(w * ratio));
+    c.height = Math.min(MAX_SIGNATURE_HEIGHT, Math.floor(h * ratio));
     const ctx = c.getContext('2d')!;
     ctx.scale(ratio, ratio);
     ctx.lineWidth = 2.4;

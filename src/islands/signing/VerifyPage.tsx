@@ -2,7 +2,9 @@ import { useState } from 'react';
 import './signing.css';
 
 /** Upload a PDF: is it, byte for byte, a final document issued here, and for which case? */
-type Result = { valid: true; sha256: string; caseNumber: string; title: string; company: string | null; completedAt: string | null } | { valid: false; sha256: string };
+type Result =
+  | { valid: true; sha256: string; caseNumber: string; title: string; company: string | null; completedAt: string | null; copyOf?: string }
+  | { valid: false; sha256: string };
 
 export default function VerifyPage() {
   const [result, setResult] = useState<Result | null>(null);
@@ -16,7 +18,7 @@ export default function VerifyPage() {
     if (file.size > 20 * 1024 * 1024) return setError('文件超过 20 MB。');
     setBusy(true);
     try {
-      const res = await fetch('/api/verify', { method: 'POST', headers: { 'Content-Type': 'application/pdf' }, body: file });
+      const res = await fetch('/api/verify', { method: 'POST', headers: { 'Content-Type': 'application/octet-stream' }, body: file });
       const data = await res.json();
       if (res.ok) setResult(data as Result);
       else setError((data as { error?: string }).error ?? '核验失败');
@@ -39,8 +41,8 @@ export default function VerifyPage() {
         <div className={result.valid ? 'success verify-result' : 'alert verify-result'} role="status" data-testid="verify-result">
           {result.valid ? (
             <p>
-              ✓ 这是本系统签发的最终文件，未被改动：《{result.title}》，交接编号 {result.caseNumber}
-              {result.completedAt ? `，完成于 ${new Date(result.completedAt).toLocaleString('zh-CN', { hour12: false })}` : ''}。
+              {result.copyOf ? `✓ 这是本系统签发的 ${result.copyOf} 的个人确认回执，未被改动：` : '✓ 这是本系统签发的最终文件，未被改动：'}《{result.title}》，交接编号 {result.caseNumber}
+              {result.completedAt ? `，${result.copyOf ? '确认' : '完成'}于 ${new Date(result.completedAt).toLocaleString('zh-CN', { hour12: false })}` : ''}。
             </p>
           ) : (
             <p>✗ 未找到与此文件完全一致的签发记录：文件可能被修改过，或不是本系统签发的最终版。</p>

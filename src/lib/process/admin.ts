@@ -1,4 +1,5 @@
 import { SigningError } from '../signing/errors.js';
+import type { Sql } from '../store/sql.js';
 import { issueLink, verifyLink } from '../signing/links.js';
 import { repo } from '../store/repo.js';
 import { processRepo } from '../store/process-repo.js';
@@ -52,8 +53,11 @@ export async function signOutAdmin(deps: ProcessDeps, session: string | undefine
   if (claims) await deps.sql.query('UPDATE admin_sessions SET revoked_at = $2 WHERE jti = $1 AND revoked_at IS NULL', [claims.jti, deps.now?.() ?? new Date()]);
 }
 
-/** The admin behind a session token, still on the list; else a refusal. */
-export async function adminFromSession(deps: ProcessDeps, session: string | undefined, allowed: Set<string>): Promise<string> {
+/**
+ * The admin behind a session token, still on the list; else a refusal. Inside a transaction
+ * pass it as `tx`: on PGlite (one connection) a query beside an open transaction waits for it.
+ */
+export async function adminFromSession(deps: ProcessDeps, session: string | undefined, allowed: Set<string>, tx: Sql = deps.sql): Promise<string> {
   if (!session) throw new SigningError('sign-in', '请先登录交接档案（HR 管理员）。', 401);
   const now = deps.now?.() ?? new Date();
   const expired = () => new SigningError('sign-in', '登录已过期或已退出，请重新登录交接档案。', 401);
@@ -61,7 +65,7 @@ export async function adminFromSession(deps: ProcessDeps, session: string | unde
     throw expired();
   });
   // The stored session decides: signed out (or never issued here) is refused.
-  const live = await deps.sql.query('SELECT 1 FROM admin_sessions WHERE jti = $1 AND email = $2 AND revoked_at IS NULL AND expires_at > $3', [claims.jti, claims.subject, now]);
+  const live = await tx.query('SELECT 1 FROM admin_sessions WHERE jti = $1 AND email = $2 AND revoked_at IS NULL AND expires_at > $3', [claims.jti, claims.subject, now]);
   if (!live.length) throw expired();
   if (!allowed.has(claims.subject)) throw new SigningError('forbidden', '该邮箱没有交接档案的访问权限。', 403);
   return claims.subject;
