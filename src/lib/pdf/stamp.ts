@@ -1,5 +1,5 @@
 import fontkit from '@pdf-lib/fontkit';
-import { PDFDocument, rgb } from 'pdf-lib';
+import { PDFDocument, rgb, type PDFFont } from 'pdf-lib';
 import { fontSubset } from './fonts.js';
 import type { SignatureBox } from './form-pdf.js';
 import { CMAP_GLYPHS_ONLY, MISSING_GLYPH, type MissingCharacter } from './writer.js';
@@ -15,6 +15,35 @@ export type Signature =
   | { kind: 'image'; png: Uint8Array; name: string; date: string };
 
 const INK = rgb(0.05, 0.1, 0.35);
+
+/** Characters a name may break after when it needs two lines (Uyghur and foreign names: 买买提·艾力). */
+const BREAK_AFTER = /[\s·•・.\-‐–—/]/;
+
+/**
+ * How a name fits a width: one line at `maxSize`, else one line shrunk down to `minSize`,
+ * else two lines (split where the longer line is shortest, preferring a break after · or a
+ * space) at the size that fits. Measured with the font itself, so it always fits.
+ */
+export function fitNameLines(font: PDFFont, text: string, maxWidth: number, maxSize: number, minSize = 6): { lines: string[]; size: number } {
+  const width = (s: string) => font.widthOfTextAtSize(s, 1);
+  const down = (size: number) => Math.floor(size * 100) / 100;
+  const one = width(text);
+  if (one * maxSize <= maxWidth) return { lines: [text], size: maxSize };
+  if (maxWidth / one >= minSize) return { lines: [text], size: down(maxWidth / one) };
+  const chars = Array.from(text);
+  let best: { lines: string[]; widest: number; natural: boolean } | null = null;
+  for (let i = 1; i < chars.length; i++) {
+    const lines = [chars.slice(0, i).join('').trimEnd(), chars.slice(i).join('').trimStart()];
+    if (!lines[0] || !lines[1]) continue;
+    const widest = Math.max(width(lines[0]), width(lines[1]));
+    const natural = BREAK_AFTER.test(chars[i - 1]) || /\s/.test(chars[i]);
+    // A natural break wins unless it makes the longer line more than 15 % longer.
+    const better = !best || (natural === best.natural ? widest < best.widest : natural ? widest <= best.widest * 1.15 : widest * 1.15 < best.widest);
+    if (better) best = { lines, widest, natural };
+  }
+  if (!best) return { lines: [text], size: down(maxWidth / one) };
+  return { lines: best.lines, size: down(Math.min(maxSize, maxWidth / best.widest)) };
+}
 
 export async function stampSignature(
   pdf: Uint8Array,
@@ -50,11 +79,25 @@ export async function stampSignature(
     // The brush font only for names it fully covers (and without spaces; see fonts.ts).
     const covered = !/\s/.test(name) && Array.from(name).every((ch) => script.getCharacterSet().includes(ch.codePointAt(0)!));
     const font = covered ? script : labelFont;
-    const size = Math.min(area.height * 0.85, (area.width * 0.9) / Math.max(1, font.widthOfTextAtSize(name, 1)));
-    const width = font.widthOfTextAtSize(name, size);
-    page.drawText(name, { x: area.x + (area.width - width) / 2, y: area.y + (area.height - size) / 2 + size * 0.15, size, font, color: INK });
+    // One line as large as fits; a long name goes on two lines when that reads larger.
+    const single = fitNameLines(font, name, area.width * 0.9, area.height * 0.85, 0);
+    const double = fitNameLines(font, name, area.width * 0.9, (area.height * 0.85) / 2.3, area.height);
+    const fit = double.lines.length === 2 && double.size > single.size * 1.2 ? double : single;
+    const lead = fit.size * 1.15;
+    fit.lines.forEach((line, i) => {
+      const width = font.widthOfTextAtSize(line, fit.size);
+      const top = area.y + (area.height + lead * fit.lines.length) / 2; // the block centred in the area
+      page.drawText(line, { x: area.x + (area.width - width) / 2, y: top - lead * (i + 1) + fit.size * 0.25, size: fit.size, font, color: INK });
+    });
   }
-  page.drawText(name, { x: box.nameAt.x, y: box.nameAt.y, size: 8.5, font: labelFont, color: rgb(0, 0, 0) });
+  // The printed name on its line: shrunk, then on two lines, never past the box's edge.
+  const nameWidth = box.box.x + box.box.width - 8 - box.nameAt.x;
+  const printed = fitNameLines(labelFont, name, nameWidth, 8.5, 6);
+  if (printed.lines.length === 1) page.drawText(name, { x: box.nameAt.x, y: box.nameAt.y, size: printed.size, font: labelFont, color: rgb(0, 0, 0) });
+  else {
+    const size = Math.min(printed.size, 7);
+    printed.lines.forEach((line, i) => page.drawText(line, { x: box.nameAt.x, y: box.nameAt.y + (1 - i) * size * 1.15, size, font: labelFont, color: rgb(0, 0, 0) }));
+  }
   page.drawText(clean(signature.date), { x: box.dateAt.x, y: box.dateAt.y, size: 8.5, font: labelFont, color: rgb(0, 0, 0) });
   return { bytes: await doc.save(), missingCharacters: [...missing.values()] };
 }

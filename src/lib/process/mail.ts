@@ -1,14 +1,14 @@
-import { layout, type Mail } from '../signing/mail.js';
+import { headerSafe, layout, type Mail } from '../signing/mail.js';
 import { ROLE_LABEL, type ProcessRole } from './roles.js';
 
-/** The process's emails (zh-CN). Values from users are escaped by `layout`. */
+/** The process's emails (zh-CN). Values from users are escaped by `layout`; subjects go through `headerSafe`, like the signing mails'. */
 export interface ProcessSummary {
   caseNumber: string;
   employeeName: string;
   company: string | null;
 }
 
-const subjectOf = (p: ProcessSummary, what: string) => `${what}：${p.employeeName} 的客户交接（${p.caseNumber}）`;
+const subjectOf = (p: ProcessSummary, what: string) => headerSafe(`${what}：${p.employeeName} 的客户交接（${p.caseNumber}）`);
 
 export function caseLinkMail(p: ProcessSummary, to: { name: string; email: string; role: ProcessRole }, url: string): Mail {
   const subject = subjectOf(p, '客户交接已开始');
@@ -63,7 +63,7 @@ export function customerNoticeMail(
   receiver: { name: string; email: string },
   url: string,
 ): Mail {
-  const subject = `${p.company ?? ''}客户服务对接人变更通知`.trim();
+  const subject = headerSafe(`${p.company ?? ''}客户服务对接人变更通知`);
   return {
     kind: 'customer-notice',
     to: customer.email,
