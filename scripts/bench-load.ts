@@ -23,10 +23,20 @@ process.env.SMTP_URL = `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo
 process.env.DATA_DIR = mkdtempSync(join(tmpdir(), 'bench-load-'));
 process.env.RATE_LIMIT_SIGN = process.env.RATE_LIMIT_MANAGE = process.env.RATE_LIMIT_SEND = process.env.RATE_LIMIT_RENDER = '1000000';
 process.env.ADMIN_EMAILS = 'hr@load.test';
+// PostgreSQL: a throw-away schema in BENCH_DATABASE_URL (else DATABASE_URL), dropped at the
+// end; the tables of the database itself are never touched.
+const { benchDatabaseUrl, createBenchSchema } = await import('./bench-db.js');
+let bench: Awaited<ReturnType<typeof createBenchSchema>> | null = null;
 if (store === 'pglite') delete process.env.DATABASE_URL;
-else if (!process.env.DATABASE_URL) {
-  console.log(`| ${store} | 未设置 DATABASE_URL，跳过 | | | | |`);
-  process.exit(0);
+else {
+  const url = benchDatabaseUrl();
+  if (!url) {
+    console.log(`| ${store} | 未设置 BENCH_DATABASE_URL / DATABASE_URL，跳过 | | | | |`);
+    process.exit(0);
+  }
+  bench = await createBenchSchema(url);
+  process.env.DATABASE_URL = bench.url;
+  process.on('exit', () => bench && console.error(`[bench] 未能删除临时 schema ${bench.schema}`));
 }
 
 const { handleApi } = await import('../src/server/app.js');
@@ -35,7 +45,6 @@ const { workHandoverValues } = await import('../tests/fixtures/form-values.js');
 const { formDefinitionSchema } = await import('../src/lib/form-definition.js');
 const { readFileSync } = await import('node:fs');
 const ctx = await signingContext();
-if (store === 'postgres') await ctx.deps.sql.exec('TRUNCATE cases, parties, events, outbox CASCADE');
 
 // Sign in as the HR admin the way /archive/ does: the emailed link (read from the outbox
 // before it is sent) becomes the session cookie.
@@ -125,4 +134,8 @@ console.log(
 server.close();
 smtp.close();
 await ctx.deps.sql.close();
+if (bench) {
+  await bench.drop();
+  bench = null;
+}
 process.exit(ok && errors === 0 ? 0 : 1);

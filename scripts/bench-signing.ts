@@ -13,6 +13,7 @@ import { createSelfSignedP12 } from '../src/lib/pdf/seal.js';
 import { createCase, signAsParty, type SigningDeps } from '../src/lib/signing/service.js';
 import { processOutbox, type OutgoingMail } from '../src/lib/signing/outbox.js';
 import { workHandoverValues } from '../tests/fixtures/form-values.js';
+import { benchDatabaseUrl } from './bench-db.js';
 
 const SIGNERS = Number(process.env.BENCH_SIGNERS ?? 50);
 const work = formDefinitionSchema.parse(JSON.parse(readFileSync('content/forms/work-handover.json', 'utf8')));
@@ -77,11 +78,18 @@ console.log('| 存储 | 同时签署人数 | 结果 | p50 | p95 | 吞吐 |');
 console.log('|---|---:|---|---:|---:|---:|');
 const pglite = await createPgliteSql();
 const deps = await run('PGlite（内嵌）', pglite);
-if (process.env.DATABASE_URL) {
-  const pg = await createPostgresSql(process.env.DATABASE_URL, `bench_${Date.now().toString(36)}`);
-  await run('PostgreSQL', pg);
-  await pg.query('SELECT 1');
-  await pg.close();
-} else console.log('| PostgreSQL | – | 未设置 DATABASE_URL，跳过 | – | – | – |');
+const pgUrl = benchDatabaseUrl();
+if (pgUrl) {
+  // A throw-away schema, dropped afterwards: the database's own tables are never touched.
+  const schema = `bench_${Date.now().toString(36)}`;
+  const pg = await createPostgresSql(pgUrl, schema);
+  try {
+    await run('PostgreSQL', pg);
+    await pg.query('SELECT 1');
+  } finally {
+    await pg.exec(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await pg.close();
+  }
+} else console.log('| PostgreSQL | – | 未设置 BENCH_DATABASE_URL / DATABASE_URL，跳过 | – | – | – |');
 await finalMailTime(deps);
 await pglite.close();
