@@ -239,6 +239,15 @@ test('HR sends a customized policy to staff; each confirms 已阅读并同意; H
     await page.getByRole('button', { name: '已阅读并同意' }).click();
     await expect(page.getByTestId('sign-done')).toContainText('已阅读并同意');
   };
+  // An employee with a question asks HR (no 拒签 for a policy): only HR is mailed, the campaign goes on.
+  const first = await mailbox.waitFor('zhao@staff.test', /请阅读并确认《人员变动交接工作制度》/);
+  await openLink(page, Mailbox.link(first));
+  await expect(page.getByRole('button', { name: '拒签…' })).toHaveCount(0);
+  await page.getByRole('button', { name: '向 HR 提问…' }).click();
+  await page.getByLabel(/您的问题/).fill('第三条的交接期是否包含法定节假日？');
+  await page.getByRole('button', { name: '发送问题' }).click();
+  await expect(page.getByTestId('question-sent')).toContainText('问题已发给');
+  expect((await mailbox.waitFor('hr-ack@example.test', /^员工提问/)).text).toContain('第三条的交接期是否包含法定节假日？');
   await confirm('zhao@staff.test');
   const before = mailbox.messages.length;
   await page.goto(manageUrl);

@@ -180,6 +180,8 @@ describe.each(backends)('customer handover process on %s', (_name, makeSql) => {
     await signAll([PEOPLE.employee.email, PEOPLE.supervisor.email, PEOPLE.manager.email, PEOPLE.hr.email]);
     v = await view(PEOPLE.hr.email);
     expect(v.status).toBe('completed');
+    // Case links are read-only from now on, for CASE_LINK_CLOSED_DAYS (7) days.
+    expect(v.linkClosesAt).toBe(new Date(clock.getTime() + 7 * 86_400_000).toISOString());
     expect(v.stages.every((s) => s.progress === 'done')).toBe(true);
     for (const p of Object.values(PEOPLE)) expect(mailsTo(p.email).some((m) => m.subject.includes('客户交接已全部完成'))).toBe(true);
 
