@@ -3,8 +3,11 @@ import { verifyDocument } from '../src/lib/signing/service.js';
 import { endpoint, sendError, withinLimit } from '../src/runtime/http.js';
 import { signingContext } from '../src/runtime/context.js';
 
-/** POST /api/verify — body is a PDF; says whether it is, byte for byte, a final document issued here. */
-export const MAX_VERIFY_BYTES = 20 * 1024 * 1024;
+/**
+ * POST /api/verify — body is a PDF sent as application/octet-stream (the platform's helpers
+ * hand other binary types to the function as no body at all); says whether it is, byte for
+ * byte, a final document issued here. Vercel refuses bodies over 4.5 MB before the function.
+ */
 
 async function handler(req: VercelRequest, res: VercelResponse) {
   if (req.method !== 'POST') {
@@ -13,7 +16,7 @@ async function handler(req: VercelRequest, res: VercelResponse) {
   }
   if (!(await withinLimit(req, res, 'verify'))) return;
   const body = req.body as unknown;
-  if (!Buffer.isBuffer(body) || body.length === 0) return res.status(415).json({ error: '请上传 PDF 文件（Content-Type: application/pdf）' });
+  if (!Buffer.isBuffer(body) || body.length === 0) return res.status(415).json({ error: '请上传 PDF 文件（Content-Type: application/octet-stream）' });
   if (body.subarray(0, 5).toString('latin1') !== '%PDF-') return res.status(422).json({ error: '上传的文件不是 PDF' });
   try {
     const ctx = await signingContext();

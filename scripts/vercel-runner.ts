@@ -52,6 +52,8 @@ export interface RunnerOptions {
   /** Calls config.json's crons every this many ms, as Vercel Cron does (production only). Off by default. */
   cronIntervalMs?: number;
   log?: (line: string) => void;
+  /** The node binary for function processes (default: the runner's own; RUNNER_NODE). */
+  node?: string;
 }
 export interface ColdStart { pid: number; readyMs: number; firstResponseMs?: number }
 export interface FunctionStats { requests: number; coldStarts: ColdStart[]; retired: number; failed: number; timedOut: number; live: { pid: number; served: number; inFlight: number }[] }
@@ -189,7 +191,7 @@ function buildTask(fn: Fn, dest: string, repoRoot: string, copy: boolean) {
 // ---------------------------------------------------------------------------------------------
 // Instances: each a launcher process listening on 127.0.0.1; requests go to them over HTTP.
 interface Instance { proc: ChildProcess; pid: number; t0: number; port: number; served: number; inFlight: number; retired: boolean; exited: boolean; ready: Promise<void>; cold: ColdStart }
-interface Context { sandbox: Sandbox; workspace: string; helpers: string; repoRoot: string; instances: number; maxRequests: number; options: RunnerOptions; env: () => NodeJS.ProcessEnv; log: (line: string) => void }
+interface Context { sandbox: Sandbox; workspace: string; helpers: string; repoRoot: string; instances: number; maxRequests: number; options: RunnerOptions; env: () => NodeJS.ProcessEnv; log: (line: string) => void; node: string }
 
 /** Left out of what the functions inherit: this machine's session, npm's and the runner's own. */
 const NOT_PASSED = /^(HOME|USER|LOGNAME|SHELL|PWD|OLDPWD|TMPDIR|TMP|TEMP|MAIL|PORT|HOST|NODE_OPTIONS|NODE_CHANNEL_FD|NODE_UNIQUE_ID|INIT_CWD|SUDO_\w+|npm_\w+|VITEST\w*|RUNNER_\w+)$/;
@@ -266,7 +268,7 @@ class Pool {
       // The heap cannot outgrow the function's memory setting (an approximation: Vercel limits the whole instance).
       ...(fn.config.memory ? [`--max-old-space-size=${Math.floor(fn.config.memory * 0.9)}`] : []),
     ];
-    const argv = ctx.sandbox.wrap([process.execPath, ...flags, LAUNCHER]);
+    const argv = ctx.sandbox.wrap([ctx.node, ...flags, LAUNCHER]);
     const env = { ...ctx.env(), ...fn.config.environment, RUNNER_HANDLER: fn.config.handler, RUNNER_HELPERS: ctx.helpers, RUNNER_ADD_HELPERS: fn.config.shouldAddHelpers === false ? '0' : '1' };
     const t0 = performance.now();
     // detached: its own process group, so a kill takes whatever it started too.
@@ -489,7 +491,7 @@ export async function startRunner(options: RunnerOptions = {}): Promise<Runner> 
     // What the platform sets and a project cannot change; Lambda runs in UTC.
     VERCEL: '1', VERCEL_ENV: options.vercelEnv ?? 'production', VERCEL_URL: host, VERCEL_REGION: 'dev1', TZ: ':UTC', LANG: 'en_US.UTF-8',
   });
-  const ctx: Context = { sandbox, workspace, helpers, repoRoot, instances: Math.max(1, options.instances ?? 2), maxRequests: Math.max(1, options.maxRequestsPerInstance ?? 50), options, env, log };
+  const ctx: Context = { sandbox, workspace, helpers, repoRoot, node: options.node ?? process.env.RUNNER_NODE ?? process.execPath, instances: Math.max(1, options.instances ?? 2), maxRequests: Math.max(1, options.maxRequestsPerInstance ?? 50), options, env, log };
   const etags = new Map<string, string>();
 
   function serveStatic(req: IncomingMessage, res: ServerResponse, file: string, status: number | undefined, headers: Record<string, string>, id: string) {

@@ -62,9 +62,17 @@ export function readJson<T>(req: VercelRequest, res: VercelResponse, schema: Zod
     res.status(415).json({ error: '请求内容必须是 JSON（Content-Type: application/json）' });
     return null;
   }
-  const parsed = schema.safeParse(req.body);
+  // On Vercel, req.body is parsed when first read and throws on malformed JSON.
+  let raw: unknown;
+  try {
+    raw = req.body;
+  } catch {
+    res.status(400).json({ error: '请求内容不是有效的 JSON' });
+    return null;
+  }
+  const parsed = schema.safeParse(raw);
   if (!parsed.success) {
-    const fields = formatZodIssues(parsed.error, req.body);
+    const fields = formatZodIssues(parsed.error, raw);
     res.status(400).json({ error: fields[0]?.replace(/^[^:]*: /, '') ?? '请求格式不正确', fields });
     return null;
   }

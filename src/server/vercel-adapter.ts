@@ -47,10 +47,11 @@ export async function runVercelHandler(handler: VercelHandler, req: IncomingMess
     }
     chunks.push(chunk as Buffer);
   }
-  // Like Vercel: JSON parsed, text as a string, anything else (a PDF upload) as a Buffer.
+  // Like Vercel's helpers: JSON parsed, text as a string, application/octet-stream as a
+  // Buffer, and no body for other types (a PDF upload must be sent as octet-stream there).
   const raw = Buffer.concat(chunks);
   const type = String(req.headers['content-type'] ?? '');
-  let body: unknown = raw.length ? raw : undefined;
+  let body: unknown = raw.length && type.startsWith('application/octet-stream') ? raw : undefined;
   if (raw.length && type.startsWith('application/json')) {
     try {
       body = JSON.parse(raw.toString('utf8'));
