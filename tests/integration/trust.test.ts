@@ -347,7 +347,7 @@ describe.each(backends)('trust chain on %s', (_name, makeSql) => {
     await expect(signAsParty(deps, { ...link, signature: { kind: 'drawn', png: bomb }, ip: '1.2.3.4', userAgent: 'ua', baseUrl: BASE })).rejects.toMatchObject({
       code: 'signature-too-large', status: 422, message: expect.stringContaining('2000×1000'),
     });
-    expect(performance.now() - t).toBeLessThan(1000);
+    expect(performance.now() - t).toBeLessThan(2000); // decoding it took pdf-lib seconds and half a gigabyte
     // Not a PNG at all, or a PNG without its header chunk.
     const fake = Buffer.concat([bomb.subarray(0, 8), Buffer.from('0000000dJUNK'), bomb.subarray(16)]);
     expect(signBody.safeParse({ action: 'sign', caseId: 'abcdefgh', token: 'x'.repeat(40), consent: true, signature: { kind: 'drawn', png: fake.toString('base64') } }).success).toBe(false);
