@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { createPgliteSql } from '../lib/store/pglite.js';
 import { createPostgresSql } from '../lib/store/postgres.js';
 import { migrate } from '../lib/store/migrate.js';
+import type { Sql } from '../lib/store/sql.js';
 import { createSelfSignedP12 } from '../lib/pdf/seal.js';
 import { processOutbox } from '../lib/signing/outbox.js';
 import type { SigningDeps } from '../lib/signing/service.js';
@@ -39,6 +40,32 @@ export interface SigningContext {
 }
 
 let context: Promise<SigningContext> | null = null;
+let store: Promise<Sql> | null = null;
+
+/**
+ * The database alone, migrated: what a rate-limit check needs. Opening it is cheap next to
+ * the rest of the context (the seal certificate, the mailer), so /api/pdf and the like do
+ * not pay for those on a cold start.
+ */
+export function database(): Promise<Sql> {
+  store ??= (async () => {
+    assertConfigured();
+    const sql = process.env.DATABASE_URL ? await createPostgresSql(process.env.DATABASE_URL) : await createPgliteSql(localDataDir('pglite'));
+    await migrate(sql);
+    return sql;
+  })().catch((e) => {
+    store = null; // let a later request try again (e.g. the database was down)
+    throw e;
+  });
+  return store;
+}
+
+/** A folder in the local data folder (npm start, previews: /tmp), created if missing. */
+function localDataDir(...parts: string[]): string {
+  const dir = resolve(dataDirSetting(), ...parts);
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
 
 function secretFile(dataDir: string, name: string, make: () => Buffer): Buffer {
   const file = join(dataDir, name);
@@ -51,8 +78,7 @@ async function build(): Promise<SigningContext> {
   assertConfigured();
   const dataDir = resolve(dataDirSetting());
   mkdirSync(dataDir, { recursive: true });
-  const sql = process.env.DATABASE_URL ? await createPostgresSql(process.env.DATABASE_URL) : await createPgliteSql(join(dataDir, 'pglite'));
-  await migrate(sql);
+  const sql = await database();
   const secret = process.env.SIGNING_SECRET
     ? new TextEncoder().encode(process.env.SIGNING_SECRET)
     : new Uint8Array(secretFile(dataDir, 'signing-secret', () => Buffer.from(randomBytes(32).toString('base64url'))));

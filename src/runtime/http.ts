@@ -5,7 +5,7 @@ import { formatZodIssues } from '../lib/zod-messages.js';
 import { clientIp } from './request-info.js';
 import { hit, LIMITS, type Bucket } from './limits.js';
 import { assertConfigured, ConfigError } from './settings.js';
-import { signingContext } from './context.js';
+import { database } from './context.js';
 
 export type Handler = (req: VercelRequest, res: VercelResponse) => unknown;
 
@@ -31,8 +31,7 @@ export function endpoint(name: string, handler: Handler): Handler {
 export async function withinLimit(req: VercelRequest, res: VercelResponse, bucket: Bucket): Promise<boolean> {
   let wait = 0;
   try {
-    const { deps } = await signingContext();
-    wait = await hit(deps.sql, `${bucket}:${clientIp(req) || 'unknown'}`, LIMITS[bucket]());
+    wait = await hit(await database(), `${bucket}:${clientIp(req) || 'unknown'}`, LIMITS[bucket]());
   } catch (e) {
     // The handler meets the same database next and answers with its own clear error.
     console.error(`[limits] ${bucket}:`, (e as Error).message);
