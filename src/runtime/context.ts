@@ -1,7 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
-import { createPgliteSql } from '../lib/store/pglite.js';
 import { createPostgresSql } from '../lib/store/postgres.js';
 import { migrate } from '../lib/store/migrate.js';
 import type { Sql } from '../lib/store/sql.js';
@@ -50,7 +49,10 @@ let store: Promise<Sql> | null = null;
 export function database(): Promise<Sql> {
   store ??= (async () => {
     assertConfigured();
-    const sql = process.env.DATABASE_URL ? await createPostgresSql(process.env.DATABASE_URL) : await createPgliteSql(localDataDir('pglite'));
+    // PGlite only where there is no PostgreSQL: a deployment never loads it on a cold start.
+    const sql = process.env.DATABASE_URL
+      ? await createPostgresSql(process.env.DATABASE_URL)
+      : await (await import('../lib/store/pglite.js')).createPgliteSql(localDataDir('pglite'));
     await migrate(sql);
     return sql;
   })().catch((e) => {
