@@ -247,6 +247,7 @@ describe.each(backends)('trust chain on %s', (_name, makeSql) => {
     clock = new Date('2026-11-30T03:00:00Z'); // past the seven days
     await expect(view(employee)).rejects.toMatchObject({ code: 'case-closed', status: 410, message: expect.stringContaining('7 天') });
     await expect(exportAs(employee)).rejects.toMatchObject({ code: 'case-closed' });
+    await expect(asAdmin({ action: 'resend-link', processId, role: 'employee' })).rejects.toMatchObject({ status: 409 }); // a new link would open nothing
     // HR's record stays open to HR.
     const adminView = await sql.transaction(async (tx) => processView(tx, deps, await loadProcess(tx, processId, false), { kind: 'admin', email: 'hr-admin@ex.com' } satisfies Actor));
     expect(adminView.status).toBe('cancelled');

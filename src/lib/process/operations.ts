@@ -12,7 +12,7 @@ import { customerNoticeMail, stepMail } from './mail.js';
 import { ROLE_LABEL, STAGE_INFO, type ProcessRole, type Stage } from './roles.js';
 import type { ProcessState } from './state.js';
 import type { ProcessAction } from './requests.js';
-import { actorLabel, assertReady, issueCaseLink, loadProcess, partyOf, submitStage, summaryOf, todayOf, type Actor, type Loaded, type ProcessDeps } from './service.js';
+import { actorLabel, assertReady, issueCaseLink, linkClosesAt, loadProcess, partyOf, submitStage, summaryOf, todayOf, type Actor, type Loaded, type ProcessDeps } from './service.js';
 
 /** Keeps only the fields (and table columns) a form defines, as strings. */
 export function pickFormValues(definition: FormDefinition, values: FormValues): FormValues {
@@ -224,6 +224,8 @@ export async function applyAction(tx: Sql, deps: ProcessDeps, processId: string,
       }
       case 'resend-link': {
         if (!can.revokeAccess) throw denied('只有 HR 或监交人可以重发案件链接。');
+        const closesAt = linkClosesAt(deps, l.p);
+        if (closesAt && (deps.now?.() ?? new Date()) >= closesAt) throw conflict('案件结束后的只读查看期已过，新的案件链接也无法打开：案件资料请在交接档案中查看。');
         const party = partyOf(l, a.role);
         const who = `${ROLE_LABEL[a.role]} ${party.name}`;
         // A new jti: every earlier link of this person stops; access comes back if it was revoked.

@@ -68,7 +68,7 @@ export function ackRequestMail(c: CaseSummary, party: { name: string; email: str
     title,
     [
       `${party.name}，您好：`,
-      `${c.senderName}${c.company ? `（${c.company}）` : ''}发布了《${c.title}》，请您阅读全文后点击“已阅读并同意”确认。`,
+      `${c.senderName}${c.company ? `（${c.company}）` : ''}发布了《${c.title}》，请您阅读全文后点击“已阅读并同意”确认；如有疑问，可以在页面上“向 HR 提问”。`,
       `此链接仅供您本人使用，${expiresAt.toLocaleDateString('zh-CN', { timeZone: 'Asia/Shanghai' })} 前有效。`,
     ],
     { label: '阅读并确认', url },
