@@ -5,8 +5,6 @@ import { exportProcessZip } from '../src/lib/process/export.js';
 import { endpoint, readJson, sendError, withinLimit } from '../src/runtime/http.js';
 import { signingContext } from '../src/runtime/context.js';
 import { processActor } from '../src/runtime/process-access.js';
-import { adminCookie } from '../src/runtime/http.js';
-import { adminEmails, adminFromSession } from '../src/lib/process/admin.js';
 
 /** POST /api/process-export — the whole case as a ZIP: every signed PDF and the customer status CSV. */
 async function handler(req: VercelRequest, res: VercelResponse) {
@@ -18,8 +16,7 @@ async function handler(req: VercelRequest, res: VercelResponse) {
     const p = await deps.sql.transaction(async (tx) => {
       // A party's link (refused once revoked, or some days after the case closed), else HR's
       // session — checked in this transaction (PGlite has one connection).
-      if (b.token) await processActor(tx, deps, req, b.processId, b.token);
-      else await adminFromSession(deps, adminCookie(req), adminEmails(), tx);
+      await processActor(tx, deps, req, b.processId, b.token);
       return (await loadProcess(tx, b.processId, false)).p;
     });
     const zip = await exportProcessZip(deps.sql, p);

@@ -1,13 +1,12 @@
 import type { VercelRequest, VercelResponse } from '@vercel/node';
 import { z } from 'zod';
 import { openProcessBody, processActionBody } from '../src/lib/process/requests.js';
-import { loadProcess, type Actor } from '../src/lib/process/service.js';
+import { loadProcess } from '../src/lib/process/service.js';
 import { applyAction } from '../src/lib/process/operations.js';
 import { processView } from '../src/lib/process/view.js';
-import { adminCookie, endpoint, readJson, sendError, withinLimit } from '../src/runtime/http.js';
+import { endpoint, readJson, sendError, withinLimit } from '../src/runtime/http.js';
 import { signingContext } from '../src/runtime/context.js';
 import { processActor } from '../src/runtime/process-access.js';
-import { adminEmails, adminFromSession } from '../src/lib/process/admin.js';
 import { startSend } from '../src/runtime/senders.js';
 
 const body = z.union([openProcessBody, processActionBody]);
@@ -32,7 +31,7 @@ async function handler(req: VercelRequest, res: VercelResponse) {
     }
     const result = await deps.sql.transaction(async (tx) => {
       // A party by their link, else HR by the session — checked in this transaction (PGlite has one connection).
-      const actor: Actor = b.token ? await processActor(tx, deps, req, b.processId, b.token) : { kind: 'admin', email: await adminFromSession(deps, adminCookie(req), adminEmails(), tx) };
+      const actor = await processActor(tx, deps, req, b.processId, b.token);
       if (b.action === 'view') return { message: null, actor };
       // An HR admin may look, export and manage the case links (applyAction says what else is refused).
       return { message: await applyAction(tx, deps, b.processId, actor, b), actor };
