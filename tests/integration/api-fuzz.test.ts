@@ -77,14 +77,26 @@ describe('api fuzzing', () => {
         body,
         fc.dictionary(fc.constantFrom('download', 'q', 'c', 'x'), fc.string({ maxLength: 20 }), { maxKeys: 2 }),
         fc.constantFrom(undefined, 'Bearer x', 'Basic ' + 'a'.repeat(100)),
-        async (path, method, type, payload, query, auth) => {
+        // Forged proxy headers and a forged admin cookie: never believed, never echoed into a link.
+        fc.record(
+          {
+            'X-Forwarded-Host': fc.constantFrom('evil.example.net', 'evil.example.net, handover.test', '"><script>'),
+            'X-Forwarded-Proto': fc.constantFrom('https', 'javascript', ''),
+            'X-Forwarded-For': fc.constantFrom('6.6.6.6', '6.6.6.6, 7.7.7.7', 'not-an-ip', '::1'),
+            'X-Real-IP': fc.constantFrom('6.6.6.6', '<b>'),
+            Cookie: fc.constantFrom('hk_admin=' + 'a'.repeat(40), 'hk_admin=eyJhbGciOiJub25lIn0.eyJzIjoiYWRtaW4tc2Vzc2lvbiJ9.'),
+          },
+          { requiredKeys: [] },
+        ),
+        async (path, method, type, payload, query, auth, forged) => {
           const before = await countRows();
           const url = `${base}${path}?${new URLSearchParams(query)}`;
-          const headers: Record<string, string> = { ...(type ? { 'Content-Type': type } : {}), ...(auth ? { Authorization: auth } : {}) };
+          const headers: Record<string, string> = { ...forged, ...(type ? { 'Content-Type': type } : {}), ...(auth ? { Authorization: auth } : {}) };
           const res = await fetch(url, { method, headers, body: method === 'GET' ? undefined : payload, signal: AbortSignal.timeout(60_000) });
           const text = await res.text();
           expect(res.status, `${method} ${path} ${type} ${payload.slice(0, 200)} → ${text.slice(0, 200)}`).toBeLessThan(500);
           expect(text).not.toMatch(/\bat [\w.<>]+ \(|node:internal|\.ts:\d+:\d+/);
+          expect(text).not.toContain('evil.example.net');
           if (res.status >= 400) {
             expect(res.headers.get('content-type') ?? '').toContain('application/json');
             expect(JSON.parse(text).error).toMatch(/[\u4e00-\u9fff]/);

@@ -21,6 +21,7 @@ let server: Server;
 let port: number;
 let createCaseHere: (tag: string) => Promise<{ caseId: string; key: string }>;
 let auditIps: (caseId: string) => Promise<string[]>;
+let resetLimits: () => Promise<void>;
 
 /** A raw HTTP POST, so Host and X-Forwarded-* can be forged freely. */
 function post(path: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; json: Record<string, unknown> }> {
@@ -62,6 +63,7 @@ beforeAll(async () => {
     ctx.sendMailSoon();
     return { caseId: created.caseId, key: /#k=([\w-]+)/.exec(created.manageUrl)![1] };
   };
+  resetLimits = async () => void (await ctx.deps.sql.query('DELETE FROM rate_limits'));
   auditIps = async (caseId) =>
     (await ctx.deps.sql.query<{ ip: string | null }>(`SELECT ip FROM parties WHERE case_id = $1 AND signed_at IS NOT NULL`, [caseId])).map((r) => String(r.ip));
 });
@@ -110,5 +112,47 @@ describe('X-Forwarded-For is believed only from a trusted proxy', () => {
       statuses.push((await post('/api/sign', { action: 'view', caseId: 'abcdefghij', token: 'x.y.z' }, { 'X-Forwarded-For': `10.${i >> 8}.${i & 255}.1` })).status);
     }
     expect(statuses.filter((s) => s === 429).length).toBeGreaterThan(80);
+  });
+});
+
+describe('real links in the wrong place', () => {
+  it('a real token of another case, another party or another kind of link opens nothing over HTTP', async () => {
+    await resetLimits(); // the flood above used up this client's minute
+    const a = await createCaseHere('cross-a');
+    const b = await createCaseHere('cross-b');
+    const tokenFor = async (to: string) => /#t=([\w.-]+)/.exec((await mailbox.waitFor(to, /请签署/)).text ?? '')![1];
+    const aGiver = await tokenFor('giver+cross-a@example.test');
+    const bGiver = await tokenFor('giver+cross-b@example.test');
+    // The HR archive sign-in link: a real token of another kind.
+    const before = mailbox.messages.length;
+    await post('/api/admin', { action: 'request-link', email: 'hr-admin@example.test' });
+    const adminLink = /#t=([\w.-]+)/.exec((await mailbox.waitFor('hr-admin@example.test', /登录/, before)).text ?? '')![1];
+
+    const wrong: Array<[string, Record<string, unknown>]> = [
+      // another case's token for this case
+      ['/api/sign', { action: 'view', caseId: a.caseId, token: bGiver }],
+      ['/api/sign', { action: 'document', caseId: a.caseId, token: bGiver }],
+      ['/api/sign', { action: 'sign', caseId: a.caseId, token: bGiver, consent: true, signature: { kind: 'typed', text: 'x' } }],
+      // an admin sign-in link used as a signing link, and a signing link used to sign in
+      ['/api/sign', { action: 'view', caseId: a.caseId, token: adminLink }],
+      ['/api/admin', { action: 'sign-in', token: aGiver }],
+      // a case's management key for another case
+      ['/api/manage', { action: 'status', caseId: b.caseId, key: a.key }],
+      ['/api/manage', { action: 'cancel', caseId: b.caseId, key: a.key }],
+      // a signing link as a customer-process case link
+      ['/api/process', { action: 'view', processId: 'abcdefghij', token: aGiver }],
+    ];
+    for (const [path, body] of wrong) {
+      const res = await post(path, body);
+      expect(res.status, `${path} ${JSON.stringify(body).slice(0, 80)} → ${JSON.stringify(res.json)}`).toBeGreaterThanOrEqual(400);
+      expect(res.status).toBeLessThan(500);
+      expect(String(res.json.error)).toMatch(/[\u4e00-\u9fff]/);
+    }
+    // Nothing happened to either case: every party still waits, nobody signed.
+    expect(await auditIps(a.caseId)).toEqual([]);
+    expect(await auditIps(b.caseId)).toEqual([]);
+    // And each real link still works in its own place.
+    expect((await post('/api/sign', { action: 'view', caseId: a.caseId, token: aGiver })).status).toBe(200);
+    expect((await post('/api/manage', { action: 'status', caseId: b.caseId, key: b.key })).status).toBe(200);
   });
 });
