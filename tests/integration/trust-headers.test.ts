@@ -24,13 +24,13 @@ let auditIps: (caseId: string) => Promise<string[]>;
 let resetLimits: () => Promise<void>;
 
 /** A raw HTTP POST, so Host and X-Forwarded-* can be forged freely. */
-function post(path: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; json: Record<string, unknown> }> {
+function post(path: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; json: Record<string, unknown>; cacheControl: string }> {
   const data = Buffer.from(JSON.stringify(body));
   return new Promise((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port, path, method: 'POST', headers: { 'Content-Type': 'application/json', 'Content-Length': data.length, ...headers } }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, json: JSON.parse(Buffer.concat(chunks).toString() || '{}') }));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, json: JSON.parse(Buffer.concat(chunks).toString() || '{}'), cacheControl: String(res.headers['cache-control']) }));
     });
     req.on('error', reject);
     req.end(data);
@@ -147,6 +147,8 @@ describe('real links in the wrong place', () => {
       expect(res.status, `${path} ${JSON.stringify(body).slice(0, 80)} → ${JSON.stringify(res.json)}`).toBeGreaterThanOrEqual(400);
       expect(res.status).toBeLessThan(500);
       expect(String(res.json.error)).toMatch(/[\u4e00-\u9fff]/);
+      // Answers carry personal data and one-time states: never cached anywhere.
+      expect(res.cacheControl).toBe('no-store');
     }
     // Nothing happened to either case: every party still waits, nobody signed.
     expect(await auditIps(a.caseId)).toEqual([]);
