@@ -5,8 +5,8 @@ import { endpoint, readJson, sendError, withinLimit } from '../src/runtime/http.
 import { signingContext } from '../src/runtime/context.js';
 import { senderPolicy } from '../src/runtime/senders.js';
 import { appUrl } from '../src/runtime/settings.js';
+import { token } from '../src/lib/schema-parts.js';
 
-const token = z.string().min(20).max(2048);
 const body = z.discriminatedUnion('action', [
   z.object({ action: z.literal('view'), token }).strict(),
   z.object({ action: z.literal('confirm'), token }).strict(),

@@ -3,12 +3,10 @@ import '../zod-messages.js';
 import { PROCESS_ROLES } from './roles.js';
 import { processSettingsSchema } from './settings.js';
 import { isValidDate } from './calendar.js';
+import { email, personName, recordId, token } from '../schema-parts.js';
 
 /** Bodies of /api/process, /api/notice and /api/admin. Every size is bounded. */
-const email = z.string().trim().toLowerCase().max(254).email('邮箱格式不正确');
-const personName = z.string().trim().min(1, '请填写姓名').max(40, '姓名不能超过 40 字');
-const id = z.string().regex(/^[A-Za-z0-9_-]{6,32}$/, '案件编号无效');
-const token = z.string().min(20).max(2048);
+const id = recordId('案件编号');
 const date = z.string().refine(isValidDate, '日期格式应为 YYYY-MM-DD');
 const cell = z.string().max(2000);
 const row = z.record(cell).refine((r) => Object.keys(r).length <= 30, '表格列过多');

@@ -1,12 +1,10 @@
 import { z } from 'zod';
 import '../zod-messages.js';
 import { signatureImageProblem } from '../signature-image.js';
+import { email, personName, recordId, token } from '../schema-parts.js';
 
 /** Bodies the signing endpoints accept. Sizes are bounded; anything else is refused. */
-const email = z.string().trim().toLowerCase().max(254).email('邮箱格式不正确');
-const personName = z.string().trim().min(1, '请填写姓名').max(40, '姓名不能超过 40 字');
-const caseId = z.string().regex(/^[A-Za-z0-9_-]{6,32}$/, '交接编号无效');
-const token = z.string().min(20).max(2048);
+const caseId = recordId('交接编号');
 
 export const MAX_SIGNATURE_PNG_BYTES = 300 * 1024;
 
