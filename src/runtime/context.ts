@@ -92,7 +92,10 @@ async function build(): Promise<SigningContext> {
   const mailer = createMailer(dataDir);
   const deps: SigningDeps = { sql, secret, cert: { p12, passphrase }, ttlDays: settings.linkTtlDays() };
   // Mainland holidays and 调休 from chinese-days; HOLIDAYS_FILE adds years it lacks or company days.
-  const calendar = loadCalendar(process.env.HOLIDAYS_FILE ? JSON.parse(readFileSync(process.env.HOLIDAYS_FILE, 'utf8')) : undefined);
+  // HOLIDAYS_JSON carries the same JSON inline: on Vercel an environment variable can be
+  // changed without a deploy, a file cannot.
+  const holidays = process.env.HOLIDAYS_JSON || (process.env.HOLIDAYS_FILE ? readFileSync(process.env.HOLIDAYS_FILE, 'utf8') : '');
+  const calendar = loadCalendar(holidays ? JSON.parse(holidays) : undefined);
   const processDeps: ProcessDeps = Object.assign(deps, { forms: findForm, calendar, caseLinkDays: settings.caseLinkDays() });
   deps.onProcessCaseClosed = (tx, c, outcome) => onStageCaseClosed(tx, processDeps, c, outcome);
   // One sender at a time; a request that queues mail while it runs just asks for another pass.
