@@ -8,8 +8,6 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { unzipSync, strFromU8 } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formDefinitionSchema, type FormDefinition } from '../../src/lib/form-definition.js';
-import { createPgliteSql } from '../../src/lib/store/pglite.js';
-import { createPostgresSql } from '../../src/lib/store/postgres.js';
 import { migrate } from '../../src/lib/store/migrate.js';
 import type { Sql } from '../../src/lib/store/sql.js';
 import { createSelfSignedP12 } from '../../src/lib/pdf/seal.js';
@@ -28,6 +26,7 @@ import { adminFromSession, archiveDocument, listArchive, requestAdminLink, signI
 import { workHandoverValues } from '../fixtures/form-values.js';
 import type { ProcessAction } from '../../src/lib/process/requests.js';
 import { customerRows } from '../fixtures/customers.js';
+import { storeBackends, PROCESS_PEOPLE } from '../fixtures/stores.js';
 
 const forms = new Map<string, FormDefinition>(
   readdirSync('content/forms').map((f) => {
@@ -37,16 +36,9 @@ const forms = new Map<string, FormDefinition>(
 );
 const cert = { p12: createSelfSignedP12('Test Seal', 'pw'), passphrase: 'pw' };
 const BASE = 'http://test.local';
-const PEOPLE = {
-  employee: { name: '欧阳明远', email: 'giver@ex.com' },
-  receiver: { name: '司马晓燕', email: 'receiver@ex.com' },
-  supervisor: { name: '诸葛建国', email: 'witness@ex.com' },
-  manager: { name: '东方红', email: 'manager@ex.com' },
-  hr: { name: '人事小王', email: 'hr@ex.com' },
-};
+const PEOPLE = PROCESS_PEOPLE;
 
-const backends: Array<[string, () => Promise<Sql>]> = [['PGlite', () => createPgliteSql()]];
-if (process.env.DATABASE_URL) backends.push(['PostgreSQL', () => createPostgresSql(process.env.DATABASE_URL!, `p_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 6)}`)]);
+const backends = storeBackends('p');
 
 describe.each(backends)('customer handover process on %s', (_name, makeSql) => {
   let sql: Sql;

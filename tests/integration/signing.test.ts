@@ -9,8 +9,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formDefinitionSchema, type FormDefinition } from '../../src/lib/form-definition.js';
-import { createPgliteSql } from '../../src/lib/store/pglite.js';
-import { createPostgresSql } from '../../src/lib/store/postgres.js';
 import { migrate } from '../../src/lib/store/migrate.js';
 import type { Sql } from '../../src/lib/store/sql.js';
 import { createSelfSignedP12 } from '../../src/lib/pdf/seal.js';
@@ -20,6 +18,7 @@ import {
 } from '../../src/lib/signing/service.js';
 import { processOutbox, type OutgoingMail } from '../../src/lib/signing/outbox.js';
 import { workHandoverValues } from '../fixtures/form-values.js';
+import { storeBackends } from '../fixtures/stores.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'signing-'));
 const cert = { p12: createSelfSignedP12('Test Seal', 'pw'), passphrase: 'pw' };
@@ -27,8 +26,7 @@ const work = formDefinitionSchema.parse(JSON.parse(readFileSync('content/forms/w
 const threeParallel: FormDefinition = { ...work, id: 'work-handover', signing: { order: 'parallel', parties: work.signing.parties.slice(0, 3) } };
 const BASE = 'http://test.local';
 
-const backends: Array<[string, () => Promise<Sql>]> = [['PGlite', () => createPgliteSql()]];
-if (process.env.DATABASE_URL) backends.push(['PostgreSQL', () => createPostgresSql(process.env.DATABASE_URL!, `t_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 6)}`)]);
+const backends = storeBackends('t');
 
 const tokenOf = (mail: OutgoingMail) => /#t=([\w.-]+)/.exec(mail.text)![1];
 const caseOf = (mail: OutgoingMail) => /\/sign\/\?c=([\w-]+)/.exec(mail.text)![1];

@@ -11,8 +11,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formDefinitionSchema, type FormDefinition } from '../../src/lib/form-definition.js';
-import { createPgliteSql } from '../../src/lib/store/pglite.js';
-import { createPostgresSql } from '../../src/lib/store/postgres.js';
 import { migrate } from '../../src/lib/store/migrate.js';
 import type { Sql } from '../../src/lib/store/sql.js';
 import { createSelfSignedP12 } from '../../src/lib/pdf/seal.js';
@@ -35,6 +33,7 @@ import type { ProcessAction } from '../../src/lib/process/requests.js';
 import { workHandoverValues } from '../fixtures/form-values.js';
 import { customerRows } from '../fixtures/customers.js';
 import { strokePng } from '../fixtures/png.js';
+import { storeBackends, PROCESS_PEOPLE } from '../fixtures/stores.js';
 
 const forms = new Map<string, FormDefinition>(
   ['work-handover', 'customer-handover'].map((id) => {
@@ -51,16 +50,9 @@ const pdfText = (bytes: Uint8Array) => {
   writeFileSync(file, bytes);
   return execFileSync('pdftotext', ['-enc', 'UTF-8', file, '-'], { encoding: 'utf8' }).replace(/\s+/g, '');
 };
-const PEOPLE = {
-  employee: { name: '欧阳明远', email: 'giver@ex.com' },
-  receiver: { name: '司马晓燕', email: 'receiver@ex.com' },
-  supervisor: { name: '诸葛建国', email: 'witness@ex.com' },
-  manager: { name: '东方红', email: 'manager@ex.com' },
-  hr: { name: '人事小王', email: 'hr@ex.com' },
-};
+const PEOPLE = PROCESS_PEOPLE;
 
-const backends: Array<[string, () => Promise<Sql>]> = [['PGlite', () => createPgliteSql()]];
-if (process.env.DATABASE_URL) backends.push(['PostgreSQL', () => createPostgresSql(process.env.DATABASE_URL!, `tr_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 6)}`)]);
+const backends = storeBackends('tr');
 
 describe.each(backends)('trust chain on %s', (_name, makeSql) => {
   let sql: Sql;
