@@ -116,7 +116,8 @@ export default defineConfig({
             },
             timeout: 300_000,
             reuseExistingServer: false,
-            stdout: 'ignore' as const,
+            // The runner prints the functions' own log lines: a failure shows its cause here.
+            stdout: 'pipe' as const,
             stderr: 'pipe' as const,
           },
         ]

@@ -548,8 +548,10 @@ export async function startRunner(options: RunnerOptions = {}): Promise<Runner> 
       pool.release(inst);
       return true;
     };
-    const crashed = () => {
+    const crashed = (why?: unknown) => {
       if (!settle()) return;
+      // Said in the log, as the platform's function logs would: the cause of a bare 500.
+      log(`[${fn.route.slice(1)} ${inst.pid}] ${req.method} ${target}: invocation failed${why instanceof Error ? ` (${why.message})` : typeof why === 'string' ? ` (${why})` : ''}`);
       pool.stats.failed++;
       pool.retire(inst);
       if (res.headersSent) res.destroy();
@@ -567,13 +569,13 @@ export async function startRunner(options: RunnerOptions = {}): Promise<Runner> 
 
     const upstream = http.request({ host: '127.0.0.1', port: inst.port, method: req.method, path: target, headers, agent: false }, (up) => {
       if (settled) return void up.resume();
-      if (up.headers['x-runner-invocation-failed']) return void (up.resume(), crashed());
+      if (up.headers['x-runner-invocation-failed']) return void (up.resume(), crashed('uncaught error in the handler'));
       const out: Record<string, string | string[]> = { ...routeHeaders };
       for (const [k, v] of Object.entries(up.headers)) if (v !== undefined && !HOP_BY_HOP.has(k)) out[k] = v;
       out['cache-control'] ??= DEFAULT_CACHE;
       Object.assign(out, { server: 'Vercel', 'x-vercel-id': id, 'x-vercel-cache': 'MISS', 'x-runner-instance': String(inst.pid), ...(cold ? { 'x-runner-cold': '1' } : {}) });
       res.writeHead(up.statusCode ?? 500, out);
-      up.on('aborted', crashed);
+      up.on('aborted', () => crashed('the instance went away mid-response'));
       up.pipe(res);
       up.on('end', () => {
         if (inst.cold.firstResponseMs === undefined) inst.cold.firstResponseMs = Math.round(performance.now() - inst.t0);
