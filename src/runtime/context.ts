@@ -4,7 +4,6 @@ import { join, resolve } from 'node:path';
 import { createPostgresSql } from '../lib/store/postgres.js';
 import { migrate } from '../lib/store/migrate.js';
 import type { Sql } from '../lib/store/sql.js';
-import { createSelfSignedP12 } from '../lib/pdf/seal.js';
 import { processOutbox } from '../lib/signing/outbox.js';
 import type { SigningDeps } from '../lib/signing/service.js';
 import { waitUntil } from '@vercel/functions';
@@ -69,6 +68,12 @@ function localDataDir(...parts: string[]): string {
   return dir;
 }
 
+/** A self-signed seal for local runs; the certificate stack is loaded only for this. */
+async function localSealCertificate(dataDir: string, passphrase: string): Promise<Buffer> {
+  const { createSelfSignedP12 } = await import('../lib/pdf/seal.js');
+  return secretFile(dataDir, 'seal-certificate.p12', () => createSelfSignedP12('Handover Kit (self-signed)', passphrase));
+}
+
 function secretFile(dataDir: string, name: string, make: () => Buffer): Buffer {
   const file = join(dataDir, name);
   if (!existsSync(file)) writeFileSync(file, make(), { mode: 0o600 });
@@ -86,9 +91,7 @@ async function build(): Promise<SigningContext> {
     : new Uint8Array(secretFile(dataDir, 'signing-secret', () => Buffer.from(randomBytes(32).toString('base64url'))));
   if (secret.length < 32) throw new Error('SIGNING_SECRET must be at least 32 characters');
   const passphrase = process.env.SIGNING_P12_PASSPHRASE ?? secretFile(dataDir, 'seal-passphrase', () => Buffer.from(randomBytes(18).toString('base64url'))).toString();
-  const p12 = process.env.SIGNING_P12_BASE64
-    ? Buffer.from(process.env.SIGNING_P12_BASE64, 'base64')
-    : secretFile(dataDir, 'seal-certificate.p12', () => createSelfSignedP12('Handover Kit (self-signed)', passphrase));
+  const p12 = process.env.SIGNING_P12_BASE64 ? Buffer.from(process.env.SIGNING_P12_BASE64, 'base64') : await localSealCertificate(dataDir, passphrase);
   const mailer = createMailer(dataDir);
   const deps: SigningDeps = { sql, secret, cert: { p12, passphrase }, ttlDays: settings.linkTtlDays() };
   // Mainland holidays and 调休 from chinese-days; HOLIDAYS_FILE adds years it lacks or company days.

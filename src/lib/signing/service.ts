@@ -1,10 +1,9 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FormDefinition } from '../form-definition.js';
 import type { FormValues } from '../form-data.js';
-import { renderFormPdf, type SignatureBox } from '../pdf/form-pdf.js';
-import { stampSignature } from '../pdf/stamp.js';
-import { appendAuditPage, type AuditEntry } from '../pdf/audit.js';
-import { sealPdf, type SealCertificate } from '../pdf/seal.js';
+import type { FormPdfResult, SignatureBox } from '../pdf/form-pdf.js';
+import type { AuditEntry } from '../pdf/audit.js';
+import type { SealCertificate } from '../pdf/seal.js';
 import type { Sql } from '../store/sql.js';
 import { repo, type CaseRow, type PartyRow } from '../store/repo.js';
 import { refuse, SigningError } from './errors.js';
@@ -12,8 +11,9 @@ import { issueSignLink, verifySignLink } from './links.js';
 import { ackRequestMail, completedMail, endedMail, questionMail, signRequestMail, type CaseSummary } from './mail.js';
 import { pdfRenders } from '../pdf/render-limit.js';
 import { signatureImageProblem } from '../signature-image.js';
-import { markdownBlocks } from '../markdown-blocks.js';
-import { renderPolicyPdf } from '../pdf/policy-pdf.js';
+
+/** Loaded on first use: viewing a link or a status never needs the PDF engine (cold starts). */
+const pdfEngine = () => import('./pdf-engine.js');
 
 /**
  * The signing flow. Every state change and its event row are written in one transaction;
@@ -96,7 +96,7 @@ export interface PreparedCase {
   caseId: string;
   caseNumber: string;
   manageKey: string;
-  pdf: Awaited<ReturnType<typeof renderFormPdf>>;
+  pdf: FormPdfResult;
 }
 
 /** The slow part of opening a case (the PDF), done before any transaction. */
@@ -107,6 +107,7 @@ export async function prepareCase(deps: SigningDeps, input: CreateCaseInput): Pr
   }
   const now = nowOf(deps);
   const caseNumber = input.caseNumber || newCaseNumber(now);
+  const { renderFormPdf } = await pdfEngine();
   const pdf = await renderFormPdf({ definition, values: input.values, company: input.company, caseNumber, createdAt: now });
   return { input, caseId: newId(), caseNumber, manageKey: randomBytes(24).toString('base64url'), pdf };
 }
@@ -285,6 +286,7 @@ function auditEntry(c: Pick<CaseRow, 'kind'>, p: PartyRow): AuditEntry {
  * same certificate), and recorded so /verify/ recognises it.
  */
 async function ownCopy(deps: SigningDeps, c: CaseRow, party: PartyRow, policy: Uint8Array): Promise<Uint8Array> {
+  const { appendAuditPage, sealPdf } = await pdfEngine();
   const withAudit = await appendAuditPage(policy, {
     caseNumber: c.case_number,
     title: c.title,
@@ -320,7 +322,7 @@ export async function signAsParty(
     const stamped =
       c.kind === 'acknowledgment'
         ? { bytes: current }
-        : await stampSignature(
+        : await (await pdfEngine()).stampSignature(
             current,
             box,
             input.signature.kind === 'typed' ? { kind: 'typed', name: input.signature.text, date } : { kind: 'image', png: input.signature.png, name: party.name, date },
@@ -351,6 +353,7 @@ export async function signAsParty(
 /** Audit page, PKCS#7 seal, final hash, and the final mail to everyone — inside the signing transaction. */
 async function finalize(tx: Sql, deps: SigningDeps, c: CaseRow, baseUrl: string) {
   const parties = await repo.parties(tx, c.id);
+  const { appendAuditPage, sealPdf } = await pdfEngine();
   const withAudit = await appendAuditPage(c.current_pdf, {
     caseNumber: c.case_number,
     title: c.title,
@@ -490,6 +493,7 @@ export async function createAcknowledgment(deps: SigningDeps, input: Acknowledgm
   const now = nowOf(deps);
   const caseId = newId();
   const caseNumber = newCaseNumber(now).replace(/^HJ/, 'ZD');
+  const { renderPolicyPdf, markdownBlocks } = await pdfEngine();
   const pdf = await pdfRenders.run(() => renderPolicyPdf({ title: input.title, company: input.company, blocks: markdownBlocks(input.markdown), createdAt: now }));
   const manageKey = randomBytes(24).toString('base64url');
   await deps.sql.transaction(async (tx) => {
