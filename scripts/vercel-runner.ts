@@ -117,9 +117,14 @@ function writePlatformHelpers(outputDir: string, dest: string): string {
 // user namespace does it. Without namespaces, root still runs functions as nobody (shared
 // /tmp); a plain user only gets read-only copies of the functions, and changedFiles()/close()
 // noticing writes to the output afterwards.
+// What the instance needs that lives under /tmp (a checkout in /tmp: the output, the launcher,
+// a node binary) would vanish under the private tmpfs; RUNNER_SANDBOX_KEEP lists those paths,
+// held open on fds 4–9 (3 is the runner's IPC channel) across the mount and bound back, read-only, at the same place.
 const SANDBOX_SH = `set -e
+n=4; for p in $(echo "$RUNNER_SANDBOX_KEEP" | tr ':' ' '); do eval "exec $n<\\$p"; n=$((n+1)); done
 for m in $(findmnt -rn -o TARGET); do case "$m" in /proc|/proc/*|/sys|/sys/*|/dev|/dev/pts|/dev/mqueue) ;; *) mount -o remount,bind,ro "$m" 2>/dev/null || true ;; esac; done
 mount -t tmpfs -o size=512m,mode=1777 tmpfs /tmp
+n=4; for p in $(echo "$RUNNER_SANDBOX_KEEP" | tr ':' ' '); do mkdir -p "$p"; mount -c --bind "/proc/self/fd/$n" "$p"; mount -o remount,bind,ro "$p"; eval "exec $n<&-"; n=$((n+1)); done
 exec "$@"`;
 interface Sandbox { name: string; wrap: (argv: string[]) => string[]; uid?: number; gid?: number }
 
@@ -269,7 +274,10 @@ class Pool {
       ...(fn.config.memory ? [`--max-old-space-size=${Math.floor(fn.config.memory * 0.9)}`] : []),
     ];
     const argv = ctx.sandbox.wrap([ctx.node, ...flags, LAUNCHER]);
-    const env = { ...ctx.env(), ...fn.config.environment, RUNNER_HANDLER: fn.config.handler, RUNNER_HELPERS: ctx.helpers, RUNNER_ADD_HELPERS: fn.config.shouldAddHelpers === false ? '0' : '1' };
+    // Paths under /tmp the instance must still see once /tmp is its own (at most six).
+    const keep = [...new Set([ctx.repoRoot, ctx.workspace, path.dirname(LAUNCHER), path.dirname(ctx.node)].map((p) => fs.realpathSync(p)).filter((p) => p.startsWith('/tmp/')))]
+      .filter((p, _i, all) => !all.some((q) => q !== p && p.startsWith(q + '/'))).slice(0, 6);
+    const env = { ...ctx.env(), ...fn.config.environment, RUNNER_HANDLER: fn.config.handler, RUNNER_HELPERS: ctx.helpers, RUNNER_ADD_HELPERS: fn.config.shouldAddHelpers === false ? '0' : '1', RUNNER_SANDBOX_KEEP: keep.join(':') };
     const t0 = performance.now();
     // detached: its own process group, so a kill takes whatever it started too.
     const proc = spawn(argv[0], argv.slice(1), { cwd: this.task, env, uid: ctx.sandbox.uid, gid: ctx.sandbox.gid, detached: true, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
