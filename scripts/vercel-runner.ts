@@ -275,7 +275,8 @@ class Pool {
     ];
     const argv = ctx.sandbox.wrap([ctx.node, ...flags, LAUNCHER]);
     // Paths under /tmp the instance must still see once /tmp is its own (at most six).
-    const keep = [...new Set([ctx.repoRoot, ctx.workspace, path.dirname(LAUNCHER), path.dirname(ctx.node)].map((p) => fs.realpathSync(p)).filter((p) => p.startsWith('/tmp/')))]
+    // The project that runs the runner holds the launcher and the node_modules the helpers import.
+    const keep = [...new Set([ctx.repoRoot, ctx.workspace, path.resolve(path.dirname(LAUNCHER), '..'), path.dirname(ctx.node)].map((p) => fs.realpathSync(p)).filter((p) => p.startsWith('/tmp/')))]
       .filter((p, _i, all) => !all.some((q) => q !== p && p.startsWith(q + '/'))).slice(0, 6);
     const env = { ...ctx.env(), ...fn.config.environment, RUNNER_HANDLER: fn.config.handler, RUNNER_HELPERS: ctx.helpers, RUNNER_ADD_HELPERS: fn.config.shouldAddHelpers === false ? '0' : '1', RUNNER_SANDBOX_KEEP: keep.join(':') };
     const t0 = performance.now();
