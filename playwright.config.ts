@@ -113,6 +113,9 @@ export default defineConfig({
               CRON_SECRET: process.env.E2E_CRON_SECRET,
               // Vercel Cron calls /api/cron every 10 minutes; here every 5 s, the same way.
               RUNNER_CRON_INTERVAL_MS: '5000',
+              // The platform's 30 s maxDuration assumes its own CPUs; CI shares two busy cores
+              // with Chromium and the local server (a signature has taken over 30 s there).
+              RUNNER_MAX_DURATION: '300',
             },
             timeout: 300_000,
             reuseExistingServer: false,
