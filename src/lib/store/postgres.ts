@@ -9,7 +9,13 @@ export async function createPostgresSql(url: string, schema?: string): Promise<S
   if (schema && !/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error('bad schema name');
   // search_path set at connection start, so no query can run before it applies.
   const pool = new pg.Pool({ connectionString: url, max: Number(process.env.PG_POOL_MAX ?? 10), ...(schema ? { options: `-c search_path=${schema}` } : {}) });
-  if (schema) await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+  if (schema) {
+    // IF NOT EXISTS is not safe under concurrency: two pools creating the same schema at once
+    // can still collide on the catalogue's unique index (23505) — the schema then exists, fine.
+    await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`).catch((err: { code?: string }) => {
+      if (err.code !== '23505' && err.code !== '42P06') throw err;
+    });
+  }
   // bytea comes back as Buffer; bigserial ids as strings (fine for us).
   return {
     kind: 'postgres',
