@@ -2,6 +2,8 @@ import fontkit from '@pdf-lib/fontkit';
 import { PDFDocument, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
 import { fontSubset } from './fonts.js';
 import { wrapText } from './line-break.js';
+import { drawTable, type TableColumn } from './table.js';
+export type { TableColumn } from './table.js';
 
 /**
  * A small flowing-layout writer over pdf-lib: pages with a running cursor, wrapped CJK text,
@@ -18,13 +20,6 @@ export const SHADE = rgb(0.93, 0.94, 0.95);
 export interface MissingCharacter {
   char: string;
   codePoint: string;
-}
-
-export interface TableColumn {
-  label: string;
-  weight: number;
-  /** Values that must not wrap (phone numbers, dates, amounts): the column is sized to fit them. */
-  atomic?: boolean;
 }
 
 const LINE_HEIGHT = 1.45;
@@ -191,81 +186,9 @@ export class PdfWriter {
     this.y -= 4;
   }
 
-  /**
-   * A table with wrapped cells. Rows taller than the space left continue on the next page;
-   * the header row is repeated on every page the table touches.
-   */
+  /** A table at the cursor; the layout lives in table.ts. */
   table(columns: TableColumn[], rows: string[][], size = 8.5): void {
-    const pad = 3;
-    const lh = this.lineHeight(size);
-    const widths = this.columnWidths(columns, rows, size, pad);
-    const xs = widths.reduce<number[]>((acc, w, i) => [...acc, acc[i] + w], [this.margin.left]);
-    const headerLines = columns.map((c, i) => this.wrap(c.label, widths[i] - 2 * pad, this.bold, size));
-    const headerHeight = Math.max(...headerLines.map((l) => l.length)) * lh + 2 * pad;
-
-    // Horizontal rules per row; the column rules once per page, top to bottom of the table
-    // part on that page (far fewer drawing operations than a box per cell).
-    let segmentTop = 0;
-    const drawColumnRules = () => {
-      for (const x of xs) this.page.drawLine({ start: { x, y: segmentTop }, end: { x, y: this.y }, thickness: 0.5, color: RULE });
-    };
-    const drawRowFrame = (top: number, height: number, shade: boolean) => {
-      if (shade) this.page.drawRectangle({ x: this.margin.left, y: top - height, width: this.contentWidth, height, color: SHADE });
-      this.page.drawLine({ start: { x: this.margin.left, y: top - height }, end: { x: this.margin.left + this.contentWidth, y: top - height }, thickness: 0.5, color: RULE });
-    };
-    const drawHeader = () => {
-      segmentTop = this.y;
-      this.page.drawLine({ start: { x: this.margin.left, y: this.y }, end: { x: this.margin.left + this.contentWidth, y: this.y }, thickness: 0.5, color: RULE });
-      drawRowFrame(this.y, headerHeight, true);
-      headerLines.forEach((lines, i) => lines.forEach((l, n) => this.line(l, xs[i] + pad, this.y - pad - n * lh, size, this.bold)));
-      this.y -= headerHeight;
-    };
-
-    this.ensureSpace(headerHeight + lh + 2 * pad);
-    drawHeader();
-    for (const row of rows) {
-      const cells = columns.map((_, i) => this.wrap(row[i] ?? '', widths[i] - 2 * pad, this.regular, size));
-      const lineCount = Math.max(...cells.map((c) => c.length));
-      let offset = 0;
-      while (offset < lineCount) {
-        const fit = Math.floor((this.y - this.bottom - 2 * pad) / lh);
-        // Move to a new page rather than leave a lone line (or nothing) at the bottom.
-        if (fit < Math.min(2, lineCount - offset)) {
-          drawColumnRules();
-          this.newPage();
-          drawHeader();
-          continue;
-        }
-        const take = Math.min(fit, lineCount - offset);
-        const height = take * lh + 2 * pad;
-        drawRowFrame(this.y, height, false);
-        cells.forEach((lines, i) => lines.slice(offset, offset + take).forEach((l, n) => this.line(l, xs[i] + pad, this.y - pad - n * lh, size)));
-        this.y -= height;
-        offset += take;
-      }
-    }
-    drawColumnRules();
-    this.y -= 8;
-  }
-
-  /**
-   * Atomic columns get the width of their widest value (so a phone number never wraps);
-   * the rest share what is left by weight. Falls back to pure weights if that cannot fit.
-   */
-  private columnWidths(columns: TableColumn[], rows: string[][], size: number, pad: number): number[] {
-    const byWeight = (cols: TableColumn[], space: number) => {
-      const total = cols.reduce((s, c) => s + c.weight, 0);
-      return cols.map((c) => (c.weight / total) * space);
-    };
-    const fixed = columns.map((c, i) =>
-      c.atomic ? Math.max(...rows.map((r) => this.width(this.clean(r[i] ?? ''), this.regular, size)), size * 2) + 2 * pad + 1 : 0,
-    );
-    const fixedTotal = fixed.reduce((a, b) => a + b, 0);
-    const flexible = columns.filter((c) => !c.atomic);
-    if (fixedTotal > this.contentWidth * 0.6 || flexible.length === 0) return byWeight(columns, this.contentWidth);
-    const shares = byWeight(flexible, this.contentWidth - fixedTotal);
-    let k = 0;
-    return columns.map((c, i) => (c.atomic ? fixed[i] : shares[k++]));
+    drawTable(this, columns, rows, size);
   }
 
   /** Header and footer on every page, once the page count is known. */
