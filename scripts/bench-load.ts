@@ -86,7 +86,7 @@ const create = (i: number) =>
   fetch(`${base}/api/cases`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json', Cookie: `hk_admin=${session}` },
-    body: JSON.stringify({ formId: 'work-handover', values, sender: { name: 'HR', email: 'hr@load.test' }, parties: [0, 1, 2, 3].map((k) => ({ name: `员工${i}-${k}`, email: `p${i}-${k}@load.test` })) }),
+    body: JSON.stringify({ formId: 'work-handover', values, sender: { name: 'HR', email: 'hr@load.test' }, parties: work.signing.parties.map((_, k) => ({ name: `员工${i}-${k}`, email: `p${i}-${k}@load.test` })) }),
   });
 
 // 1. Case creation, 50 at once.

@@ -28,7 +28,7 @@ async function run(name: string, sql: Sql) {
   const base = 'http://bench.local';
   const parties = (n: number, tag: string) => Array.from({ length: n }, (_, i) => ({ name: `签署人${i}`, email: `p${i}-${tag}@bench.test` }));
 
-  for (let i = 0; i < SIGNERS; i++) await createCase(deps, { definition: work, values: workHandoverValues(work), sender: { name: 'HR', email: 'hr@bench.test' }, parties: parties(4, `c${i}`), baseUrl: base });
+  for (let i = 0; i < SIGNERS; i++) await createCase(deps, { definition: work, values: workHandoverValues(work), sender: { name: 'HR', email: 'hr@bench.test' }, parties: parties(work.signing.parties.length, `c${i}`), baseUrl: base });
   await processOutbox(sql, send, 1000);
   const links = inbox.map((m) => ({ caseId: /\?c=([\w-]+)/.exec(m.text)![1], token: /#t=([\w.-]+)/.exec(m.text)![1] }));
   const latencies: number[] = [];

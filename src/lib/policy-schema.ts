@@ -6,7 +6,7 @@ import { usedVariables, VARIABLE_KEY } from './template-vars.js';
 export const APPLIES_TO = ['离职', '辞退', '合同终止', '调岗', '晋升', '区域调整', '病假', '产假', '长假'] as const;
 
 /** Parties of a handover, in the order they usually act. */
-export const PARTY_ROLES = ['移交人', '接收人', '监交人', '分管经理', 'HR/行政备案'] as const;
+export const PARTY_ROLES = ['移交人', '接收人', '监交人', '分管经理', 'HR/行政备案', '会签部门'] as const;
 
 export const VARIABLE_TYPES = ['text', 'number', 'duration', 'department', 'date', 'email'] as const;
 

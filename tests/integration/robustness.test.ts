@@ -82,7 +82,7 @@ describe('faults', () => {
     let server = await startServer(env);
     const defRes = await post(server.base, '/api/cases', {
       formId: 'confidentiality-pledge', values: pledge, sender: { name: 'HR', email: 'hr@crash.test' },
-      parties: [{ name: '张三', email: 'pledger@crash.test' }, { name: '李四', email: 'hr-file@crash.test' }],
+      parties: [{ name: '张三', email: 'pledger@crash.test' }, { name: '王五', email: 'receiver@crash.test' }, { name: '李四', email: 'hr-file@crash.test' }],
     });
     if (defRes.status !== 202) throw new Error(await defRes.text());
     // The sender confirms from their mail; only then are the parties mailed.
@@ -105,6 +105,7 @@ describe('faults', () => {
     expect(s.parties[1].status).toBe('waiting');
     expect(s.events.filter((e) => e.type === 'signed')).toHaveLength(0);
     expect((await sign(server.base, first, '张三')).status).toBe(200);
+    expect((await sign(server.base, await token('receiver@crash.test'), '王五')).status).toBe(200);
 
     // 2. Killed during final assembly (sealed, not committed): not completed, nothing mailed.
     const second = await token('hr-file@crash.test');
@@ -116,7 +117,7 @@ describe('faults', () => {
     server = await startServer(env);
     s = await status(server.base);
     expect(s.status).toBe('open');
-    expect(s.parties.map((p) => p.status)).toEqual(['signed', expect.not.stringMatching(/^signed$/)]);
+    expect(s.parties.map((p) => p.status)).toEqual(['signed', 'signed', expect.not.stringMatching(/^signed$/)]);
     expect(s.events.filter((e) => e.type === 'completed')).toHaveLength(0);
 
     // Signing again completes it, once.
@@ -124,7 +125,7 @@ describe('faults', () => {
     s = await status(server.base);
     expect(s.status).toBe('completed');
     expect(s.events.filter((e) => e.type === 'completed')).toHaveLength(1);
-    expect(s.events.filter((e) => e.type === 'signed')).toHaveLength(2);
+    expect(s.events.filter((e) => e.type === 'signed')).toHaveLength(3);
     await mailbox.waitFor('hr@crash.test', /已全部签署完成/);
     server.proc.kill('SIGKILL');
     await mailbox.stop();
@@ -139,7 +140,7 @@ describe('faults', () => {
     await mailbox.start(smtpPort);
     const res = await post(server.base, '/api/cases', {
       formId: 'confidentiality-pledge', values: pledge, sender: { name: 'HR', email: 'hr@smtp.test' },
-      parties: [{ name: '张三', email: 'a@smtp.test' }, { name: '李四', email: 'b@smtp.test' }],
+      parties: [{ name: '张三', email: 'a@smtp.test' }, { name: '王五', email: 'c@smtp.test' }, { name: '李四', email: 'b@smtp.test' }],
     });
     expect(res.status).toBe(202);
     const confirmMail = await mailbox.waitFor('hr@smtp.test', /^请确认发送/);

@@ -19,6 +19,7 @@ import {
 import { processOutbox, type OutgoingMail } from '../../src/lib/signing/outbox.js';
 import { workHandoverValues } from '../fixtures/form-values.js';
 import { storeBackends } from '../fixtures/stores.js';
+import { signersFor } from '../fixtures/parties.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'signing-'));
 const cert = { p12: createSelfSignedP12('Test Seal', 'pw'), passphrase: 'pw' };
@@ -47,10 +48,10 @@ describe.each(backends)('signing on %s', (_name, makeSql) => {
   });
   afterAll(() => sql?.close());
 
-  const start = async (definition = work, parties = ['giver@ex.com', 'receiver@ex.com', 'witness@ex.com', 'manager@ex.com']) => {
+  const start = async (definition = work, parties = signersFor(definition).map((p) => p.email)) => {
     const created = await createCase(deps, {
       definition, values: workHandoverValues(work), company: '上海某某贸易有限公司', sender: { name: 'HR 小王', email: 'hr@ex.com' },
-      parties: parties.map((email, i) => ({ name: ['欧阳明远', '司马晓燕', '诸葛建国', '东方红'][i], email })), archiveEmail: 'archive@ex.com', baseUrl: BASE,
+      parties: parties.map((email, i) => ({ name: signersFor(definition)[i].name, email })), archiveEmail: 'archive@ex.com', baseUrl: BASE,
     });
     await flush();
     return { ...created, key: /#k=([\w-]+)/.exec(created.manageUrl)![1] };
@@ -72,16 +73,16 @@ describe.each(backends)('signing on %s', (_name, makeSql) => {
     await flush();
     await expect(sign(first)).rejects.toMatchObject({ code: 'already-signed' });
     expect((await viewAsParty(deps, c.caseId, tokenOf(first))).notice).toContain('您已签署');
-    for (const email of ['receiver@ex.com', 'witness@ex.com', 'manager@ex.com']) {
+    for (const email of ['receiver@ex.com', 'witness@ex.com', 'manager@ex.com', 'filing@ex.com']) {
       await sign(lastTo(email), email);
       await flush();
     }
     const status = await manageStatus(deps, c.caseId, c.key);
     expect(status.status).toBe('completed');
-    expect(status.events.map((e) => e.type)).toEqual(['created', 'sent', 'viewed', 'signed', 'sent', 'signed', 'sent', 'signed', 'sent', 'signed', 'completed']);
+    expect(status.events.map((e) => e.type)).toEqual(['created', 'sent', 'viewed', 'signed', 'sent', 'signed', 'sent', 'signed', 'sent', 'signed', 'sent', 'signed', 'completed']);
 
     const finals = sent.filter((m) => m.subject.includes('已全部签署完成') && m.subject.includes(c.caseNumber));
-    expect(finals.map((m) => m.to).sort()).toEqual(['archive@ex.com', 'giver@ex.com', 'hr@ex.com', 'manager@ex.com', 'receiver@ex.com', 'witness@ex.com']);
+    expect(finals.map((m) => m.to).sort()).toEqual(['archive@ex.com', 'filing@ex.com', 'giver@ex.com', 'hr@ex.com', 'manager@ex.com', 'receiver@ex.com', 'witness@ex.com']);
     const pdf = finals[0].attachments![0].content;
     const file = join(scratch, `${c.caseId}.pdf`);
     writeFileSync(file, pdf);
@@ -154,7 +155,7 @@ describe.each(backends)('signing on %s', (_name, makeSql) => {
 
   it('keeps failed mail queued with its error and sends it later; reminds automatically', async () => {
     const before = sent.length;
-    const c = await start(work, ['retry@ex.com', 'r2@ex.com', 'r3@ex.com', 'r4@ex.com']);
+    const c = await start(work, ['retry@ex.com', 'r2@ex.com', 'r3@ex.com', 'r4@ex.com', 'r5@ex.com']);
     // start() already flushed successfully; queue another by reminding, and fail the send.
     const parties = (await manageStatus(deps, c.caseId, c.key)).parties;
     await remindParty(deps, { caseId: c.caseId, key: c.key, partyId: parties[0].id, baseUrl: BASE });
@@ -202,7 +203,7 @@ describe.each(backends)('signing on %s', (_name, makeSql) => {
     await Promise.all(['r1@ex.com', 'r2@ex.com', 'r3@ex.com'].map((e) => sign(lastTo(e))));
     const cancelled = await start();
     await cancelCase(deps, { caseId: cancelled.caseId, key: cancelled.key });
-    const open = await start(work, ['o1@ex.com', 'o2@ex.com', 'o3@ex.com', 'o4@ex.com']);
+    const open = await start(work, ['o1@ex.com', 'o2@ex.com', 'o3@ex.com', 'o4@ex.com', 'o5@ex.com']);
     expect(await purgeClosedCases(deps, { days: 30, keepFinal: true })).toBe(0);
     const saved = clock;
     clock = new Date(Date.now() + 31 * 86_400_000);

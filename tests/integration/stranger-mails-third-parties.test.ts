@@ -84,7 +84,7 @@ const pledge = {
 };
 const caseRequest = (tag: string, sender = `victim-${tag}@corp.test`) => ({
   formId: 'confidentiality-pledge', values: pledge, sender: { name: '王总监', email: sender },
-  parties: [{ name: '张三', email: `target1-${tag}@elsewhere.test` }, { name: '李四', email: `target2-${tag}@elsewhere.test` }],
+  parties: [{ name: '张三', email: `target1-${tag}@elsewhere.test` }, { name: '王五', email: `target3-${tag}@elsewhere.test` }, { name: '李四', email: `target2-${tag}@elsewhere.test` }],
 });
 const ackRequest = (tag: string, staff = 3, sender = `victim-${tag}@corp.test`) => ({
   title: '紧急通知：请立即重新登录工资系统', markdown: '## 通知\n\n请点击下列地址重新登录。', sender: { name: 'HR 部门', email: sender },
@@ -99,7 +99,7 @@ describe('attack: a stranger makes the server mail third parties', () => {
   it('/api/cases, /api/acknowledgments and opening a process mail nobody but the claimed sender, asking them to confirm', async () => {
     const before = { cases: await count('cases'), processes: await count('processes') };
     const attempts = [
-      { path: '/api/cases', body: caseRequest('c1'), sender: 'victim-c1@corp.test', targets: ['target1-c1@elsewhere.test', 'target2-c1@elsewhere.test'] },
+      { path: '/api/cases', body: caseRequest('c1'), sender: 'victim-c1@corp.test', targets: ['target1-c1@elsewhere.test', 'target2-c1@elsewhere.test', 'target3-c1@elsewhere.test'] },
       { path: '/api/acknowledgments', body: ackRequest('a1'), sender: 'victim-a1@corp.test', targets: ['staff0-a1@elsewhere.test', 'staff1-a1@elsewhere.test', 'staff2-a1@elsewhere.test'] },
       { path: '/api/process', body: processRequest('p1'), sender: 'hr-p1@corp.test', targets: ['employee', 'receiver', 'supervisor', 'manager'].map((r) => `${r}-p1@corp.test`) },
     ];

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formDefinitionSchema } from '../../src/lib/form-definition.js';
 import { workHandoverValues } from '../fixtures/form-values.js';
+import { signersFor } from '../fixtures/parties.js';
 
 let server: Server;
 let base: string;
@@ -52,7 +53,7 @@ describe('trust chain over HTTP', () => {
     const ctx = await signingContext();
     const created = await createCase(ctx.deps, {
       definition: work, values: workHandoverValues(work), sender: { name: 'HR', email: 'hr@flood.test' }, baseUrl: base,
-      parties: ['f1@flood.test', 'f2@flood.test', 'f3@flood.test', 'f4@flood.test'].map((email, i) => ({ name: `签署人${i + 1}`, email })),
+      parties: signersFor(work, (key) => (key === 'giver' ? 'f1@flood.test' : `${key}@flood.test`)),
     });
     const token = await tokenFor('f1@flood.test', '/sign/');
     const pdf = () => post('/api/pdf', { formId: 'work-handover', values: workHandoverValues(work) });

@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Mailbox } from '../e2e/mailbox.js';
 import { formDefinitionSchema } from '../../src/lib/form-definition.js';
 import { workHandoverValues } from '../fixtures/form-values.js';
+import { signersFor } from '../fixtures/parties.js';
 
 const APP_URL = 'http://handover.example.test';
 const EVIL = 'evil.example.net';
@@ -58,7 +59,7 @@ beforeAll(async () => {
   createCaseHere = async (tag) => {
     const created = await createCase(ctx.deps, {
       definition: def, values: workHandoverValues(def), sender: { name: 'HR', email: `hr+${tag}@example.test` }, baseUrl: APP_URL,
-      parties: ['giver', 'receiver', 'witness', 'manager'].map((r, i) => ({ name: ['欧阳明远', '司马晓燕', '诸葛建国', '东方红'][i], email: `${r}+${tag}@example.test` })),
+      parties: signersFor(def, (key) => `${key}+${tag}@example.test`),
     });
     ctx.sendMailSoon();
     return { caseId: created.caseId, key: /#k=([\w-]+)/.exec(created.manageUrl)![1] };

@@ -31,6 +31,7 @@ import { answerNotice, viewNotice } from '../../src/lib/process/notice.js';
 import { adminFromSession, requestAdminLink, signInAdmin, signOutAdmin } from '../../src/lib/process/admin.js';
 import type { ProcessAction } from '../../src/lib/process/requests.js';
 import { workHandoverValues } from '../fixtures/form-values.js';
+import { signersFor } from '../fixtures/parties.js';
 import { customerRows } from '../fixtures/customers.js';
 import { strokePng } from '../fixtures/png.js';
 import { storeBackends, PROCESS_PEOPLE } from '../fixtures/stores.js';
@@ -130,7 +131,7 @@ describe.each(backends)('trust chain on %s', (_name, makeSql) => {
     // A checklist's signers decline; they do not "ask HR" through the policy channel.
     const form = await createCase(deps, {
       definition: work, values: workHandoverValues(work), sender: { name: 'HR', email: 'hr@ex.com' }, baseUrl: BASE,
-      parties: ['f1@ex.com', 'f2@ex.com', 'f3@ex.com', 'f4@ex.com'].map((email, i) => ({ name: `签署人${i}`, email })),
+      parties: signersFor(work, (key) => (key === 'giver' ? 'f1@ex.com' : `${key}@ex.com`)),
     });
     await flush();
     await expect(askQuestion(deps, { ...signLink(lastTo('f1@ex.com')), text: '问题', ip: '1.2.3.4', userAgent: 'ua' })).rejects.toMatchObject({ code: 'not-acknowledgment' });
@@ -256,11 +257,11 @@ describe.each(backends)('trust chain on %s', (_name, makeSql) => {
     clock = new Date('2026-11-23T02:00:00Z');
     const a = await createCase(deps, {
       definition: work, values: workHandoverValues(work), sender: { name: 'HR', email: 'hr@ex.com' }, baseUrl: BASE,
-      parties: ['a1@ex.com', 'a2@ex.com', 'a3@ex.com', 'a4@ex.com'].map((email, i) => ({ name: `甲${i}`, email })),
+      parties: signersFor(work, (key) => (key === 'giver' ? 'a1@ex.com' : `a-${key}@ex.com`)),
     });
     const b = await createCase(deps, {
       definition: work, values: workHandoverValues(work), sender: { name: 'HR', email: 'hr@ex.com' }, baseUrl: BASE,
-      parties: ['b1@ex.com', 'b2@ex.com', 'b3@ex.com', 'b4@ex.com'].map((email, i) => ({ name: `乙${i}`, email })),
+      parties: signersFor(work, (key) => (key === 'giver' ? 'b1@ex.com' : `b-${key}@ex.com`)),
     });
     await flush();
     const signA = signLink(lastTo('a1@ex.com'));
@@ -332,7 +333,7 @@ describe.each(backends)('trust chain on %s', (_name, makeSql) => {
     // The service refuses it too (a caller that skipped the schema), before any PDF work.
     await createCase(deps, {
       definition: work, values: workHandoverValues(work), sender: { name: 'HR', email: 'hr@ex.com' }, baseUrl: BASE,
-      parties: ['png1@ex.com', 'png2@ex.com', 'png3@ex.com', 'png4@ex.com'].map((email, i) => ({ name: `签名${i}`, email })),
+      parties: signersFor(work, (key) => (key === 'giver' ? 'png1@ex.com' : `png-${key}@ex.com`)),
     });
     await flush();
     const link = signLink(lastTo('png1@ex.com'));

@@ -123,7 +123,7 @@ describe('renderFormPdf', () => {
   });
 
   it('records a signature box per party, in order, inside the page', async () => {
-    expect(work.signatureBoxes.map((b) => b.role)).toEqual(['移交人', '接收人', '监交人', '分管经理']);
+    expect(work.signatureBoxes.map((b) => b.role)).toEqual(['移交人', '接收人', '监交人', '分管经理', 'HR/行政备案']);
     const doc = await PDFDocument.load(work.bytes);
     for (const b of work.signatureBoxes) {
       const { width, height } = doc.getPage(b.page).getSize();
