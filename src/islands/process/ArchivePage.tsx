@@ -6,6 +6,7 @@ import { STATUS_LABEL } from './labels.js';
 import { CASE_LABEL } from '../signing/labels.js';
 import type { ArchiveListing } from '../../lib/process/admin.js';
 import './process.css';
+import { beijingDate } from '../../lib/time-format.js';
 
 type ArchiveList = ArchiveListing & { email: string };
 type ListedCase = ArchiveListing['cases'][number];
@@ -112,7 +113,7 @@ export default function ArchivePage() {
                 {processes.map((p) => (
                   <tr key={p.id}>
                     <td><a href={`/case/?p=${encodeURIComponent(p.id)}`}>{p.caseNumber}</a></td><td>{p.department}</td><td>{p.employee}</td><td>{p.customers}</td>
-                    <td>{STAGE_NAME[p.stage]}</td><td>{STATUS_LABEL[p.status]}</td><td>{p.lastWorkingDay}</td><td>{new Date(p.createdAt).toLocaleDateString('zh-CN')}</td>
+                    <td>{STAGE_NAME[p.stage]}</td><td>{STATUS_LABEL[p.status]}</td><td>{p.lastWorkingDay}</td><td>{beijingDate(p.createdAt)}</td>
                   </tr>
                 ))}
               </tbody>
@@ -132,7 +133,7 @@ export default function ArchivePage() {
                 {cases.map((c) => (
                   <tr key={c.id}>
                     <td>{c.caseNumber}</td><td>{c.title}{c.kind === 'acknowledgment' && '（员工确认）'}</td><td>{c.department || '—'}</td><td>{c.giver || '—'}</td>
-                    <td>{c.signed} / {c.parties}</td><td>{CASE_LABEL[c.status]}</td><td>{new Date(c.createdAt).toLocaleDateString('zh-CN')}</td>
+                    <td>{c.signed} / {c.parties}</td><td>{CASE_LABEL[c.status]}</td><td>{beijingDate(c.createdAt)}</td>
                     <td>{c.purged && c.status !== 'completed' ? '已按保留期限清除' : (
                       <button type="button" disabled={downloading === c.id} onClick={() => void download(c)} title={`${c.title} ${c.caseNumber}`}>
                         {downloading === c.id ? '正在下载…' : c.status === 'completed' ? '下载已签署版' : '下载当前版'}

@@ -5,6 +5,7 @@ import { downloadBlob } from '../form/download.js';
 import { STATUS_LABEL } from './SignPage.js';
 import { useReloadOnHashChange } from './useReloadOnHashChange.js';
 import './signing.css';
+import { labelledTime } from '../../lib/time-format.js';
 
 /** The sender's private page: who has signed, the timeline, reminders, cancel, documents. */
 interface Status {
@@ -20,7 +21,7 @@ interface Status {
 }
 
 const EVENT_LABEL: Record<string, string> = { created: '创建', sent: '发送签署邮件', viewed: '查看', signed: '签署', declined: '拒签', reminded: '提醒（旧链接作废）', completed: '全部完成并封存', cancelled: '撤销', question: '向 HR 提问' };
-const time = (iso: string | null) => (iso ? new Date(iso).toLocaleString('zh-CN', { hour12: false }) : '—');
+const time = (iso: string | null) => labelledTime(iso);
 
 export default function ManagePage() {
   const [link, setLink] = useState({ caseId: '', secret: '' });

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import './signing.css';
+import { labelledTime } from '../../lib/time-format.js';
 
 /** Upload a PDF: is it, byte for byte, a final document issued here, and for which case? */
 type Result =
@@ -42,7 +43,7 @@ export default function VerifyPage() {
           {result.valid ? (
             <p>
               {result.copyOf ? `✓ 这是本系统签发的 ${result.copyOf} 的个人确认回执，未被改动：` : '✓ 这是本系统签发的最终文件，未被改动：'}《{result.title}》，交接编号 {result.caseNumber}
-              {result.completedAt ? `，${result.copyOf ? '确认' : '完成'}于 ${new Date(result.completedAt).toLocaleString('zh-CN', { hour12: false })}` : ''}。
+              {result.completedAt ? `，${result.copyOf ? '确认' : '完成'}于 ${labelledTime(result.completedAt)}` : ''}。
             </p>
           ) : (
             <p>✗ 未找到与此文件完全一致的签发记录：文件可能被修改过，或不是本系统签发的最终版。</p>

@@ -11,6 +11,7 @@ import { issueSignLink, verifySignLink } from './links.js';
 import { ackRequestMail, completedMail, endedMail, questionMail, signRequestMail, type CaseSummary } from './mail.js';
 import { pdfRenders } from '../pdf/render-limit.js';
 import { signatureImageProblem } from '../signature-image.js';
+import { beijingDate, beijingTime, ZONE_LABEL } from '../time-format.js';
 
 /** Loaded on first use: viewing a link or a status never needs the PDF engine (cold starts). */
 const pdfEngine = () => import('./pdf-engine.js');
@@ -48,8 +49,6 @@ const newId = () => randomBytes(9).toString('base64url');
 const nowOf = (d: SigningDeps) => d.now?.() ?? new Date();
 const summary = (c: CaseRow): CaseSummary => ({ title: c.title, caseNumber: c.case_number, company: c.company, senderName: c.sender_name });
 const signUrl = (base: string, caseId: string, token: string) => `${base}/sign/?c=${encodeURIComponent(caseId)}#t=${token}`;
-const shanghaiTime = (d: Date) =>
-  d.toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
 
 /** A just-inserted party: nothing sent, nothing signed yet. */
 function freshParty(p: Pick<PartyRow, 'id' | 'case_id' | 'position' | 'role' | 'name' | 'email' | 'status'> & { department?: string | null }): PartyRow {
@@ -273,7 +272,7 @@ function auditEntry(c: Pick<CaseRow, 'kind'>, p: PartyRow): AuditEntry {
     email: p.email,
     role: p.role,
     action: c.kind === 'acknowledgment' ? `已阅读并同意（${p.signed_name ?? ''}${p.department ? `，${p.department}` : ''}）` : p.signature_kind === 'drawn' ? '已签署（手写签名）' : `已签署（输入姓名：${p.signed_name ?? ''}）`,
-    time: p.signed_at ? shanghaiTime(new Date(p.signed_at)) + '（北京时间）' : '',
+    time: p.signed_at ? `${beijingTime(p.signed_at)}（${ZONE_LABEL}）` : '',
     ip: p.ip ?? '',
     userAgent: p.user_agent ?? '',
     documentSha256: p.doc_sha256_signed ?? '',
@@ -317,7 +316,7 @@ export async function signAsParty(
     const current = c.current_pdf;
     const docHash = sha256(current);
     const box = (c.signature_boxes as SignatureBox[])[party.position];
-    const date = shanghaiTime(now).slice(0, 10).replace(/\//g, '-');
+    const date = beijingDate(now);
     // A policy acknowledgment is recorded, not stamped: the document stays as issued.
     const stamped =
       c.kind === 'acknowledgment'
