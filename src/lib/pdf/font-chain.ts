@@ -2,20 +2,34 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { PDFDocument, PDFFont, PDFPage, RGB } from 'pdf-lib';
+import fontkit from '@pdf-lib/fontkit';
 import subsetFont from 'subset-font';
 
 /**
  * Rare characters in names (生僻字: 𠮷 U+20BB7, 𡒄 U+21484, compatibility ideographs such as
- * 豈 U+F900) that Noto Sans SC lacks are drawn from a fallback font: Hanazono Mincho (花園明朝,
- * from GlyphWiki; SIL OFL 1.1 or the Hanazono Font License), shipped by the `hanamin` npm
- * package as WOFF2 files of one Unicode block slice each (about 200 KB). Together they cover
- * CJK Unified Ideographs, Extensions A–F and both compatibility blocks. Only the slices a
- * document actually needs are read (each once per process) and cut to its characters, so a
- * document without rare characters embeds nothing more and a cold start reads nothing more.
+ * 豈 U+F900) that Noto Sans SC lacks come from a chain of fallback fonts, all from npm:
+ *
+ * 1. Noto Sans TC, then Noto Sans JP (SIL OFL 1.1): the same Source Han design as Noto Sans
+ *    SC, so the ~2,000 Extension B and ~360 compatibility ideographs they add (𠮷 among them)
+ *    look like the text around them.
+ * 2. Hanazono Mincho (花園明朝, from GlyphWiki; SIL OFL 1.1 or the Hanazono Font License) from
+ *    the `hanamin` package, for everything else: CJK Unified Ideographs, Extensions A–F and
+ *    both compatibility blocks, as WOFF2 files of one Unicode block slice each (~220 KB).
+ *
+ * A document whose characters Noto Sans SC has (nearly all) reads none of these files; one
+ * that needs them reads only the fonts and slices that get asked, each once per process,
+ * and embeds a HarfBuzz subset of just those characters.
  */
 const require = createRequire(import.meta.url);
-/** The package's stylesheet maps each slice file to its unicode-range. */
-export const FALLBACK_CSS = require.resolve('hanamin/HanaMin.css');
+export const FALLBACK_FONT_FILES = [
+  require.resolve('@expo-google-fonts/noto-sans-tc/400Regular/NotoSansTC_400Regular.ttf'),
+  require.resolve('@expo-google-fonts/noto-sans-jp/400Regular/NotoSansJP_400Regular.ttf'),
+] as const;
+/** The `hanamin` stylesheet maps each slice file to its unicode-range. */
+export const FALLBACK_SLICES_CSS = require.resolve('hanamin/HanaMin.css');
+
+/** Only Han characters go down the chain: nothing in it draws emoji, so they never cost a read. */
+const HAN = /\p{Script=Han}/u;
 
 interface Slice {
   file: string;
@@ -26,11 +40,11 @@ let slices: Promise<Slice[]> | undefined;
 
 /**
  * The ideograph slices only (vercel.json ships exactly those files with the functions);
- * everything else (kana, Latin, symbols) Noto Sans SC has or is not a name's business.
+ * kana, Latin and symbols Noto Sans SC has already.
  */
 function fallbackSlices(): Promise<Slice[]> {
-  slices ??= readFile(FALLBACK_CSS, 'utf8').then((css) => {
-    const dir = dirname(FALLBACK_CSS);
+  slices ??= readFile(FALLBACK_SLICES_CSS, 'utf8').then((css) => {
+    const dir = dirname(FALLBACK_SLICES_CSS);
     const found: Slice[] = [];
     for (const m of css.matchAll(/url\(([^)]*Ideographs[^)]*\.woff2)\)[^;]*;\s*unicode-range:\s*([^;}]+)/g)) {
       const ranges = m[2].split(',').map((r): [number, number] => {
@@ -44,30 +58,60 @@ function fallbackSlices(): Promise<Slice[]> {
   return slices;
 }
 
-const files = new Map<string, Promise<Buffer>>();
-function sliceFile(file: string): Promise<Buffer> {
-  let bytes = files.get(file);
-  if (!bytes) {
-    bytes = readFile(file);
-    files.set(file, bytes);
+interface Loaded {
+  bytes: Buffer;
+  /** fontkit reads the cmap lazily: asking it is far cheaper than a HarfBuzz subset. */
+  has: (ch: string) => boolean;
+}
+
+const files = new Map<string, Promise<Loaded>>();
+function loadOnce(file: string): Promise<Loaded> {
+  let loaded = files.get(file);
+  if (!loaded) {
+    loaded = readFile(file).then((bytes) => {
+      const font = fontkit.create(bytes);
+      return { bytes, has: (ch: string) => font.hasGlyphForCodePoint(ch.codePointAt(0)!) };
+    });
+    files.set(file, loaded);
   }
-  return bytes;
+  return loaded;
+}
+
+/** A TrueType subset of `file` cut to those of `chars` it has, and which ones those are. */
+async function subsetOf(file: string, chars: string[]): Promise<{ bytes: Uint8Array; has: string[] } | null> {
+  const font = await loadOnce(file);
+  const has = chars.filter(font.has);
+  if (!has.length) return null;
+  return { bytes: await subsetFont(font.bytes, has.join(''), { targetFormat: 'truetype' }), has };
 }
 
 /**
- * TrueType subsets of the fallback font holding those of `chars` it has, one per slice
- * touched (usually none or one). Characters no slice claims are left out; the caller
- * checks each embedded font's cmap, so a claimed character a slice lacks stays missing.
+ * TrueType subsets, in chain order, that together hold as many of `chars` as the chain has
+ * (none for a document whose text Noto Sans SC covers). Characters nothing has are left
+ * out: the caller finds them missing in every embedded font's cmap.
  */
 export async function fallbackSubsets(chars: Iterable<string>): Promise<Uint8Array[]> {
+  let rest = [...new Set(chars)].filter((ch) => HAN.test(ch));
+  const out: Uint8Array[] = [];
+  for (const file of FALLBACK_FONT_FILES) {
+    if (!rest.length) return out;
+    const cut = await subsetOf(file, rest);
+    if (cut) {
+      out.push(cut.bytes);
+      rest = rest.filter((ch) => !cut.has.includes(ch));
+    }
+  }
+  if (!rest.length) return out;
   const bySlice = new Map<Slice, string[]>();
   const all = await fallbackSlices();
-  for (const ch of new Set(chars)) {
+  for (const ch of rest) {
     const cp = ch.codePointAt(0)!;
-    const slice = all.find((s) => s.ranges.some(([a, b]) => cp >= a && cp <= b));
+    const slice = all.find((sl) => sl.ranges.some(([a, b]) => cp >= a && cp <= b));
     if (slice) bySlice.set(slice, [...(bySlice.get(slice) ?? []), ch]);
   }
-  return Promise.all([...bySlice].map(async ([slice, cs]) => subsetFont(await sliceFile(slice.file), cs.join(''), { targetFormat: 'truetype' })));
+  const cuts = await Promise.all([...bySlice].map(([slice, cs]) => subsetOf(slice.file, cs)));
+  for (const cut of cuts) if (cut) out.push(cut.bytes);
+  return out;
 }
 
 /** A run of text drawn in one font. */
