@@ -12,9 +12,12 @@ import subsetFont from 'subset-font';
  * 1. Noto Sans TC, then Noto Sans JP (SIL OFL 1.1): the same Source Han design as Noto Sans
  *    SC, so the ~2,000 Extension B and ~360 compatibility ideographs they add (𠮷 among them)
  *    look like the text around them.
- * 2. Hanazono Mincho (花園明朝, from GlyphWiki; SIL OFL 1.1 or the Hanazono Font License) from
- *    the `hanamin` package, for everything else: CJK Unified Ideographs, Extensions A–F and
- *    both compatibility blocks, as WOFF2 files of one Unicode block slice each (~220 KB).
+ * 2. Hanazono Mincho (花園明朝 2017-09-04, from GlyphWiki) from the `hanamin` package, for
+ *    everything else: CJK Unified Ideographs, Extensions A–F and both compatibility blocks,
+ *    as WOFF2 files of one Unicode block slice each (~220 KB). It is dual-licensed, the
+ *    Hanazono Font License (use, copy, distribute, with or without modification) or SIL OFL
+ *    1.1; the package's slices are a modified version still named HanaMin, which the
+ *    Hanazono Font License allows (the OFL's Reserved Font Name would not).
  *
  * A document whose characters Noto Sans SC has (nearly all) reads none of these files; one
  * that needs them reads only the fonts and slices that get asked, each once per process,
@@ -58,31 +61,41 @@ function fallbackSlices(): Promise<Slice[]> {
   return slices;
 }
 
-interface Loaded {
-  bytes: Buffer;
-  /** fontkit reads the cmap lazily: asking it is far cheaper than a HarfBuzz subset. */
-  has: (ch: string) => boolean;
+const files = new Map<string, Promise<Buffer>>();
+function readOnce(file: string): Promise<Buffer> {
+  let bytes = files.get(file);
+  if (!bytes) {
+    bytes = readFile(file);
+    files.set(file, bytes);
+  }
+  return bytes;
 }
 
-const files = new Map<string, Promise<Loaded>>();
-function loadOnce(file: string): Promise<Loaded> {
-  let loaded = files.get(file);
-  if (!loaded) {
-    loaded = readFile(file).then((bytes) => {
+/** fontkit reads a TrueType cmap lazily: asking it is far cheaper than a HarfBuzz subset. */
+const cmaps = new Map<string, Promise<(ch: string) => boolean>>();
+function hasGlyph(file: string): Promise<(ch: string) => boolean> {
+  let has = cmaps.get(file);
+  if (!has) {
+    has = readOnce(file).then((bytes) => {
       const font = fontkit.create(bytes);
-      return { bytes, has: (ch: string) => font.hasGlyphForCodePoint(ch.codePointAt(0)!) };
+      return (ch: string) => font.hasGlyphForCodePoint(ch.codePointAt(0)!);
     });
-    files.set(file, loaded);
+    cmaps.set(file, has);
   }
-  return loaded;
+  return has;
 }
 
 /** A TrueType subset of `file` cut to those of `chars` it has, and which ones those are. */
 async function subsetOf(file: string, chars: string[]): Promise<{ bytes: Uint8Array; has: string[] } | null> {
-  const font = await loadOnce(file);
-  const has = chars.filter(font.has);
-  if (!has.length) return null;
-  return { bytes: await subsetFont(font.bytes, has.join(''), { targetFormat: 'truetype' }), has };
+  const bytes: Uint8Array = await subsetFont(await readOnce(file), chars.join(''), { targetFormat: 'truetype' });
+  let cmap: Set<number>;
+  try {
+    cmap = new Set<number>(fontkit.create(bytes).characterSet);
+  } catch {
+    return null; // HarfBuzz leaves out the cmap of a subset that kept no character
+  }
+  const has = chars.filter((ch) => cmap.has(ch.codePointAt(0)!));
+  return has.length ? { bytes, has } : null;
 }
 
 /**
@@ -95,7 +108,10 @@ export async function fallbackSubsets(chars: Iterable<string>): Promise<Uint8Arr
   const out: Uint8Array[] = [];
   for (const file of FALLBACK_FONT_FILES) {
     if (!rest.length) return out;
-    const cut = await subsetOf(file, rest);
+    // Whole fonts of several MB: subset only when the cmap says they have something. (The
+    // small WOFF2 slices below are subset straight away: decoding one for fontkit costs more.)
+    const has = await hasGlyph(file);
+    const cut = rest.some(has) ? await subsetOf(file, rest.filter(has)) : null;
     if (cut) {
       out.push(cut.bytes);
       rest = rest.filter((ch) => !cut.has.includes(ch));
