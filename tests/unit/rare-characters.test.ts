@@ -125,6 +125,18 @@ describe('a name with rare characters', () => {
     expect(pdfText(withEmoji.bytes)).toContain(`司马${RARE}□`);
   });
 
+  it('stamps a typed name the brush font has no character of (𡒄 alone, a Latin name) in the fallback fonts', async () => {
+    let bytes = form.bytes;
+    for (const [i, name] of ['\u{21484}', 'John Smith'].entries()) {
+      const stamped = await stampSignature(bytes, form.signatureBoxes[i + 2], { kind: 'typed', name, date: '2026-11-25' });
+      expect(stamped.missingCharacters).toEqual([]);
+      bytes = stamped.bytes;
+    }
+    const last = pdfText(bytes).split('\f').at(-2)!;
+    expect(last.split('\u{21484}').length - 1).toBe(2); // signature and printed name
+    expect(last.split('John Smith').length - 1).toBe(2);
+  });
+
   it('prints on the audit page, whose footer goes on from the document’s page numbers', async () => {
     const pages = (await PDFDocument.load(signed.bytes)).getPageCount();
     const { bytes, missingCharacters } = await appendAuditPage(signed.bytes, {

@@ -85,15 +85,19 @@ function hasGlyph(file: string): Promise<(ch: string) => boolean> {
   return has;
 }
 
+/** The code points a TrueType subset holds (none when HarfBuzz kept no character: it then writes no cmap). */
+export function subsetCharacters(bytes: Uint8Array): Set<number> {
+  try {
+    return new Set<number>(fontkit.create(bytes).characterSet);
+  } catch {
+    return new Set();
+  }
+}
+
 /** A TrueType subset of `file` cut to those of `chars` it has, and which ones those are. */
 async function subsetOf(file: string, chars: string[]): Promise<{ bytes: Uint8Array; has: string[] } | null> {
   const bytes: Uint8Array = await subsetFont(await readOnce(file), chars.join(''), { targetFormat: 'truetype' });
-  let cmap: Set<number>;
-  try {
-    cmap = new Set<number>(fontkit.create(bytes).characterSet);
-  } catch {
-    return null; // HarfBuzz leaves out the cmap of a subset that kept no character
-  }
+  const cmap = subsetCharacters(bytes);
   const has = chars.filter((ch) => cmap.has(ch.codePointAt(0)!));
   return has.length ? { bytes, has } : null;
 }

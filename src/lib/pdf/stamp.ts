@@ -1,7 +1,7 @@
 import fontkit from '@pdf-lib/fontkit';
 import { PDFDocument, rgb, type PDFFont } from 'pdf-lib';
 import { fontSubset } from './fonts.js';
-import { embedFallbacks, FontChain } from './font-chain.js';
+import { embedFallbacks, FontChain, subsetCharacters } from './font-chain.js';
 import type { SignatureBox } from './form-pdf.js';
 import { CMAP_GLYPHS_ONLY, MISSING_GLYPH, type MissingCharacter } from './writer.js';
 
@@ -81,8 +81,10 @@ export async function stampSignature(
   } else {
     // The brush font for every character it has; the rest (and spaces, see fonts.ts) in the
     // printed-name fonts, run by run in the same line.
-    const script = await doc.embedFont(await fontSubset('signature', name), { subset: false, features: CMAP_GLYPHS_ONLY });
-    const font = new FontChain([script, ...label.fonts]);
+    const scriptBytes = await fontSubset('signature', name);
+    // A name the brush font has no character of (𡒄, Latin) leaves a subset without a cmap.
+    const script = subsetCharacters(scriptBytes).size ? [await doc.embedFont(scriptBytes, { subset: false, features: CMAP_GLYPHS_ONLY })] : [];
+    const font = new FontChain([...script, ...label.fonts]);
     // One line as large as fits; a long name goes on two lines when that reads larger.
     const single = fitNameLines(font, name, area.width * 0.9, area.height * 0.85, 0);
     const double = fitNameLines(font, name, area.width * 0.9, (area.height * 0.85) / 2.3, area.height);
