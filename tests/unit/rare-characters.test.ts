@@ -4,8 +4,8 @@
  * tables, the typed signature, the printed name and the audit page; only characters no font
  * has (emoji) print as □, and those are reported.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { matchesGlob, relative } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import fontkit from '@pdf-lib/fontkit';
 import { PDFDocument } from 'pdf-lib';
@@ -13,7 +13,7 @@ import { formDefinitionSchema } from '../../src/lib/form-definition.js';
 import { renderFormPdf, type FormPdfResult } from '../../src/lib/pdf/form-pdf.js';
 import { stampSignature } from '../../src/lib/pdf/stamp.js';
 import { appendAuditPage } from '../../src/lib/pdf/audit.js';
-import { FALLBACK_FONT_FILES, FALLBACK_SLICES_CSS } from '../../src/lib/pdf/font-chain.js';
+import { FALLBACK_FONT_FILES, FALLBACK_SLICES_CSS, fallbackSliceFiles } from '../../src/lib/pdf/font-chain.js';
 import { FONT_FILES } from '../../src/lib/pdf/fonts.js';
 import { PdfWriter } from '../../src/lib/pdf/writer.js';
 import { workHandoverValues } from '../fixtures/form-values.js';
@@ -49,11 +49,9 @@ beforeAll(async () => {
 }, 60_000);
 
 describe('the fallback chain', () => {
-  it('covers CJK Unified Ideographs, Extensions A and B and both compatibility blocks', () => {
-    const sets = [FONT_FILES.regular, ...FALLBACK_FONT_FILES].map((f) => new Set<number>(fontkit.create(readFileSync(f)).characterSet));
-    const dir = dirname(FALLBACK_SLICES_CSS);
-    // The files vercel.json ships: the ideograph slices of Hanazono Mincho.
-    for (const f of readdirSync(dir).filter((n) => /Ideographs.*\.woff2$/.test(n))) sets.push(new Set(fontkit.create(readFileSync(`${dir}/${f}`)).characterSet));
+  it('covers CJK Unified Ideographs, Extensions A and B and both compatibility blocks', async () => {
+    const files = [FONT_FILES.regular, ...FALLBACK_FONT_FILES, ...(await fallbackSliceFiles())];
+    const sets = files.map((f) => new Set<number>(fontkit.create(readFileSync(f)).characterSet));
     const covered = (a: number, b: number) => {
       let n = 0;
       for (let c = a; c <= b; c++) if (sets.some((s) => s.has(c))) n++;
@@ -66,6 +64,14 @@ describe('the fallback chain', () => {
     expect(covered(0xf900, 0xfaff)).toBeGreaterThanOrEqual(472); // of 512 (472 assigned ideographs before U+FA70…)
     expect(covered(0x2f800, 0x2fa1f)).toBeGreaterThanOrEqual(542); // of 544
   }, 60_000);
+
+  it('ships with every function: vercel.json includeFiles matches each file the chain reads (and stays within 256 characters)', async () => {
+    const includeFiles: string = JSON.parse(readFileSync('vercel.json', 'utf8')).functions['api/**/*.ts'].includeFiles;
+    expect(includeFiles.length).toBeLessThanOrEqual(256); // Vercel refuses a longer one
+    const files = [...Object.values(FONT_FILES), ...FALLBACK_FONT_FILES, FALLBACK_SLICES_CSS, ...(await fallbackSliceFiles())];
+    expect(files.length).toBeGreaterThan(90);
+    for (const f of files) expect(matchesGlob(relative(process.cwd(), f), includeFiles), f).toBe(true);
+  });
 
   it('embeds no fallback font in a document that needs none', async () => {
     const plain = await renderFormPdf({ definition: def, values: workHandoverValues(def) });

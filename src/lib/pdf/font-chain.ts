@@ -61,6 +61,11 @@ function fallbackSlices(): Promise<Slice[]> {
   return slices;
 }
 
+/** The slice files the chain may read (for the bundling check and the coverage numbers). */
+export async function fallbackSliceFiles(): Promise<string[]> {
+  return (await fallbackSlices()).map((s) => s.file);
+}
+
 const files = new Map<string, Promise<Buffer>>();
 function readOnce(file: string): Promise<Buffer> {
   let bytes = files.get(file);
