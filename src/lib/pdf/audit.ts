@@ -40,13 +40,18 @@ const LABELS: Array<[keyof AuditEntry, string]> = [
 
 export async function appendAuditPage(pdf: Uint8Array, audit: AuditInput): Promise<{ bytes: Uint8Array; missingCharacters: { char: string; codePoint: string }[] }> {
   const doc = await PDFDocument.load(pdf, { updateMetadata: false });
+  // The document's own pages say 第 N 页 / 共 M 页 and cannot be redrawn (their SHA-256 is on
+  // record), so the audit page goes on counting after them and says what it is:
+  // 第 3 页（审计页，正文共 2 页）.
+  const bodyPages = doc.getPageCount();
+  const pageLabel = (i: number) => `第 ${bodyPages + i + 1} 页（审计页，正文共 ${bodyPages} 页）`;
   const heading = `审计记录：${audit.title}`;
   const intro = `交接编号：${audit.caseNumber}。以下记录由系统自动生成，列出每一方的操作、时间、来源和当时文档的 SHA-256 摘要，用于核验签署过程。`;
   const hashLine = audit.originalSha256 ? `签署前文档 SHA-256：${audit.originalSha256}` : '';
   const values = audit.entries.flatMap((e) => LABELS.map(([k]) => e[k]));
   const w = await PdfWriter.create(doc, {
     // Header and footer are drawn in the regular weight too.
-    regular: [intro, hashLine, audit.note ?? '', audit.title, '审计页', ...values].join(''),
+    regular: [intro, hashLine, audit.note ?? '', audit.title, '审计页', pageLabel(0), ...values].join(''),
     bold: [heading, ...LABELS.map(([, l]) => l + '：'), '第一二三四五六七八九十方'].join(''),
   });
   w.newPage();
@@ -57,6 +62,6 @@ export async function appendAuditPage(pdf: Uint8Array, audit: AuditInput): Promi
   audit.entries.forEach((e) => {
     w.keyValues(LABELS.map(([k, label]) => ({ label, value: e[k], wide: k === 'userAgent' || k === 'documentSha256' || k === 'email' })), 8.5);
   });
-  w.decoratePages({ left: '审计页', right: audit.title }, `交接编号：${audit.caseNumber}`);
+  w.decoratePages({ left: '审计页', right: audit.title }, `交接编号：${audit.caseNumber}`, pageLabel);
   return { bytes: await doc.save(), missingCharacters: w.missingCharacters };
 }

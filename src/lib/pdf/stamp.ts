@@ -1,14 +1,16 @@
 import fontkit from '@pdf-lib/fontkit';
 import { PDFDocument, rgb, type PDFFont } from 'pdf-lib';
 import { fontSubset } from './fonts.js';
+import { embedFallbacks, FontChain, subsetCharacters } from './font-chain.js';
 import type { SignatureBox } from './form-pdf.js';
 import { CMAP_GLYPHS_ONLY, MISSING_GLYPH, type MissingCharacter } from './writer.js';
 
 /**
  * Stamps one party's signature into its box on an existing PDF: a drawn signature (PNG) or
  * a typed name in a brush-script CJK font (Ma Shan Zheng), plus the printed name and date.
- * A name with characters the script font lacks is typed in Noto Sans SC instead, so no
- * name ever prints as empty boxes.
+ * Characters the brush font lacks are typed, in the same line, in Noto Sans SC, and rare
+ * ones Noto lacks too (𠮷) in the fallback font (font-chain.ts), so a name never prints as
+ * empty boxes; only characters no font has (emoji) print as □ and are reported.
  */
 export type Signature =
   | { kind: 'typed'; name: string; date: string }
@@ -24,7 +26,7 @@ const BREAK_AFTER = /[\s·•・.\-‐–—/]/;
  * else two lines (split where the longer line is shortest, preferring a break after · or a
  * space) at the size that fits. Measured with the font itself, so it always fits.
  */
-export function fitNameLines(font: PDFFont, text: string, maxWidth: number, maxSize: number, minSize = 6): { lines: string[]; size: number } {
+export function fitNameLines(font: PDFFont | FontChain, text: string, maxWidth: number, maxSize: number, minSize = 6): { lines: string[]; size: number } {
   const width = (s: string) => font.widthOfTextAtSize(s, 1);
   const down = (size: number) => Math.floor(size * 100) / 100;
   const one = width(text);
@@ -55,13 +57,15 @@ export async function stampSignature(
   const page = doc.getPage(box.page);
   const area = box.signatureArea;
   const labelFont = await doc.embedFont(await fontSubset('regular', signature.name + signature.date + MISSING_GLYPH), { subset: false, features: CMAP_GLYPHS_ONLY });
-  // Characters no font here has (rare names such as 𠮷, emoji) print as □ and are reported.
-  const known = new Set(labelFont.getCharacterSet());
+  const labelSet = new Set(labelFont.getCharacterSet());
+  const rare = Array.from(signature.name + signature.date).filter((ch) => !/\s/.test(ch) && !labelSet.has(ch.codePointAt(0)!));
+  const label = new FontChain([labelFont, ...(await embedFallbacks(doc, rare, CMAP_GLYPHS_ONLY))]);
+  // Characters no font here has (emoji) print as □ and are reported.
   const missing = new Map<string, MissingCharacter>();
   const clean = (s: string) =>
     Array.from(s.trim())
       .map((ch) => {
-        if (ch === ' ' || known.has(ch.codePointAt(0)!)) return ch;
+        if (ch === ' ' || label.has(ch)) return ch;
         missing.set(ch, { char: ch, codePoint: `U+${ch.codePointAt(0)!.toString(16).toUpperCase()}` });
         return MISSING_GLYPH;
       })
@@ -75,10 +79,12 @@ export async function stampSignature(
     const h = image.height * scale;
     page.drawImage(image, { x: area.x + (area.width - w) / 2, y: area.y + (area.height - h) / 2, width: w, height: h });
   } else {
-    const script = await doc.embedFont(await fontSubset('signature', name), { subset: false, features: CMAP_GLYPHS_ONLY });
-    // The brush font only for names it fully covers (and without spaces; see fonts.ts).
-    const covered = !/\s/.test(name) && Array.from(name).every((ch) => script.getCharacterSet().includes(ch.codePointAt(0)!));
-    const font = covered ? script : labelFont;
+    // The brush font for every character it has; the rest (and spaces, see fonts.ts) in the
+    // printed-name fonts, run by run in the same line.
+    const scriptBytes = await fontSubset('signature', name);
+    // A name the brush font has no character of (𡒄, Latin) leaves a subset without a cmap.
+    const script = subsetCharacters(scriptBytes).size ? [await doc.embedFont(scriptBytes, { subset: false, features: CMAP_GLYPHS_ONLY })] : [];
+    const font = new FontChain([...script, ...label.fonts]);
     // One line as large as fits; a long name goes on two lines when that reads larger.
     const single = fitNameLines(font, name, area.width * 0.9, area.height * 0.85, 0);
     const double = fitNameLines(font, name, area.width * 0.9, (area.height * 0.85) / 2.3, area.height);
@@ -87,17 +93,18 @@ export async function stampSignature(
     fit.lines.forEach((line, i) => {
       const width = font.widthOfTextAtSize(line, fit.size);
       const top = area.y + (area.height + lead * fit.lines.length) / 2; // the block centred in the area
-      page.drawText(line, { x: area.x + (area.width - width) / 2, y: top - lead * (i + 1) + fit.size * 0.25, size: fit.size, font, color: INK });
+      font.draw(page, line, { x: area.x + (area.width - width) / 2, y: top - lead * (i + 1) + fit.size * 0.25, size: fit.size, color: INK });
     });
   }
   // The printed name on its line: shrunk, then on two lines, never past the box's edge.
   const nameWidth = box.box.x + box.box.width - 8 - box.nameAt.x;
-  const printed = fitNameLines(labelFont, name, nameWidth, 8.5, 6);
-  if (printed.lines.length === 1) page.drawText(name, { x: box.nameAt.x, y: box.nameAt.y, size: printed.size, font: labelFont, color: rgb(0, 0, 0) });
+  const printed = fitNameLines(label, name, nameWidth, 8.5, 6);
+  const black = rgb(0, 0, 0);
+  if (printed.lines.length === 1) label.draw(page, name, { x: box.nameAt.x, y: box.nameAt.y, size: printed.size, color: black });
   else {
     const size = Math.min(printed.size, 7);
-    printed.lines.forEach((line, i) => page.drawText(line, { x: box.nameAt.x, y: box.nameAt.y + (1 - i) * size * 1.15, size, font: labelFont, color: rgb(0, 0, 0) }));
+    printed.lines.forEach((line, i) => label.draw(page, line, { x: box.nameAt.x, y: box.nameAt.y + (1 - i) * size * 1.15, size, color: black }));
   }
-  page.drawText(clean(signature.date), { x: box.dateAt.x, y: box.dateAt.y, size: 8.5, font: labelFont, color: rgb(0, 0, 0) });
+  label.draw(page, clean(signature.date), { x: box.dateAt.x, y: box.dateAt.y, size: 8.5, color: black });
   return { bytes: await doc.save(), missingCharacters: [...missing.values()] };
 }

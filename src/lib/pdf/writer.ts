@@ -1,6 +1,7 @@
 import fontkit from '@pdf-lib/fontkit';
 import { PDFDocument, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
 import { fontSubset } from './fonts.js';
+import { embedFallbacks, FontChain } from './font-chain.js';
 import { wrapText } from './line-break.js';
 import { drawTable, type TableColumn } from './table.js';
 export type { TableColumn } from './table.js';
@@ -8,7 +9,9 @@ export type { TableColumn } from './table.js';
 /**
  * A small flowing-layout writer over pdf-lib: pages with a running cursor, wrapped CJK text,
  * key/value blocks and tables that break across pages with their header repeated. Fonts are
- * subset to exactly the characters the document will draw (given up front).
+ * subset to exactly the characters the document will draw (given up front). Characters Noto
+ * Sans SC lacks (rare name characters such as 𠮷) come from a fallback font (font-chain.ts),
+ * embedded only in documents that have such characters; text is measured and drawn per run.
  */
 export const A4: [number, number] = [595.28, 841.89];
 export const MISSING_GLYPH = '□';
@@ -37,6 +40,8 @@ export class PdfWriter {
   readonly pages: PDFPage[] = [];
   private readonly widthCache = new Map<PDFFont, Map<string, number>>();
   private missingSet = new Set<string>();
+  /** Per primary font (regular, bold): that font, then the fallbacks. */
+  private readonly chains: Map<PDFFont, FontChain>;
 
   private constructor(
     readonly doc: PDFDocument,
@@ -44,8 +49,12 @@ export class PdfWriter {
     readonly bold: PDFFont,
     readonly pageSize: [number, number],
     readonly margin: { top: number; right: number; bottom: number; left: number },
-    private readonly supported: Map<PDFFont, Set<number>>,
-  ) {}
+    /** Fallback fonts embedded for this document's rare characters (usually none). */
+    readonly fallbacks: PDFFont[],
+  ) {
+    // Bold text falls back to the same (regular-weight) fallback font: there is no bold one.
+    this.chains = new Map([regular, bold].map((f) => [f, new FontChain([f, ...fallbacks])]));
+  }
 
   /**
    * `text.regular` is every string the document draws in the regular weight, `text.bold`
@@ -62,8 +71,13 @@ export class PdfWriter {
     // subset: false — the bytes are already a HarfBuzz subset (see fonts.ts).
     const regular = await doc.embedFont(regularBytes, { subset: false, features: CMAP_GLYPHS_ONLY });
     const bold = await doc.embedFont(boldBytes, { subset: false, features: CMAP_GLYPHS_ONLY });
-    const supported = new Map([regular, bold].map((f) => [f, new Set(f.getCharacterSet())]));
-    return new PdfWriter(doc, regular, bold, options.pageSize ?? A4, options.margin ?? { top: 64, right: 42, bottom: 54, left: 42 }, supported);
+    // What the subsets lack is what the fallback font is asked for (nothing, most of the time).
+    const lacking = (font: PDFFont, s: string) => {
+      const set = new Set(font.getCharacterSet());
+      return Array.from(s).filter((ch) => ch.codePointAt(0)! >= 0x20 && !set.has(ch.codePointAt(0)!));
+    };
+    const fallbacks = await embedFallbacks(doc, [...lacking(regular, text.regular), ...lacking(bold, text.bold)], CMAP_GLYPHS_ONLY);
+    return new PdfWriter(doc, regular, bold, options.pageSize ?? A4, options.margin ?? { top: 64, right: 42, bottom: 54, left: 42 }, fallbacks);
   }
 
   get contentWidth(): number {
@@ -78,14 +92,24 @@ export class PdfWriter {
     return [...this.missingSet].map((char) => ({ char, codePoint: `U+${char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}` }));
   }
 
-  /** Text as `font` will draw it: characters it lacks become □ and are recorded. */
+  /** The fonts text in `font` is drawn with: `font`, then the fallbacks. */
+  chain(font: PDFFont): FontChain {
+    let chain = this.chains.get(font);
+    if (!chain) this.chains.set(font, (chain = new FontChain([font, ...this.fallbacks])));
+    return chain;
+  }
+
+  /**
+   * Text as `font` will draw it: characters neither it nor a fallback has become □ and are
+   * recorded. The result is drawable with `line` (which picks the font per run).
+   */
   clean(text: string, font: PDFFont = this.regular): string {
-    const supported = this.supported.get(font)!;
+    const chain = this.chain(font);
     let out = '';
     for (const ch of text) {
       const cp = ch.codePointAt(0)!;
       if (cp < 0x20) out += ' ';
-      else if (supported.has(cp)) out += ch;
+      else if (chain.has(ch)) out += ch;
       else {
         this.missingSet.add(ch);
         out += MISSING_GLYPH;
@@ -94,13 +118,15 @@ export class PdfWriter {
     return out;
   }
 
+  /** Width of cleaned text, each character measured in the font that draws it. */
   width(text: string, font: PDFFont, size: number): number {
     let cache = this.widthCache.get(font);
     if (!cache) this.widthCache.set(font, (cache = new Map()));
+    const chain = this.chain(font);
     let w = 0;
     for (const ch of text) {
       let cw = cache.get(ch);
-      if (cw === undefined) cache.set(ch, (cw = font.widthOfTextAtSize(ch, 1)));
+      if (cw === undefined) cache.set(ch, (cw = (chain.fontFor(ch) ?? font).widthOfTextAtSize(ch, 1)));
       w += cw;
     }
     return w * size;
@@ -129,7 +155,13 @@ export class PdfWriter {
   line(text: string, x: number, top: number, size: number, font: PDFFont = this.regular, color = INK): void {
     if (!text) return;
     // Baseline sits about 80% down a line box for Noto Sans SC.
-    this.page.drawText(text, { x, y: top - size * 1.1, size, font, color });
+    this.drawOn(this.page, text, x, top - size * 1.1, size, font, color);
+  }
+
+  /** Draws cleaned text on `page` with its baseline at `y`, run by run when it needs a fallback. */
+  drawOn(page: PDFPage, text: string, x: number, y: number, size: number, font: PDFFont = this.regular, color = INK): void {
+    if (this.fallbacks.length === 0) page.drawText(text, { x, y, size, font, color });
+    else this.chain(font).draw(page, text, { x, y, size, color });
   }
 
   /** A wrapped paragraph at the cursor, across pages if needed. */
@@ -191,8 +223,15 @@ export class PdfWriter {
     drawTable(this, columns, rows, size);
   }
 
-  /** Header and footer on every page, once the page count is known. */
-  decoratePages(header: { left: string; right: string }, footerLeft: string): void {
+  /**
+   * Header and footer on every page, once the page count is known. `pageLabel` words the
+   * page number (default 第 N 页 / 共 M 页); its characters must be in the regular text.
+   */
+  decoratePages(
+    header: { left: string; right: string },
+    footerLeft: string,
+    pageLabel: (index: number, total: number) => string = (i, total) => `第 ${i + 1} 页 / 共 ${total} 页`,
+  ): void {
     const size = 8;
     const total = this.pages.length;
     this.pages.forEach((page, i) => {
@@ -201,7 +240,7 @@ export class PdfWriter {
       const draw = (text: string, x: number, y: number, align: 'left' | 'right') => {
         const t = this.clean(text);
         const tx = align === 'left' ? x : x - this.width(t, this.regular, size);
-        page.drawText(t, { x: tx, y, size, font: this.regular, color: MUTED });
+        this.drawOn(page, t, tx, y, size, this.regular, MUTED);
       };
       draw(header.left, this.margin.left, top, 'left');
       draw(header.right, w - this.margin.right, top, 'right');
@@ -209,7 +248,7 @@ export class PdfWriter {
       const bottom = this.margin.bottom - 26;
       page.drawLine({ start: { x: this.margin.left, y: bottom + 12 }, end: { x: w - this.margin.right, y: bottom + 12 }, thickness: 0.5, color: RULE });
       draw(footerLeft, this.margin.left, bottom, 'left');
-      draw(`第 ${i + 1} 页 / 共 ${total} 页`, w - this.margin.right, bottom, 'right');
+      draw(pageLabel(i, total), w - this.margin.right, bottom, 'right');
     });
   }
 }
