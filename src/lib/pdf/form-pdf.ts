@@ -51,10 +51,12 @@ const ATOMIC_TYPES = new Set(['date', 'phone', 'email', 'money', 'number', 'stat
 /** Amounts and numbers are right-aligned, as in a ledger. */
 const RIGHT_TYPES = new Set(['money', 'number']);
 /**
- * Tables wider than this many columns print at 7.5 pt (still readable on paper) so a
- * 15-column customer list keeps one line per customer for most rows.
+ * Tables wider than this many columns are set like a ledger: 8 pt, shrinking to 7 pt if
+ * that keeps most rows to two lines, with tight padding and leading, so a 15-column
+ * customer list fits 20 or more customers on a landscape page.
  */
 const DENSE_COLUMNS = 10;
+const DENSE_TABLE = { minSize: 7, pad: 2.2, padX: 1.8, leading: 1.25 };
 const LANDSCAPE_MARGIN = { top: 52, right: 28, bottom: 44, left: 28 };
 
 const FIXED_TEXT = '交接编号：生成日期签字确认依次签署各方可同时签署签名：日期：第页共序号（未填写）无工作交接 /';
@@ -123,7 +125,7 @@ export async function renderFormPdf(input: FormPdfInput): Promise<FormPdfResult>
         const cells = rows.length
           ? rows.map((r, i) => [String(i + 1), ...f.columns.map((c) => displayValue(c, r[c.id] ?? ''))])
           : [['', '（未填写）', ...f.columns.slice(1).map(() => '')]];
-        if (columns.length > DENSE_COLUMNS) drawTable(w, columns, cells, 7.5, { pad: 2.2, leading: 1.25 });
+        if (columns.length > DENSE_COLUMNS) drawTable(w, columns, cells, 8, DENSE_TABLE);
         else drawTable(w, columns, cells, 8.5);
       } else if (f.type === 'computed') {
         pending.push({ label: f.label, value: formatComputed(def, f.id, values) });

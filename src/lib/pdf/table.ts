@@ -15,18 +15,27 @@ export interface TableColumn {
 }
 
 export interface TableOptions {
-  /** Cell padding in points; default a third of the font size. */
+  /**
+   * Smallest font size the table may shrink to (in 0.5 pt steps from `size`) so that most
+   * rows fit in two lines; default `size` (no shrinking).
+   */
+  minSize?: number;
+  /** Cell padding above and below the text, in points; default a third of the font size. */
   pad?: number;
+  /** Cell padding left and right of the text; default as `pad`. */
+  padX?: number;
   /** Line height as a multiple of the font size. */
   leading?: number;
 }
 
 /** At most this many rows are wrapped trial-wise to choose the column widths (spread over the whole table). */
 const SAMPLE_ROWS = 300;
+/** Line counts tried for the common start before giving up and starting from the floors. */
+const MAX_TARGET = 8;
 /** Share of a column's cells that may wrap past the common line count when choosing widths. */
 const OUTLIERS = 0.03;
-/** A header label wraps to at most this many lines. */
-const HEADER_LINES = 2;
+/** A font may shrink (down to `minSize`) until most rows need no more lines than this. */
+const PREFERRED_LINES = 2;
 
 /**
  * A table sized from its content, like a browser's automatic table layout: every column
@@ -35,16 +44,23 @@ const HEADER_LINES = 2;
  * most lines. A row that does not fit in the space left moves whole to the next page; only a
  * row taller than a page is split. The header row is repeated on every page.
  */
-export function drawTable(w: PdfWriter, columns: TableColumn[], rows: string[][], size = 8.5, options: TableOptions = {}): void {
-  const pad = options.pad ?? size / 3;
+export function drawTable(w: PdfWriter, columns: TableColumn[], rows: string[][], maxSize = 8.5, options: TableOptions = {}): void {
+  const pad = options.pad ?? maxSize / 3;
+  const padX = options.padX ?? pad;
+  const cells = rows.map((row) => columns.map((_, i) => paragraphs(w, row[i] ?? '')));
+  const content = measureContent(w, columns, cells);
+  let size = maxSize;
+  let layout = columnWidths(content, w.contentWidth, size, padX);
+  for (let s = maxSize - 0.5; layout.lines > PREFERRED_LINES && s >= (options.minSize ?? maxSize) - 1e-9; s -= 0.5) {
+    [size, layout] = [s, columnWidths(content, w.contentWidth, s, padX)];
+  }
+  const { widths } = layout;
   const lh = size * (options.leading ?? 1.32);
-  const cells = rows.map((row) => columns.map((c, i) => paragraphs(w, row[i] ?? '')));
-  const widths = columnWidths(w, columns, cells, size, pad);
   const xs = widths.reduce<number[]>((acc, width, i) => [...acc, acc[i] + width], [w.margin.left]);
   const tableWidth = xs[xs.length - 1] - w.margin.left;
   const wrap = (paras: string[], width: number, font: PDFFont, atomic = false) =>
-    paras.flatMap((p) => wrapText(p, width - 2 * pad, (s) => w.width(s, font, size), atomic ? atomicUnits : breakUnits));
-  const headerLines = columns.map((c, i) => wrap([w.clean(c.label, w.bold)], widths[i], w.bold));
+    paras.flatMap((p) => wrapText(p, width - 2 * padX, (s) => w.width(s, font, size), atomic ? atomicUnits : breakUnits));
+  const headerLines = columns.map((c, i) => headerLabelLines(w, c.label, widths[i] - 2 * padX, size));
   const headerHeight = Math.max(...headerLines.map((l) => l.length)) * lh + 2 * pad;
   // Noto Sans SC's ideographs sit a little low in the line box that `w.line` assumes; this
   // centres them between the rules.
@@ -52,7 +68,7 @@ export function drawTable(w: PdfWriter, columns: TableColumn[], rows: string[][]
 
   const drawLines = (lines: string[], i: number, top: number, font: PDFFont) => {
     lines.forEach((l, n) => {
-      const x = columns[i].align === 'right' ? xs[i] + widths[i] - pad - w.width(l, font, size) : xs[i] + pad;
+      const x = columns[i].align === 'right' ? xs[i] + widths[i] - padX - w.width(l, font, size) : xs[i] + padX;
       w.line(l, x, top - pad + lift - n * lh, size, font);
     });
   };
@@ -83,7 +99,6 @@ export function drawTable(w: PdfWriter, columns: TableColumn[], rows: string[][]
     const lines = cells[r].map((paras, i) => wrap(paras, widths[i], w.regular, columns[i].atomic));
     const lineCount = Math.max(...lines.map((l) => l.length));
     const height = lineCount * lh + 2 * pad;
-    if (process.env.TABLE_DEBUG) (globalThis as any).hist = { ...((globalThis as any).hist ?? {}), [lineCount]: ((globalThis as any).hist?.[lineCount] ?? 0) + 1, ...(lineCount >= 3 ? { ['ex' + lineCount]: lines.map((l) => l.length).join(',') } : {}) };
     if (r === 0) {
       // The header never stands alone at the bottom of a page.
       w.ensureSpace(headerHeight + Math.min(height, pageRoom));
@@ -123,7 +138,6 @@ export function drawTable(w: PdfWriter, columns: TableColumn[], rows: string[][]
     drawHeader();
   }
   drawColumnRules();
-  if (process.env.TABLE_DEBUG) console.log((globalThis as any).hist, widths.map((x) => x.toFixed(0)).join(' '));
   w.y -= 8;
 }
 
@@ -132,15 +146,79 @@ function paragraphs(w: PdfWriter, text: string): string[] {
   return text.replace(/\r\n?/g, '\n').split('\n').map((p) => w.clean(p).trim());
 }
 
-/** One paragraph as unbreakable units: each unit's width, and its width without trailing spaces. */
+/** One paragraph as unbreakable units: each unit's width at 1 pt, and its width without trailing spaces. */
 interface Measured {
   full: number[];
   trimmed: number[];
 }
 
+/** What the layout needs to know of the content, measured once at 1 pt and scaled per font size. */
+interface Content {
+  /** Per column: widest unbreakable token, longest unwrapped line, header's two-line width. */
+  minContent: number[];
+  maxContent: number[];
+  headerMin: number[];
+  /** Up to SAMPLE_ROWS rows, spread over the table: [row][column] → paragraphs. */
+  sample: Measured[][][];
+}
+
+function measureContent(w: PdfWriter, columns: TableColumn[], cells: string[][][]): Content {
+  const measure = (text: string, atomic: boolean): Measured => {
+    const units = atomic ? atomicUnits(text) : breakUnits(text);
+    return { full: units.map((u) => w.width(u, w.regular, 1)), trimmed: units.map((u) => w.width(u.trimEnd(), w.regular, 1)) };
+  };
+  const measured = cells.map((row) => row.map((paras, i) => paras.filter(Boolean).map((p) => measure(p, !!columns[i].atomic))));
+  const minContent = columns.map(() => 0);
+  const maxContent = columns.map(() => 0);
+  for (const row of measured) {
+    row.forEach((paras, i) => {
+      for (const { full, trimmed } of paras) {
+        let sum = 0;
+        for (let k = 0; k < full.length; k++) {
+          if (trimmed[k] > minContent[i]) minContent[i] = trimmed[k];
+          sum += full[k];
+        }
+        maxContent[i] = Math.max(maxContent[i], sum - full[full.length - 1] + trimmed[trimmed.length - 1]);
+      }
+    });
+  }
+  const sample = measured.length <= SAMPLE_ROWS ? measured : Array.from({ length: SAMPLE_ROWS }, (_, k) => measured[Math.floor((k * measured.length) / SAMPLE_ROWS)]);
+  return { minContent, maxContent, headerMin: columns.map((c) => headerMinWidth(w, c.label)), sample };
+}
+
 /**
- * Lines the wrapper (line-break.ts) will make of these paragraphs at `inner` width, counted
- * from unit widths alone so trial widths cost no string work.
+ * A header label in as few lines as fit, two lines balanced (业务/阶段, not 业务阶/段);
+ * a label too long for two lines wraps normally.
+ */
+function headerLabelLines(w: PdfWriter, label: string, inner: number, size: number): string[] {
+  const text = w.clean(label, w.bold);
+  const measure = (s: string) => w.width(s, w.bold, size);
+  const lines = wrapText(text, inner, measure);
+  if (lines.length !== 2) return lines;
+  const units = breakUnits(text);
+  let best = lines;
+  let bestWidth = Infinity;
+  for (let k = 1; k < units.length; k++) {
+    const pair = [units.slice(0, k).join('').trim(), units.slice(k).join('').trim()];
+    const width = Math.max(...pair.map(measure));
+    if (width <= inner + 1e-6 && width < bestWidth) [best, bestWidth] = [pair, width];
+  }
+  return best;
+}
+
+/** Narrowest width at 1 pt (without padding) at which `label` wraps to at most two lines. */
+function headerMinWidth(w: PdfWriter, label: string): number {
+  const units = breakUnits(w.clean(label, w.bold));
+  const widthOf = (us: string[]) => w.width(us.join('').trim(), w.bold, 1);
+  let best = widthOf(units);
+  // Labels are short: try every split point.
+  for (let k = 1; k < units.length; k++) best = Math.min(best, Math.max(widthOf(units.slice(0, k)), widthOf(units.slice(k))));
+  return best;
+}
+
+/**
+ * Lines the wrapper (line-break.ts) will make of these paragraphs at `inner` width (in 1 pt
+ * units), counted from unit widths alone so trial widths cost no string work.
  */
 function lineCount(paras: Measured[], inner: number): number {
   let total = 0;
@@ -169,131 +247,81 @@ function lineCount(paras: Measured[], inner: number): number {
 }
 
 /**
- * For the smallest line count T that fits the page: each column as narrow as it can be
- * with none of its cells over T lines (cells with more than T explicit lines aside).
+ * Column widths from the content at one font size, and the line count most rows get.
+ *
+ * Each column's floor is the larger of its header's two-line width and its min-content
+ * width (widest unbreakable token); its ceiling is its max-content width (longest line
+ * unwrapped, at most 40 % of the table). Starting from the smallest line count every
+ * column can afford at once, what is left of the page width goes in steps to the column
+ * where a step saves the most lines (rows' heights first, then lines in any cell), so a
+ * long name column widens before a mostly empty 备注 does. If even the floors do not fit,
+ * they shrink in proportion and long tokens break.
  */
-function startWidths(linesAt: Array<(width: number) => number[]>, floor: number[], ceiling: number[], avail: number): number[] {
-  for (let target = 1; target <= 8; target++) {
-    const widths = floor.map((lo, i) => {
-      const atFloor = linesAt[i](lo);
-      const atCeiling = linesAt[i](ceiling[i]);
-      // Cells that cannot get down to `target` lines at any width do not set the width, nor
-      // do the few longest (a one-off long remark should not widen the column for every row).
-      const allowed = Math.floor(atFloor.length * OUTLIERS);
-      const counts = (n: number[]) => n.filter((x, r) => atCeiling[r] <= target && x > target).length;
-      if (counts(atFloor) <= allowed) return lo;
-      let hi = ceiling[i];
-      while (hi - lo > 0.5) {
-        const mid = (lo + hi) / 2;
-        if (counts(linesAt[i](mid)) <= allowed) hi = mid;
-        else lo = mid;
-      }
-      return hi;
-    });
-    if (process.env.TABLE_DEBUG) console.log('T', target, widths.map((x) => x.toFixed(0)).join(' '), widths.reduce((a, b) => a + b, 0).toFixed(0));
-    if (widths.reduce((a, b) => a + b, 0) <= avail) return widths;
-  }
-  return [...floor];
-}
-
-/** Narrowest width (without padding) at which `label` wraps to at most HEADER_LINES lines. */
-function headerMinWidth(w: PdfWriter, label: string, font: PDFFont, size: number): number {
-  const units = breakUnits(w.clean(label, font));
-  const widthOf = (us: string[]) => w.width(us.join('').trim(), font, size);
-  let best = widthOf(units);
-  // Two lines: the best split point (labels are short, so trying each is cheap).
-  if (HEADER_LINES >= 2) for (let k = 1; k < units.length; k++) best = Math.min(best, Math.max(widthOf(units.slice(0, k)), widthOf(units.slice(k))));
-  return Math.max(best, ...units.map((u) => w.width(u.trim(), font, size)));
-}
-
-/**
- * Column widths from the content. Each column's floor is the larger of its header's
- * two-line width and its min-content width (widest unbreakable token); its ceiling is its
- * max-content width (longest line unwrapped). From the floors, the remaining page width is
- * handed out in steps to the column where a step saves the most table lines (rows' heights
- * first, then lines in any cell), so a long name column widens before an empty 备注 does.
- * If even the floors do not fit, they shrink in proportion and long tokens break.
- */
-function columnWidths(w: PdfWriter, columns: TableColumn[], cells: string[][][], size: number, pad: number): number[] {
-  const avail = w.contentWidth;
-  const unitWidths = (text: string, atomic: boolean): Measured => {
-    const units = atomic ? atomicUnits(text) : breakUnits(text);
-    return { full: units.map((u) => w.width(u, w.regular, size)), trimmed: units.map((u) => w.width(u.trimEnd(), w.regular, size)) };
-  };
-  // Unit widths of every cell (min and max content need all rows); trial wrapping uses a sample.
-  const measured = cells.map((row) => row.map((paras, i) => paras.filter(Boolean).map((p) => unitWidths(p, !!columns[i].atomic))));
-  const floor = columns.map((c, i) => {
-    let min = headerMinWidth(w, c.label, w.bold, size);
-    for (const row of measured) for (const p of row[i]) for (const t of p.trimmed) if (t > min) min = t;
-    return min + 2 * pad + 0.1;
-  });
-  const ceiling = columns.map((_, i) => {
-    let max = 0;
-    for (const row of measured) for (const p of row[i]) max = Math.max(max, p.full.reduce((a, b) => a + b, 0) - (p.full.at(-1)! - p.trimmed.at(-1)!));
-    // A very long note wraps rather than take most of the page.
-    return Math.max(floor[i], Math.min(max + 2 * pad + 0.1, avail * 0.4));
-  });
+function columnWidths(content: Content, avail: number, size: number, padX: number): { widths: number[]; lines: number } {
+  const { sample } = content;
+  const columnCount = content.minContent.length;
+  const floor = content.minContent.map((min, i) => Math.max(min, content.headerMin[i]) * size + 2 * padX + 0.1);
+  const ceiling = content.maxContent.map((max, i) => Math.max(floor[i], Math.min(max * size + 2 * padX + 0.1, avail * 0.4)));
   const floorTotal = floor.reduce((a, b) => a + b, 0);
-  if (process.env.TABLE_DEBUG) console.log({ avail, floor: floor.map((x) => x.toFixed(0)).join(' '), ceiling: ceiling.map((x) => x.toFixed(0)).join(' '), floorTotal });
-  if (floorTotal >= avail) return floor.map((f) => (f / floorTotal) * avail);
+  if (floorTotal >= avail) return { widths: floor.map((f) => (f / floorTotal) * avail), lines: Infinity };
 
-  const step = Math.max(1, avail / 160);
-  const sample = measured.length <= SAMPLE_ROWS ? measured : Array.from({ length: SAMPLE_ROWS }, (_, k) => measured[Math.floor((k * measured.length) / SAMPLE_ROWS)]);
-  const linesAt = (i: number, width: number) => sample.map((row) => lineCount(row[i], width - 2 * pad));
-  // Start from the fewest lines per row every column can afford at once (one step at a time
-  // cannot find that: a row only gets shorter when all its tall cells do).
-  const widths = startWidths(columns.map((_, i) => (width: number) => linesAt(i, width)), floor, ceiling, avail);
+  const linesAt = (i: number, width: number) => {
+    const inner = (width - 2 * padX) / size;
+    return sample.map((row) => lineCount(row[i], inner));
+  };
+  const start = startWidths(linesAt, floor, ceiling, avail);
+  const widths = start.widths;
   let rest = avail - widths.reduce((a, b) => a + b, 0);
-  const lines = columns.map((_, i) => linesAt(i, widths[i]));
+  const lines = widths.map((width, i) => linesAt(i, width));
   // Per row the tallest and second-tallest cell, so a trial width in one column is scored
   // without looking at the others.
   const top1 = new Array<number>(sample.length);
   const top1Col = new Array<number>(sample.length);
   const top2 = new Array<number>(sample.length);
   const rank = () => {
-    sample.forEach((_, r) => {
-      let a = 0, ac = -1, b = 0;
-      lines.forEach((col, i) => {
-        if (col[r] > a) [b, a, ac] = [a, col[r], i];
-        else if (col[r] > b) b = col[r];
-      });
+    for (let r = 0; r < sample.length; r++) {
+      let [a, ac, b] = [1, -1, 1];
+      for (let i = 0; i < columnCount; i++) {
+        const n = lines[i][r];
+        if (n > a) [b, a, ac] = [a, n, i];
+        else if (n > b) b = n;
+      }
       [top1[r], top1Col[r], top2[r]] = [a, ac, b];
-    });
+    }
   };
   rank();
+  const step = Math.max(1, avail / 160);
   while (rest > 0.01) {
     let best: { i: number; width: number; lines: number[]; score: number; cellScore: number } | undefined;
-    columns.forEach((_, i) => {
+    for (let i = 0; i < columnCount; i++) {
       const room = Math.min(rest, ceiling[i] - widths[i]);
-      if (room <= 0.01) return;
+      if (room <= 0.01) continue;
       // Small steps find small wins; bigger ones get over a plateau (a line saved only 20 pt on).
       for (const s of [step, step * 4, step * 16]) {
         const width = widths[i] + Math.min(s, room);
         const trial = linesAt(i, width);
         let rowsSaved = 0;
         let cellsSaved = 0;
-        trial.forEach((n, r) => {
+        for (let r = 0; r < trial.length; r++) {
           const other = top1Col[r] === i ? top2[r] : top1[r];
-          rowsSaved += Math.max(top1[r], 1) - Math.max(other, n, 1);
-          cellsSaved += lines[i][r] - n;
-        });
+          rowsSaved += top1[r] - Math.max(other, trial[r]);
+          cellsSaved += lines[i][r] - trial[r];
+        }
         const used = width - widths[i];
-        const score = rowsSaved / used;
-        const cellScore = cellsSaved / used;
+        const [score, cellScore] = [rowsSaved / used, cellsSaved / used];
         if (!best || score > best.score || (score === best.score && cellScore > best.cellScore)) best = { i, width, lines: trial, score, cellScore };
         if (s >= room) break;
       }
-    });
-    if (process.env.TABLE_DEBUG) console.log(best && { i: best.i, w: best.width.toFixed(1), s: best.score.toFixed(2), c: best.cellScore.toFixed(2), rest: rest.toFixed(0) });
+    }
     if (!best || (best.score <= 0 && best.cellScore <= 0)) break;
     rest -= best.width - widths[best.i];
     widths[best.i] = best.width;
     lines[best.i] = best.lines;
     rank();
   }
-  // Nothing left to save: share what remains towards max-content, then evenly.
+  // Nothing left to save: share what remains towards max-content, then in proportion.
   if (rest > 0.01) {
-    const want = columns.map((_, i) => ceiling[i] - widths[i]);
+    const want = widths.map((x, i) => ceiling[i] - x);
     const wantTotal = want.reduce((a, b) => a + b, 0);
     if (wantTotal > 0.01) {
       const share = Math.min(1, rest / wantTotal);
@@ -303,5 +331,36 @@ function columnWidths(w: PdfWriter, columns: TableColumn[], cells: string[][][],
     const total = widths.reduce((a, b) => a + b, 0);
     if (rest > 0.01) widths.forEach((x, i) => (widths[i] += (x / total) * rest));
   }
-  return widths;
+  return { widths, lines: start.lines };
+}
+
+/**
+ * For the smallest line count that fits the page: each column as narrow as it can be with
+ * its cells within that many lines — except cells that cannot get there at any width (more
+ * explicit lines) and the few longest (a one-off long remark should not widen the column
+ * for every row).
+ */
+function startWidths(linesAt: (i: number, width: number) => number[], floor: number[], ceiling: number[], avail: number): { widths: number[]; lines: number } {
+  const atFloor = floor.map((x, i) => linesAt(i, x));
+  const atCeiling = ceiling.map((x, i) => linesAt(i, x));
+  const allowed = Math.floor(atFloor[0].length * OUTLIERS);
+  for (let target = 1; target <= MAX_TARGET; target++) {
+    const over = (i: number, n: number[]) => n.reduce((count, x, r) => count + (x > target && atCeiling[i][r] <= target ? 1 : 0), 0);
+    const widths: number[] = [];
+    let total = 0;
+    for (let i = 0; i < floor.length && total <= avail; i++) {
+      let [lo, hi] = [floor[i], ceiling[i]];
+      if (over(i, atFloor[i]) > allowed) {
+        while (hi - lo > 1) {
+          const mid = (lo + hi) / 2;
+          if (over(i, linesAt(i, mid)) <= allowed) hi = mid;
+          else lo = mid;
+        }
+      } else hi = lo;
+      widths.push(hi);
+      total += hi;
+    }
+    if (total <= avail) return { widths, lines: target };
+  }
+  return { widths: [...floor], lines: MAX_TARGET + 1 };
 }
