@@ -55,7 +55,13 @@ export type Splitter = (text: string) => string[];
  * Units of a value that must not break (phone number, e-mail, amount, date): the whole
  * value, except that a phone extension (转 8021, 分机 12, ext. 5) may go to the next line.
  */
-export const atomicUnits: Splitter = (text) => text.split(/(?=\s*(?:转|分机|ext\.?)\s*\d)/i).filter(Boolean);
+export const atomicUnits: Splitter = (text) => {
+  const ext = /\s*(?:转|分机|ext\.?)\s*\d/i.exec(text);
+  if (!ext || ext.index === 0) return [text];
+  // Spaces before the extension stay with the number, as in breakUnits.
+  const cut = ext.index + ext[0].length - ext[0].trimStart().length;
+  return [text.slice(0, cut), text.slice(cut)];
+};
 
 /** Wraps one paragraph (no newlines) into lines no wider than `maxWidth`. */
 function wrapParagraph(text: string, maxWidth: number, measure: Measure, split: Splitter): string[] {

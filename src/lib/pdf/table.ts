@@ -28,6 +28,12 @@ export interface TableOptions {
   leading?: number;
 }
 
+/** The column widths and font size a table was drawn with. */
+export interface TableLayout {
+  widths: number[];
+  size: number;
+}
+
 /** At most this many rows are wrapped trial-wise to choose the column widths (spread over the whole table). */
 const SAMPLE_ROWS = 300;
 /** Line counts tried for the common start before giving up and starting from the floors. */
@@ -44,7 +50,7 @@ const PREFERRED_LINES = 2;
  * most lines. A row that does not fit in the space left moves whole to the next page; only a
  * row taller than a page is split. The header row is repeated on every page.
  */
-export function drawTable(w: PdfWriter, columns: TableColumn[], rows: string[][], maxSize = 8.5, options: TableOptions = {}): void {
+export function drawTable(w: PdfWriter, columns: TableColumn[], rows: string[][], maxSize = 8.5, options: TableOptions = {}): TableLayout {
   const pad = options.pad ?? maxSize / 3;
   const padX = options.padX ?? pad;
   const cells = rows.map((row) => columns.map((_, i) => paragraphs(w, row[i] ?? '')));
@@ -139,6 +145,7 @@ export function drawTable(w: PdfWriter, columns: TableColumn[], rows: string[][]
   }
   drawColumnRules();
   w.y -= 8;
+  return { widths, size };
 }
 
 /** A cell's text as the font will draw it, one string per explicit line. */
@@ -201,7 +208,8 @@ function headerLabelLines(w: PdfWriter, label: string, inner: number, size: numb
   for (let k = 1; k < units.length; k++) {
     const pair = [units.slice(0, k).join('').trim(), units.slice(k).join('').trim()];
     const width = Math.max(...pair.map(measure));
-    if (width <= inner + 1e-6 && width < bestWidth) [best, bestWidth] = [pair, width];
+    // On a tie the longer first line wins: 合同金额 /（元）, not 合同金 / 额（元）.
+    if (width <= inner + 1e-6 && width <= bestWidth) [best, bestWidth] = [pair, width];
   }
   return best;
 }
