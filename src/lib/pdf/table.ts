@@ -259,17 +259,18 @@ function lineCount(paras: Measured[], inner: number): number {
  *
  * Each column's floor is the larger of its header's two-line width and its min-content
  * width (widest unbreakable token); its ceiling is its max-content width (longest line
- * unwrapped, at most 40 % of the table). Starting from the smallest line count every
- * column can afford at once, what is left of the page width goes in steps to the column
- * where a step saves the most lines (rows' heights first, then lines in any cell), so a
- * long name column widens before a mostly empty 备注 does. If even the floors do not fit,
- * they shrink in proportion and long tokens break.
+ * unwrapped). Starting from the smallest line count every column can afford at once, what
+ * is left of the page width goes in steps to the column where a step saves the most lines
+ * (rows' heights first, then lines in any cell), so a long name column widens before a
+ * mostly empty 备注 does; width that saves no line is shared towards max-content (a column
+ * taking at most 40 % of the table). If even the floors do not fit, they shrink in
+ * proportion and long tokens break.
  */
 function columnWidths(content: Content, avail: number, size: number, padX: number): { widths: number[]; lines: number } {
   const { sample } = content;
   const columnCount = content.minContent.length;
   const floor = content.minContent.map((min, i) => Math.max(min, content.headerMin[i]) * size + 2 * padX + 0.1);
-  const ceiling = content.maxContent.map((max, i) => Math.max(floor[i], Math.min(max * size + 2 * padX + 0.1, avail * 0.4)));
+  const ceiling = content.maxContent.map((max, i) => Math.max(floor[i], Math.min(max * size + 2 * padX + 0.1, avail)));
   const floorTotal = floor.reduce((a, b) => a + b, 0);
   if (floorTotal >= avail) return { widths: floor.map((f) => (f / floorTotal) * avail), lines: Infinity };
 
@@ -329,7 +330,8 @@ function columnWidths(content: Content, avail: number, size: number, padX: numbe
   }
   // Nothing left to save: share what remains towards max-content, then in proportion.
   if (rest > 0.01) {
-    const want = widths.map((x, i) => ceiling[i] - x);
+    // A very long note wraps rather than take most of the page for nothing.
+    const want = widths.map((x, i) => Math.max(0, Math.min(ceiling[i], avail * 0.4) - x));
     const wantTotal = want.reduce((a, b) => a + b, 0);
     if (wantTotal > 0.01) {
       const share = Math.min(1, rest / wantTotal);
