@@ -300,6 +300,8 @@ function columnWidths(content: Content, avail: number, size: number, padX: numbe
   };
   rank();
   const step = Math.max(1, avail / 160);
+  // Trial line counts per column and width: a column's trials stay valid until it changes.
+  const trials = widths.map(() => new Map<number, number[]>());
   while (rest > 0.01) {
     let best: { i: number; width: number; lines: number[]; score: number; cellScore: number } | undefined;
     for (let i = 0; i < columnCount; i++) {
@@ -308,7 +310,8 @@ function columnWidths(content: Content, avail: number, size: number, padX: numbe
       // Small steps find small wins; bigger ones get over a plateau (a line saved only 20 pt on).
       for (const s of [step, step * 4, step * 16]) {
         const width = widths[i] + Math.min(s, room);
-        const trial = linesAt(i, width);
+        let trial = trials[i].get(width);
+        if (!trial) trials[i].set(width, (trial = linesAt(i, width)));
         let rowsSaved = 0;
         let cellsSaved = 0;
         for (let r = 0; r < trial.length; r++) {
@@ -326,6 +329,7 @@ function columnWidths(content: Content, avail: number, size: number, padX: numbe
     rest -= best.width - widths[best.i];
     widths[best.i] = best.width;
     lines[best.i] = best.lines;
+    trials[best.i].clear();
     rank();
   }
   // Nothing left to save: share what remains towards max-content, then in proportion.
