@@ -64,8 +64,17 @@ export function drawTable(w: PdfWriter, columns: TableColumn[], rows: string[][]
   const lh = size * (options.leading ?? 1.32);
   const xs = widths.reduce<number[]>((acc, width, i) => [...acc, acc[i] + width], [w.margin.left]);
   const tableWidth = xs[xs.length - 1] - w.margin.left;
-  const wrap = (paras: string[], width: number, font: PDFFont, atomic = false) =>
-    paras.flatMap((p) => wrapText(p, width - 2 * padX, (s) => w.width(s, font, size), atomic ? atomicUnits : breakUnits));
+  // Lists repeat themselves (状态, 阶段, the same note): each column wraps a text once.
+  const wrapped = columns.map(() => new Map<string, string[]>());
+  const wrap = (paras: string[], i: number): string[] =>
+    paras.flatMap((p) => {
+      let lines = wrapped[i].get(p);
+      if (!lines) {
+        lines = wrapText(p, widths[i] - 2 * padX, (s) => w.width(s, w.regular, size), columns[i].atomic ? atomicUnits : breakUnits);
+        wrapped[i].set(p, lines);
+      }
+      return lines;
+    });
   const headerLines = columns.map((c, i) => headerLabelLines(w, c.label, widths[i] - 2 * padX, size));
   const headerHeight = Math.max(...headerLines.map((l) => l.length)) * lh + 2 * pad;
   // Noto Sans SC's ideographs sit a little low in the line box that `w.line` assumes; this
@@ -102,7 +111,7 @@ export function drawTable(w: PdfWriter, columns: TableColumn[], rows: string[][]
   const pageRoom = w.pageSize[1] - w.margin.top - w.bottom - headerHeight;
 
   rows.forEach((_, r) => {
-    const lines = cells[r].map((paras, i) => wrap(paras, widths[i], w.regular, columns[i].atomic));
+    const lines = cells[r].map((paras, i) => wrap(paras, i));
     const lineCount = Math.max(...lines.map((l) => l.length));
     const height = lineCount * lh + 2 * pad;
     if (r === 0) {
@@ -174,7 +183,16 @@ function measureContent(w: PdfWriter, columns: TableColumn[], cells: string[][][
     const units = atomic ? atomicUnits(text) : breakUnits(text);
     return { full: units.map((u) => w.width(u, w.regular, 1)), trimmed: units.map((u) => w.width(u.trimEnd(), w.regular, 1)) };
   };
-  const measured = cells.map((row) => row.map((paras, i) => paras.filter(Boolean).map((p) => measure(p, !!columns[i].atomic))));
+  const cache = columns.map(() => new Map<string, Measured>());
+  const measured = cells.map((row) =>
+    row.map((paras, i) =>
+      paras.filter(Boolean).map((p) => {
+        let m = cache[i].get(p);
+        if (!m) cache[i].set(p, (m = measure(p, !!columns[i].atomic)));
+        return m;
+      }),
+    ),
+  );
   const minContent = columns.map(() => 0);
   const maxContent = columns.map(() => 0);
   for (const row of measured) {
@@ -278,7 +296,7 @@ function columnWidths(content: Content, avail: number, size: number, padX: numbe
     const inner = (width - 2 * padX) / size;
     return sample.map((row) => lineCount(row[i], inner));
   };
-  const start = startWidths(linesAt, floor, ceiling, avail);
+  const start = startWidths(linesAt, floor, ceiling, avail, sample.length);
   const widths = start.widths;
   let rest = avail - widths.reduce((a, b) => a + b, 0);
   const lines = widths.map((width, i) => linesAt(i, width));
@@ -354,10 +372,10 @@ function columnWidths(content: Content, avail: number, size: number, padX: numbe
  * explicit lines) and the few longest (a one-off long remark should not widen the column
  * for every row).
  */
-function startWidths(linesAt: (i: number, width: number) => number[], floor: number[], ceiling: number[], avail: number): { widths: number[]; lines: number } {
+function startWidths(linesAt: (i: number, width: number) => number[], floor: number[], ceiling: number[], avail: number, rowCount: number): { widths: number[]; lines: number } {
   const atFloor = floor.map((x, i) => linesAt(i, x));
   const atCeiling = ceiling.map((x, i) => linesAt(i, x));
-  const allowed = Math.floor(atFloor[0].length * OUTLIERS);
+  const allowed = Math.floor(rowCount * OUTLIERS);
   for (let target = 1; target <= MAX_TARGET; target++) {
     const over = (i: number, n: number[]) => n.reduce((count, x, r) => count + (x > target && atCeiling[i][r] <= target ? 1 : 0), 0);
     const widths: number[] = [];
