@@ -145,6 +145,17 @@ describe('drawTable', () => {
     expect(texts.map((t) => squash(t).replaceAll('序号内容', '')).join('')).toContain(squash(huge));
   });
 
+  it('keeps a table whose tokens cannot all fit inside the page, breaking tokens only then', async () => {
+    const columns: TableColumn[] = Array.from({ length: 12 }, (_, i) => ({ label: `邮箱${i + 1}`, atomic: true }));
+    const data = [columns.map((_, i) => `purchase${i}@dingsheng-group.com.cn`), columns.map(() => '')];
+    const w = await writer(textOf(data, columns));
+    const { widths } = drawTable(w, columns, data, 8);
+    expect(widths.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(w.contentWidth + 0.01);
+    for (const x of widths) expect(x).toBeGreaterThan(0);
+    // Every character still drawn (cut across lines), none lost.
+    expect(squash(pageTexts(await w.doc.save())[0])).toContain('purchase11@dingsheng-');
+  });
+
   it('shrinks the font for a wide table only as far as minSize', async () => {
     const columns: TableColumn[] = Array.from({ length: 14 }, (_, i) => ({ label: `列${i + 1}` }));
     const data = Array.from({ length: 20 }, () => columns.map(() => '需要提前一周确认排期并附质检报告'));
