@@ -93,8 +93,9 @@ export async function renderFormPdf(input: FormPdfInput): Promise<FormPdfResult>
   const doc = await PDFDocument.create();
   const wide = hasWideTable(def);
   const pageSize: [number, number] = wide ? [A4[1], A4[0]] : A4;
-  // Landscape tables get narrower margins (still 10 mm, inside any printer's reach): every
-  // point of width saves wrapped lines across hundreds of rows.
+  // Landscape tables get narrower margins (10 mm at the sides; the running header and footer
+  // stay over 6 mm from the edge, inside any printer's reach): every point of width and
+  // height saves wrapped lines and pages across hundreds of rows.
   const margin = wide ? LANDSCAPE_MARGIN : undefined;
   const w = await PdfWriter.create(doc, allText(input, created), { pageSize, margin });
 
