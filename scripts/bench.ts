@@ -6,7 +6,8 @@
  *   3. checklist input latency: a 500-row customer table in Chromium, time from a key press
  *      to the next painted frame (median and p95 of 40 keys)
  *   4. PDF: render time warm (median of 5) and cold (fresh process, median of 3), file size
- *      and pages for a 1-page form and 100- and 1,000-row customer lists; /api/pdf latency
+ *      and pages for a 1-page form, 100- and 1,000-row customer lists and the fully filled
+ *      300- and 1,000-customer ledger; /api/pdf latency
  *      with 4 concurrent clients
  */
 import { execFileSync } from 'node:child_process';
@@ -19,6 +20,7 @@ import { createApp } from '../src/server/app.js';
 import { formDefinitionSchema } from '../src/lib/form-definition.js';
 import { renderFormPdf } from '../src/lib/pdf/form-pdf.js';
 import { customerValues, workHandoverValues } from '../tests/fixtures/form-values.js';
+import { customerLedgerRows } from '../tests/fixtures/customers.js';
 import { markdownBlocks } from '../src/lib/markdown-blocks.js';
 import { renderPolicyPdf } from '../src/lib/pdf/policy-pdf.js';
 import { renderPolicyDocx } from '../src/lib/docx/policy-docx.js';
@@ -173,6 +175,9 @@ const cases = [
   { label: '工作交接清单（小表单）', definition: work, values: workHandoverValues(work) },
   { label: '离职客户交接清单 100 行', definition: customers, values: customerValues(customers, 100) },
   { label: '离职客户交接清单 1,000 行', definition: customers, values: customerValues(customers, 1000) },
+  // The customer list as people fill it: all 15 columns, long names, extensions, notes.
+  { label: '客户台账 300 行（15 列填满）', definition: customers, values: { ...customerValues(customers, 0), customers: customerLedgerRows(300) } },
+  { label: '客户台账 1,000 行（15 列填满）', definition: customers, values: { ...customerValues(customers, 0), customers: customerLedgerRows(1000) } },
 ];
 console.log('| PDF | 页数 | 大小 | 渲染（热，中位数 5 次） |');
 console.log('|---|---:|---:|---:|');

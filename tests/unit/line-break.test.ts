@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { NO_LINE_END, NO_LINE_START, breakUnits, wrapText } from '../../src/lib/pdf/line-break.js';
+import { NO_LINE_END, NO_LINE_START, atomicUnits, breakUnits, wrapText } from '../../src/lib/pdf/line-break.js';
 
 // Monospace measure: CJK and full-width count 2, everything else 1.
 const measure = (s: string) => Array.from(s).reduce((w, ch) => w + (/[\u3000-\u9fff\uff00-\uffef]/.test(ch) ? 2 : 1), 0);
@@ -8,6 +8,19 @@ describe('breakUnits', () => {
   it('breaks between CJK characters and keeps Latin words and numbers whole', () => {
     expect(breakUnits('客户ABC公司2026年')).toEqual(['客', '户', 'ABC', '公', '司', '2026', '年']);
     expect(breakUnits('邮箱 wang@example.com 已确认')).toEqual(['邮', '箱 ', 'wang@example.com ', '已', '确', '认']);
+  });
+
+  it('keeps amounts whole: thousands separators and the currency sign belong to the number', () => {
+    expect(breakUnits('待回款 ¥12,800.00，合同 HT-2026-0145')).toEqual(['待', '回', '款 ', '¥12,800.00，', '合', '同 ', 'HT-2026-0145']);
+    // A comma between words is still a break.
+    expect(breakUnits('A,B')).toEqual(['A,', 'B']);
+  });
+
+  it('lets a phone number break only before its extension', () => {
+    expect(atomicUnits('0755-86001002转8021')).toEqual(['0755-86001002', '转8021']);
+    expect(atomicUnits('010-12345678 ext. 12')).toEqual(['010-12345678 ', 'ext. 12']);
+    expect(atomicUnits('c145@example.com')).toEqual(['c145@example.com']);
+    expect(wrapText('0755-86001002转8021', 14, measure, atomicUnits)).toEqual(['0755-86001002', '转8021']);
   });
 
   it('attaches closing punctuation to the preceding unit and opening brackets to the next', () => {

@@ -1,10 +1,10 @@
 import { PDFDocument } from 'pdf-lib';
 import type { FormDefinition } from '../form-definition.js';
 import { hasWideTable } from '../form-definition.js';
-import { COLUMN_EM } from '../column-widths.js';
 import { formatComputed, isRowEmpty, rowsOf, textOf, type FormValues } from '../form-data.js';
 import { displayValue } from '../field-values.js';
 import { A4, INK, MUTED, PdfWriter, RULE, type MissingCharacter } from './writer.js';
+import { drawTable, type TableColumn } from './table.js';
 
 /**
  * A filled checklist as an A4 PDF: header, sections, key/value blocks, tables that break
@@ -46,8 +46,18 @@ export interface FormPdfResult {
   missingCharacters: MissingCharacter[];
 }
 
-/** Column types whose values must stay on one line. */
-const ATOMIC_TYPES = new Set(['date', 'phone', 'money', 'number', 'status', 'rating', 'yesno']);
+/** Column types whose values never break inside (an e-mail or phone number cut in two cannot be searched or dialled). */
+const ATOMIC_TYPES = new Set(['date', 'phone', 'email', 'money', 'number', 'status', 'rating', 'yesno']);
+/** Amounts and numbers are right-aligned, as in a ledger. */
+const RIGHT_TYPES = new Set(['money', 'number']);
+/**
+ * Tables wider than this many columns are set like a ledger: 8 pt, shrinking to 7 pt if
+ * that keeps most rows to two lines, with tight padding and leading, so a 15-column
+ * customer list fits 20 or more customers on a landscape page.
+ */
+const DENSE_COLUMNS = 10;
+const DENSE_TABLE = { minSize: 7, pad: 2.2, padX: 1.8, leading: 1.25 };
+const LANDSCAPE_MARGIN = { top: 52, right: 28, bottom: 44, left: 28 };
 
 const FIXED_TEXT = '交接编号：生成日期签字确认依次签署各方可同时签署签名：日期：第页共序号（未填写）无工作交接 /';
 const PRODUCER = 'Handover Kit 工作交接 (pdf-lib)';
@@ -81,8 +91,13 @@ export async function renderFormPdf(input: FormPdfInput): Promise<FormPdfResult>
   const createdAt = input.createdAt ?? new Date();
   const created = formatDateZh(createdAt);
   const doc = await PDFDocument.create();
-  const pageSize: [number, number] = hasWideTable(def) ? [A4[1], A4[0]] : A4;
-  const w = await PdfWriter.create(doc, allText(input, created), { pageSize });
+  const wide = hasWideTable(def);
+  const pageSize: [number, number] = wide ? [A4[1], A4[0]] : A4;
+  // Landscape tables get narrower margins (10 mm at the sides; the running header and footer
+  // stay over 6 mm from the edge, inside any printer's reach): every point of width and
+  // height saves wrapped lines and pages across hundreds of rows.
+  const margin = wide ? LANDSCAPE_MARGIN : undefined;
+  const w = await PdfWriter.create(doc, allText(input, created), { pageSize, margin });
 
   // Title block.
   w.newPage();
@@ -104,14 +119,15 @@ export async function renderFormPdf(input: FormPdfInput): Promise<FormPdfResult>
       if (f.type === 'table') {
         flush();
         const rows = rowsOf(values, f.id).filter((r) => !isRowEmpty(r));
-        const columns = [
-          { label: '序号', weight: 3, atomic: true },
-          ...f.columns.map((c) => ({ label: c.label, weight: COLUMN_EM[c.type], atomic: ATOMIC_TYPES.has(c.type) })),
+        const columns: TableColumn[] = [
+          { label: '序号', atomic: true, align: 'right' },
+          ...f.columns.map((c): TableColumn => ({ label: c.label, atomic: ATOMIC_TYPES.has(c.type), align: RIGHT_TYPES.has(c.type) ? 'right' : 'left' })),
         ];
         const cells = rows.length
           ? rows.map((r, i) => [String(i + 1), ...f.columns.map((c) => displayValue(c, r[c.id] ?? ''))])
           : [['', '（未填写）', ...f.columns.slice(1).map(() => '')]];
-        w.table(columns, cells);
+        if (columns.length > DENSE_COLUMNS) drawTable(w, columns, cells, 8, DENSE_TABLE);
+        else drawTable(w, columns, cells, 8.5);
       } else if (f.type === 'computed') {
         pending.push({ label: f.label, value: formatComputed(def, f.id, values) });
       } else {

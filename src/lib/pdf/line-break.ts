@@ -9,10 +9,13 @@
 export const NO_LINE_START = new Set(
   '。，、；：？！）」』》〉】〕〗〙〛｝］’”…‥·・ー々〻ゝゞヽヾ%％,.;:?!)]}>»›〜～—－'.split(''),
 );
-/** May not end a line. */
-export const NO_LINE_END = new Set('（「『《〈【〔〖〘〚｛［‘“([{<«‹'.split(''));
+/** May not end a line: opening brackets, and currency signs (they belong to the amount after them). */
+export const NO_LINE_END = new Set('（「『《〈【〔〖〘〚｛［‘“([{<«‹¥￥$€£'.split(''));
 
 const isWordChar = (ch: string) => /[\p{Script=Latin}\p{Script=Greek}\p{Script=Cyrillic}\p{Nd}@#&_\-+=/\\.:'’]/u.test(ch);
+
+/** A thousands separator inside an amount (12,800.00): part of the number, not a break. */
+const isDigitGroupComma = (chars: string[], i: number) => chars[i] === ',' && /\d/.test(chars[i - 1] ?? '') && /\d/.test(chars[i + 1] ?? '');
 
 /**
  * Splits text into unbreakable units. Whitespace ends a unit and stays attached to it (it
@@ -26,7 +29,7 @@ export function breakUnits(text: string): string[] {
     let unit = chars[i];
     if (isWordChar(chars[i]) && !NO_LINE_START.has(chars[i])) {
       // A word: letters/digits and the punctuation that lives inside words (e-mail, 3.5, a/b).
-      while (i + 1 < chars.length && isWordChar(chars[i + 1]) && !/\s/.test(chars[i + 1])) unit += chars[++i];
+      while (i + 1 < chars.length && (isWordChar(chars[i + 1]) || isDigitGroupComma(chars, i + 1))) unit += chars[++i];
     }
     i++;
     // Closing punctuation and trailing spaces stick to what precedes them.
@@ -45,8 +48,23 @@ export function breakUnits(text: string): string[] {
 
 export type Measure = (text: string) => number;
 
+/** Splits a paragraph into the units a line may break between. */
+export type Splitter = (text: string) => string[];
+
+/**
+ * Units of a value that must not break (phone number, e-mail, amount, date): the whole
+ * value, except that a phone extension (转 8021, 分机 12, ext. 5) may go to the next line.
+ */
+export const atomicUnits: Splitter = (text) => {
+  const ext = /\s*(?:转|分机|ext\.?)\s*\d/i.exec(text);
+  if (!ext || ext.index === 0) return [text];
+  // Spaces before the extension stay with the number, as in breakUnits.
+  const cut = ext.index + ext[0].length - ext[0].trimStart().length;
+  return [text.slice(0, cut), text.slice(cut)];
+};
+
 /** Wraps one paragraph (no newlines) into lines no wider than `maxWidth`. */
-function wrapParagraph(text: string, maxWidth: number, measure: Measure): string[] {
+function wrapParagraph(text: string, maxWidth: number, measure: Measure, split: Splitter): string[] {
   if (!text) return [''];
   const lines: string[] = [];
   let line = '';
@@ -54,7 +72,7 @@ function wrapParagraph(text: string, maxWidth: number, measure: Measure): string
     lines.push(line.trimEnd());
     line = '';
   };
-  for (const unit of breakUnits(text)) {
+  for (const unit of split(text)) {
     if (measure((line + unit).trimEnd()) <= maxWidth) {
       line += unit;
       continue;
@@ -75,6 +93,6 @@ function wrapParagraph(text: string, maxWidth: number, measure: Measure): string
 }
 
 /** Wraps text with explicit line breaks kept. */
-export function wrapText(text: string, maxWidth: number, measure: Measure): string[] {
-  return text.replace(/\r\n?/g, '\n').split('\n').flatMap((p) => wrapParagraph(p, maxWidth, measure));
+export function wrapText(text: string, maxWidth: number, measure: Measure, split: Splitter = breakUnits): string[] {
+  return text.replace(/\r\n?/g, '\n').split('\n').flatMap((p) => wrapParagraph(p, maxWidth, measure, split));
 }

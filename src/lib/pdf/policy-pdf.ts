@@ -20,7 +20,7 @@ export async function renderPolicyPdf(input: { title: string; company?: string; 
     if (b.kind === 'heading') w.heading(b.text, b.level <= 2 ? 13 : 11);
     else if (b.kind === 'paragraph') w.paragraph(b.text, { size: 10.5, gapAfter: 6 });
     else if (b.kind === 'list') b.items.forEach((item, i) => w.paragraph(`${b.ordered ? `${i + 1}.` : '·'} ${item}`, { size: 10.5, indent: 10, gapAfter: 2 }));
-    else w.table(b.header.map((h) => ({ label: h, weight: Math.max(4, Math.min(16, h.length + 2)) })), b.rows, 9);
+    else w.table(b.header.map((label) => ({ label })), b.rows, 9);
   }
   w.decoratePages({ left: input.company || '工作交接', right: input.title }, input.title);
   doc.setTitle(input.title);
