@@ -124,6 +124,15 @@ export function fieldErrors(definition: FormDefinition, values: FormValues): Rec
   return errors;
 }
 
+/** The cell errors of a table, keyed `table.row.column`, each saying its row (「设备 第 4 行：…」). */
+export function tableRowErrors(definition: FormDefinition, table: TableField, rows: Row[]): ErrorMap {
+  const errors: ErrorMap = {};
+  rows.forEach((row, i) => {
+    for (const [col, e] of Object.entries(rowErrors(table, row))) errors[`${table.id}.${i}.${col}`] = locateMessage(definition, [table.id, i, col], e);
+  });
+  return errors;
+}
+
 /**
  * Every error of the form, keyed by where it sits, each message saying where in words
  * (「设备 第 4 行：…」); rows are numbered as shown, blank rows included.
@@ -138,9 +147,7 @@ export function validateForm(definition: FormDefinition, values: FormValues): Er
       const filled = rows.filter((r) => !isRowEmpty(r)).length;
       if (filled < f.minRows) errors[f.id] = `${f.label}至少需要 ${f.minRows} 行`;
       if (filled > f.maxRows) errors[f.id] = `${f.label}最多 ${f.maxRows} 行（当前 ${filled} 行）`;
-      rows.forEach((row, i) => {
-        for (const [col, e] of Object.entries(rowErrors(f, row))) errors[`${f.id}.${i}.${col}`] = locateMessage(definition, [f.id, i, col], e);
-      });
+      Object.assign(errors, tableRowErrors(definition, f, rows));
     } else if (scalar[f.id]) errors[f.id] = scalar[f.id];
   }
   return errors;
