@@ -66,7 +66,7 @@ export const textOf = (values: FormValues, id: string): string => {
  * a field left empty that a `when … require` rule asks for. Keyed by the field to correct.
  * Dates are compared only when both are valid; the value checks report the rest.
  */
-export function ruleErrors(fields: readonly FormField[], rules: readonly Rule[], valueOf: (id: string) => string): Record<string, string> {
+export function ruleErrors(fields: readonly FormField[], rules: readonly Rule[] = [], valueOf: (id: string) => string): Record<string, string> {
   const errors: Record<string, string> = {};
   const byId = new Map(fields.map((f) => [f.id, f]));
   const order = (field: string, notBefore: string) => {

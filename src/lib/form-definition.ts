@@ -78,7 +78,8 @@ const table = z.object({
   id,
   label,
   type: z.literal('table'),
-  rules: z.array(ruleSchema).default([]),
+  /** Optional (not defaulted): Astro's content cache keeps entries parsed before rules existed. */
+  rules: z.array(ruleSchema).optional(),
   help: z.string().optional(),
   columns: z.array(scalarField).min(1, '表格至少一列 columns'),
   minRows: z.number().int().min(0).default(0),
@@ -105,7 +106,7 @@ export const formDefinitionSchema = z
     sections: z
       .array(z.object({ id, title: label, help: z.string().optional(), fields: z.array(formFieldSchema).min(1) }))
       .min(1),
-    rules: z.array(ruleSchema).default([]),
+    rules: z.array(ruleSchema).optional(),
   })
   .superRefine((def, ctx) => {
     // Field ids are unique across the form; computed values must point at real tables/columns.
@@ -150,9 +151,9 @@ export const formDefinitionSchema = z
         }
       });
     };
-    checkRules(def.rules, fields, []);
+    checkRules(def.rules ?? [], fields, []);
     def.sections.forEach((s, si) =>
-      s.fields.forEach((f, fi) => f.type === 'table' && checkRules(f.rules, f.columns, ['sections', si, 'fields', fi])),
+      s.fields.forEach((f, fi) => f.type === 'table' && checkRules(f.rules ?? [], f.columns, ['sections', si, 'fields', fi])),
     );
     for (const f of fields) {
       if (f.type === 'table' && f.minRows > f.maxRows)

@@ -37,9 +37,20 @@ export function locateMessage(definition: FormDefinition, path: readonly (string
   return column ? `${where}：${named(column.label)}` : `${where}（${String(col)}）：${message}`;
 }
 
-/** zod issues of a form's values schema, located. */
+/** zod issues of a form's values schema, located, in the order the form shows them (top to bottom, row by row). */
 export function formErrorsFromZod(definition: FormDefinition, error: ZodError): FormError[] {
-  return error.issues.map((issue) => ({ path: issue.path.join('.'), text: locateMessage(definition, issue.path, issue.message) }));
+  const fields = fieldsOf(definition);
+  const rank = (path: readonly (string | number)[]): number[] => {
+    const i = fields.findIndex((f) => f.id === path[0]);
+    const f = fields[i];
+    const row = typeof path[1] === 'number' ? path[1] : -1;
+    const col = f?.type === 'table' ? f.columns.findIndex((c) => c.id === path[2]) : -1;
+    return [i < 0 ? fields.length : i, row, col];
+  };
+  const byPlace = (a: number[], b: number[]) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2];
+  return [...error.issues]
+    .sort((a, b) => byPlace(rank(a.path), rank(b.path)))
+    .map((issue) => ({ path: issue.path.join('.'), text: locateMessage(definition, issue.path, issue.message) }));
 }
 
 /** The DOM id of a table cell's input (TableEditor). */

@@ -228,9 +228,10 @@ export function TableEditor({ table, rows, formTitle, onRowsChange, announce }: 
             <input type="search" value={filter} onChange={(e) => setFilter(e.target.value)} placeholder="输入任意内容" />
           </label>
           {filter.trim() && <span>显示 {shown.length} / {rows.length} 行</span>}
-          <button type="button" onClick={() => setSelected(allShownSelected ? new Set() : new Set(shown))}>
-            {allShownSelected ? '取消选择' : filter.trim() ? '选中筛选结果' : '全选'}
+          <button type="button" onClick={() => setSelected(new Set(shown))} disabled={shown.length === 0}>
+            {filter.trim() ? `选中筛选结果（${shown.length} 行）` : '全选'}
           </button>
+          {selected.size > 0 && <button type="button" onClick={() => setSelected(new Set())}>取消选择</button>}
           <span data-testid={`selected-${table.id}`}>已选 {selected.size} 行</span>
           <label>
             把
