@@ -102,6 +102,7 @@ test('paste 300 rows, bulk-set 交接状态, a rule error in the PDF refusal lin
   await expect(page.locator('#f-lastWorkingDay')).toBeFocused();
   await problem.getByRole('link', { name: /第 4 行/ }).click();
   await expect(damage).toBeFocused();
+  await page.screenshot({ path: `${SHOTS}/form-errors-table.png` });
 
   // Fix both; the PDF is made.
   await damage.fill('屏幕右下角裂纹，已报修');
@@ -123,6 +124,7 @@ test('on a phone-sized screen the errors and their links still work', async ({ p
   await page.screenshot({ path: `${SHOTS}/form-errors-mobile.png` });
   await summary.getByRole('link', { name: /第 4 行/ }).click();
   await expect(page.locator('#equipment-3-damage')).toBeFocused();
+  await page.screenshot({ path: `${SHOTS}/form-errors-mobile-cell.png` });
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   expect(overflow).toBeLessThanOrEqual(0);
 });

@@ -35,6 +35,9 @@ export default function FormFiller({ definition }: { definition: FormDefinition 
   const [saveStatus, setSaveStatus] = useState<{ ok: boolean; text: string }>({ ok: true, text: '' });
   const [touched, setTouched] = useState<ReadonlySet<string>>(new Set());
   const [showAll, setShowAll] = useState(false);
+  // After the server refused the PDF: every field error is shown where it is (the list itself
+  // is next to the PDF button, not repeated in the check summary).
+  const [markAll, setMarkAll] = useState(false);
   const [announcement, setAnnouncement] = useState('');
   const [importError, setImportError] = useState('');
   const [header, setHeader] = useState<PdfHeader>({ company: '', caseNumber: '' });
@@ -78,6 +81,7 @@ export default function FormFiller({ definition }: { definition: FormDefinition 
       setValues({ ...emptyValues(definition), ...d.values });
       setTouched(new Set());
       setShowAll(false);
+      setMarkAll(false);
       dirty.current = false;
       setSaveStatus({ ok: true, text: `已打开草稿（保存于 ${formatTime(d.updatedAt)}）` });
       return true;
@@ -143,6 +147,7 @@ export default function FormFiller({ definition }: { definition: FormDefinition 
     setValues(emptyValues(definition));
     setTouched(new Set());
     setShowAll(false);
+    setMarkAll(false);
     dirty.current = false;
     setSaveStatus({ ok: true, text: '新草稿：开始填写后自动保存' });
   };
@@ -188,7 +193,7 @@ export default function FormFiller({ definition }: { definition: FormDefinition 
 
   const scalarError = (f: ScalarField) => {
     const e = liveFieldErrors[f.id];
-    return e && (textOf(values, f.id).trim() || touched.has(f.id) || showAll) ? e : null;
+    return e && (textOf(values, f.id).trim() || touched.has(f.id) || showAll || markAll) ? e : null;
   };
 
   const currentInList = drafts.some((d) => d.id === draftId);
@@ -228,7 +233,7 @@ export default function FormFiller({ definition }: { definition: FormDefinition 
           <button type="button" onClick={check}>检查填写</button>
           <button type="button" onClick={() => window.print()}>打印</button>
         </div>
-        <PdfActions definition={definition} values={values} header={header} onHeaderChange={setHeader} announce={announce} onRefused={() => setShowAll(true)} />
+        <PdfActions definition={definition} values={values} header={header} onHeaderChange={setHeader} announce={announce} onRefused={() => setMarkAll(true)} />
         <SendForSigning definition={definition} values={values} header={header} />
 
         {showAll && (
