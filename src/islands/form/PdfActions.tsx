@@ -22,14 +22,6 @@ interface Props {
   onRefused?: () => void;
 }
 
-/**
- * The values as sent to the server. Blank table rows are kept: the server drops them after
- * checking, and its errors then count rows as the table on screen does (第 4 行 is the fourth).
- */
-export function valuesForServer(values: FormValues): FormValues {
-  return values;
-}
-
 /** Asks /api/pdf for the stamped PDF, to preview in a new tab or to download. */
 export function PdfActions({ definition, values, header, onHeaderChange, announce, onRefused }: Props) {
   const { company, caseNumber } = header;
@@ -57,12 +49,13 @@ export function PdfActions({ definition, values, header, onHeaderChange, announc
     } catch {
       /* storage full or blocked: the header just is not remembered */
     }
-    const body = valuesForServer(values);
     try {
+      // Blank rows are sent as they are: the server drops them after checking, so the row
+      // numbers of its errors (第 4 行) are those of the table on screen.
       const res = await fetch(`/api/pdf${mode === 'download' ? '?download=1' : ''}`, {
         method: 'POST',
         headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ formId: definition.id, values: body, company: company.trim() || undefined, caseNumber: caseNumber.trim() || undefined }),
+        body: JSON.stringify({ formId: definition.id, values, company: company.trim() || undefined, caseNumber: caseNumber.trim() || undefined }),
       });
       if (!res.ok) {
         const data = (await res.json().catch(() => ({}))) as { error?: string; fields?: string[]; errors?: FormError[] };
