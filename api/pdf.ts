@@ -22,7 +22,7 @@ async function render(req: VercelRequest, res: VercelResponse) {
   const body = readJson(req, res, z.unknown());
   if (body === null) return;
   const parsed = parsePdfRequest(body, findForm);
-  if (!parsed.ok) return res.status(parsed.status).json({ error: parsed.error, fields: parsed.fields });
+  if (!parsed.ok) return res.status(parsed.status).json({ error: parsed.error, fields: parsed.fields, errors: parsed.errors });
 
   const pdf = await renderFormPdf(parsed);
   const fileName = encodeURIComponent(`${parsed.definition.title}${parsed.caseNumber ? `-${parsed.caseNumber}` : ''}.pdf`);

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import './zod-messages.js';
-import type { FormDefinition, FormField, ScalarField, TableField } from './form-definition.js';
+import type { FormDefinition, FormField, Rule, ScalarField, TableField } from './form-definition.js';
 import { parseNumber, validateValue } from './field-values.js';
+import { locateMessage } from './form-errors.js';
 
 /**
  * Filled-in form data. Every value is the text the user typed; tables are arrays of rows
@@ -11,7 +12,7 @@ import { parseNumber, validateValue } from './field-values.js';
 export type Row = Record<string, string>;
 export type FormValues = Record<string, string | Row[]>;
 
-/** Where an error sits: a field id, or `table.rowIndex.columnId`. */
+/** Where an error sits (a field id, or `table.rowIndex.columnId`) and what it says. */
 export type ErrorMap = Record<string, string>;
 
 export const MAX_VALUE_LENGTH = 20_000;
@@ -60,49 +61,96 @@ export const textOf = (values: FormValues, id: string): string => {
 };
 
 /**
- * Dates that come before the date they may not precede (`notBefore`), e.g. an end before its
- * start; only pairs whose both values are valid dates are compared.
+ * Cross-field errors of one scope (the form's top-level fields, or one table row): a date
+ * before the date it may not precede (a date field's `notBefore`, or a `notBefore` rule), and
+ * a field left empty that a `when … require` rule asks for. Keyed by the field to correct.
+ * Dates are compared only when both are valid; the value checks report the rest.
  */
-export function dateOrderErrors(fields: readonly FormField[], valueOf: (id: string) => string): Record<string, string> {
+export function ruleErrors(fields: readonly FormField[], rules: readonly Rule[] = [], valueOf: (id: string) => string): Record<string, string> {
   const errors: Record<string, string> = {};
-  for (const f of fields) {
-    if (f.type !== 'date' || !f.notBefore) continue;
-    const other = fields.find((x) => x.id === f.notBefore);
-    const [start, end] = [valueOf(f.notBefore).trim(), valueOf(f.id).trim()];
-    if (other && start && end && !validateValue(f, end) && !validateValue(f, start) && end < start)
-      errors[f.id] = `${f.label}（${end}）不能早于${other.label}（${start}）`;
+  const byId = new Map(fields.map((f) => [f.id, f]));
+  const order = (field: string, notBefore: string) => {
+    const [f, other] = [byId.get(field), byId.get(notBefore)];
+    if (f?.type !== 'date' || other?.type !== 'date' || errors[field]) return;
+    const [start, end] = [valueOf(notBefore).trim(), valueOf(field).trim()];
+    if (start && end && !validateValue(f, end) && !validateValue(other, start) && end < start)
+      errors[field] = `${f.label}（${end}）不能早于${other.label}（${start}）`;
+  };
+  for (const f of fields) if (f.type === 'date' && f.notBefore) order(f.id, f.notBefore);
+  for (const r of rules) {
+    if (!('when' in r)) {
+      order(r.field, r.notBefore);
+      continue;
+    }
+    const [cond, target] = [byId.get(r.when.field), byId.get(r.require)];
+    const v = valueOf(r.when.field).trim();
+    if (!cond || !target || errors[r.require] || valueOf(r.require).trim()) continue;
+    if ([r.when.equals].flat().includes(v)) errors[r.require] = `${cond.label}为“${v}”时，请填写${target.label}`;
   }
   return errors;
 }
 
-/** Errors of one table row; blank rows are ignored (they are dropped when saving a PDF). */
+// Rows keep their identity until edited, so a row's errors are worked out once per change of
+// that row: a 300-row table does not re-check every row on each keystroke.
+const rowErrorCache = new WeakMap<TableField, WeakMap<Row, Record<string, string>>>();
+
+/** Errors of one table row, keyed by column; blank rows are ignored (they are dropped when saving a PDF). */
 export function rowErrors(table: TableField, row: Row): Record<string, string> {
+  let cache = rowErrorCache.get(table);
+  if (!cache) rowErrorCache.set(table, (cache = new WeakMap()));
+  const hit = cache.get(row);
+  if (hit) return hit;
   const errors: Record<string, string> = {};
-  if (isRowEmpty(row)) return errors;
-  for (const c of table.columns) {
-    const e = validateValue(c, row[c.id] ?? '');
-    if (e) errors[c.id] = e;
+  if (!isRowEmpty(row)) {
+    for (const c of table.columns) {
+      const e = validateValue(c, row[c.id] ?? '');
+      if (e) errors[c.id] = e;
+    }
+    // A value error (e.g. an invalid date) says more than the rule built on it.
+    for (const [col, e] of Object.entries(ruleErrors(table.columns, table.rules, (id) => row[id] ?? ''))) errors[col] ??= e;
   }
-  return { ...dateOrderErrors(table.columns, (id) => row[id] ?? ''), ...errors };
+  cache.set(row, errors);
+  return errors;
 }
 
-export function validateForm(definition: FormDefinition, values: FormValues): ErrorMap {
-  const errors: ErrorMap = {};
-  for (const f of allFields(definition)) {
-    if (f.type === 'computed') continue;
-    if (f.type === 'table') {
-      const rows = rowsOf(values, f.id).filter((r) => !isRowEmpty(r));
-      if (rows.length < f.minRows) errors[f.id] = `${f.label}至少需要 ${f.minRows} 行`;
-      if (rows.length > f.maxRows) errors[f.id] = `${f.label}最多 ${f.maxRows} 行（当前 ${rows.length} 行）`;
-      rowsOf(values, f.id).forEach((row, i) => {
-        for (const [col, e] of Object.entries(rowErrors(f, row))) errors[`${f.id}.${i}.${col}`] = e;
-      });
-      continue;
-    }
+/** Errors of the top-level fields (value checks, then the form's rules), keyed by field id. */
+export function fieldErrors(definition: FormDefinition, values: FormValues): Record<string, string> {
+  const errors: Record<string, string> = {};
+  for (const f of inputFields(definition)) {
     const e = validateValue(f, textOf(values, f.id));
     if (e) errors[f.id] = e;
   }
-  return { ...dateOrderErrors(allFields(definition), (id) => textOf(values, id)), ...errors };
+  for (const [id, e] of Object.entries(ruleErrors(allFields(definition), definition.rules, (id) => textOf(values, id)))) errors[id] ??= e;
+  return errors;
+}
+
+/** The cell errors of a table, keyed `table.row.column`, each saying its row (「设备 第 4 行：…」). */
+export function tableRowErrors(definition: FormDefinition, table: TableField, rows: Row[]): ErrorMap {
+  const errors: ErrorMap = {};
+  rows.forEach((row, i) => {
+    for (const [col, e] of Object.entries(rowErrors(table, row))) errors[`${table.id}.${i}.${col}`] = locateMessage(definition, [table.id, i, col], e);
+  });
+  return errors;
+}
+
+/**
+ * Every error of the form, keyed by where it sits, each message saying where in words
+ * (「设备 第 4 行：…」); rows are numbered as shown, blank rows included.
+ */
+export function validateForm(definition: FormDefinition, values: FormValues): ErrorMap {
+  const errors: ErrorMap = {};
+  const scalar = fieldErrors(definition, values);
+  for (const f of allFields(definition)) {
+    if (f.type === 'computed') continue;
+    if (f.type === 'table') {
+      const rows = rowsOf(values, f.id);
+      const filled = rows.filter((r) => !isRowEmpty(r)).length;
+      if (filled < f.minRows) errors[f.id] = `${f.label}至少需要 ${f.minRows} 行`;
+      if (filled > f.maxRows) errors[f.id] = `${f.label}最多 ${f.maxRows} 行（当前 ${filled} 行）`;
+      Object.assign(errors, tableRowErrors(definition, f, rows));
+    } else if (scalar[f.id]) errors[f.id] = scalar[f.id];
+  }
+  return errors;
 }
 
 /**
@@ -125,29 +173,48 @@ export function buildFormSchema(definition: FormDefinition) {
       const row = z
         .object(Object.fromEntries(f.columns.map((c) => [c.id, cell(c).default('')])))
         .strict()
-        .superRefine((r, ctx) => addOrderIssues(ctx, dateOrderErrors(f.columns, (id) => (r as Row)[id] ?? '')));
-      // Blank rows (an empty line left in the table) are dropped before validation.
-      const dropBlankRows = (v: unknown) => (Array.isArray(v) ? v.filter((r) => !isBlankRecord(r)) : v);
+        .superRefine((r, ctx) => {
+          const valueOf = (id: string) => (r as Row)[id] ?? '';
+          const errors = ruleErrors(f.columns, f.rules, valueOf);
+          addRuleIssues(ctx, Object.fromEntries(Object.entries(errors).filter(([id]) => !validateValue(f.columns.find((c) => c.id === id)!, valueOf(id)))));
+        });
+      // Blank rows (an empty line left in the table) are skipped and dropped, but counted in
+      // the row numbers of the errors, so 「第 4 行」 is the fourth row the user sees.
       shape[f.id] = z
-        .preprocess(
-          dropBlankRows,
-          z
-            .array(row, { invalid_type_error: `${f.label}必须是表格行的列表` })
-            .min(f.minRows, `${f.label}至少需要 ${f.minRows} 行`)
-            .max(f.maxRows, `${f.label}最多 ${f.maxRows} 行`),
-        )
+        .array(z.unknown(), { invalid_type_error: `${f.label}必须是表格行的列表` })
+        .max(f.maxRows * 2 + 100, `${f.label}最多 ${f.maxRows} 行`)
+        .transform((items, ctx) => {
+          const kept: Row[] = [];
+          items.forEach((item, i) => {
+            if (isBlankRecord(item)) return;
+            const parsed = row.safeParse(item);
+            if (parsed.success) kept.push(parsed.data as Row);
+            else for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', message: issue.message, path: [i, ...issue.path] });
+          });
+          const count = items.filter((item) => !isBlankRecord(item)).length;
+          if (count < f.minRows) ctx.addIssue({ code: 'custom', message: `${f.label}至少需要 ${f.minRows} 行` });
+          if (count > f.maxRows) ctx.addIssue({ code: 'custom', message: `${f.label}最多 ${f.maxRows} 行（当前 ${count} 行）` });
+          return kept;
+        })
         .default([]);
     } else {
       shape[f.id] = cell(f).default('');
     }
   }
+  const scalars = allFields(definition);
   return z
     .object(shape)
     .strict()
-    .superRefine((v, ctx) => addOrderIssues(ctx, dateOrderErrors(allFields(definition), (id) => textOf(v as FormValues, id))));
+    .superRefine((v, ctx) => {
+      // Only rule errors here: the value checks already ran field by field.
+      const values = v as FormValues;
+      const invalid = new Set(inputFields(definition).filter((f) => validateValue(f, textOf(values, f.id))).map((f) => f.id));
+      const errors = ruleErrors(scalars, definition.rules, (id) => textOf(values, id));
+      addRuleIssues(ctx, Object.fromEntries(Object.entries(errors).filter(([id]) => !invalid.has(id))));
+    });
 }
 
-function addOrderIssues(ctx: z.RefinementCtx, errors: Record<string, string>) {
+function addRuleIssues(ctx: z.RefinementCtx, errors: Record<string, string>) {
   for (const [path, message] of Object.entries(errors)) ctx.addIssue({ code: 'custom', message, path: [path] });
 }
 

@@ -54,10 +54,32 @@ const computed = z.object({
   ]),
 });
 
+/**
+ * A cross-field rule, checked by one function (form-data.ts `ruleErrors`) in the browser and in
+ * api/. Table rules apply within each row; form rules to the top-level fields.
+ * - `{ when: { field, equals }, require }`: when `field` holds one of `equals`, `require` must be filled;
+ * - `{ field, notBefore }`: the date in `field` may not precede the date in `notBefore`.
+ */
+const requireRule = z
+  .object({
+    when: z.object({ field: id, equals: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]) }).strict(),
+    require: id,
+  })
+  .strict();
+const orderRule = z.object({ field: id, notBefore: id }).strict();
+const ruleSchema = z.union([requireRule, orderRule], {
+  errorMap: (issue, ctx) =>
+    issue.code === 'invalid_union'
+      ? { message: '规则 rules 只能是 { "when": { "field", "equals" }, "require" } 或 { "field", "notBefore" }' }
+      : { message: ctx.defaultError },
+});
+
 const table = z.object({
   id,
   label,
   type: z.literal('table'),
+  /** Optional (not defaulted): Astro's content cache keeps entries parsed before rules existed. */
+  rules: z.array(ruleSchema).optional(),
   help: z.string().optional(),
   columns: z.array(scalarField).min(1, '表格至少一列 columns'),
   minRows: z.number().int().min(0).default(0),
@@ -84,6 +106,7 @@ export const formDefinitionSchema = z
     sections: z
       .array(z.object({ id, title: label, help: z.string().optional(), fields: z.array(formFieldSchema).min(1) }))
       .min(1),
+    rules: z.array(ruleSchema).optional(),
   })
   .superRefine((def, ctx) => {
     // Field ids are unique across the form; computed values must point at real tables/columns.
@@ -105,6 +128,33 @@ export const formDefinitionSchema = z
     };
     checkOrder(fields, '');
     for (const t of tables.values()) checkOrder(t.columns, `表格 ${t.id} 的`);
+    // Rules name fields of their own scope; a typo would otherwise silently never fire.
+    const checkRules = (rules: readonly Rule[], scope: readonly FormField[], path: (string | number)[]) => {
+      const inScope = (name: string) => scope.find((x) => x.id === name && x.type !== 'table' && x.type !== 'computed') as ScalarField | undefined;
+      rules.forEach((r, i) => {
+        const bad = (message: string) => ctx.addIssue({ code: 'custom', message, path: [...path, 'rules', i] });
+        if ('when' in r) {
+          const cond = inScope(r.when.field);
+          if (!cond) bad(`when.field 指向不存在的字段 ${r.when.field}`);
+          if (!inScope(r.require)) bad(`require 指向不存在的字段 ${r.require}`);
+          if (r.require === r.when.field) bad('when.field 与 require 不能是同一个字段');
+          const allowed = cond ? optionsOf(cond) : null;
+          for (const v of [r.when.equals].flat())
+            if (allowed && !allowed.includes(v)) bad(`when.equals 的取值“${v}”不是字段 ${cond!.id} 的选项（${allowed.join('、')}）`);
+        } else {
+          for (const name of [r.field, r.notBefore]) {
+            const f = inScope(name);
+            if (!f) bad(`指向不存在的字段 ${name}`);
+            else if (f.type !== 'date') bad(`字段 ${name} 不是日期，不能比较先后`);
+          }
+          if (r.field === r.notBefore) bad('field 与 notBefore 不能是同一个字段');
+        }
+      });
+    };
+    checkRules(def.rules ?? [], fields, []);
+    def.sections.forEach((s, si) =>
+      s.fields.forEach((f, fi) => f.type === 'table' && checkRules(f.rules ?? [], f.columns, ['sections', si, 'fields', fi])),
+    );
     for (const f of fields) {
       if (f.type === 'table' && f.minRows > f.maxRows)
         ctx.addIssue({ code: 'custom', message: `表格 ${f.id} 的 minRows 大于 maxRows`, path: ['sections'] });
@@ -122,6 +172,15 @@ export const formDefinitionSchema = z
   });
 
 export type FormDefinition = z.infer<typeof formDefinitionSchema>;
+export type Rule = z.infer<typeof ruleSchema>;
+
+/** The values a choice-like field accepts, or null when any text will do. */
+export function optionsOf(field: ScalarField): readonly string[] | null {
+  if (field.type === 'choice') return field.options;
+  if (field.type === 'status') return STATUS_VALUES;
+  if (field.type === 'yesno') return ['是', '否'];
+  return null;
+}
 export type FormField = z.infer<typeof formFieldSchema>;
 export type ScalarField = z.infer<typeof scalarField>;
 export type TableField = z.infer<typeof table>;

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { FormDefinition } from './form-definition.js';
 import { buildFormSchema, type FormValues } from './form-data.js';
 import { formatZodIssues } from './zod-messages.js';
+import { formErrorsFromZod, type FormError } from './form-errors.js';
 
 /**
  * What a PDF request may carry, checked before any work is done: which form, its values
@@ -21,7 +22,8 @@ const envelope = z
 
 export type PdfRequestResult =
   | { ok: true; definition: FormDefinition; values: FormValues; company?: string; caseNumber?: string }
-  | { ok: false; status: number; error: string; fields?: string[] };
+  /** fields: readable lines (「办公设备及用品 第 4 行：…」); errors: the same with their data path, for links. */
+  | { ok: false; status: number; error: string; fields?: string[]; errors?: FormError[] };
 
 export function parsePdfRequest(body: unknown, findForm: (id: string) => FormDefinition | undefined): PdfRequestResult {
   const env = envelope.safeParse(body);
@@ -30,7 +32,8 @@ export function parsePdfRequest(body: unknown, findForm: (id: string) => FormDef
   if (!definition) return { ok: false, status: 404, error: `没有这张表单：${env.data.formId}` };
   const values = buildFormSchema(definition).safeParse(env.data.values);
   if (!values.success) {
-    return { ok: false, status: 422, error: '表单内容有误，请按提示修改后再生成 PDF', fields: formatZodIssues(values.error, env.data.values) };
+    const errors = formErrorsFromZod(definition, values.error);
+    return { ok: false, status: 422, error: '表单内容有误，请按提示修改后再生成 PDF', fields: errors.map((e) => e.text), errors };
   }
   return { ok: true, definition, values: values.data as FormValues, company: env.data.company || undefined, caseNumber: env.data.caseNumber || undefined };
 }

@@ -112,7 +112,10 @@ export interface ImportResult {
 /** Undo the formula guard our CSV export adds ('=… → =…). */
 const unguard = (v: string) => (/^'[=+\-@]/.test(v) ? v.slice(1) : v);
 
-export function applyImport(plan: ImportPlan, table: TableField, existing: Row[]): ImportResult {
+/** Add the imported rows after the filled rows, or put them in place of all rows. */
+export type ImportMode = 'append' | 'replace';
+
+export function applyImport(plan: ImportPlan, table: TableField, existing: Row[], mode: ImportMode = 'append'): ImportResult {
   const columns = new Map(table.columns.map((c) => [c.id, c]));
   const incoming: Row[] = [];
   for (const cells of plan.dataRows) {
@@ -125,7 +128,7 @@ export function applyImport(plan: ImportPlan, table: TableField, existing: Row[]
     });
     if (!isRowEmpty(row)) incoming.push(row);
   }
-  const kept = existing.filter((r) => !isRowEmpty(r));
+  const kept = mode === 'replace' ? [] : existing.filter((r) => !isRowEmpty(r));
   const room = Math.max(0, table.maxRows - kept.length);
   const added = incoming.slice(0, room);
   return { rows: [...kept, ...added], added: added.length, overflow: incoming.length - added.length };

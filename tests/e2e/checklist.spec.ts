@@ -212,7 +212,7 @@ test('preview and download the stamped PDF; invalid data is explained, not lost'
   await page.getByRole('button', { name: '下载 PDF' }).click();
   const problem = page.getByTestId('pdf-problem');
   await expect(problem).toContainText('表单内容有误');
-  await expect(problem).toContainText('department: 请填写所在部门');
+  await expect(problem).toContainText('请填写所在部门');
   await expect(page.getByLabel('移交人姓名')).toHaveValue('欧阳明远');
 
   await page.getByLabel('所在部门').fill('华东区销售部');

@@ -11,6 +11,7 @@ import { runVercelHandler } from '../../src/server/vercel-adapter.js';
 import { MAX_PDF_BODY_BYTES } from '../../src/lib/pdf-request.js';
 import { findForm } from '../../src/runtime/forms.js';
 import { workHandoverValues } from '../fixtures/form-values.js';
+import { emptyValues } from '../../src/lib/form-data.js';
 
 let server: Server;
 let base: string;
@@ -51,7 +52,25 @@ describe('POST /api/pdf', () => {
     expect(res.status).toBe(422);
     const body = (await res.json()) as { error: string; fields: string[] };
     expect(body.error).toContain('表单内容有误');
-    expect(body.fields).toEqual(expect.arrayContaining(['giverName: 请填写移交人姓名', expect.stringMatching(/^handoverDate: 交接日期不是有效日期/)]));
+    expect(body.fields).toEqual(expect.arrayContaining(['请填写移交人姓名', expect.stringMatching(/^交接日期不是有效日期/)]));
+  });
+
+  it('refuses a damaged item without an explanation, naming the row as it is shown', async () => {
+    const def = findForm('office-property')!;
+    const item = { name: 'ThinkPad T14 笔记本电脑', assetNo: 'IT-0031', quantity: '1', condition: '完好', damage: '', status: '已交接', remark: '' };
+    const blank = Object.fromEntries(Object.keys(item).map((k) => [k, '']));
+    const values = {
+      ...emptyValues(def), giverName: '欧阳明远', department: '华东区销售部', receiverName: '司马晓燕', witnessName: '诸葛建国', handoverDate: '2026-11-23',
+      // The blank second row is still counted: the refusal's 第 4 行 is the fourth row on screen.
+      equipment: [item, blank, item, { ...item, name: '戴尔显示器 P2422H', condition: '有损坏' }],
+    };
+    const res = await post({ formId: 'office-property', values });
+    expect(res.status).toBe(422);
+    const body = (await res.json()) as { error: string; fields: string[]; errors: { path: string; text: string }[] };
+    expect(body.fields).toEqual(['办公设备及用品 第 4 行：状况为“有损坏”时，请填写损坏/缺失说明']);
+    expect(body.errors).toEqual([{ path: 'equipment.3.damage', text: body.fields[0] }]);
+    const fixed = await post({ formId: 'office-property', values: { ...values, equipment: values.equipment.map((r, i) => (i === 3 ? { ...r, damage: '屏幕右下角裂纹，已报修' } : r)) } });
+    expect(fixed.status).toBe(200);
   });
 
   it('refuses wrong methods, content types, bad JSON, unknown forms, extra fields and oversized bodies', async () => {

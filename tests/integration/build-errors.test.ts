@@ -70,4 +70,17 @@ describe('astro build rejects bad content', () => {
     expect(output).toContain('sections[1] (id: duties).fields[0] (id: duties).columns[3] (id: status).options: 选项 options 至少两个');
     rmSync(join(scratch, 'content/forms/zz-bad-form.json'));
   });
+
+  it('fails on a rule naming a field the form does not have', async () => {
+    const form = JSON.parse(readFileSync(join(root, 'content/forms/office-property.json'), 'utf8'));
+    form.id = 'zz-bad-rule';
+    form.rules = [{ field: 'lastDay', notBefore: 'handoverDate' }];
+    form.sections[1].fields[0].rules = [{ when: { field: 'condition', equals: '有损坏' }, require: 'damageNote' }];
+    writeFileSync(join(scratch, 'content/forms/zz-bad-rule.json'), JSON.stringify(form));
+    const { ok, output } = await buildOutput();
+    expect(ok).toBe(false);
+    expect(output).toContain('content/forms/zz-bad-rule.json: rules[0]: 指向不存在的字段 lastDay');
+    expect(output).toContain('content/forms/zz-bad-rule.json: sections[1] (id: equipment).fields[0] (id: equipment).rules[0]: require 指向不存在的字段 damageNote');
+    rmSync(join(scratch, 'content/forms/zz-bad-rule.json'));
+  });
 });

@@ -60,6 +60,26 @@ describe('applying an import', () => {
     expect(rows.map((r) => [r.name, r.grade, r.renewalDate])).toEqual([['原有客户', '', ''], ['甲', 'A', '2027-01-05'], ['乙', 'Z', '下月']]);
   });
 
+  it('replaces every existing row when asked to', () => {
+    const plan = planImport(parseGrid('客户名称\n甲\n乙\n', 'tsv'), table);
+    const existing = [{ ...Object.fromEntries(table.columns.map((c) => [c.id, ''])), name: '原有客户' }];
+    const replaced = applyImport(plan, table, existing, 'replace');
+    expect(replaced.rows.map((r) => r.name)).toEqual(['甲', '乙']);
+    expect(replaced.added).toBe(2);
+    expect(applyImport(plan, table, existing, 'append').rows.map((r) => r.name)).toEqual(['原有客户', '甲', '乙']);
+    // Replacing frees the room of the old rows under maxRows.
+    const small = { ...table, maxRows: 2 };
+    expect(applyImport(plan, small, existing, 'replace')).toMatchObject({ added: 2, overflow: 0 });
+    expect(applyImport(plan, small, existing, 'append')).toMatchObject({ added: 1, overflow: 1 });
+  });
+
+  it('keeps the line breaks of a cell Excel copied with quotes ("a\nb"), in text columns too', () => {
+    // Excel puts rows on the clipboard with CRLF and quotes a cell holding a line break (LF).
+    const clip = '客户名称\t备注\t需求与特别事项\r\n甲公司\t"第一行\n第二行"\t"按月对账\r\n发票抬头须一致"\r\n乙公司\t\t\r\n';
+    const { rows } = applyImport(planImport(parseGrid(clip, 'tsv'), table), table, []);
+    expect(rows.map((r) => [r.name, r.remark, r.needs])).toEqual([['甲公司', '第一行\n第二行', '按月对账\n发票抬头须一致'], ['乙公司', '', '']]);
+  });
+
   it('stops at maxRows and says how many rows did not fit', () => {
     const small = { ...table, maxRows: 3 };
     const grid = [['客户名称'], ...Array.from({ length: 5 }, (_, i) => [`客户${i}`])];

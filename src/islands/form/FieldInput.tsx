@@ -37,9 +37,12 @@ export const FieldInput = memo(function FieldInput({ field, value, id, ariaLabel
       ))}
     </select>
   );
+  // A one-line input would drop the line breaks of a cell pasted from Excel ("a\nb"): text with
+  // line breaks is edited in a textarea tall enough to show them.
+  const lines = value.split('\n').length;
   switch (field.type) {
     case 'longtext':
-      return <textarea {...common} value={value} rows={compact ? 1 : 3} maxLength={field.maxLength + 1000} onChange={(e) => onChange(e.target.value)} />;
+      return <textarea {...common} value={value} rows={compact ? Math.min(lines, 4) : Math.max(3, Math.min(lines, 8))} maxLength={field.maxLength + 1000} onChange={(e) => onChange(e.target.value)} />;
     case 'choice':
       return options(field.options);
     case 'status':
@@ -63,6 +66,10 @@ export const FieldInput = memo(function FieldInput({ field, value, id, ariaLabel
     case 'email':
       return <input {...common} type="email" autoComplete="off" value={value} onChange={(e) => onChange(e.target.value)} />;
     default:
-      return <input {...common} type="text" value={value} onChange={(e) => onChange(e.target.value)} />;
+      return lines > 1 ? (
+        <textarea {...common} value={value} rows={Math.min(lines, 4)} onChange={(e) => onChange(e.target.value)} />
+      ) : (
+        <input {...common} type="text" value={value} onChange={(e) => onChange(e.target.value)} />
+      );
   }
 });

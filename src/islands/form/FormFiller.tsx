@@ -1,10 +1,11 @@
 import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
 import type { FormDefinition, ScalarField } from '../../lib/form-definition.js';
-import { validateValue } from '../../lib/field-values.js';
 import {
-  allFields, completeness, emptyValues, formatComputed, inputFields, rowsOf, textOf, validateForm,
+  allFields, completeness, emptyValues, fieldErrors, formatComputed, inputFields, rowsOf, textOf, validateForm,
   type FormValues, type Row,
 } from '../../lib/form-data.js';
+import { errorAnchor } from '../../lib/form-errors.js';
+import { ErrorList } from './ErrorList.js';
 import { DraftStore, DraftStoreError, draftFileContent, newDraftId, parseDraftFile, type DraftMeta } from '../../lib/drafts.js';
 import { FieldInput } from './FieldInput.js';
 import { TableEditor } from './TableEditor.js';
@@ -34,6 +35,9 @@ export default function FormFiller({ definition }: { definition: FormDefinition 
   const [saveStatus, setSaveStatus] = useState<{ ok: boolean; text: string }>({ ok: true, text: '' });
   const [touched, setTouched] = useState<ReadonlySet<string>>(new Set());
   const [showAll, setShowAll] = useState(false);
+  // After the server refused the PDF: every field error is shown where it is (the list itself
+  // is next to the PDF button, not repeated in the check summary).
+  const [markAll, setMarkAll] = useState(false);
   const [announcement, setAnnouncement] = useState('');
   const [importError, setImportError] = useState('');
   const [header, setHeader] = useState<PdfHeader>({ company: '', caseNumber: '' });
@@ -77,6 +81,7 @@ export default function FormFiller({ definition }: { definition: FormDefinition 
       setValues({ ...emptyValues(definition), ...d.values });
       setTouched(new Set());
       setShowAll(false);
+      setMarkAll(false);
       dirty.current = false;
       setSaveStatus({ ok: true, text: `已打开草稿（保存于 ${formatTime(d.updatedAt)}）` });
       return true;
@@ -128,7 +133,12 @@ export default function FormFiller({ definition }: { definition: FormDefinition 
 
   const progress = useMemo(() => completeness(definition, values), [definition, values]);
   const errors = useMemo(() => (showAll ? validateForm(definition, values) : {}), [showAll, definition, values]);
-  const errorCount = Object.keys(errors).length;
+  const errorList = useMemo(() => Object.entries(errors).map(([path, text]) => ({ path, text })), [errors]);
+  const errorCount = errorList.length;
+  const anchor = useCallback((path: string) => errorAnchor(definition, path), [definition]);
+  // Top-level fields only (value checks and the form's rules, e.g. 最后工作日 not before 交接日期):
+  // cheap enough for every keystroke; table rows are checked row by row in TableEditor.
+  const liveFieldErrors = useMemo(() => fieldErrors(definition, values), [definition, values]);
   const printValues = useDeferredValue(values);
 
   const newDraft = () => {
@@ -137,6 +147,7 @@ export default function FormFiller({ definition }: { definition: FormDefinition 
     setValues(emptyValues(definition));
     setTouched(new Set());
     setShowAll(false);
+    setMarkAll(false);
     dirty.current = false;
     setSaveStatus({ ok: true, text: '新草稿：开始填写后自动保存' });
   };
@@ -181,9 +192,8 @@ export default function FormFiller({ definition }: { definition: FormDefinition 
   };
 
   const scalarError = (f: ScalarField) => {
-    const v = textOf(values, f.id);
-    const e = validateValue(f, v);
-    return e && (v.trim() || touched.has(f.id) || showAll) ? e : null;
+    const e = liveFieldErrors[f.id];
+    return e && (textOf(values, f.id).trim() || touched.has(f.id) || showAll || markAll) ? e : null;
   };
 
   const currentInList = drafts.some((d) => d.id === draftId);
@@ -223,31 +233,15 @@ export default function FormFiller({ definition }: { definition: FormDefinition 
           <button type="button" onClick={check}>检查填写</button>
           <button type="button" onClick={() => window.print()}>打印</button>
         </div>
-        <PdfActions definition={definition} values={values} header={header} onHeaderChange={setHeader} announce={announce} />
+        <PdfActions definition={definition} values={values} header={header} onHeaderChange={setHeader} announce={announce} onRefused={() => setMarkAll(true)} />
         <SendForSigning definition={definition} values={values} header={header} />
 
         {showAll && (
-          <div className={errorCount ? 'error-summary' : 'ok-summary'} tabIndex={-1} ref={summaryRef} role="region" aria-label="检查结果">
+          <div className={errorCount ? 'error-summary' : 'ok-summary'} tabIndex={-1} ref={summaryRef} role="region" aria-label="检查结果" data-testid="check-result">
             {errorCount === 0 ? (
               <p>检查通过：所有内容格式正确。</p>
             ) : (
-              <>
-                <p><strong>有 {errorCount} 处需要修改：</strong></p>
-                <ul>
-                  {Object.entries(errors).slice(0, 20).map(([key, message]) => {
-                    const [table, row, col] = key.split('.');
-                    const target = row !== undefined ? `${table}-${row}-${col}` : `f-${key}`;
-                    return (
-                      <li key={key}>
-                        <a href={`#${target}`} onClick={(e) => { e.preventDefault(); document.getElementById(target)?.focus(); }}>
-                          {row !== undefined ? `第 ${Number(row) + 1} 行：` : ''}{message}
-                        </a>
-                      </li>
-                    );
-                  })}
-                  {errorCount > 20 && <li>……另有 {errorCount - 20} 处</li>}
-                </ul>
-              </>
+              <ErrorList errors={errorList} anchor={anchor} title={`有 ${errorCount} 处需要修改：`} max={20} />
             )}
           </div>
         )}

@@ -1,18 +1,24 @@
 import { useEffect, useRef, useState } from 'react';
 import type { TableField } from '../../lib/form-definition.js';
-import type { ImportPlan } from '../../lib/table-import.js';
+import type { ImportMode, ImportPlan } from '../../lib/table-import.js';
 
 interface Props {
   table: TableField;
   plan: ImportPlan;
+  /** Filled rows already in the table: when there are any, the user chooses replace or append. */
+  existingRows: number;
   onCancel: () => void;
-  onConfirm: (mapping: (string | null)[]) => void;
+  onConfirm: (mapping: (string | null)[], mode: ImportMode) => void;
 }
 
-/** The step where the user says which pasted column goes into which table column. */
-export function MappingDialog({ table, plan, onCancel, onConfirm }: Props) {
+/**
+ * The step where the user says which pasted column goes into which table column (when the
+ * header was not fully recognised), and whether the rows replace or follow the existing ones.
+ */
+export function MappingDialog({ table, plan, existingRows, onCancel, onConfirm }: Props) {
   const ref = useRef<HTMLDialogElement>(null);
   const [mapping, setMapping] = useState(plan.mapping);
+  const [mode, setMode] = useState<ImportMode>('append');
   useEffect(() => {
     const dialog = ref.current!;
     if (!dialog.open) dialog.showModal();
@@ -25,10 +31,21 @@ export function MappingDialog({ table, plan, onCancel, onConfirm }: Props) {
 
   return (
     <dialog ref={ref} className="mapping-dialog" aria-labelledby="mapping-title" onCancel={(e) => { e.preventDefault(); onCancel(); }}>
-      <h2 id="mapping-title">选择每一列对应的栏目</h2>
-      <p>
-        {plan.hasHeader ? '有些表头没有认出来' : '粘贴的数据没有表头'}，请为每一列选择要填入“{table.label}”的哪一栏（不需要的列选“忽略”）。共 {plan.dataRows.length} 行数据。
-      </p>
+      <h2 id="mapping-title">{plan.needsMapping ? '选择每一列对应的栏目' : `导入 ${plan.dataRows.length} 行到“${table.label}”`}</h2>
+      {plan.needsMapping ? (
+        <p>
+          {plan.hasHeader ? '有些表头没有认出来' : '粘贴的数据没有表头'}，请为每一列选择要填入“{table.label}”的哪一栏（不需要的列选“忽略”）。共 {plan.dataRows.length} 行数据。
+        </p>
+      ) : (
+        <p>表头已全部认出，请核对下面的对应关系。共 {plan.dataRows.length} 行数据。</p>
+      )}
+      {existingRows > 0 && (
+        <fieldset className="mapping-mode">
+          <legend>表格中已有 {existingRows} 行</legend>
+          <label><input type="radio" name="import-mode" value="append" checked={mode === 'append'} onChange={() => setMode('append')} /> 追加到末尾</label>
+          <label><input type="radio" name="import-mode" value="replace" checked={mode === 'replace'} onChange={() => setMode('replace')} /> 替换现有行（原有 {existingRows} 行将被清除）</label>
+        </fieldset>
+      )}
       <div className="mapping-scroll">
         <table className="mapping-table">
           <thead>
@@ -58,8 +75,8 @@ export function MappingDialog({ table, plan, onCancel, onConfirm }: Props) {
       {duplicated.size > 0 && <p className="bad" role="alert">同一栏被选了多次，这些列的内容会合并到一格。</p>}
       <div className="dialog-actions">
         <button type="button" onClick={onCancel}>取消</button>
-        <button type="button" className="primary" disabled={targets.length === 0} onClick={() => onConfirm(mapping)}>
-          导入 {plan.dataRows.length} 行
+        <button type="button" className="primary" disabled={targets.length === 0} onClick={() => onConfirm(mapping, mode)}>
+          {mode === 'replace' && existingRows > 0 ? `替换为 ${plan.dataRows.length} 行` : `导入 ${plan.dataRows.length} 行`}
         </button>
       </div>
     </dialog>

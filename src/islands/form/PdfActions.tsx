@@ -1,7 +1,9 @@
 import { useEffect, useState } from 'react';
 import type { FormDefinition } from '../../lib/form-definition.js';
-import { isRowEmpty, type FormValues, type Row } from '../../lib/form-data.js';
+import type { FormValues } from '../../lib/form-data.js';
+import { errorAnchor, type FormError } from '../../lib/form-errors.js';
 import { downloadBlob } from './download.js';
+import { ErrorList } from './ErrorList.js';
 
 const HEADER_KEY = 'handover-kit:pdf-header';
 
@@ -16,20 +18,17 @@ interface Props {
   header: PdfHeader;
   onHeaderChange: (header: PdfHeader) => void;
   announce: (message: string) => void;
-}
-
-/** Blank table rows are left out, as in print. */
-export function valuesForServer(values: FormValues): FormValues {
-  return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, Array.isArray(v) ? v.filter((r: Row) => !isRowEmpty(r)) : v]));
+  /** The server refused the values: the form shows every error next to its field. */
+  onRefused?: () => void;
 }
 
 /** Asks /api/pdf for the stamped PDF, to preview in a new tab or to download. */
-export function PdfActions({ definition, values, header, onHeaderChange, announce }: Props) {
+export function PdfActions({ definition, values, header, onHeaderChange, announce, onRefused }: Props) {
   const { company, caseNumber } = header;
   const setCompany = (v: string) => onHeaderChange({ ...header, company: v });
   const setCaseNumber = (v: string) => onHeaderChange({ ...header, caseNumber: v });
   const [busy, setBusy] = useState(false);
-  const [problem, setProblem] = useState<{ message: string; fields: string[] } | null>(null);
+  const [problem, setProblem] = useState<{ message: string; fields: string[]; errors?: FormError[] } | null>(null);
 
   useEffect(() => {
     // eslint-disable-next-line react-hooks/exhaustive-deps -- once, on mount
@@ -50,17 +49,19 @@ export function PdfActions({ definition, values, header, onHeaderChange, announc
     } catch {
       /* storage full or blocked: the header just is not remembered */
     }
-    const body = valuesForServer(values);
     try {
+      // Blank rows are sent as they are: the server drops them after checking, so the row
+      // numbers of its errors (第 4 行) are those of the table on screen.
       const res = await fetch(`/api/pdf${mode === 'download' ? '?download=1' : ''}`, {
         method: 'POST',
         headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ formId: definition.id, values: body, company: company.trim() || undefined, caseNumber: caseNumber.trim() || undefined }),
+        body: JSON.stringify({ formId: definition.id, values, company: company.trim() || undefined, caseNumber: caseNumber.trim() || undefined }),
       });
       if (!res.ok) {
-        const data = (await res.json().catch(() => ({}))) as { error?: string; fields?: string[] };
-        setProblem({ message: data.error ?? `生成失败（${res.status}），请稍后重试`, fields: data.fields ?? [] });
-        announce('PDF 未生成');
+        const data = (await res.json().catch(() => ({}))) as { error?: string; fields?: string[]; errors?: FormError[] };
+        setProblem({ message: data.error ?? `生成失败（${res.status}），请稍后重试`, fields: data.fields ?? [], errors: data.errors });
+        if (data.errors?.length) onRefused?.();
+        announce(data.errors?.length ? `PDF 未生成：有 ${data.errors.length} 处需要修改` : 'PDF 未生成');
         return;
       }
       const blob = await res.blob();
@@ -101,7 +102,11 @@ export function PdfActions({ definition, values, header, onHeaderChange, announc
       {problem && (
         <div className="alert" role="alert" data-testid="pdf-problem">
           <p>{problem.message}</p>
-          {problem.fields.length > 0 && <ul>{problem.fields.slice(0, 10).map((f) => <li key={f}>{f}</li>)}</ul>}
+          {problem.errors?.length ? (
+            <ErrorList errors={problem.errors} anchor={(path) => errorAnchor(definition, path)} />
+          ) : (
+            problem.fields.length > 0 && <ul>{problem.fields.slice(0, 10).map((f) => <li key={f}>{f}</li>)}</ul>
+          )}
         </div>
       )}
     </div>

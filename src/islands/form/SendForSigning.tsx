@@ -2,7 +2,7 @@ import { useState } from 'react';
 import type { FormDefinition } from '../../lib/form-definition.js';
 import type { FormValues } from '../../lib/form-data.js';
 import { postJson } from '../api.js';
-import { valuesForServer, type PdfHeader } from './PdfActions.js';
+import type { PdfHeader } from './PdfActions.js';
 import '../senders/senders.css';
 
 /** 发起签署: each party's name and email (roles and order come from the definition), then send. */
@@ -28,7 +28,9 @@ export function SendForSigning({ definition, values, header }: Props) {
     setProblem(null);
     const r = await postJson<{ caseId: string; caseNumber: string; manageUrl: string } | { pending: true; email: string }>('/api/cases', {
       formId: definition.id,
-      values: valuesForServer(values),
+      // Blank rows are sent as they are: the server drops them after checking, so the row
+      // numbers of its errors are those of the table on screen.
+      values,
       company: header.company.trim() || undefined,
       caseNumber: header.caseNumber.trim() || undefined,
       sender,

@@ -1,12 +1,15 @@
-import { memo, useCallback, useLayoutEffect, useMemo, useRef, useState, type ClipboardEvent } from 'react';
+import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type ClipboardEvent } from 'react';
 import { decodeTextFile, gridFormatOf } from '../../lib/text-file.js';
 import { isOldExcelName, isXlsxName, readXlsxGrid, XlsxImportError } from '../../lib/xlsx-import.js';
 import type { TableField } from '../../lib/form-definition.js';
 import { tableWidthEm } from '../../lib/column-widths.js';
 import { emptyRow, isRowEmpty, rowErrors, type Row } from '../../lib/form-data.js';
-import { applyImport, looksLikeGrid, parseGrid, planImport, tableToCsv, type ImportPlan } from '../../lib/table-import.js';
+import { applyImport, looksLikeGrid, parseGrid, planImport, tableToCsv, type ImportMode, type ImportPlan } from '../../lib/table-import.js';
+import { cellId } from '../../lib/form-errors.js';
 import { FieldInput } from './FieldInput.js';
 import { MappingDialog } from './MappingDialog.js';
+import { SHOW_CELL_EVENT } from './ErrorList.js';
+import './table-editor.css';
 import { downloadText } from './download.js';
 
 interface Props {
@@ -21,17 +24,24 @@ interface RowProps {
   table: TableField;
   row: Row;
   index: number;
+  selected: boolean;
   onCell: (index: number, column: string, value: string) => void;
   onRemove: (index: number) => void;
+  onSelect: (index: number, selected: boolean) => void;
 }
 
-const TableRow = memo(function TableRow({ table, row, index, onCell, onRemove }: RowProps) {
-  const errors = useMemo(() => rowErrors(table, row), [table, row]);
+const TableRow = memo(function TableRow({ table, row, index, selected, onCell, onRemove, onSelect }: RowProps) {
+  const errors = rowErrors(table, row); // cached per row object
   return (
-    <tr data-row={index}>
-      <th scope="row" className="rownum">{index + 1}</th>
+    <tr data-row={index} className={selected ? 'row-selected' : undefined}>
+      <th scope="row" className="rownum">
+        <label>
+          <input type="checkbox" checked={selected} aria-label={`选择第 ${index + 1} 行`} onChange={(e) => onSelect(index, e.target.checked)} />
+          <span>{index + 1}</span>
+        </label>
+      </th>
       {table.columns.map((c) => {
-        const id = `${table.id}-${index}-${c.id}`;
+        const id = cellId(table.id, index, c.id);
         const error = errors[c.id];
         return (
           <td key={c.id} className={error ? 'cell cell-invalid' : 'cell'} data-col={c.id}>
@@ -63,8 +73,20 @@ function sortRows(table: TableField, rows: Row[], columnId: string): Row[] {
   return [...rows].sort((a, b) => rank(a[columnId]) - rank(b[columnId]) || (a[columnId] ?? '').localeCompare(b[columnId] ?? '', 'zh-CN'));
 }
 
+/** Rows whose text contains the filter (any column), by index. */
+function matchingRows(rows: Row[], filter: string): number[] {
+  const q = filter.trim().toLowerCase();
+  const all = rows.map((_, i) => i);
+  return q ? all.filter((i) => Object.values(rows[i]).some((v) => v.toLowerCase().includes(q))) : all;
+}
+
 export function TableEditor({ table, rows, formTitle, onRowsChange, announce }: Props) {
   const [plan, setPlan] = useState<ImportPlan | null>(null);
+  const [status, setStatus] = useState('');
+  const [selected, setSelected] = useState<ReadonlySet<number>>(new Set());
+  const [filter, setFilter] = useState('');
+  const [bulkColumn, setBulkColumn] = useState(() => (table.columns.find((c) => c.type === 'status') ?? table.columns[0]).id);
+  const [bulkValue, setBulkValue] = useState('');
   const fileInput = useRef<HTMLInputElement>(null);
   const tableRef = useRef<HTMLTableElement>(null);
   // A fixed-layout table needs a definite width, or typing into one cell makes the browser
@@ -74,7 +96,26 @@ export function TableEditor({ table, rows, formTitle, onRowsChange, announce }: 
     tableRef.current!.style.width = `${tableWidthEm(table)}em`;
   }, [table]);
   const filled = rows.filter((r) => !isRowEmpty(r)).length;
+  // rowErrors is cached per row object: only edited rows are checked again.
   const invalidRows = useMemo(() => rows.filter((r) => Object.keys(rowErrors(table, r)).length > 0).length, [table, rows]);
+  const shown = useMemo(() => matchingRows(rows, filter), [rows, filter]);
+
+  // Indexes shift when rows are added, removed or replaced: a selection then means nothing.
+  const rowCount = rows.length;
+  useEffect(() => setSelected(new Set()), [rowCount]);
+  // An error link may point at a row the filter hides: clear the filter so it can be focused.
+  useEffect(() => {
+    const show = (e: Event) => {
+      if (String((e as CustomEvent).detail).startsWith(`${table.id}-`)) setFilter('');
+    };
+    window.addEventListener(SHOW_CELL_EVENT, show);
+    return () => window.removeEventListener(SHOW_CELL_EVENT, show);
+  }, [table.id]);
+
+  const say = useCallback((m: string) => {
+    setStatus(m);
+    announce(m);
+  }, [announce]);
 
   const onCell = useCallback(
     (index: number, column: string, value: string) => onRowsChange((rs) => rs.map((r, i) => (i === index ? { ...r, [column]: value } : r))),
@@ -87,28 +128,40 @@ export function TableEditor({ table, rows, formTitle, onRowsChange, announce }: 
     },
     [onRowsChange, announce],
   );
+  const onSelect = useCallback((index: number, on: boolean) => {
+    setSelected((s) => {
+      const next = new Set(s);
+      if (on) next.add(index);
+      else next.delete(index);
+      return next;
+    });
+  }, []);
 
   const addRow = () => {
     if (rows.length >= table.maxRows) return announce(`${table.label}最多 ${table.maxRows} 行，不能再添加`);
+    setFilter('');
     onRowsChange((rs) => [...rs, emptyRow(table)]);
     // Focus the first cell of the new row so keyboard users can type straight away.
-    requestAnimationFrame(() => document.getElementById(`${table.id}-${rows.length}-${table.columns[0].id}`)?.focus());
+    requestAnimationFrame(() => document.getElementById(cellId(table.id, rows.length, table.columns[0].id))?.focus());
   };
 
-  const runImport = (p: ImportPlan) => {
-    const result = applyImport(p, table, rows);
+  const runImport = (p: ImportPlan, mode: ImportMode) => {
+    const result = applyImport(p, table, rows, mode);
     onRowsChange(() => result.rows);
-    if (result.added === 0 && result.overflow === 0) announce('没有可导入的数据行');
-    else if (result.overflow > 0) announce(`已添加 ${result.added} 行；${table.label}最多 ${table.maxRows} 行，另有 ${result.overflow} 行未添加，请分表填写`);
-    else announce(`已添加 ${result.added} 行`);
+    setFilter('');
+    const replaced = mode === 'replace' && filled > 0 ? `已替换原有 ${filled} 行，` : '';
+    if (result.added === 0 && result.overflow === 0) say('没有可导入的数据行');
+    else if (result.overflow > 0) say(`${replaced}已添加 ${result.added} 行；${table.label}最多 ${table.maxRows} 行，另有 ${result.overflow} 行未添加，请分表填写`);
+    else say(`${replaced}已添加 ${result.added} 行`);
   };
 
   const startImport = (text: string, format: 'tsv' | 'csv') => startImportGrid(parseGrid(text, format));
   const startImportGrid = (grid: string[][]) => {
-    if (grid.length === 0) return announce('没有读到任何数据');
+    if (grid.length === 0) return say('没有读到任何数据');
     const p = planImport(grid, table);
-    if (p.needsMapping) setPlan(p);
-    else runImport(p);
+    // With rows already in the table the user says whether to replace them or add to them.
+    if (p.needsMapping || filled > 0) setPlan(p);
+    else runImport(p, 'append');
   };
 
   const onPaste = (e: ClipboardEvent<HTMLDivElement>) => {
@@ -121,14 +174,14 @@ export function TableEditor({ table, rows, formTitle, onRowsChange, announce }: 
   const onFile = async (file: File | undefined) => {
     if (!file) return;
     if (fileInput.current) fileInput.current.value = ''; // the same file can be chosen again
-    if (file.size > 5 * 1024 * 1024) return announce('文件超过 5 MB，请拆分后再导入');
-    if (isOldExcelName(file.name)) return announce('不支持旧版 .xls 文件：请在 Excel 中另存为 .xlsx 或 CSV 再导入');
+    if (file.size > 5 * 1024 * 1024) return say('文件超过 5 MB，请拆分后再导入');
+    if (isOldExcelName(file.name)) return say('不支持旧版 .xls 文件：请在 Excel 中另存为 .xlsx 或 CSV 再导入');
     const bytes = new Uint8Array(await file.arrayBuffer());
     if (isXlsxName(file.name)) {
       try {
         return startImportGrid(await readXlsxGrid(bytes));
       } catch (e) {
-        return announce(e instanceof XlsxImportError ? e.message : '无法读取这个 Excel 文件');
+        return say(e instanceof XlsxImportError ? e.message : '无法读取这个 Excel 文件');
       }
     }
     const { text } = decodeTextFile(bytes);
@@ -140,10 +193,18 @@ export function TableEditor({ table, rows, formTitle, onRowsChange, announce }: 
     announce(`已导出 ${filled} 行`);
   };
 
+  const bulkField = table.columns.find((c) => c.id === bulkColumn) ?? table.columns[0];
+  const applyBulk = () => {
+    const picked = new Set(selected);
+    onRowsChange((rs) => rs.map((r, i) => (picked.has(i) ? { ...r, [bulkField.id]: bulkValue } : r)));
+    say(bulkValue ? `已将所选 ${picked.size} 行的「${bulkField.label}」设为“${bulkValue}”` : `已清空所选 ${picked.size} 行的「${bulkField.label}」`);
+  };
+  const allShownSelected = shown.length > 0 && shown.every((i) => selected.has(i));
+
   const sortCol = table.sortBy ? table.columns.find((c) => c.id === table.sortBy) : undefined;
 
   return (
-    <div className="table-editor" data-table={table.id}>
+    <div className="table-editor" data-table={table.id} id={`table-${table.id}`} tabIndex={-1}>
       <div className="table-toolbar">
         <span className="table-count" data-testid={`count-${table.id}`}>
           共 {filled} 行{invalidRows > 0 && <strong className="bad">，{invalidRows} 行有误</strong>}（上限 {table.maxRows}）
@@ -159,6 +220,32 @@ export function TableEditor({ table, rows, formTitle, onRowsChange, announce }: 
         <button type="button" onClick={exportCsv} disabled={filled === 0}>导出 CSV</button>
       </div>
       <p className="paste-hint">可直接从 Excel / WPS 复制多行（含表头更准确），点进表格后按 Ctrl+V 粘贴。</p>
+      {status && <p className="table-status" data-testid={`table-status-${table.id}`}>{status}</p>}
+      {rows.length > 0 && (
+        <div className="bulk-bar" role="group" aria-label={`${table.label}：批量设置`}>
+          <label className="bulk-filter">
+            筛选
+            <input type="search" value={filter} onChange={(e) => setFilter(e.target.value)} placeholder="输入任意内容" />
+          </label>
+          {filter.trim() && <span>显示 {shown.length} / {rows.length} 行</span>}
+          <button type="button" onClick={() => setSelected(new Set(shown))} disabled={shown.length === 0}>
+            {filter.trim() ? `选中筛选结果（${shown.length} 行）` : '全选'}
+          </button>
+          {selected.size > 0 && <button type="button" onClick={() => setSelected(new Set())}>取消选择</button>}
+          <span data-testid={`selected-${table.id}`}>已选 {selected.size} 行</span>
+          <label>
+            把
+            <select value={bulkField.id} onChange={(e) => { setBulkColumn(e.target.value); setBulkValue(''); }} aria-label="要批量设置的栏目">
+              {table.columns.map((c) => <option key={c.id} value={c.id}>{c.label}</option>)}
+            </select>
+          </label>
+          <span className="bulk-value">
+            设为
+            <FieldInput key={bulkField.id} field={{ ...bulkField, required: false }} id={`${table.id}-bulk-value`} ariaLabel={`${bulkField.label}设为`} value={bulkValue} invalid={false} compact onChange={setBulkValue} />
+          </span>
+          <button type="button" disabled={selected.size === 0} onClick={applyBulk}>应用到所选 {selected.size} 行</button>
+        </div>
+      )}
       {/* Focusable so the table can be scrolled sideways from the keyboard (and pasted into). */}
       <div className="table-scroll" onPaste={onPaste} tabIndex={0} role="region" aria-label={`${table.label}（表格，可左右滚动）`}>
         <table className="edit-table" ref={tableRef}>
@@ -169,7 +256,9 @@ export function TableEditor({ table, rows, formTitle, onRowsChange, announce }: 
           </colgroup>
           <thead>
             <tr>
-              <th scope="col" className="rownum">#</th>
+              <th scope="col" className="rownum">
+                <input type="checkbox" aria-label={filter.trim() ? '选中全部筛选结果' : '全选'} checked={allShownSelected} onChange={(e) => setSelected(e.target.checked ? new Set(shown) : new Set())} disabled={shown.length === 0} />
+              </th>
               {table.columns.map((c) => (
                 <th scope="col" key={c.id} className={`col-${c.type}`}>
                   {c.label}
@@ -180,8 +269,8 @@ export function TableEditor({ table, rows, formTitle, onRowsChange, announce }: 
             </tr>
           </thead>
           <tbody>
-            {rows.map((row, i) => (
-              <TableRow key={i} table={table} row={row} index={i} onCell={onCell} onRemove={onRemove} />
+            {shown.map((i) => (
+              <TableRow key={i} table={table} row={rows[i]} index={i} selected={selected.has(i)} onCell={onCell} onRemove={onRemove} onSelect={onSelect} />
             ))}
             {rows.length === 0 && (
               <tr>
@@ -197,8 +286,9 @@ export function TableEditor({ table, rows, formTitle, onRowsChange, announce }: 
         <MappingDialog
           table={table}
           plan={plan}
-          onCancel={() => { setPlan(null); announce('已取消导入'); }}
-          onConfirm={(mapping) => { setPlan(null); runImport({ ...plan, mapping }); }}
+          existingRows={filled}
+          onCancel={() => { setPlan(null); say('已取消导入'); }}
+          onConfirm={(mapping, mode) => { setPlan(null); runImport({ ...plan, mapping }, mode); }}
         />
       )}
     </div>

@@ -1,7 +1,9 @@
 import { useEffect, useMemo, useState } from 'react';
 import { useLocalDraft } from './useLocalDraft.js';
 import type { FormDefinition, TableField } from '../../lib/form-definition.js';
-import { allFields, type FormValues, type Row } from '../../lib/form-data.js';
+import { allFields, tableRowErrors, validateForm, type ErrorMap, type FormValues, type Row } from '../../lib/form-data.js';
+import { errorAnchor, type FormError } from '../../lib/form-errors.js';
+import { ErrorList } from '../form/ErrorList.js';
 import type { ProcessView } from '../../lib/process/view.js';
 import { FieldsEditor } from './FieldsEditor.js';
 import { TableEditor } from '../form/TableEditor.js';
@@ -18,13 +20,24 @@ interface PanelProps {
 }
 
 const tableOf = (d: FormDefinition, id: string) => allFields(d).find((f) => f.id === id) as TableField;
+const listOf = (errors: ErrorMap): FormError[] => Object.entries(errors).map(([path, text]) => ({ path, text }));
 
 /** B and F: a whole form filled by the departing employee, saved and then submitted for signature. */
 export function FormStage({ forms, call, busy, announce, formId, initial, saveAction, submitAction, submitLabel, draftKey }: PanelProps & {
   formId: string; initial: FormValues; saveAction: string; submitAction: string; submitLabel: string; draftKey: string;
 }) {
   const draft = useLocalDraft<FormValues>(draftKey, initial);
+  const definition = forms[formId];
+  // After a submit is tried, the form's own rules (the ones the server applies) are shown next
+  // to the button, and stay current as the person corrects them.
+  const [checked, setChecked] = useState(false);
+  const errors = useMemo(() => (checked ? listOf(validateForm(definition, draft.value)) : []), [checked, definition, draft.value]);
   const send = async (action: string) => {
+    if (action === submitAction) {
+      setChecked(true);
+      const found = listOf(validateForm(definition, draft.value));
+      if (found.length) return announce(`还有 ${found.length} 处需要修改，未提交`);
+    }
     if (await call({ action, values: draft.value })) draft.saved();
   };
   return (
@@ -35,6 +48,7 @@ export function FormStage({ forms, call, busy, announce, formId, initial, saveAc
         <button type="button" disabled={busy} onClick={() => void send(saveAction)}>保存</button>
         <button type="button" className="primary" disabled={busy} onClick={() => void send(submitAction)}>{submitLabel}</button>
       </div>
+      <ErrorList errors={errors} anchor={(path) => errorAnchor(definition, path, 'pf-')} title="提交前请先修改：" testId={`errors-${formId}`} />
       <p className="muted">提交后系统生成 PDF，按表单规定的顺序发邮件请各方签署；任何一方都可以“退回修改”并写明意见。</p>
     </div>
   );
@@ -57,6 +71,8 @@ export function RowsEditor({ forms, call, busy, announce, formId, tableId, rows,
 }) {
   const table = useMemo(() => tableOf(forms[formId], tableId), [forms, formId, tableId]);
   const draft = useLocalDraft<Row[]>(draftKey, rows);
+  // Saving a list with mistakes is allowed (work in progress); submitting it is not, so they are listed here.
+  const errors = useMemo(() => listOf(tableRowErrors(forms[formId], table, draft.value)), [forms, formId, table, draft.value]);
   return (
     <details className="rows-editor" open={draft.dirty || undefined}>
       <summary>{label}{draft.dirty && '（有未保存的修改）'}</summary>
@@ -65,6 +81,7 @@ export function RowsEditor({ forms, call, busy, announce, formId, tableId, rows,
       <div className="actions">
         <button type="button" disabled={busy} onClick={async () => { if (await call({ action: saveAction, rows: draft.value })) draft.saved(); }}>保存清单</button>
       </div>
+      <ErrorList errors={errors} anchor={(path) => errorAnchor(forms[formId], path)} title="清单中有需要修改的地方（可先保存，提交前须改正）：" testId={`errors-${tableId}`} />
     </details>
   );
 }

@@ -1,0 +1,58 @@
+import type { MouseEvent } from 'react';
+import type { FormError } from '../../lib/form-errors.js';
+import './table-editor.css';
+
+/** Asks the table holding `id` to show it (a filter may hide its row), then focuses it. */
+export const SHOW_CELL_EVENT = 'handover:show-cell';
+
+export function focusById(id: string) {
+  const go = () => {
+    const el = document.getElementById(id);
+    if (!el) return false;
+    el.scrollIntoView({ block: 'center' });
+    el.focus();
+    return true;
+  };
+  if (go()) return;
+  window.dispatchEvent(new CustomEvent(SHOW_CELL_EVENT, { detail: id }));
+  requestAnimationFrame(() => requestAnimationFrame(go));
+}
+
+interface Props {
+  errors: FormError[];
+  /** DOM id of the input to focus for an error path. */
+  anchor: (path: string) => string;
+  title?: string;
+  max?: number;
+  testId?: string;
+}
+
+/**
+ * Errors next to the button that found them: a link to the first one, then each error (its
+ * place in words) as a link that focuses the field or table cell to correct.
+ */
+export function ErrorList({ errors, anchor, title, max = 10, testId }: Props) {
+  if (errors.length === 0) return null;
+  const link = (path: string) => ({
+    href: `#${anchor(path)}`,
+    onClick: (e: MouseEvent) => {
+      e.preventDefault();
+      focusById(anchor(path));
+    },
+  });
+  return (
+    <div className="error-list" data-testid={testId}>
+      {title && <p className="error-list-title"><strong>{title}</strong></p>}
+      <p>
+        <a className="first-error" {...link(errors[0].path)}>转到第一处需要修改的地方</a>
+        {errors.length > 1 && <span>（共 {errors.length} 处）</span>}
+      </p>
+      <ul>
+        {errors.slice(0, max).map((e) => (
+          <li key={e.path + e.text}><a {...link(e.path)}>{e.text}</a></li>
+        ))}
+        {errors.length > max && <li>……另有 {errors.length - max} 处</li>}
+      </ul>
+    </div>
+  );
+}
