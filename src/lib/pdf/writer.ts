@@ -132,8 +132,10 @@ export class PdfWriter {
     return w * size;
   }
 
+  /** Wrapped lines of `text`; line breaks the writer typed (a multi-line note) are kept. */
   wrap(text: string, maxWidth: number, font: PDFFont, size: number): string[] {
-    return wrapText(this.clean(text, font), maxWidth, (s) => this.width(s, font, size));
+    const paragraphs = text.split(/\r\n?|\n/).map((p) => this.clean(p, font));
+    return wrapText(paragraphs.join('\n'), maxWidth, (s) => this.width(s, font, size));
   }
 
   lineHeight(size: number): number {
