@@ -77,7 +77,7 @@ describe('the case ZIP', () => {
     const env = { ...process.env, LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8', TZ: 'UTC' };
     const listing = execFileSync('/usr/bin/unzip', ['-l', zipPath], { env, encoding: 'utf8' });
     for (const n of NAMES) expect(listing).toContain(n);
-    expect(listing).toContain('2026-12-20 02:30'); // the UTC time of the 0x5455 field, shown in the machine's zone (UTC here)
+    expect(listing).toContain('2026-12-20 02:30'); // the 0x5455 field's UTC time, listed in TZ=UTC
     const out = mkdtempSync(join(dir, 'utf8-'));
     execFileSync('/usr/bin/unzip', ['-q', zipPath, '-d', out], { env });
     expect(readdirSync(out).sort()).toEqual([...NAMES].sort());
