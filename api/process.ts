@@ -2,7 +2,7 @@ import type { VercelRequest, VercelResponse } from '@vercel/node';
 import { z } from 'zod';
 import { openProcessBody, processActionBody } from '../src/lib/process/requests.js';
 import { loadProcess } from '../src/lib/process/service.js';
-import { applyAction } from '../src/lib/process/operations.js';
+import { applyAction, previewNotices } from '../src/lib/process/operations.js';
 import { processView } from '../src/lib/process/view.js';
 import { endpoint, readJson, sendError, withinLimit } from '../src/runtime/http.js';
 import { signingContext } from '../src/runtime/context.js';
@@ -29,6 +29,13 @@ async function handler(req: VercelRequest, res: VercelResponse) {
       if (!(await withinLimit(req, res, 'send'))) return;
       return await startSend(req, res, { kind: 'process', body: b }, '案件已开立：各方会收到各自的案件链接邮件。');
     }
+    if (b.action === 'preview-notices') {
+      // Counts only: who would get a notice, who is skipped and why; nothing is sent or changed.
+      const preview = await deps.sql.transaction(async (tx) => previewNotices(tx, b.processId, await processActor(tx, deps, req, b.processId, b.token), b.selection));
+      return res.status(200).json({ preview });
+    }
+    // Customer notices mail outsiders (up to every customer of the case in one request): counted like every send.
+    if (b.action === 'send-notices' && !(await withinLimit(req, res, 'send'))) return;
     const result = await deps.sql.transaction(async (tx) => {
       // A party by their link, else HR by the session — checked in this transaction (PGlite has one connection).
       const actor = await processActor(tx, deps, req, b.processId, b.token);

@@ -100,9 +100,16 @@ export async function customerHandoverJourney(page: Page, mailbox: Mailbox) {
   await signAll('离职客户交接清单', ['employee', 'receiver'], mark);
   const witness = await mailbox.waitFor(P.supervisor.email, /^请签署《离职客户交接清单》/, mark);
   await open(page, link(witness, 'sign'));
-  await page.getByRole('button', { name: '拒签…' }).click();
-  await page.getByLabel(/拒签原因/).fill('请补充 A 级客户的回款风险后再提交');
-  await page.getByRole('button', { name: '确认拒签' }).click();
+  // A process document is sent back for correction, not declined: the page says so, the case goes on.
+  await expect(page.getByRole('button', { name: '拒签…' })).toHaveCount(0);
+  await page.getByRole('button', { name: '退回修改…' }).click();
+  await expect(page.getByTestId('return-explain')).toContainText(`文件会退回给移交人 ${P.employee.name}`);
+  await page.getByLabel(/修改意见（移交人/).fill('请补充 A 级客户的回款风险后再提交');
+  await page.screenshot({ path: `${SHOTS}/sign-return.png`, fullPage: true });
+  await page.getByRole('button', { name: '确认退回修改' }).click();
+  await expect(page.getByTestId('sign-done')).toContainText(`已退回修改：文件已退回给移交人 ${P.employee.name}`);
+  await expect(page.getByTestId('sign-done')).toContainText('交接案件继续进行');
+  await expect(page.getByTestId('sign-done')).not.toContainText('终止');
   await mailbox.waitFor(P.employee.email, /退回修改/, mark);
   await openCase('employee');
   await expect(page.getByTestId('return-note')).toContainText('请补充 A 级客户的回款风险后再提交');
@@ -141,8 +148,30 @@ export async function customerHandoverJourney(page: Page, mailbox: Mailbox) {
   await mailbox.waitFor(P.receiver.email, /与移交人共同拜访客户/, mark);
   await openCase('receiver');
   await stageIs('D');
+  // Notices: first the six A customers, then everyone else; each time the count is confirmed first.
   await page.getByRole('button', { name: '向客户发送交接告知' }).click();
-  await expect(page.getByTestId('process-message')).toContainText('已向 30 位客户发送交接告知');
+  await page.getByLabel('按客户等级').check();
+  await page.getByLabel('A 级（6 位）').check();
+  await page.getByRole('button', { name: '核对人数…' }).click();
+  const confirmNotices = page.getByRole('dialog', { name: '确认发送交接告知' });
+  await expect(confirmNotices.getByTestId('notice-confirm-text')).toHaveText('将向 6 位客户发送交接告知。');
+  await page.screenshot({ path: `${SHOTS}/case-notice-confirm.png` });
+  await expectAccessible(page);
+  await confirmNotices.getByRole('button', { name: '确认发送 6 封' }).click();
+  await expect(page.getByTestId('process-message')).toContainText('已向 6 位客户发送交接告知');
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.getByRole('button', { name: '向客户发送交接告知' }).click();
+  await page.getByLabel('指定客户').check();
+  await page.getByRole('checkbox', { name: /^选中符合条件且未发送告知的 24 位客户$/ }).check();
+  await expect(page.getByTestId('notice-picked')).toContainText('已选 24 位');
+  await page.getByLabel('全部客户（30 位）').check();
+  await page.getByRole('button', { name: '核对人数…' }).click();
+  await expect(confirmNotices.getByTestId('notice-confirm-text')).toHaveText('将向 24 位客户发送交接告知（跳过 6 位：6 位已发送过）。');
+  expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+  await page.screenshot({ path: `${SHOTS}/case-notice-confirm-phone.png` });
+  await confirmNotices.getByRole('button', { name: '确认发送 24 封' }).click();
+  await expect(page.getByTestId('process-message')).toContainText('已向 24 位客户发送交接告知');
+  await page.setViewportSize({ width: 1280, height: 720 });
   // Customers mostly read the notice on a phone.
   await page.setViewportSize({ width: 390, height: 844 });
   await open(page, link(await mailbox.waitFor('customer4@example.cn', /对接人变更通知/), 'notice'));

@@ -12,7 +12,7 @@ import { migrate } from '../../src/lib/store/migrate.js';
 import type { Sql } from '../../src/lib/store/sql.js';
 import { createSelfSignedP12 } from '../../src/lib/pdf/seal.js';
 import { processOutbox, type OutgoingMail } from '../../src/lib/signing/outbox.js';
-import { createCase, declineAsParty, signAsParty } from '../../src/lib/signing/service.js';
+import { createCase, declineAsParty, signAsParty, viewAsParty } from '../../src/lib/signing/service.js';
 import { builtInCalendar } from '../../src/lib/process/calendar.js';
 import { DEFAULT_SETTINGS } from '../../src/lib/process/settings.js';
 import { actorFromToken, loadProcess, onStageCaseClosed, openProcess, type ProcessDeps } from '../../src/lib/process/service.js';
@@ -88,9 +88,23 @@ describe.each(backends)('customer handover process on %s', (_name, makeSql) => {
     await act(PEOPLE.employee.email, { action: 'submit-plan', processId, values: plan });
     await signAll([PEOPLE.employee.email, PEOPLE.receiver.email]);
     const witnessMail = mailsTo(PEOPLE.supervisor.email).filter((m) => m.text.includes('/sign/?c=')).at(-1)!;
+    // A process document is sent back for correction, not declined for good: the request says so.
+    expect(witnessMail.text).toContain('如需修改，可以写明意见退回修改，文件会退回移交人修改后重新提交，交接案件继续进行');
+    expect(witnessMail.text).not.toContain('拒签');
     const [, bCase, bToken] = /\/sign\/\?c=([\w-]+)#t=([\w.-]+)/.exec(witnessMail.text)!;
+    expect((await viewAsParty(deps, bCase, bToken)).returnsTo).toBe(`移交人 ${PEOPLE.employee.name}`);
     await declineAsParty(deps, { caseId: bCase, token: bToken, reason: '请补充 A 级客户的回款风险', ip: '1.1.1.1', userAgent: 'x' });
     await flush();
+    // The 移交人 gets it back with the comment; a signer opening the old link reads 退回修改, not 流程已终止.
+    const returned = mailsTo(PEOPLE.employee.email).at(-1)!;
+    expect(returned.subject).toContain('客户交接计划被退回修改');
+    expect(returned.text).toContain(`监交人 ${PEOPLE.supervisor.name} 将“客户交接计划”退回给您修改，意见如下：`);
+    expect(returned.text).toContain('交接案件继续进行，没有终止');
+    const receiverMail = mailsTo(PEOPLE.receiver.email).filter((m) => m.text.includes('/sign/?c=')).at(-1)!;
+    const [, , receiverToken] = /\/sign\/\?c=([\w-]+)#t=([\w.-]+)/.exec(receiverMail.text)!;
+    const stale = viewAsParty(deps, bCase, receiverToken);
+    await expect(stale).rejects.toMatchObject({ code: 'returned', message: `监交人 ${PEOPLE.supervisor.name} 已将这份文件退回移交人 ${PEOPLE.employee.name}修改，这一版无需再签署：修改后重新提交时，系统会给您发送新的签署邮件。` });
+    await expect(viewAsParty(deps, bCase, receiverToken)).rejects.not.toThrow(/终止/);
     let v = await view(PEOPLE.employee.email);
     expect(v.stage).toBe('B');
     expect(v.stageStatus).toBe('returned');
@@ -127,7 +141,7 @@ describe.each(backends)('customer handover process on %s', (_name, makeSql) => {
     expect((await view(PEOPLE.receiver.email)).stage).toBe('D');
 
     // Customer notices: one confirms, one raises a concern (forced into the sample).
-    await act(PEOPLE.receiver.email, { action: 'send-notices', processId });
+    await act(PEOPLE.receiver.email, { action: 'send-notices', processId, selection: { kind: 'all' }, expected: 30 });
     const noticeFor = (i: number) => /\/notice\/\?p=[\w-]+#t=([\w.-]+)/.exec(mailsTo(`customer${i}@example.cn`).at(-1)!.text)![1];
     await answerNotice(deps, processId, noticeFor(2), 'confirmed', '');
     await answerNotice(deps, processId, noticeFor(3), 'concern', '新对接人的电话是多少？');

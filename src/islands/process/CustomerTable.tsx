@@ -14,8 +14,20 @@ const highlighted = (c: Customer) => c.revisit || c.spot === 'failed' || c.notic
 /** 需关注 also lists customers whose materials are still waiting to be received. */
 const needsAttention = (c: Customer) => highlighted(c) || c.materials === 'pending';
 
-/** Every customer of the case and where each stands, with filters, a name search and paging. */
-export function CustomerTable({ customers }: { customers: Customer[] }) {
+/** Tick boxes for choosing customers (whom to send the notice to). */
+export interface CustomerPick {
+  ids: Set<string>;
+  onChange: (ids: Set<string>) => void;
+}
+
+/** Customers already sent the notice cannot be ticked: they would only be skipped. */
+const pickable = (c: Customer) => c.notice === 'none';
+
+/**
+ * Every customer of the case and where each stands, with filters, a name search and paging;
+ * with `pick`, a tick box per customer (and one for all customers matching the filter).
+ */
+export function CustomerTable({ customers, pick }: { customers: Customer[]; pick?: CustomerPick }) {
   const [filter, setFilter] = useState<Filter>('all');
   const [query, setQuery] = useState('');
   const [shown, setShown] = useState(CUSTOMER_PAGE);
@@ -24,6 +36,14 @@ export function CustomerTable({ customers }: { customers: Customer[] }) {
     (c) => (filter === 'all' || (filter === 'sampled' ? c.sampled : needsAttention(c))) && (!q || c.name.toLowerCase().includes(q)),
   );
   const visible = matching.slice(0, shown);
+  const matchingPickable = pick ? matching.filter(pickable) : [];
+  const allPicked = matchingPickable.length > 0 && matchingPickable.every((c) => pick!.ids.has(c.id));
+  const toggle = (list: Customer[], on: boolean) => {
+    if (!pick) return;
+    const next = new Set(pick.ids);
+    for (const c of list) if (on) next.add(c.id); else next.delete(c.id);
+    pick.onChange(next);
+  };
   // A printed case lists every customer in the current filter, not just the first page.
   useEffect(() => {
     const showAll = () => flushSync(() => setShown(Number.MAX_SAFE_INTEGER));
@@ -43,10 +63,19 @@ export function CustomerTable({ customers }: { customers: Customer[] }) {
       </div>
       <p className="muted" role="status">{matching.length === customers.length ? `共 ${customers.length} 位` : `符合条件 ${matching.length} 位`}{visible.length < matching.length && `，显示前 ${visible.length} 位`}</p>
       <table className="data customers" data-testid="customer-table">
-        <thead><tr><th>客户</th><th>等级</th><th>资料</th><th>拜访</th><th>电话抽查</th><th>客户确认</th></tr></thead>
+        <thead><tr>{pick && (
+          <th className="pick">
+            <input type="checkbox" checked={allPicked} disabled={matchingPickable.length === 0} onChange={(e) => toggle(matchingPickable, e.target.checked)} aria-label={`选中符合条件且未发送告知的 ${matchingPickable.length} 位客户`} />
+          </th>
+        )}<th>客户</th><th>等级</th><th>资料</th><th>拜访</th><th>电话抽查</th><th>客户确认</th></tr></thead>
         <tbody>
           {visible.map((c) => (
             <tr key={c.id} className={highlighted(c) ? 'attention' : undefined}>
+              {pick && (
+                <td className="pick">
+                  <input type="checkbox" checked={pick.ids.has(c.id)} disabled={!pickable(c)} onChange={(e) => toggle([c], e.target.checked)} aria-label={`通知 ${c.name}`} title={pickable(c) ? undefined : '已发送过告知'} />
+                </td>
+              )}
               <td>{c.name}</td><td>{c.grade}</td><td>{MATERIALS_LABEL[c.materials]}</td>
               <td>{c.revisit ? '需重新拜访' : c.visited ? '已拜访' : c.plannedVisit ? `计划 ${c.plannedVisit}` : '—'}</td>
               <td>{SPOT_LABEL[c.spot]}</td>

@@ -7,12 +7,17 @@ import { useProcess } from './useProcess.js';
 import { CallsPanel, FormStage, MaterialsConfirm, RowsEditor, VisitsConfirm } from './StagePanels.js';
 import { SIGNER_LABEL, STATUS_LABEL, time } from './labels.js';
 import { CustomerTable } from './CustomerTable.js';
+import { NoticeSender } from './NoticeSender.js';
 import './process.css';
 
 /** The case page: stage progress, what is yours to do now, deadlines, every customer, the timeline. */
 export default function ProcessPage({ forms }: { forms: Record<string, FormDefinition> }) {
   const { link, view, error, message, busy, call, setError } = useProcess();
   const [exporting, setExporting] = useState(false);
+  // Customer notices: the sender panel, and the customers ticked in the table for it.
+  const [noticeOpen, setNoticeOpen] = useState(false);
+  const [picking, setPicking] = useState(false);
+  const [picked, setPicked] = useState<Set<string>>(() => new Set());
   const announce = useCallback(() => undefined, []);
   const plan = useMemo(() => view?.plan as FormValues | null, [view?.plan]);
   const report = useMemo(() => view?.report as FormValues | null, [view?.report]);
@@ -109,12 +114,31 @@ export default function ProcessPage({ forms }: { forms: Record<string, FormDefin
 
       <section className="case-tools no-print">
         <button type="button" onClick={exportZip} disabled={exporting}>{exporting ? '正在打包…' : '导出整个案件（ZIP：已签署 PDF + 客户状态表）'}</button>
-        {can.sendNotices && <button type="button" disabled={busy} onClick={() => call({ action: 'send-notices' })}>向客户发送交接告知</button>}
+        {can.sendNotices && (
+          <button type="button" disabled={busy} aria-expanded={noticeOpen} aria-controls="notice-sender" onClick={() => setNoticeOpen(!noticeOpen)}>向客户发送交接告知</button>
+        )}
         {can.revokeAccounts && <button type="button" disabled={busy} onClick={() => call({ action: 'accounts-revoked' })}>确认系统账号已注销</button>}
         {can.cancel && (
           <button type="button" className="danger" disabled={busy} onClick={() => { const reason = prompt('请写明撤销原因'); if (reason) void call({ action: 'cancel', reason }); }}>撤销案件</button>
         )}
       </section>
+
+      {can.sendNotices && noticeOpen && (
+        <div id="notice-sender">
+          <NoticeSender
+            customers={view.customers}
+            link={link}
+            call={call}
+            busy={busy}
+            picked={picked}
+            setPicking={setPicking}
+            onClose={() => {
+              setNoticeOpen(false);
+              setPicked(new Set());
+            }}
+          />
+        </div>
+      )}
 
       <section>
         <h2>期限</h2>
@@ -136,7 +160,7 @@ export default function ProcessPage({ forms }: { forms: Record<string, FormDefin
         </table>
       </section>
 
-      {view.customers.length > 0 && <CustomerTable customers={view.customers} />}
+      {view.customers.length > 0 && <CustomerTable customers={view.customers} pick={picking && can.sendNotices ? { ids: picked, onChange: setPicked } : undefined} />}
 
       <section>
         <h2>参与人</h2>

@@ -1,8 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
-import { CASE_LABEL } from './labels.js';
+import { CASE_LABEL, PARTY_LABEL, PROCESS_CASE_LABEL, PROCESS_PARTY_LABEL } from './labels.js';
 import { linkParams, postForBlob, postJson } from '../api.js';
 import { downloadBlob } from '../form/download.js';
-import { STATUS_LABEL } from './SignPage.js';
 import { useReloadOnHashChange } from './useReloadOnHashChange.js';
 import './signing.css';
 import { labelledTime } from '../../lib/time-format.js';
@@ -13,6 +12,8 @@ interface Status {
   title: string;
   status: 'open' | 'completed' | 'declined' | 'cancelled';
   order: string;
+  /** Set for a document of a customer-handover process (sent back for correction, not declined). */
+  returnsTo: string | null;
   createdAt: string;
   finalSha256: string | null;
   parties: Array<{ id: string; role: string; name: string; email: string; status: string; reminders: number; lastSentAt: string | null; signedAt: string | null; declineReason: string | null }>;
@@ -21,6 +22,7 @@ interface Status {
 }
 
 const EVENT_LABEL: Record<string, string> = { created: '创建', sent: '发送签署邮件', viewed: '查看', signed: '签署', declined: '拒签', reminded: '提醒（旧链接作废）', completed: '全部完成并封存', cancelled: '撤销', question: '向 HR 提问' };
+const PROCESS_EVENT_LABEL: Record<string, string> = { ...EVENT_LABEL, declined: '退回修改' };
 const time = (iso: string | null) => labelledTime(iso);
 
 export default function ManagePage() {
@@ -65,7 +67,7 @@ export default function ManagePage() {
             已完成 {status.parties.filter((p) => p.status === 'signed').length} / {status.parties.length} 人
           </p>
           <p className="lead">
-            交接编号 {status.caseNumber} · 状态：<strong data-testid="case-status">{CASE_LABEL[status.status]}</strong> · 创建于 {time(status.createdAt)}
+            交接编号 {status.caseNumber} · 状态：<strong data-testid="case-status">{(status.returnsTo ? PROCESS_CASE_LABEL : CASE_LABEL)[status.status]}</strong> · 创建于 {time(status.createdAt)}
           </p>
           {queued.length > 0 && (
             <p className="notice" data-testid="mail-queued">
@@ -80,7 +82,7 @@ export default function ManagePage() {
                   <td>{p.role}</td>
                   <td>{p.name}</td>
                   <td>{p.email}</td>
-                  <td>{STATUS_LABEL[p.status] ?? p.status}{p.declineReason ? `：${p.declineReason}` : ''}</td>
+                  <td>{(status.returnsTo ? PROCESS_PARTY_LABEL : PARTY_LABEL)[p.status] ?? p.status}{p.declineReason ? `：${p.declineReason}` : ''}</td>
                   <td>{time(p.lastSentAt)}{p.reminders ? `（已提醒 ${p.reminders} 次）` : ''}</td>
                   <td>{time(p.signedAt)}</td>
                   <td>
@@ -119,7 +121,7 @@ export default function ManagePage() {
           <h2>时间线</h2>
           <ol className="timeline" data-testid="timeline">
             {status.events.map((e, i) => (
-              <li key={i}>{time(e.at)} · {EVENT_LABEL[e.type] ?? e.type}{e.who ? ` · ${e.who}` : ''}{e.text ? `：${e.text}` : ''}</li>
+              <li key={i}>{time(e.at)} · {(status.returnsTo ? PROCESS_EVENT_LABEL : EVENT_LABEL)[e.type] ?? e.type}{e.who ? ` · ${e.who}` : ''}{e.text ? `：${e.text}` : ''}</li>
             ))}
           </ol>
         </>

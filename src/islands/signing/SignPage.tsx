@@ -3,12 +3,15 @@ import { linkParams, postForBlob, postJson } from '../api.js';
 import { downloadBlob } from '../form/download.js';
 import { SignaturePad, type SignaturePadHandle } from './SignaturePad.js';
 import { useReloadOnHashChange } from './useReloadOnHashChange.js';
+import { PARTY_LABEL, PROCESS_PARTY_LABEL } from './labels.js';
 import './signing.css';
 
 /**
  * The page a party reaches from their email: read, then sign (drawn or typed) or decline. A
  * policy acknowledgment is confirmed or questioned (向 HR 提问), never declined: one person's
- * objection must not end it for everyone.
+ * objection must not end it for everyone. A document of a customer-handover process is not
+ * declined either: it is sent back (退回修改) to the stage's owner, who corrects it and
+ * submits it again while the process goes on — the page says so.
  */
 interface PartyView {
   kind: 'form' | 'acknowledgment';
@@ -22,9 +25,9 @@ interface PartyView {
   parties: Array<{ role: string; name: string; status: string; signedAt: string | null }>;
   canSign: boolean;
   notice: string | null;
+  /** A process document: who gets it back for correction (“移交人 欧阳明远”). */
+  returnsTo: string | null;
 }
-
-export const STATUS_LABEL: Record<string, string> = { waiting: '未轮到', sent: '已发送', viewed: '已查看', signed: '已签署', declined: '已拒签' };
 
 export default function SignPage() {
   const [link, setLink] = useState<{ caseId: string; secret: string } | null>(null);
@@ -96,6 +99,7 @@ export default function SignPage() {
     setDone(r.data.status === 'completed' ? '签署成功！所有人都已签署，最终文件已通过邮件发送给各方。' : '签署成功！我们会通知下一位签署人，全部完成后您会收到最终文件。');
   };
 
+  const returnsTo = view?.returnsTo ?? null;
   const decline = async () => {
     if (!link) return;
     setBusy(true);
@@ -104,7 +108,11 @@ export default function SignPage() {
     if (!r.ok) return setError(r.error);
     setDeclining(false);
     setView(null);
-    setDone('您已拒签，发起人会收到您填写的原因。流程已终止。');
+    setDone(
+      returnsTo
+        ? `已退回修改：文件已退回给${returnsTo}，并附上您的意见。交接案件继续进行；修改后重新提交时，您会再次收到签署邮件。`
+        : '您已拒签，发起人会收到您填写的原因。流程已终止。',
+    );
   };
 
   const ask = async () => {
@@ -136,7 +144,7 @@ export default function SignPage() {
           <ol className="party-progress" aria-label="签署进度">
             {view.parties.map((p, i) => (
               <li key={i} className={`party-${p.status}`}>
-                <span className="party-role">{p.role}</span> {p.name} — <span data-testid={`party-status-${i}`}>{STATUS_LABEL[p.status] ?? p.status}</span>
+                <span className="party-role">{p.role}</span> {p.name} — <span data-testid={`party-status-${i}`}>{(view.returnsTo ? PROCESS_PARTY_LABEL : PARTY_LABEL)[p.status] ?? p.status}</span>
               </li>
             ))}
           </ol>
@@ -214,19 +222,22 @@ export default function SignPage() {
               </label>
               <div className="actions">
                 <button type="button" className="primary" onClick={() => void submit()} disabled={busy || !consent}>{busy ? '正在签署…' : '确认签署'}</button>
-                <button type="button" onClick={() => setDeclining(true)}>拒签…</button>
+                <button type="button" onClick={() => setDeclining(true)}>{view.returnsTo ? '退回修改…' : '拒签…'}</button>
               </div>
             </section>
           )}
           {declining && view.kind !== 'acknowledgment' && (
             <section className="sign-form" aria-labelledby="decline-heading">
-              <h2 id="decline-heading">拒绝签署</h2>
+              <h2 id="decline-heading">{view.returnsTo ? '退回修改' : '拒绝签署'}</h2>
+              {view.returnsTo && (
+                <p data-testid="return-explain">文件会退回给{view.returnsTo}，按您的意见修改后重新提交，各位签署人再重新签署。交接案件继续进行，不会终止。</p>
+              )}
               <label>
-                拒签原因（发起人会看到）
+                {view.returnsTo ? `修改意见（${view.returnsTo}会看到）` : '拒签原因（发起人会看到）'}
                 <textarea value={reason} maxLength={500} rows={3} onChange={(e) => setReason(e.target.value)} />
               </label>
               <div className="actions">
-                <button type="button" className="primary" onClick={decline} disabled={busy || reason.trim().length < 2}>确认拒签</button>
+                <button type="button" className="primary" onClick={decline} disabled={busy || reason.trim().length < 2}>{view.returnsTo ? '确认退回修改' : '确认拒签'}</button>
                 <button type="button" onClick={() => setDeclining(false)}>返回</button>
               </div>
             </section>

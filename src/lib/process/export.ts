@@ -1,4 +1,5 @@
-import { zipSync, strToU8 } from 'fflate';
+import { crc32 } from 'node:zlib';
+import { zipSync, strToU8, type ZipOptions } from 'fflate';
 import type { Sql } from '../store/sql.js';
 import { gridToCsv } from '../table-import.js';
 import { customerProgress } from './customers.js';
@@ -20,6 +21,58 @@ export function customersCsv(p: ProcessRow): string {
   return gridToCsv(header, rows);
 }
 
+/** Info-ZIP Unicode Path extra field (APPNOTE 4.6.9) and extended timestamp (0x5455). */
+const UNICODE_PATH = 0x7075;
+const EXTENDED_TIME = 0x5455;
+
+/**
+ * Extra fields of one entry. fflate already writes names as UTF-8 with flag bit 11, which
+ * macOS and recent Windows honour; older Windows Explorer (zipfldr) and some Info-ZIP builds
+ * ignore the flag and read the bytes in the local code page (mojibake in GBK), but take the
+ * name from the Unicode Path field when its CRC matches the header name. The timestamp field
+ * carries the true UTC time, which unzip restores on extraction.
+ */
+export function entryExtras(name: string, mtime: Date): Record<number, Uint8Array> {
+  const time = new Uint8Array(5);
+  time[0] = 1; // flags: modification time present
+  new DataView(time.buffer).setUint32(1, Math.floor(mtime.getTime() / 1000), true);
+  const extra: Record<number, Uint8Array> = { [EXTENDED_TIME]: time };
+  // ASCII names need no help (the field would only repeat them).
+  if (/^[\x20-\x7e]*$/.test(name)) return extra;
+  const utf8 = strToU8(name);
+  const field = new Uint8Array(5 + utf8.length);
+  field[0] = 1; // version
+  new DataView(field.buffer).setUint32(1, crc32(utf8), true); // CRC-32 of the header's name bytes (UTF-8 here)
+  field.set(utf8, 5);
+  return { ...extra, [UNICODE_PATH]: field };
+}
+
+/**
+ * The DOS date/time in a ZIP header has no time zone and fflate fills it from the server's
+ * local clock (UTC on Vercel); the readers are in China, so it is written as Shanghai wall
+ * time — a Date whose local fields read as Shanghai's.
+ */
+function shanghaiWallClock(d: Date): Date {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false })
+      .formatToParts(d)
+      .map((p) => [p.type, Number(p.value)]),
+  );
+  return new Date(parts.year, parts.month - 1, parts.day, parts.hour % 24, parts.minute, parts.second);
+}
+
+/**
+ * A ZIP whose Chinese file names read right in Windows Explorer, macOS Archive Utility,
+ * Info-ZIP unzip and Python's zipfile. `stored` entries (already compressed, like PDFs) are
+ * not deflated again.
+ */
+export function zipWithNames(files: Array<{ name: string; data: Uint8Array; stored?: boolean }>, mtime: Date): Uint8Array {
+  const wall = shanghaiWallClock(mtime);
+  const entries: Record<string, [Uint8Array, ZipOptions & { extra: Record<number, Uint8Array> }]> = {};
+  for (const f of files) entries[f.name] = [f.data, { level: f.stored ? 0 : 6, mtime: wall, extra: entryExtras(f.name, mtime) }];
+  return zipSync(entries);
+}
+
 /**
  * The whole case as one ZIP: every signed stage PDF (final, sealed) plus the customer CSV.
  * PDFs are already compressed, so they are stored, not deflated again.
@@ -29,11 +82,11 @@ export async function exportProcessZip(sql: Sql, p: ProcessRow): Promise<Uint8Ar
     "SELECT case_number, process_stage, final_pdf, status FROM cases WHERE process_id = $1 AND status = 'completed' ORDER BY created_at",
     [p.id],
   );
-  const files: Record<string, Uint8Array | [Uint8Array, { level: 0 }]> = {};
+  const files: Array<{ name: string; data: Uint8Array; stored?: boolean }> = [];
   for (const c of cases) {
     if (!c.final_pdf?.length) continue;
-    files[`${c.process_stage}-${STAGE_INFO[c.process_stage as Stage].title}-${c.case_number}.pdf`] = [c.final_pdf, { level: 0 }];
+    files.push({ name: `${c.process_stage}-${STAGE_INFO[c.process_stage as Stage].title}-${c.case_number}.pdf`, data: c.final_pdf, stored: true });
   }
-  files['客户交接状态.csv'] = strToU8(customersCsv(p));
-  return zipSync(files, { level: 6, mtime: new Date(p.completed_at ?? Date.now()) });
+  files.push({ name: '客户交接状态.csv', data: strToU8(customersCsv(p)) });
+  return zipWithNames(files, new Date(p.completed_at ?? Date.now()));
 }

@@ -36,7 +36,12 @@ export function returnedMail(p: ProcessSummary, to: { name: string; email: strin
     kind: 'process-returned',
     to: to.email,
     subject,
-    ...layout(subject, [`${to.name}，您好：`, `${by} 退回了“${stageTitle}”，意见如下：`, comment, '请在案件页面修改后重新提交。'], { label: '打开交接案件', url }),
+    ...layout(subject, [
+      `${to.name}，您好：`,
+      `${by} 将“${stageTitle}”退回给您修改，意见如下：`,
+      comment,
+      '交接案件继续进行，没有终止。请在案件页面按意见修改后重新提交；重新提交后，系统会再次请各位签署人签署。',
+    ], { label: '打开交接案件', url }),
   };
 }
 

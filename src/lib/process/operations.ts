@@ -11,7 +11,8 @@ import { tieRowsToCustomers } from './customers.js';
 import { customerNoticeMail, stepMail } from './mail.js';
 import { ROLE_LABEL, STAGE_INFO, type ProcessRole, type Stage } from './roles.js';
 import type { ProcessState } from './state.js';
-import type { ProcessAction } from './requests.js';
+import type { NoticeSelection, ProcessAction } from './requests.js';
+import { confirmationText, planNotices, skippedText } from './notice-selection.js';
 import { actorLabel, assertReady, issueCaseLink, linkClosesAt, loadProcess, partyOf, submitStage, summaryOf, todayOf, type Actor, type Loaded, type ProcessDeps } from './service.js';
 
 /** Keeps only the fields (and table columns) a form defines, as strings. */
@@ -70,8 +71,37 @@ async function save(tx: Sql, l: Loaded, actor: Actor, state: ProcessState, type:
   await processRepo.addEvent(tx, l.p.id, actorLabel(actor), type, detail);
 }
 
+/** What the page shows before customer notices go out: how many get one, how many are skipped and why. */
+export interface NoticePreview {
+  selected: number;
+  recipients: number;
+  skipped: { notified: number; noEmail: number };
+  /** “将向 N 位客户发送交接告知（跳过 M 位：…）。” */
+  text: string;
+}
+
+/** Counts who a send-notices request with this selection would reach; sends nothing, changes nothing. */
+export async function previewNotices(tx: Sql, processId: string, actor: Actor, selection: NoticeSelection): Promise<NoticePreview> {
+  if (actor.kind === 'admin') throw new SigningError('forbidden', 'HR 管理员在交接档案中只能查看、导出和管理案件链接。', 403);
+  const l = await loadProcess(tx, processId, false);
+  need(permissions(l, actor).sendNotices, l);
+  try {
+    const plan = planNotices(l.p.state.customers, selection);
+    return { selected: plan.selected, recipients: plan.recipients.length, skipped: plan.skipped, text: confirmationText(plan) };
+  } catch (e) {
+    if (e instanceof ProcessRuleError) throw conflict(e.message);
+    throw e;
+  }
+}
+
 /** Applies one action of a party (already authenticated) to the process, in one transaction. */
-export async function applyAction(tx: Sql, deps: ProcessDeps, processId: string, actor: Actor, a: Exclude<ProcessAction, { action: 'view' }>): Promise<string> {
+export async function applyAction(
+  tx: Sql,
+  deps: ProcessDeps,
+  processId: string,
+  actor: Actor,
+  a: Exclude<ProcessAction, { action: 'view' }>,
+): Promise<string> {
   // HR admins (archive session) look, export and manage who can open the case; the parties do the work.
   if (actor.kind === 'admin' && a.action !== 'revoke-access' && a.action !== 'resend-link') {
     throw new SigningError('forbidden', 'HR 管理员在交接档案中只能查看、导出和管理案件链接。', 403);
@@ -180,26 +210,32 @@ export async function applyAction(tx: Sql, deps: ProcessDeps, processId: string,
         await submitStage(tx, deps, l, 'F', actor, next);
         return '交接报告已提交：请查收邮件签署，之后由监交人、分管经理审批，HR 备案。';
       }
+      case 'preview-notices':
+        // The API answers this one with previewNotices (counts for the page); here it reads as the confirmation text.
+        need(can.sendNotices, l);
+        return confirmationText(planNotices(state.customers, a.selection));
       case 'send-notices': {
         need(can.sendNotices, l);
+        // Only the customers selected, and only as many as the person confirmed on the page.
+        const plan = planNotices(state.customers, a.selection);
+        if (plan.recipients.length === 0) throw conflict(`没有需要发送的客户：${confirmationText(plan)}`);
+        if (plan.recipients.length !== a.expected) {
+          throw conflict(`要发送的客户数已变化（您确认的是 ${a.expected} 位，现在是 ${plan.recipients.length} 位，可能有人刚刚发送过）：请重新核对人数后再发送。`);
+        }
         const receiver = partyOf(l, 'receiver');
         const summary = summaryOf(l.p, l.parties);
-        let sent = 0;
-        const customers = [];
-        for (const c of state.customers) {
-          if (c.notice || !c.email) {
-            customers.push(c);
-            continue;
-          }
-          const { token, jti } = await issueLink(deps.secret, 'notice', { subject: l.p.id, holder: c.id }, 60 * 86_400, deps.now?.() ?? new Date());
+        const now = deps.now?.() ?? new Date();
+        const notices = new Map<string, NonNullable<(typeof state.customers)[number]['notice']>>();
+        for (const c of plan.recipients) {
+          const { token, jti } = await issueLink(deps.secret, 'notice', { subject: l.p.id, holder: c.id }, 60 * 86_400, now);
           const url = `${l.p.base_url}/notice/?p=${encodeURIComponent(l.p.id)}#t=${token}`;
           await repo.queueMail(tx, null, customerNoticeMail(summary, c, receiver, url));
-          customers.push({ ...c, notice: { status: 'sent' as const, jti, sentAt: new Date().toISOString() } });
-          sent++;
+          notices.set(c.id, { status: 'sent', jti, sentAt: now.toISOString() });
         }
-        if (!sent) throw conflict('没有需要发送的客户：有邮箱的客户都已发送过告知。');
-        await save(tx, l, actor, { ...state, customers }, 'notices-sent', { count: sent });
-        return `已向 ${sent} 位客户发送交接告知。`;
+        const customers = state.customers.map((c) => (notices.has(c.id) ? { ...c, notice: notices.get(c.id) } : c));
+        const skipped = skippedText(plan);
+        await save(tx, l, actor, { ...state, customers }, 'notices-sent', { count: notices.size, selection: a.selection.kind, ...(skipped ? { skipped } : {}) });
+        return `已向 ${notices.size} 位客户发送交接告知${skipped ? `（${skipped}）` : ''}。`;
       }
       case 'accounts-revoked':
         need(can.revokeAccounts, l);

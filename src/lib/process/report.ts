@@ -16,6 +16,19 @@ const AT_RISK_STAGES = new Set(['暂停', '已流失']);
 const OPEN_STAGES = new Set(['洽谈中', '执行中', '待续约']);
 
 /**
+ * Words people type into a risk cell to say there is none. NFKC folds full-width forms
+ * (－ ／ Ｎ／Ａ) into these; a trailing 。 or . is dropped before comparing.
+ */
+const NO_RISK = new Set(['无', '没有', '暂无', '暂未发现', '未发现', '无风险', '暂无风险', '没有风险', '否', 'n/a', 'na', 'none', 'nil', 'null']);
+
+/** Whether a risk cell says nothing: blank, “无”, “暂无”, “—”, “/”, “N/A” and the like. */
+export function saysNoRisk(text: string): boolean {
+  const t = text.normalize('NFKC').trim().toLowerCase().replace(/[。.]+$/u, '').trim();
+  // Dashes, slashes, dots and spaces only (—, --, ——, /, …), or a word from the list.
+  return t === '' || /^[\s\-‐‑‒–—―─_/\\.。·…、,，]+$/u.test(t) || NO_RISK.has(t);
+}
+
+/**
  * The handover report as the system drafts it from the case: counts, open contracts,
  * customers at risk, problems found along the way. The departing employee edits it
  * before it goes to the reviewers.
@@ -46,8 +59,10 @@ export function draftReport(state: ProcessState, ctx: ReportContext): FormValues
   for (const v of visited.filter((x) => x.customerAccepts === '否')) {
     problems.push({ problem: '客户暂不认可新对接人', customer: v.customer, impact: '高', resolution: '由监交人协调，必要时调整对接人', owner: ctx.names.supervisor, dueDate: '', progress: '未处理' });
   }
-  for (const c of cs.filter((x) => x.risks.trim() || AT_RISK_STAGES.has(x.stage))) {
-    problems.push({ problem: `客户存在风险：${c.risks.trim() || c.stage}`.slice(0, 200), customer: c.name, impact: c.grade === 'A' ? '高' : '中', resolution: '', owner: ctx.names.receiver, dueDate: '', progress: '未处理' });
+  // A risk cell that says "none" is not a problem: 99 rows of “客户存在风险：无” once pushed a
+  // 300-customer report over the table's limit and the submit was refused.
+  for (const c of cs.filter((x) => !saysNoRisk(x.risks) || AT_RISK_STAGES.has(x.stage))) {
+    problems.push({ problem: `客户存在风险：${saysNoRisk(c.risks) ? c.stage : c.risks.trim()}`.slice(0, 200), customer: c.name, impact: c.grade === 'A' ? '高' : '中', resolution: '', owner: ctx.names.receiver, dueDate: '', progress: '未处理' });
   }
   const followUps: Row[] = cs
     .filter((c) => OPEN_STAGES.has(c.stage))

@@ -32,6 +32,14 @@ export const openProcessBody = z
 
 const auth = { processId: id, token: token.optional() };
 
+/** Whom the customer notices go to: every customer, customers of some grades, or the ones ticked. */
+export const noticeSelection = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('all') }).strict(),
+  z.object({ kind: z.literal('grade'), grades: z.array(z.string().trim().min(1).max(10)).min(1, '请至少选择一个客户等级').max(20) }).strict(),
+  z.object({ kind: z.literal('customers'), ids: z.array(z.string().max(20)).min(1, '请先勾选要通知的客户').max(5000) }).strict(),
+]);
+export type NoticeSelection = z.infer<typeof noticeSelection>;
+
 export const processActionBody = z.discriminatedUnion('action', [
   z.object({ action: z.literal('view'), ...auth }).strict(),
   z.object({ action: z.literal('save-plan'), ...auth, values }).strict(),
@@ -75,7 +83,10 @@ export const processActionBody = z.discriminatedUnion('action', [
   z.object({ action: z.literal('submit-calls'), ...auth }).strict(),
   z.object({ action: z.literal('save-report'), ...auth, values }).strict(),
   z.object({ action: z.literal('submit-report'), ...auth, values }).strict(),
-  z.object({ action: z.literal('send-notices'), ...auth }).strict(),
+  /** Counts who would get a notice (nothing is sent); the page shows it for confirmation. */
+  z.object({ action: z.literal('preview-notices'), ...auth, selection: noticeSelection }).strict(),
+  /** `expected`: the count the person confirmed; a different count now (someone sent meanwhile) is refused. */
+  z.object({ action: z.literal('send-notices'), ...auth, selection: noticeSelection, expected: z.number().int().min(1).max(5000) }).strict(),
   z.object({ action: z.literal('accounts-revoked'), ...auth }).strict(),
   z.object({ action: z.literal('cancel'), ...auth, reason: z.string().trim().min(2, '请写明撤销原因').max(500) }).strict(),
   /** HR (admin session) or the supervisor: take one person's case link away, or mail them a new one. */

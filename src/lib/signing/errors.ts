@@ -19,6 +19,9 @@ export const refuse = {
   documentChanged: () => new SigningError('document-changed', '文件在发出链接后被修改过，此链接已失效：请联系发起人。', 409),
   cancelled: () => new SigningError('cancelled', '发起人已撤销这份交接，无需再签署。', 409),
   declined: (who: string) => new SigningError('declined', `${who}已拒绝签署，流程已终止，无需再签署。`, 409),
+  /** A process document sent back: this version is void, the process goes on with a corrected one. */
+  returned: (who: string, owner: string) =>
+    new SigningError('returned', `${who}已将这份文件退回${owner}修改，这一版无需再签署：修改后重新提交时，系统会给您发送新的签署邮件。`, 409),
   completed: () => new SigningError('completed', '所有人都已签署完毕，这份文件已归档。', 409),
   notYourTurn: (role: string) => new SigningError('not-your-turn', `还没轮到您签署：请等${role}签署后，系统会自动发邮件通知您。`, 409),
   alreadySigned: () => new SigningError('already-signed', '您已经签署过这份文件，不能重复签署。', 409),

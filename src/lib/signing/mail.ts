@@ -45,6 +45,11 @@ export interface CaseSummary {
   caseNumber: string;
   company?: string | null;
   senderName: string;
+  /**
+   * For a document of a customer-handover process: who gets it back when a signer sends it
+   * back (“移交人 欧阳明远”). Such a document is returned for correction, never declined for good.
+   */
+  returnsTo?: string | null;
 }
 
 export function signRequestMail(c: CaseSummary, party: { name: string; email: string; role: string }, url: string, expiresAt: Date, reminder = false): Mail {
@@ -54,7 +59,9 @@ export function signRequestMail(c: CaseSummary, party: { name: string; email: st
     [
       `${party.name}，您好：`,
       `${c.senderName}${c.company ? `（${c.company}）` : ''}请您以“${party.role}”身份查阅并签署《${c.title}》，交接编号 ${c.caseNumber}。`,
-      '打开链接后可先下载 PDF 查看，再手写或输入姓名签署；如有异议，也可以填写原因后拒签。',
+      c.returnsTo
+        ? `打开链接后可先下载 PDF 查看，再手写或输入姓名签署；如需修改，可以写明意见退回修改，文件会退回${c.returnsTo}修改后重新提交，交接案件继续进行。`
+        : '打开链接后可先下载 PDF 查看，再手写或输入姓名签署；如有异议，也可以填写原因后拒签。',
       `此链接仅供您本人使用，${expiresAt.toLocaleDateString('zh-CN', { timeZone: 'Asia/Shanghai' })} 前有效，只能签署一次；签署后再打开，只读显示您已签署的文件，直到链接过期。`,
     ],
     { label: '查看并签署', url },

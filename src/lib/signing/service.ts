@@ -12,6 +12,7 @@ import { ackRequestMail, completedMail, endedMail, questionMail, signRequestMail
 import { pdfRenders } from '../pdf/render-limit.js';
 import { signatureImageProblem } from '../signature-image.js';
 import { beijingDate, beijingTime, ZONE_LABEL } from '../time-format.js';
+import { ROLE_LABEL, STAGE_INFO, type Stage } from '../process/roles.js';
 
 /** Loaded on first use: viewing a link or a status never needs the PDF engine (cold starts). */
 const pdfEngine = () => import('./pdf-engine.js');
@@ -47,7 +48,19 @@ function failpoint(name: 'sign-before-commit' | 'finalize-before-commit') {
 export const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 const newId = () => randomBytes(9).toString('base64url');
 const nowOf = (d: SigningDeps) => d.now?.() ?? new Date();
-const summary = (c: CaseRow): CaseSummary => ({ title: c.title, caseNumber: c.case_number, company: c.company, senderName: c.sender_name });
+/**
+ * A document of a customer-handover process is never declined for good: a signer sends it
+ * back to the stage's owner (移交人 for most stages), who corrects it and submits it again
+ * while the process goes on. This names that owner, with their name when `parties` has it.
+ */
+function returnsTo(c: CaseRow, parties?: PartyRow[]): string | null {
+  const info = c.process_id && c.process_stage ? STAGE_INFO[c.process_stage as Stage] : undefined;
+  if (!info) return null;
+  const label = ROLE_LABEL[info.owner];
+  const who = parties?.find((p) => p.role === label);
+  return who ? `${label} ${who.name}` : label;
+}
+const summary = (c: CaseRow): CaseSummary => ({ title: c.title, caseNumber: c.case_number, company: c.company, senderName: c.sender_name, returnsTo: returnsTo(c) });
 const signUrl = (base: string, caseId: string, token: string) => `${base}/sign/?c=${encodeURIComponent(caseId)}#t=${token}`;
 
 /** A just-inserted party: nothing sent, nothing signed yet. */
@@ -183,6 +196,8 @@ function assertCaseOpen(c: CaseRow, parties: PartyRow[]) {
   if (c.status === 'cancelled') throw refuse.cancelled();
   if (c.status === 'declined') {
     const who = parties.find((p) => p.status === 'declined');
+    const owner = returnsTo(c, parties);
+    if (owner) throw refuse.returned(who ? `${who.role} ${who.name} ` : '有人', owner);
     throw refuse.declined(who ? `${who.role} ${who.name} ` : '有人');
   }
 }
@@ -200,6 +215,8 @@ export interface PartyView {
   canSign: boolean;
   /** Why the party cannot sign now (already signed, waiting for someone …). */
   notice: string | null;
+  /** A process document: sent back to this person (“移交人 欧阳明远”) for correction instead of declined. */
+  returnsTo: string | null;
 }
 
 function toView(c: CaseRow, parties: PartyRow[], party: PartyRow): PartyView {
@@ -227,6 +244,7 @@ function toView(c: CaseRow, parties: PartyRow[], party: PartyRow): PartyView {
     parties: shown.map((p) => ({ role: p.role, name: p.name, status: p.status, signedAt: p.signed_at ? new Date(p.signed_at).toISOString() : null })),
     canSign,
     notice,
+    returnsTo: returnsTo(c, parties),
   };
 }
 
@@ -402,7 +420,9 @@ export const MAX_QUESTIONS = 5;
 export async function askQuestion(deps: SigningDeps, input: { caseId: string; token: string; text: string; ip: string; userAgent: string }): Promise<void> {
   await deps.sql.transaction(async (tx) => {
     const { c, parties, party } = await authorize(tx, deps, input.caseId, input.token, true);
-    if (c.kind !== 'acknowledgment') throw new SigningError('not-acknowledgment', '只有制度确认可以向 HR 提问；对交接文件有异议，请填写原因拒签。', 409);
+    if (c.kind !== 'acknowledgment') {
+      throw new SigningError('not-acknowledgment', `只有制度确认可以向 HR 提问；对交接文件有异议，请${c.process_id ? '写明意见退回修改' : '填写原因拒签'}。`, 409);
+    }
     assertCaseOpen(c, parties);
     const [{ n }] = await tx.query<{ n: number }>("SELECT count(*)::int AS n FROM events WHERE case_id = $1 AND party_id = $2 AND type = 'question'", [c.id, party.id]);
     if (n >= MAX_QUESTIONS) throw new SigningError('too-many-questions', `您已就这份制度提了 ${MAX_QUESTIONS} 个问题：请等待 HR 回复，或直接联系 ${c.sender_name}。`, 429);
@@ -432,6 +452,8 @@ export async function manageStatus(deps: SigningDeps, caseId: string, key: strin
       company: c.company,
       status: c.status,
       order: c.signing_order,
+      /** A process document goes back for correction: the page says 退回修改, not 拒签. */
+      returnsTo: returnsTo(c, parties),
       createdAt: new Date(c.created_at).toISOString(),
       finalSha256: c.final_sha256,
       parties: parties.map((p) => ({
