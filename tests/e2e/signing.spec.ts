@@ -271,5 +271,8 @@ test('HR sends a customized policy to staff; each confirms 已阅读并同意; H
 });
 
 test('customer handover as a tracked process: 30 customers, four signers, a return at B and a failed spot-check at E', async ({ page }) => {
+  // Six stages, a dozen signatures and two notice rounds: on a busy 2-core machine this has
+  // taken over 10 minutes, so it gets 30 (a guard against hangs, not a speed test).
+  test.setTimeout(1_800_000);
   await customerHandoverJourney(page, mailbox);
 });
