@@ -42,7 +42,8 @@ export function interpretFeishu(status: number, reply: unknown): Verdict {
   if (code === 19024) return { ok: false, kind: 'keyword', explanation: explain.keyword, detail };
   // 19001 param invalid: incoming webhook access token invalid; 19002 bot not in chat
   if (code === 19001 || code === 19002 || code === 19003) return { ok: false, kind: 'bad-key', explanation: explain.badKey, detail };
-  if (code === 9499 || code === 11232 || status === 429) return { ok: false, kind: 'rate-limited', explanation: explain.rateLimited, detail };
+  if (status >= 500) return httpVerdict(status, reply);
+  if (code === 11232 || status === 429) return { ok: false, kind: 'rate-limited', explanation: explain.rateLimited, detail };
   return { ok: false, kind: 'rejected', explanation: `飞书拒绝了这条消息（${detail}）。`, detail };
 }
 
