@@ -275,7 +275,7 @@ describe.each(storeBackends('rb'))('group robots on %s', (_name, makeSql) => {
     await setSubscription(deps, { robotId: acks.id, scopeKind: 'acknowledgment', scopeId: '*', events: ['waiting', 'completed'] });
 
     const signers = signersFor(work);
-    const created = await createCase(processDeps, {
+    await createCase(processDeps, {
       definition: work, values: workHandoverValues(work), company: '上海某某贸易有限公司', sender: { name: 'HR 小王', email: 'hr@ex.com' },
       parties: signers, archiveEmail: 'archive@ex.com', baseUrl: BASE,
     });
