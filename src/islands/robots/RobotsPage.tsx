@@ -56,6 +56,7 @@ export default function RobotsPage() {
   const call = async (key: string, body: Record<string, unknown>, done?: string) => {
     setBusy(key);
     setError('');
+    setInfo('');
     const r = await postJson<unknown>('/api/robots', body);
     setBusy('');
     if (!r.ok) {
@@ -116,16 +117,18 @@ export default function RobotsPage() {
                     {r.lastError && <p className="alert small">{r.lastError}</p>}
                     {results[r.id] && <p className={results[r.id]!.ok ? 'success small' : 'alert small'} role="status">{results[r.id]!.message}</p>}
                   </td>
-                  <td className="actions">
-                    <button type="button" onClick={() => void test(r)} disabled={!hydrated || busy !== ''}>{busy === `test:${r.id}` ? '发送中…' : '发送测试消息'}</button>
-                    <button
-                      type="button"
-                      className="danger"
-                      disabled={!hydrated || busy !== ''}
-                      onClick={() => confirm(`删除机器人“${r.name}”？它的待发送消息也会一并删除。`) && void call(`remove:${r.id}`, { action: 'remove', robotId: r.id }, `已删除“${r.name}”。`)}
-                    >
-                      删除
-                    </button>
+                  <td>
+                    <div className="row-actions">
+                      <button type="button" onClick={() => void test(r)} disabled={!hydrated || busy !== ''}>{busy === `test:${r.id}` ? '发送中…' : '发送测试消息'}</button>
+                      <button
+                        type="button"
+                        className="danger"
+                        disabled={!hydrated || busy !== ''}
+                        onClick={() => confirm(`删除机器人“${r.name}”？它的待发送消息也会一并删除。`) && void call(`remove:${r.id}`, { action: 'remove', robotId: r.id }, `已删除“${r.name}”。`)}
+                      >
+                        删除
+                      </button>
+                    </div>
                   </td>
                 </tr>
               ))}
@@ -188,6 +191,8 @@ function Subscriptions(props: { robot: Robot; list: Listing; forms: Listing['for
   const { robot, list, forms } = props;
   const mine = list.subscriptions.filter((s) => s.robotId === robot.id);
   const [extra, setExtra] = useState<string[]>([]);
+  // Shown at once; the saved list replaces it when the page reloads the listing.
+  const [local, setLocal] = useState<Record<string, RobotEvent[]>>({});
   const rows: Array<{ kind: ScopeKind; id: string; label: string }> = [
     { kind: 'process', id: '*', label: '全部客户交接案件' },
     { kind: 'acknowledgment', id: '*', label: '全部制度确认' },
@@ -196,7 +201,7 @@ function Subscriptions(props: { robot: Robot; list: Listing; forms: Listing['for
       .filter((f) => extra.includes(f.id) || mine.some((s) => s.scopeKind === 'signing-form' && s.scopeId === f.id))
       .map((f) => ({ kind: 'signing-form' as const, id: f.id, label: `签署文件：${f.title}` })),
   ];
-  const eventsOf = (kind: ScopeKind, id: string) => mine.find((s) => s.scopeKind === kind && s.scopeId === id)?.events ?? [];
+  const eventsOf = (kind: ScopeKind, id: string) => local[`${kind}:${id}`] ?? mine.find((s) => s.scopeKind === kind && s.scopeId === id)?.events ?? [];
   return (
     <fieldset className="robot-subs" data-testid={`subs-${robot.id}`}>
       <legend>{robot.name}（{PLATFORM_LABEL[robot.platform]}）</legend>
@@ -211,7 +216,11 @@ function Subscriptions(props: { robot: Robot; list: Listing; forms: Listing['for
                   type="checkbox"
                   checked={on.includes(ev)}
                   disabled={props.disabled}
-                  onChange={(e) => props.save(row.kind, row.id, e.target.checked ? [...on, ev] : on.filter((x) => x !== ev))}
+                  onChange={(e) => {
+                    const events = e.target.checked ? [...on, ev] : on.filter((x) => x !== ev);
+                    setLocal({ ...local, [`${row.kind}:${row.id}`]: events });
+                    props.save(row.kind, row.id, events);
+                  }}
                 />
                 {EVENT_LABEL[ev]}
               </label>
