@@ -5,7 +5,12 @@
  * (retries with back-off, nothing lost while a webhook is down, platform rate limits
  * respected by deferring), and the notices signing cases and processes queue.
  */
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { simpleParser } from 'mailparser';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { formDefinitionSchema, type FormDefinition } from '../../src/lib/form-definition.js';
 import { migrate } from '../../src/lib/store/migrate.js';
@@ -355,5 +360,85 @@ describe.each(storeBackends('rb'))('group robots on %s', (_name, makeSql) => {
     expect((await listRobots(deps)).subscriptions.filter((s) => s.robotId === r.id)).toEqual([]);
     await expect(removeRobot(deps, r.id)).rejects.toMatchObject({ status: 404 });
     await expect(testRobot(deps, r.id, 'a')).rejects.toMatchObject({ status: 404 });
+  });
+});
+
+describe('POST /api/robots over HTTP', () => {
+  let server: Server;
+  let platforms: PlatformServer;
+  let base = '';
+  let cookie = '';
+  const saved = { ...process.env };
+  const post = (body: unknown, headers: Record<string, string> = {}) =>
+    fetch(`${base}/api/robots`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body: JSON.stringify(body) });
+
+  beforeAll(async () => {
+    platforms = await startPlatformServer();
+    // The functions' own store (PGlite in a scratch folder), as the local server runs them.
+    process.env.DATA_DIR = mkdtempSync(join(tmpdir(), 'robots-api-'));
+    delete process.env.DATABASE_URL;
+    delete process.env.SMTP_URL;
+    process.env.ADMIN_EMAILS = 'hr-admin@robots.test';
+    process.env.RATE_LIMIT_MANAGE = process.env.RATE_LIMIT_ADMIN_LINK = '100000';
+    process.env.ROBOT_HOST_OVERRIDE = platforms.origin;
+    const { handleApi } = await import('../../src/server/app.js');
+    server = createServer((req, res) => void handleApi(req, res));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    process.env.APP_URL = base;
+  });
+  afterAll(async () => {
+    server?.close();
+    await platforms?.close();
+    process.env = saved;
+  });
+
+  it('needs the HR admin session, then adds, tests and lists robots without showing their keys', async () => {
+    const refused = await post({ action: 'list' });
+    expect(refused.status).toBe(401);
+    expect(((await refused.json()) as { error: string }).error).toContain('请先登录');
+
+    await fetch(`${base}/api/admin`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ action: 'request-link', email: 'hr-admin@robots.test' }) });
+    // The handler sends the mail at once (written as .eml locally): the link is read from it.
+    const outbox = join(process.env.DATA_DIR!, 'outbox');
+    let token = '';
+    for (let i = 0; i < 100 && !token; i++) {
+      for (const f of existsSync(outbox) ? readdirSync(outbox) : []) token ||= /\/archive\/#t=([\w.-]+)/.exec((await simpleParser(readFileSync(join(outbox, f)))).text ?? '')?.[1] ?? '';
+      if (!token) await new Promise((r) => setTimeout(r, 100));
+    }
+    const signIn = await fetch(`${base}/api/admin`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ action: 'sign-in', token }) });
+    cookie = /hk_admin=[^;]+/.exec(signIn.headers.get('set-cookie') ?? '')![0];
+    const asHr = { cookie };
+
+    const key = 'apikey0123456789abcd';
+    platforms.modes.set(key, 'ok');
+    platforms.secrets.set(key, DING_SECRET);
+    const webhook = `${platforms.origin}/robot/send?access_token=${key}`;
+    const added = await post({ action: 'add', name: '华东销售群', platform: 'dingtalk', webhook, secret: DING_SECRET }, asHr);
+    expect(added.status).toBe(200);
+    const { id } = (await added.json()) as { id: string };
+
+    // Any other address — another port, a private address, another host — is refused in Chinese.
+    for (const bad of [`http://127.0.0.1:1/robot/send?access_token=${key}`, 'https://169.254.169.254/robot/send?access_token=0123456789abcdef', 'https://oapi.dingtalk.com.evil.test/robot/send?access_token=0123456789abcdef']) {
+      const r = await post({ action: 'add', name: 'x', platform: 'dingtalk', webhook: bad }, asHr);
+      expect(r.status, bad).toBe(400);
+      expect(((await r.json()) as { error: string }).error).toContain('不是钉钉机器人的 Webhook 地址');
+    }
+    expect((await post({ action: 'add', name: 'x', platform: 'slack', webhook }, asHr)).status).toBe(400);
+
+    const tested = (await (await post({ action: 'test', robotId: id }, asHr)).json()) as { ok: boolean; message: string };
+    expect(tested).toEqual({ ok: true, message: '测试消息已发送，请到群里查看。' });
+    expect(platforms.received.at(-1)!.body.markdown.text).toContain(`(${base}/)`);
+
+    expect((await post({ action: 'subscribe', robotId: id, scopeKind: 'process', scopeId: '*', events: ['deadline', 'returned'] }, asHr)).status).toBe(200);
+    const listing = await (await post({ action: 'list' }, asHr)).text();
+    expect(listing).not.toContain(key);
+    expect(listing).not.toContain(DING_SECRET);
+    const parsed = JSON.parse(listing) as { robots: Array<{ webhook: string; signed: boolean }>; subscriptions: unknown[]; forms: Array<{ id: string }> };
+    expect(parsed.robots).toMatchObject([{ webhook: `${new URL(platforms.origin).host} · …${key.slice(-4)}`, signed: true }]);
+    expect(parsed.subscriptions).toEqual([{ robotId: id, scopeKind: 'process', scopeId: '*', events: ['deadline', 'returned'] }]);
+    expect(parsed.forms.map((f) => f.id)).toContain('work-handover');
+    expect((await post({ action: 'remove', robotId: id }, asHr)).status).toBe(200);
+    expect((await post({ action: 'test', robotId: id }, asHr)).status).toBe(404);
   });
 });

@@ -77,7 +77,10 @@ export function testMessage(platform: Platform, admin: string, now: Date): Robot
 export async function testRobot(deps: RobotDeps, id: string, admin: string): Promise<Verdict> {
   const robot = await robotRepo.get(deps.sql, id);
   if (!robot) throw notFound();
-  return postToRobot(deps, robot, testMessage(robot.platform, admin, deps.now?.() ?? new Date()));
+  const verdict = await postToRobot(deps, robot, testMessage(robot.platform, admin, deps.now?.() ?? new Date()));
+  // A test message is not queued: nothing will be resent, so the admin is told to try again.
+  if (!verdict.ok) return { ...verdict, explanation: verdict.explanation.replace(/[：；]?消息会稍后自动重发[^。]*。$/, '：请稍后再试。') };
+  return verdict;
 }
 
 /** The queue for the admin page, or for one case (its failures shown beside the case). */
