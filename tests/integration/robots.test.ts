@@ -321,6 +321,16 @@ describe.each(storeBackends('rb'))('group robots on %s', (_name, makeSql) => {
     expect(campaign.key).toBe(acks.key);
     expect(campaign.body.content.post.zh_cn.title).toBe('【待确认】员工手册 已发给 12 名员工');
     expect(server.problems).toEqual([]);
+    // A one-signer case runs to its sealed end: completion is told.
+    const alone: FormDefinition = { ...work, signing: { order: 'parallel', parties: work.signing.parties.slice(0, 1) } };
+    await createCase(processDeps, { definition: alone, values: workHandoverValues(work), sender: { name: 'HR 小王', email: 'hr@ex.com' }, parties: [{ name: '欧阳明远', email: 'solo@ex.com' }], baseUrl: BASE });
+    await flushMail();
+    const solo = mails.filter((m) => m.to === 'solo@ex.com').at(-1)!;
+    const [, soloCase, soloToken] = /\/sign\/\?c=([\w-]+)#t=([\w.-]+)/.exec(solo.text)!;
+    await signAsParty(processDeps, { caseId: soloCase!, token: soloToken!, signature: { kind: 'typed', text: '欧阳明远' }, ip: '127.0.0.1', userAgent: 'vitest', baseUrl: BASE });
+    const done = server.received.length;
+    await processRobotOutbox(deps);
+    expect(server.received.slice(done).map((g) => g.body.markdown.title)).toEqual([`【待签署】${work.title} 等待 欧阳明远 签署`, `【已完成】${work.title} 各方已签署`]);
     // No robot other than the subscribed ones heard anything.
     expect(server.received.filter((g) => g.key === other.key)).toEqual([]);
   });
