@@ -448,6 +448,17 @@ describe('POST /api/robots over HTTP', () => {
     expect(parsed.robots).toMatchObject([{ webhook: `${new URL(platforms.origin).host} · …${key.slice(-4)}`, signed: true }]);
     expect(parsed.subscriptions).toEqual([{ robotId: id, scopeKind: 'process', scopeId: '*', events: ['deadline', 'returned'] }]);
     expect(parsed.forms.map((f) => f.id)).toContain('work-handover');
+    // The maintenance run (npm start's worker, the Vercel cron) sends what is queued.
+    const { signingContext } = await import('../../src/runtime/context.js');
+    const { runMaintenance } = await import('../../src/runtime/maintenance.js');
+    const ctx = await signingContext();
+    await robotRepo.enqueue(ctx.deps.sql, id, 'deadline', null, message(42), new Date());
+    const before = platforms.received.length;
+    await runMaintenance(ctx, base);
+    expect(platforms.received.slice(before).map((g) => g.body.markdown.title)).toEqual(['【测试】第 42 条']);
+    const queue = (await (await post({ action: 'outbox', robotId: id }, asHr)).json()) as { outbox: Array<{ title: string; sentAt: string | null }> };
+    expect(queue.outbox).toMatchObject([{ title: '【测试】第 42 条', sentAt: expect.any(String) }]);
+    expect(platforms.problems).toEqual([]);
     expect((await post({ action: 'remove', robotId: id }, asHr)).status).toBe(200);
     expect((await post({ action: 'test', robotId: id }, asHr)).status).toBe(404);
   });
