@@ -4,6 +4,7 @@ import { sendProcessReminders } from '../lib/process/reminders.js';
 import { purgeClosedProcesses } from '../lib/process/retention.js';
 import { sweepLimits } from './limits.js';
 import { sweepPendingSends } from '../lib/senders/service.js';
+import { flushRobots } from './robots.js';
 
 /**
  * The periodic work: send queued mail (retries), automatic signing reminders and process deadline reminders, and — when
@@ -16,6 +17,7 @@ export async function runMaintenance(ctx: SigningContext, baseUrl: string): Prom
   await sweepPendingSends(ctx.deps.sql);
   const reminded = (await sendDueReminders(ctx.deps, baseUrl)) + (await sendProcessReminders(ctx.processDeps));
   if (reminded) await ctx.flushMail();
+  await flushRobots(ctx, baseUrl);
   const days = Number(process.env.RETENTION_DAYS ?? 0);
   const purged =
     days > 0 ? (await purgeClosedCases(ctx.deps, { days, keepFinal: process.env.RETENTION_KEEP_FINAL !== 'false' })) + (await purgeClosedProcesses(ctx.processDeps, days)) : 0;

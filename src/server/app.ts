@@ -20,6 +20,7 @@ const API_ROUTES: Record<string, { load: () => Promise<{ default: VercelHandler 
   '/api/process-export': { load: () => import('../../api/process-export.js'), maxBody: 4 * 1024 },
   '/api/notice': { load: () => import('../../api/notice.js'), maxBody: 8 * 1024 },
   '/api/admin': { load: () => import('../../api/admin.js'), maxBody: 8 * 1024 },
+  '/api/robots': { load: () => import('../../api/robots.js'), maxBody: 8 * 1024 },
   '/api/confirm': { load: () => import('../../api/confirm.js'), maxBody: 8 * 1024 },
   '/api/policy-export': { load: () => import('../../api/policy-export.js'), maxBody: 2 * 1024 * 1024 },
 };

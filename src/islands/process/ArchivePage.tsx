@@ -91,7 +91,8 @@ export default function ArchivePage() {
           }
         >
           退出登录
-        </button>
+        </button>{' '}
+        · <a href="/robots/">群机器人通知（企业微信、钉钉、飞书）</a>
       </p>
       {error && <p className="alert" role="alert">{error}</p>}
       <form className="filters grid4" onSubmit={(e) => { e.preventDefault(); void load(); }}>

@@ -1,4 +1,5 @@
 import { repo } from '../store/repo.js';
+import { deadlineNotice, robotsHear } from '../robots/notices.js';
 import { processRepo } from '../store/process-repo.js';
 import { deadlineMail } from './mail.js';
 import { processDeadlines, reminderKey } from './deadlines.js';
@@ -32,6 +33,7 @@ export async function sendProcessReminders(deps: ProcessDeps): Promise<number> {
           n++;
         }
         await processRepo.addEvent(tx, id, null, 'reminded', { deadline: d.key, reminder: key });
+        await robotsHear(tx, deadlineNotice(l.p, l.parties, d, key), deps.now?.());
       }
       return n;
     });

@@ -8,6 +8,7 @@ import type { Sql } from '../store/sql.js';
 import { repo, type CaseRow, type PartyRow } from '../store/repo.js';
 import { refuse, SigningError } from './errors.js';
 import { issueSignLink, verifySignLink } from './links.js';
+import { ackCampaignNotice, completedNotice, returnedNotice, robotsHear, waitingNotice } from '../robots/notices.js';
 import { ackRequestMail, completedMail, endedMail, questionMail, signRequestMail, type CaseSummary } from './mail.js';
 import { pdfRenders } from '../pdf/render-limit.js';
 import { signatureImageProblem } from '../signature-image.js';
@@ -101,6 +102,7 @@ async function sendLink(tx: Sql, deps: SigningDeps, c: CaseRow, party: PartyRow,
   const url = signUrl(baseUrl, c.id, token);
   await repo.queueMail(tx, c.id, c.kind === 'acknowledgment' ? ackRequestMail(summary(c), party, url, expiresAt, reminder) : signRequestMail(summary(c), party, url, expiresAt, reminder));
   await repo.addEvent(tx, c.id, party.id, reminder ? 'reminded' : 'sent', { to: party.email });
+  if (!reminder) await robotsHear(tx, waitingNotice(c, party, expiresAt), now);
 }
 
 export interface PreparedCase {
@@ -382,6 +384,7 @@ async function finalize(tx: Sql, deps: SigningDeps, c: CaseRow, baseUrl: string)
   const now = nowOf(deps);
   await repo.updateCase(tx, c.id, { status: 'completed', final_pdf: sealed, final_sha256: finalSha, completed_at: now });
   await repo.addEvent(tx, c.id, null, 'completed', { finalSha256: finalSha });
+  await robotsHear(tx, completedNotice(c), now);
   if (c.process_id) await deps.onProcessCaseClosed?.(tx, { ...c, status: 'completed' }, { kind: 'completed' });
   failpoint('finalize-before-commit');
   // Staff lists can be long: an acknowledgment's final record goes to HR, not to everyone.
@@ -401,6 +404,7 @@ export async function declineAsParty(
     await repo.updateParty(tx, party.id, { status: 'declined', decline_reason: input.reason, ip: input.ip.slice(0, 64), user_agent: input.userAgent.slice(0, 300) });
     await repo.updateCase(tx, c.id, { status: 'declined' });
     await repo.addEvent(tx, c.id, party.id, 'declined', { reason: input.reason });
+    await robotsHear(tx, returnedNotice(c, party, input.reason), nowOf(deps));
     // Within a process a decline is a return for changes: the process tells whoever must act.
     if (c.process_id) return deps.onProcessCaseClosed?.(tx, { ...c, status: 'declined' }, { kind: 'declined', by: party, reason: input.reason });
     const detail = `${party.role} ${party.name} 拒绝签署，原因：${input.reason}`;
@@ -530,6 +534,7 @@ export async function createAcknowledgment(deps: SigningDeps, input: Acknowledgm
       await repo.insertParty(tx, party);
       await sendLink(tx, deps, c, freshParty(party), input.baseUrl, false);
     }
+    await robotsHear(tx, ackCampaignNotice(c, input.staff.length, deps.ttlDays), now);
   });
   return { caseId, caseNumber, manageUrl: `${input.baseUrl}/manage/?c=${encodeURIComponent(caseId)}#k=${manageKey}` };
 }
