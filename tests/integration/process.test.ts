@@ -237,12 +237,12 @@ describe.each(backends)('customer handover process on %s', (_name, makeSql) => {
     const work = forms.get('work-handover')!;
     const standalone = await createCase(deps, {
       definition: work, values: workHandoverValues(work), company: '上海某某贸易有限公司', sender: { name: 'HR 小王', email: 'hr@ex.com' },
-      parties: Object.values(PEOPLE).slice(0, 4), baseUrl: BASE,
+      parties: Object.values(PEOPLE).slice(0, 5), baseUrl: BASE,
     });
     const all = await listArchive(deps, {});
     // Stage documents of a process belong to the process, not to the list of signing cases.
     expect(all.cases.map((c) => c.id)).toEqual([standalone.caseId]);
-    expect(all.cases[0]).toMatchObject({ title: '工作交接清单', department: '华东区销售部', giver: '欧阳明远', status: 'open', parties: 4, signed: 0, kind: 'form' });
+    expect(all.cases[0]).toMatchObject({ title: '工作交接清单', department: '华东区销售部', giver: '欧阳明远', status: 'open', parties: 5, signed: 0, kind: 'form' });
     expect(all.processes.map((p) => p.id)).toContain(processId);
     expect((await listArchive(deps, { kind: 'process' })).cases).toEqual([]);
     expect((await listArchive(deps, { kind: 'signing' })).processes).toEqual([]);
