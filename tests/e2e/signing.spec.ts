@@ -102,7 +102,7 @@ test('fill a form, send to three parties, each signs from their email, everyone 
     if (i > 0) await expect(page.getByTestId('party-status-0')).toHaveText('已签署');
     if (i === 0) {
       const download = page.waitForEvent('download');
-      await page.getByRole('button', { name: /下载 PDF 查看/ }).click();
+      await page.getByRole('button', { name: /下载 PDF/ }).click();
       expect((await download).suggestedFilename()).toMatch(/\.pdf$/);
     }
     await expect(page.getByTestId('pdf-preview')).toBeVisible();
