@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import type { PDFDocumentProxy } from './pdf-document.js';
 import type { ReadingProgress } from './useReadingProgress.js';
+import { textLines } from './text-lines.js';
 
 /**
  * The document drawn by the page itself (PDF.js), so it reads the same in every browser:
@@ -210,39 +211,10 @@ function TextPage({ doc, n, count, observe }: { doc: PDFDocumentProxy; n: number
     };
   }, [doc, n]);
   return (
-    <section className="doc-text" ref={observe} aria-label={`第 ${n} 页（文字版）`}>
+    // Measured for reading only once its text is in: an empty placeholder would count as read.
+    <section className="doc-text" ref={lines ? observe : undefined} aria-label={`第 ${n} 页（文字版）`}>
       <h3>第 {n} 页 / 共 {count} 页</h3>
       {lines === null ? <p>正在提取文字…</p> : lines.length === 0 ? <p>（本页没有文字）</p> : lines.map((l, i) => <p key={i}>{l}</p>)}
     </section>
   );
-}
-
-/**
- * Groups a page's text runs into lines: runs whose baselines lie within half a line of each
- * other are one line, read left to right; a wide gap between runs (a table's columns, a
- * label and its value) becomes a wide space.
- */
-export function textLines(items: ReadonlyArray<object>): string[] {
-  const runs = items
-    .filter((i): i is { str: string; transform: number[]; width: number; height: number } => 'str' in i && typeof (i as { str: unknown }).str === 'string')
-    .filter((r) => r.str.trim() !== '')
-    .map((r) => ({ text: r.str, x: r.transform[4], y: r.transform[5], w: r.width, h: Math.max(1, r.height || Math.abs(r.transform[3])) }));
-  runs.sort((a, b) => b.y - a.y || a.x - b.x);
-  const lines: (typeof runs)[] = [];
-  for (const r of runs) {
-    const line = lines[lines.length - 1];
-    if (line && Math.abs(line[0].y - r.y) < Math.min(line[0].h, r.h) / 2) line.push(r);
-    else lines.push([r]);
-  }
-  return lines.map((line) => {
-    line.sort((a, b) => a.x - b.x);
-    let out = '';
-    let end = -Infinity;
-    for (const r of line) {
-      if (out && r.x - end > r.h * 1.5) out += '　';
-      out += r.text;
-      end = r.x + r.w;
-    }
-    return out.trim();
-  });
 }

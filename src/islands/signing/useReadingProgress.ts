@@ -36,7 +36,6 @@ export function useReadingProgress(): ReadingProgress {
   const [current, setCurrent] = useState(1);
   const startedAt = useRef<number | null>(null);
   const elements = useRef(new Map<number, HTMLElement>());
-  const ratios = useRef(new Map<number, number>());
   const observer = useRef<IntersectionObserver | null>(null);
 
   useEffect(() => {
@@ -47,24 +46,44 @@ export function useReadingProgress(): ReadingProgress {
           const n = Number((e.target as HTMLElement).dataset.page);
           const rootHeight = e.rootBounds?.height ?? root.clientHeight;
           const share = e.isIntersecting ? Math.max(e.intersectionRatio, e.intersectionRect.height / Math.max(1, rootHeight)) : 0;
-          ratios.current.set(n, share);
           if (share >= 0.5 && !seen.current.has(n)) {
             seen.current.add(n);
             setViewed(seen.current.size);
           }
         }
-        let best = 1;
-        let bestShare = -1;
-        for (const [n, share] of ratios.current) if (share > bestShare || (share === bestShare && n < best)) [best, bestShare] = [n, share];
-        setCurrent(best);
       },
       { root, threshold: [0, 0.1, 0.25, 0.5, 0.75, 1] },
     );
     observer.current = io;
     for (const el of elements.current.values()) io.observe(el);
+
+    // The page number shown: the page filling most of the box (the upper one on a tie, as
+    // two short landscape pages can both be whole), the last page once scrolled to the end.
+    let frame = 0;
+    const locate = () => {
+      frame = 0;
+      const box = root.getBoundingClientRect();
+      const atEnd = root.scrollTop + root.clientHeight >= root.scrollHeight - 2;
+      let best = 0;
+      let bestShown = 0;
+      for (const [n, el] of elements.current) {
+        const r = el.getBoundingClientRect();
+        const shown = Math.max(0, Math.min(r.bottom, box.bottom) - Math.max(r.top, box.top));
+        if (shown <= 0) continue;
+        const better = atEnd ? n > best : shown > bestShown + 1 || (Math.abs(shown - bestShown) <= 1 && n < best);
+        if (!best || better) [best, bestShown] = [n, shown];
+      }
+      if (best) setCurrent(best);
+    };
+    const onScroll = () => {
+      frame ||= requestAnimationFrame(locate);
+    };
+    root.addEventListener('scroll', onScroll, { passive: true });
     return () => {
       io.disconnect();
       observer.current = null;
+      root.removeEventListener('scroll', onScroll);
+      cancelAnimationFrame(frame);
     };
   }, [root]);
 
