@@ -23,7 +23,7 @@ mkdirSync(SHOTS, { recursive: true });
 
 const ANDROID_UA = 'Mozilla/5.0 (Linux; Android 14; Pixel 7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Mobile Safari/537.36';
 const WECHAT_UA = `${ANDROID_UA} XWEB/1260117 MMWEBSDK/20240501 MMWEBID/2247 MicroMessenger/8.0.49.2600(0x28003133) WeChat/arm64 Weixin NetType/WIFI Language/zh_CN ABI/arm64`;
-test.use({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, userAgent: ANDROID_UA });
+test.use({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, userAgent: ANDROID_UA, contextOptions: { reducedMotion: 'reduce' } });
 
 const PEOPLE = [
   { name: '欧阳明远', email: 'giver@phone.test' },
@@ -58,6 +58,7 @@ async function pageToEnd(page: Page) {
   const next = page.getByRole('button', { name: '下一页' });
   const indicator = page.getByTestId('doc-page-indicator');
   const count = Number(/共 (\d+) 页/.exec((await indicator.textContent())!)![1]);
+  // Reduced motion (see test.use): each tap scrolls at once, so the button's state is settled.
   let shown = 1;
   while (shown < count) {
     await next.tap();

@@ -72,7 +72,8 @@ export function DocumentViewer({ load, title, reading, version }: {
 
   const goTo = (n: number) => {
     const page = box.current?.querySelector<HTMLElement>(`[data-page="${n}"]`);
-    if (page && box.current) box.current.scrollTo({ top: page.offsetTop - box.current.offsetTop - 8, behavior: 'smooth' });
+    const still = matchMedia('(prefers-reduced-motion: reduce)').matches;
+    if (page && box.current) box.current.scrollTo({ top: page.offsetTop - box.current.offsetTop - 8, behavior: still ? 'auto' : 'smooth' });
   };
 
   if (failed) return <div className="doc-viewer doc-message" role="alert">文件预览无法显示，请刷新页面重试。</div>;
