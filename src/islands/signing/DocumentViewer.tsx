@@ -110,6 +110,7 @@ export function DocumentViewer({ load, title, reading, version }: {
           reading.setRoot(el);
         }}
         tabIndex={0}
+        role="region"
         aria-label="文件页面（可滚动）"
       >
         {pdf.sizes.map((s, i) =>

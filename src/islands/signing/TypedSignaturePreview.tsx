@@ -35,7 +35,7 @@ export function TypedSignaturePreview({ text, link }: { text: string; link: { ca
 
   if (!name) return null;
   return (
-    <div className="typed-preview" aria-label="签名预览" data-testid="typed-preview">
+    <div className="typed-preview" data-testid="typed-preview">
       <span className="typed-preview-label">签名效果</span>
       <span className="typed-preview-name" style={family ? { fontFamily: `"${family}", serif` } : undefined} data-font={family ?? ''}>
         {name}
