@@ -278,7 +278,7 @@ test('HR sends a customized policy to staff; each confirms 已阅读并同意; H
   const file = join(scratch, 'ack.pdf');
   writeFileSync(file, record.attachments[0].content);
   const text = execFileSync('pdftotext', [file, '-'], { encoding: 'utf8' }).replace(/\s+/g, '');
-  for (const s of ['上海蓝鲸贸易有限公司', '已阅读并同意（赵一，销售部）', '钱二', '孙三']) expect(text).toContain(s);
+  for (const s of ['上海蓝鲸贸易有限公司', '已阅读并同意（赵一，销售部；', '钱二', '孙三']) expect(text).toContain(s);
 });
 
 test('customer handover as a tracked process: 30 customers, four signers, a return at B and a failed spot-check at E', async ({ page }) => {
