@@ -13,7 +13,7 @@ import { formDefinitionSchema, type FormDefinition } from '../../src/lib/form-de
 import { migrate } from '../../src/lib/store/migrate.js';
 import type { Sql } from '../../src/lib/store/sql.js';
 import { createSelfSignedP12 } from '../../src/lib/pdf/seal.js';
-import { createAcknowledgment, createCase, documentForParty, manageStatus, readingText, signAsParty, type SigningDeps } from '../../src/lib/signing/service.js';
+import { createAcknowledgment, createCase, documentForParty, manageStatus, readingText, signatureFontForParty, signAsParty, type SigningDeps } from '../../src/lib/signing/service.js';
 import { signBody } from '../../src/lib/signing/requests.js';
 import { processOutbox, type OutgoingMail } from '../../src/lib/signing/outbox.js';
 import { workHandoverValues } from '../fixtures/form-values.js';
@@ -73,6 +73,11 @@ describe.each(storeBackends('r'))('reading records on %s', (_name, makeSql) => {
     });
     await flush();
     const key = /#k=([\w-]+)/.exec(c.manageUrl)![1];
+    // The typed signature's preview font: the brush font cut to the name, only through a valid link.
+    const font = await signatureFontForParty(deps, c.caseId, tokenOf(lastTo('r1@ex.com')), '欧阳明远');
+    expect(Buffer.from(font.subarray(0, 4)).toString('hex')).toBe('00010000'); // TrueType
+    expect(font.length).toBeLessThan(200_000);
+    await expect(signatureFontForParty(deps, c.caseId, tokenOf(lastTo('r1@ex.com')).slice(0, -2) + 'xx', '欧阳明远')).rejects.toBeTruthy();
     await signAsParty(deps, { caseId: c.caseId, token: tokenOf(lastTo('r1@ex.com')), signature: { kind: 'typed', text: '甲' }, reading: { pageCount: 2, pagesViewed: 2, seconds: 125 }, ip: '203.0.113.9', userAgent: 'ua', baseUrl: BASE });
     // An older page (or an API client) sends no record: its line says nothing about reading.
     await signAsParty(deps, { caseId: c.caseId, token: tokenOf(lastTo('r2@ex.com')), signature: { kind: 'typed', text: '乙' }, ip: '203.0.113.9', userAgent: 'ua', baseUrl: BASE });
