@@ -107,13 +107,16 @@ test('on a phone each party reads the drawn document, pages to the end, signs wi
     expect(await page.evaluate(() => window.scrollY)).toBe(scrollBefore); // drawing never scrolls the page
     await page.getByRole('button', { name: '撤销一笔' }).tap();
     await expect(page.getByRole('button', { name: '清除重写' })).toBeEnabled(); // one stroke remains
-    await page.getByLabel(/同意使用电子签名/).check();
+    // Neither the consent nor the button is open before the last page has been shown.
+    const consent = page.getByLabel(/同意使用电子签名/);
+    await expect(consent).toBeDisabled();
     const sign = page.getByRole('button', { name: '确认签署' });
     await expect(sign).toBeDisabled();
     await expect(page.getByTestId('reading-progress')).toContainText('请滑动阅读至最后一页');
     if (i === 0) await page.screenshot({ path: `${SHOTS}/phone-sign-waiting.png`, fullPage: true });
     const count = await pageToEnd(page);
     expect(count).toBeGreaterThan(1);
+    await consent.check();
     await expect(sign).toBeEnabled();
     await expect(page.getByTestId('reading-progress')).toContainText(`已阅读至最后一页（共 ${count} 页）`);
     await sign.tap();
@@ -142,11 +145,13 @@ test('the acknowledgment page on a phone: a text view of the clauses, confirmati
   // Reading size: the text view's letters are as large as the page's body text, no zoom needed.
   expect(await firstText.locator('p').first().evaluate((el) => parseFloat(getComputedStyle(el).fontSize))).toBeGreaterThanOrEqual(15);
   await page.screenshot({ path: `${SHOTS}/phone-ack-text.png` });
-  await page.getByLabel(/我已完整阅读上述制度/).check();
+  const consent = page.getByLabel(/我已完整阅读上述制度/);
+  await expect(consent).toBeDisabled();
   const agree = page.getByRole('button', { name: '已阅读并同意' });
   await expect(agree).toBeDisabled();
   // Scrolling the text view to its end is reading to the end as well.
   await page.locator('.doc-pages').evaluate((el) => el.scrollTo(0, el.scrollHeight));
+  await consent.check();
   await expect(agree).toBeEnabled();
   await agree.tap();
   await expect(page.getByTestId('sign-done')).toContainText('已阅读并同意');

@@ -160,14 +160,14 @@ export default function SignPage() {
                 <input type="text" value={typed} maxLength={40} onChange={(e) => setTyped(e.target.value)} />
               </label>
               <label className="consent">
-                <input type="checkbox" checked={consent} onChange={(e) => setConsent(e.target.checked)} />
+                <input type="checkbox" checked={consent} disabled={!reading.done} onChange={(e) => setConsent(e.target.checked)} />
                 我已完整阅读上述制度，理解并同意遵守。
               </label>
               <div className="actions">
                 <button type="button" className="primary" onClick={() => void submit('type')} disabled={busy || !consent || !typed.trim() || !reading.done}>
                   已阅读并同意
                 </button>
-                {!reading.done && <span className="wait-reading">请先阅读至最后一页</span>}
+                {!reading.done && <span className="wait-reading">请先阅读至最后一页，再勾选同意。</span>}
               </div>
             </section>
           )}
@@ -218,12 +218,12 @@ export default function SignPage() {
                 </>
               )}
               <label className="consent">
-                <input type="checkbox" checked={consent} onChange={(e) => setConsent(e.target.checked)} />
+                <input type="checkbox" checked={consent} disabled={!reading.done} onChange={(e) => setConsent(e.target.checked)} />
                 我已阅读上述文件，同意使用电子签名签署，其效力与手写签名相同。
               </label>
-              {!reading.done && <p className="wait-reading">请先阅读文件至最后一页，“确认签署”才可点击。</p>}
+              {!reading.done && <p className="wait-reading">请先阅读文件至最后一页，再勾选同意并签署。</p>}
               <div className="actions">
-                <button type="button" className="primary" onClick={() => void submit()} disabled={busy || !consent || !reading.done}>{busy ? '正在签署…' : '确认签署'}</button>
+                <button type="button" className="primary" onClick={() => void submit()} disabled={busy || !consent}>{busy ? '正在签署…' : '确认签署'}</button>
                 <button type="button" onClick={() => setDeclining(true)}>拒签…</button>
               </div>
             </section>
