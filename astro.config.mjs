@@ -30,8 +30,9 @@ export default defineConfig({
         "object-src 'none'",
         "base-uri 'none'",
         "form-action 'self'",
-        // The signing page shows the PDF from a blob: URL in an iframe.
-        "frame-src 'self' blob:",
+        // The signing page draws the PDF itself (PDF.js): no frames. Its worker is a same-origin
+        // script file (/_astro/pdf.worker.*.mjs), which worker-src inherits from script-src 'self'.
+        "frame-src 'none'",
       ],
     },
   },

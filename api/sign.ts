@@ -1,6 +1,6 @@
 import type { VercelRequest, VercelResponse } from '@vercel/node';
 import { signBody } from '../src/lib/signing/requests.js';
-import { askQuestion, declineAsParty, documentForParty, signAsParty, viewAsParty } from '../src/lib/signing/service.js';
+import { askQuestion, declineAsParty, documentForParty, signatureFontForParty, signAsParty, viewAsParty } from '../src/lib/signing/service.js';
 import { endpoint, readJson, sendError, sendPdf, withinLimit } from '../src/runtime/http.js';
 import { signingContext } from '../src/runtime/context.js';
 import { appUrl } from '../src/runtime/settings.js';
@@ -22,9 +22,15 @@ async function handler(req: VercelRequest, res: VercelResponse) {
         return sendPdf(res, doc.pdf, `${doc.title}-${doc.caseNumber}${doc.final ? '-已签署' : ''}.pdf`, true);
       }
       case 'sign': {
-        const view = await signAsParty(ctx.deps, { caseId: body.caseId, token: body.token, signature: body.signature, ...who, baseUrl: appUrl() });
+        const view = await signAsParty(ctx.deps, { caseId: body.caseId, token: body.token, signature: body.signature, reading: body.reading, ...who, baseUrl: appUrl() });
         ctx.sendMailSoon();
         return res.status(200).json(view);
+      }
+      case 'signature-font': {
+        const font = await signatureFontForParty(ctx.deps, body.caseId, body.token, body.text);
+        res.setHeader('Content-Type', 'font/ttf');
+        res.setHeader('Cache-Control', 'no-store');
+        return res.status(200).send(Buffer.from(font));
       }
       case 'decline':
         await declineAsParty(ctx.deps, { caseId: body.caseId, token: body.token, reason: body.reason, ...who });

@@ -2,7 +2,8 @@
  * `npm run bench`: figures a person can compare between versions.
  *   1. site build time (median of BENCH_BUILDS clean builds, default 3)
  *   2. per page type: HTML bytes and the JavaScript each page loads (raw and gzip, following
- *      static imports), plus the lazily fetched search index
+ *      static imports), plus the lazily fetched search index and the signing page's document
+ *      viewer (PDF.js and its worker, fetched once a document is shown)
  *   3. checklist input latency: a 500-row customer table in Chromium, time from a key press
  *      to the next painted frame (median and p95 of 40 keys)
  *   4. PDF: render time warm (median of 5) and cold (fresh process, median of 3), file size
@@ -49,8 +50,12 @@ function timeBuilds(): number[] {
   return times;
 }
 
-/** Every JS file a page loads: module scripts, island components and their static imports. */
-function scriptsOf(html: string): string[] {
+/**
+ * Every JS file a page loads: module scripts, island components and their static imports.
+ * With `lazy`, also what it fetches later: dynamic imports and worker scripts (the signing
+ * page's PDF.js, loaded once a document is shown).
+ */
+function scriptsOf(html: string, lazy = false): string[] {
   const seen = new Set<string>();
   const queue = [
     ...[...html.matchAll(/<script[^>]*\bsrc="([^"]+)"/g)].map((m) => m[1]),
@@ -64,6 +69,10 @@ function scriptsOf(html: string): string[] {
     for (const m of code.matchAll(/(?:import|from)\s*["'](\.{1,2}\/[^"']+|\/_astro\/[^"']+)["']/g)) {
       queue.push(m[1].startsWith('/') ? m[1] : join(src, '..', m[1]));
     }
+    if (lazy) {
+      for (const m of code.matchAll(/import\(\s*["'](\.{1,2}\/[^"']+\.js)["']\s*\)/g)) queue.push(join(src, '..', m[1]));
+      for (const m of code.matchAll(/["'](\/_astro\/[\w.-]+\.worker[\w.-]*\.m?js)["']/g)) queue.push(m[1]);
+    }
   }
   return [...seen];
 }
@@ -73,9 +82,9 @@ function inlineScripts(html: string): Buffer[] {
   return [...html.matchAll(/<script(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script>/g)].map((m) => Buffer.from(m[1]));
 }
 
-function pageFigures(label: string, htmlPath: string) {
+function pageFigures(label: string, htmlPath: string, lazy = false) {
   const html = readFileSync(join(DIST, htmlPath));
-  const scripts = scriptsOf(html.toString());
+  const scripts = scriptsOf(html.toString(), lazy);
   const js = [...scripts.map((s) => readFileSync(join(DIST, s))), ...inlineScripts(html.toString())];
   return {
     page: label,
@@ -147,6 +156,7 @@ const pages = [
   pageFigures('清单页（填写岛）', 'forms/customer-handover/index.html'),
   pageFigures('模板定制页', 'policies/general-handover-policy/customize/index.html'),
   pageFigures('签署页', 'sign/index.html'),
+  pageFigures('签署页（含打开文件后加载的 PDF.js 与 worker）', 'sign/index.html', true),
   pageFigures('客户交接案件页', 'case/index.html'),
   pageFigures('交接档案', 'archive/index.html'),
 ];

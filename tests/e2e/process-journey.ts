@@ -53,6 +53,9 @@ export async function customerHandoverJourney(page: Page, mailbox: Mailbox) {
       const mail = await mailbox.waitFor(P[w].email, new RegExp(`^请签署《${title}》`), after, 30_000);
       await open(page, link(mail, 'sign'));
       await expect(page.getByTestId('your-role')).toHaveText(LABEL[w]);
+      // Signing waits until the document has been read to its last page.
+      await page.locator('.doc-pages').evaluate((el) => el.scrollTo(0, el.scrollHeight));
+      await expect(page.getByTestId('reading-progress')).toContainText('已阅读至最后一页');
       await page.getByRole('tab', { name: '输入姓名' }).click();
       await page.getByLabel('姓名').fill(P[w].name);
       await page.getByLabel(/同意使用电子签名/).check();

@@ -44,6 +44,13 @@ async function openLink(page: Page, url: string) {
   await page.goto(url);
 }
 
+/** Scrolls the document viewer to its end: signing waits until the last page has been on screen. */
+async function readToEnd(page: Page) {
+  await expect(page.getByTestId('doc-page-indicator')).toBeVisible();
+  await page.locator('.doc-pages').evaluate((el) => el.scrollTo(0, el.scrollHeight));
+  await expect(page.getByTestId('reading-progress')).toContainText('已阅读至最后一页');
+}
+
 async function drawSignature(page: Page) {
   const pad = page.getByTestId('signature-pad');
   await pad.scrollIntoViewIfNeeded();
@@ -102,10 +109,12 @@ test('fill a form, send to three parties, each signs from their email, everyone 
     if (i > 0) await expect(page.getByTestId('party-status-0')).toHaveText('已签署');
     if (i === 0) {
       const download = page.waitForEvent('download');
-      await page.getByRole('button', { name: /下载 PDF 查看/ }).click();
+      await page.getByRole('button', { name: /下载 PDF/ }).click();
       expect((await download).suggestedFilename()).toMatch(/\.pdf$/);
     }
-    await expect(page.getByTestId('pdf-preview')).toBeVisible();
+    // The document is drawn by the page itself: its text is there before signing.
+    await expect(page.getByTestId('document-viewer').locator('.textLayer').first()).toContainText('拜访客户交接计划表');
+    await readToEnd(page);
     if (i === 0) await expectAccessible(page);
     await drawSignature(page);
     await page.getByLabel(/同意使用电子签名/).check();
@@ -235,6 +244,7 @@ test('HR sends a customized policy to staff; each confirms 已阅读并同意; H
   const confirm = async (email: string) => {
     const mail = await mailbox.waitFor(email, /请阅读并确认《人员变动交接工作制度》/);
     await openLink(page, Mailbox.link(mail));
+    await readToEnd(page);
     await page.getByLabel(/我已完整阅读上述制度/).check();
     await page.getByRole('button', { name: '已阅读并同意' }).click();
     await expect(page.getByTestId('sign-done')).toContainText('已阅读并同意');
@@ -259,6 +269,7 @@ test('HR sends a customized policy to staff; each confirms 已阅读并同意; H
   for (const email of ['qian@staff.test', 'sun@staff.test']) {
     const mail = await mailbox.waitFor(email, /^提醒：/, before);
     await openLink(page, Mailbox.link(mail));
+    await readToEnd(page);
     await page.getByLabel(/我已完整阅读上述制度/).check();
     await page.getByRole('button', { name: '已阅读并同意' }).click();
     await expect(page.getByTestId('sign-done')).toContainText('已阅读并同意');
@@ -267,7 +278,7 @@ test('HR sends a customized policy to staff; each confirms 已阅读并同意; H
   const file = join(scratch, 'ack.pdf');
   writeFileSync(file, record.attachments[0].content);
   const text = execFileSync('pdftotext', [file, '-'], { encoding: 'utf8' }).replace(/\s+/g, '');
-  for (const s of ['上海蓝鲸贸易有限公司', '已阅读并同意（赵一，销售部）', '钱二', '孙三']) expect(text).toContain(s);
+  for (const s of ['上海蓝鲸贸易有限公司', '已阅读并同意（赵一，销售部；', '钱二', '孙三']) expect(text).toContain(s);
 });
 
 test('customer handover as a tracked process: 30 customers, four signers, a return at B and a failed spot-check at E', async ({ page }) => {

@@ -2,6 +2,9 @@ import { useEffect, useRef, useState } from 'react';
 import { linkParams, postForBlob, postJson } from '../api.js';
 import { downloadBlob } from '../form/download.js';
 import { SignaturePad, type SignaturePadHandle } from './SignaturePad.js';
+import { DocumentViewer } from './DocumentViewer.js';
+import { useReadingProgress } from './useReadingProgress.js';
+import { TypedSignaturePreview } from './TypedSignaturePreview.js';
 import { useReloadOnHashChange } from './useReloadOnHashChange.js';
 import { PARTY_LABEL, PROCESS_PARTY_LABEL } from './labels.js';
 import './signing.css';
@@ -45,19 +48,17 @@ export default function SignPage() {
   const [question, setQuestion] = useState('');
   const [asked, setAsked] = useState('');
   const pad = useRef<SignaturePadHandle>(null);
-  const [preview, setPreview] = useState<string | null>(null);
+  const reading = useReadingProgress();
+  // WeChat's browser blocks downloads: the document is read in the page, the download needs the system browser.
+  const [inWeChat] = useState(() => /MicroMessenger/i.test(navigator.userAgent));
 
-  // Show the stamped PDF inline once the party is known (revoked when leaving the page).
-  useEffect(() => {
-    if (!view || !link) return;
-    let url: string | null = null;
-    void postForBlob('/api/sign', { action: 'document', caseId: link.caseId, token: link.secret }).then((r) => {
-      if (r.ok) setPreview((url = URL.createObjectURL(r.blob)));
-    });
-    return () => {
-      if (url) URL.revokeObjectURL(url);
-    };
-  }, [view?.status, view?.you.status, link]); // eslint-disable-line react-hooks/exhaustive-deps
+  /** The stamped PDF as the viewer draws it (the current one: it changes as parties sign). */
+  const loadDocument = async () => {
+    if (!link) return null;
+    const r = await postForBlob('/api/sign', { action: 'document', caseId: link.caseId, token: link.secret });
+    if (!r.ok) return null;
+    return new Uint8Array(await r.blob.arrayBuffer());
+  };
 
   useReloadOnHashChange();
 
@@ -91,7 +92,7 @@ export default function SignPage() {
     if (signature.kind === 'typed' && !signature.text) return setError('请输入姓名。');
     setBusy(true);
     setError('');
-    const r = await postJson<PartyView>('/api/sign', { action: 'sign', caseId: link.caseId, token: link.secret, consent, signature });
+    const r = await postJson<PartyView>('/api/sign', { action: 'sign', caseId: link.caseId, token: link.secret, consent, signature, reading: reading.record() });
     setBusy(false);
     if (!r.ok) return setError(r.error);
     setView(r.data);
@@ -148,15 +149,16 @@ export default function SignPage() {
               </li>
             ))}
           </ol>
-          <p>
-            <button type="button" onClick={download}>下载 PDF 查看{view.status === 'completed' ? '（最终版）' : ''}</button>
-          </p>
-          {/* The box keeps its size while the PDF loads, so nothing below it (the signature pad) moves. */}
-          {preview ? (
-            <iframe className="pdf-preview" src={preview} title={`${view.title}（PDF）`} data-testid="pdf-preview" />
+          {inWeChat ? (
+            <p className="wechat-hint" data-testid="wechat-hint">
+              微信内无法下载：文件已显示在下方，可直接阅读；如需保存 PDF，请点右上角「···」选「在浏览器打开」。
+            </p>
           ) : (
-            <div className="pdf-preview pdf-loading" aria-live="polite">正在载入文件预览…</div>
+            <p>
+              <button type="button" onClick={download}>下载 PDF 文件{view.status === 'completed' ? '（最终版）' : ''}</button>
+            </p>
           )}
+          {link && <DocumentViewer load={loadDocument} title={view.title} reading={reading} version={`${link.caseId}:${view.status}:${view.you.status}`} />}
           {view.notice && <p className="notice" data-testid="sign-notice">{view.notice}</p>}
           {view.canSign && view.kind === 'acknowledgment' && (
             <section className="sign-form" aria-labelledby="ack-heading">
@@ -166,13 +168,14 @@ export default function SignPage() {
                 <input type="text" value={typed} maxLength={40} onChange={(e) => setTyped(e.target.value)} />
               </label>
               <label className="consent">
-                <input type="checkbox" checked={consent} onChange={(e) => setConsent(e.target.checked)} />
+                <input type="checkbox" checked={consent} disabled={!reading.done} onChange={(e) => setConsent(e.target.checked)} />
                 我已完整阅读上述制度，理解并同意遵守。
               </label>
               <div className="actions">
-                <button type="button" className="primary" onClick={() => void submit('type')} disabled={busy || !consent || !typed.trim()}>
+                <button type="button" className="primary" onClick={() => void submit('type')} disabled={busy || !consent || !typed.trim() || !reading.done}>
                   已阅读并同意
                 </button>
+                {!reading.done && <span className="wait-reading">请先阅读至最后一页，再勾选同意。</span>}
               </div>
             </section>
           )}
@@ -208,18 +211,25 @@ export default function SignPage() {
               {mode === 'draw' ? (
                 <div>
                   <SignaturePad ref={pad} onChange={setPadEmpty} />
-                  <button type="button" onClick={() => pad.current?.clear()} disabled={padEmpty}>清除重写</button>
+                  <div className="pad-actions">
+                    <button type="button" onClick={() => pad.current?.undo()} disabled={padEmpty}>撤销一笔</button>
+                    <button type="button" onClick={() => pad.current?.clear()} disabled={padEmpty}>清除重写</button>
+                  </div>
                 </div>
               ) : (
-                <label className="typed-name">
-                  姓名
-                  <input type="text" value={typed} maxLength={40} onChange={(e) => setTyped(e.target.value)} />
-                </label>
+                <>
+                  <label className="typed-name">
+                    姓名
+                    <input type="text" value={typed} maxLength={40} onChange={(e) => setTyped(e.target.value)} />
+                  </label>
+                  <TypedSignaturePreview text={typed} link={link} />
+                </>
               )}
               <label className="consent">
-                <input type="checkbox" checked={consent} onChange={(e) => setConsent(e.target.checked)} />
+                <input type="checkbox" checked={consent} disabled={!reading.done} onChange={(e) => setConsent(e.target.checked)} />
                 我已阅读上述文件，同意使用电子签名签署，其效力与手写签名相同。
               </label>
+              {!reading.done && <p className="wait-reading">请先阅读文件至最后一页，再勾选同意并签署。</p>}
               <div className="actions">
                 <button type="button" className="primary" onClick={() => void submit()} disabled={busy || !consent}>{busy ? '正在签署…' : '确认签署'}</button>
                 <button type="button" onClick={() => setDeclining(true)}>{view.returnsTo ? '退回修改…' : '拒签…'}</button>

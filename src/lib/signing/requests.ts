@@ -34,6 +34,24 @@ const pngBase64 = z
     return bytes;
   });
 
+/**
+ * What the signing page saw of the reader: pages of the document that were on screen, of
+ * how many, and the seconds from the document appearing to the signature. Recorded with the
+ * signature and printed on the audit page.
+ */
+export const readingRecord = z
+  .object({
+    pageCount: z.number().int().min(1).max(2000),
+    pagesViewed: z.number().int().min(0).max(2000),
+    seconds: z.number().int().min(0).max(86_400),
+  })
+  .strict()
+  .refine((r) => r.pagesViewed <= r.pageCount, '阅读记录的页数不正确');
+export type ReadingRecord = z.infer<typeof readingRecord>;
+
+/** Characters a typed signature's brush-font preview may ask for (a name). */
+export const MAX_PREVIEW_CHARS = 40;
+
 export const signBody = z.discriminatedUnion('action', [
   z.object({ action: z.literal('view'), caseId, token }).strict(),
   z.object({ action: z.literal('document'), caseId, token }).strict(),
@@ -47,8 +65,12 @@ export const signBody = z.discriminatedUnion('action', [
         z.object({ kind: z.literal('typed'), text: personName }).strict(),
         z.object({ kind: z.literal('drawn'), png: pngBase64 }).strict(),
       ]),
+      /** Absent from older pages and API clients: the audit line then says nothing about reading. */
+      reading: readingRecord.optional(),
     })
     .strict(),
+  /** The brush font (Ma Shan Zheng) cut to the characters of a typed name, for its preview. */
+  z.object({ action: z.literal('signature-font'), caseId, token, text: z.string().trim().min(1).max(MAX_PREVIEW_CHARS) }).strict(),
   z.object({ action: z.literal('decline'), caseId, token, reason: z.string().trim().min(2, '请写明拒签原因').max(500, '原因不能超过 500 字') }).strict(),
   /** An employee's question to HR about a policy they are asked to acknowledge. */
   z.object({ action: z.literal('question'), caseId, token, text: z.string().trim().min(2, '请写下您的问题').max(1000, '问题不能超过 1000 字') }).strict(),

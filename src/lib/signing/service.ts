@@ -7,6 +7,7 @@ import type { SealCertificate } from '../pdf/seal.js';
 import type { Sql } from '../store/sql.js';
 import { repo, type CaseRow, type PartyRow } from '../store/repo.js';
 import { refuse, SigningError } from './errors.js';
+import type { ReadingRecord } from './requests.js';
 import { issueSignLink, verifySignLink } from './links.js';
 import { ackCampaignNotice, completedNotice, returnedNotice, robotsHear, waitingNotice } from '../robots/notices.js';
 import { ackRequestMail, completedMail, endedMail, questionMail, signRequestMail, type CaseSummary } from './mail.js';
@@ -273,25 +274,67 @@ export async function documentForParty(deps: SigningDeps, caseId: string, token:
   const found = await deps.sql.transaction(async (tx) => {
     const { c, parties, party } = await authorize(tx, deps, caseId, token, false);
     assertCaseOpen(c, parties);
-    if (c.kind === 'acknowledgment' && party.status === 'signed') return { c, party, pdf: await repo.getPdf(tx, caseId, 'original_pdf'), own: true };
+    if (c.kind === 'acknowledgment' && party.status === 'signed') {
+      return { c, party, pdf: await repo.getPdf(tx, caseId, 'original_pdf'), own: true, reading: (await readingRecords(tx, caseId)).get(party.id) };
+    }
     const final = c.status === 'completed';
-    return { c, party, pdf: await repo.getPdf(tx, caseId, final ? 'final_pdf' : 'current_pdf'), own: false };
+    return { c, party, pdf: await repo.getPdf(tx, caseId, final ? 'final_pdf' : 'current_pdf'), own: false, reading: undefined };
   });
   const { c, party } = found;
   if (!found.pdf?.length) throw new SigningError('purged', '该文件已按数据保留期限清除。', 410);
   if (!found.own) return { pdf: found.pdf, final: c.status === 'completed', caseNumber: c.case_number, title: c.title };
-  const pdf = await pdfRenders.run(() => ownCopy(deps, c, party, found.pdf!));
+  const pdf = await pdfRenders.run(() => ownCopy(deps, c, party, found.pdf!, found.reading));
   await deps.sql.query('INSERT INTO issued_copies (sha256, case_id, party_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [sha256(pdf), c.id, party.id]);
   return { pdf, final: true, caseNumber: c.case_number, title: c.title };
 }
 
+/**
+ * The brush font (Ma Shan Zheng, 5.7 MB whole) cut to the characters of a typed name, so the
+ * signing page previews the typed signature as it will be stamped. Only for a valid link.
+ */
+export async function signatureFontForParty(deps: SigningDeps, caseId: string, token: string, text: string): Promise<Uint8Array> {
+  await deps.sql.transaction(async (tx) => {
+    const { c, parties } = await authorize(tx, deps, caseId, token, false);
+    assertCaseOpen(c, parties);
+  });
+  const { fontSubset } = await import('../pdf/fonts.js');
+  return fontSubset('signature', text);
+}
+
+/** The reading record each party's signature carried (from the 'signed' events), by party id. */
+async function readingRecords(tx: Sql, caseId: string): Promise<Map<string, ReadingRecord>> {
+  const rows = await tx.query<{ party_id: string; detail: { reading?: ReadingRecord } | string }>(
+    "SELECT party_id, detail FROM events WHERE case_id = $1 AND type = 'signed' ORDER BY id",
+    [caseId],
+  );
+  const out = new Map<string, ReadingRecord>();
+  for (const r of rows) {
+    const detail = typeof r.detail === 'string' ? (JSON.parse(r.detail) as { reading?: ReadingRecord }) : r.detail;
+    if (detail?.reading) out.set(r.party_id, detail.reading);
+  }
+  return out;
+}
+
+/** How the page says what was read: 已阅读全部 3 页，用时 2 分 5 秒 (or 翻阅 2/3 页 when the last page was reached by paging). */
+export function readingText(r: ReadingRecord): string {
+  const pages = r.pagesViewed >= r.pageCount ? `已阅读全部 ${r.pageCount} 页` : `已翻阅 ${r.pagesViewed}/${r.pageCount} 页`;
+  const time = r.seconds >= 60 ? `${Math.floor(r.seconds / 60)} 分 ${r.seconds % 60} 秒` : `${r.seconds} 秒`;
+  return `${pages}，用时 ${time}`;
+}
+
 /** One party's line of an audit page. */
-function auditEntry(c: Pick<CaseRow, 'kind'>, p: PartyRow): AuditEntry {
+function auditEntry(c: Pick<CaseRow, 'kind'>, p: PartyRow, reading?: ReadingRecord): AuditEntry {
+  const read = reading ? `；${readingText(reading)}` : '';
   return {
     name: p.name,
     email: p.email,
     role: p.role,
-    action: c.kind === 'acknowledgment' ? `已阅读并同意（${p.signed_name ?? ''}${p.department ? `，${p.department}` : ''}）` : p.signature_kind === 'drawn' ? '已签署（手写签名）' : `已签署（输入姓名：${p.signed_name ?? ''}）`,
+    action:
+      c.kind === 'acknowledgment'
+        ? `已阅读并同意（${p.signed_name ?? ''}${p.department ? `，${p.department}` : ''}${read}）`
+        : p.signature_kind === 'drawn'
+          ? `已签署（手写签名${read}）`
+          : `已签署（输入姓名：${p.signed_name ?? ''}${read}）`,
     time: p.signed_at ? `${beijingTime(p.signed_at)}（${ZONE_LABEL}）` : '',
     ip: p.ip ?? '',
     userAgent: p.user_agent ?? '',
@@ -304,13 +347,13 @@ function auditEntry(c: Pick<CaseRow, 'kind'>, p: PartyRow): AuditEntry {
  * their own confirmation, sealed as of their confirmation (the same bytes every time for the
  * same certificate), and recorded so /verify/ recognises it.
  */
-async function ownCopy(deps: SigningDeps, c: CaseRow, party: PartyRow, policy: Uint8Array): Promise<Uint8Array> {
+async function ownCopy(deps: SigningDeps, c: CaseRow, party: PartyRow, policy: Uint8Array, reading?: ReadingRecord): Promise<Uint8Array> {
   const { appendAuditPage, sealPdf } = await pdfEngine();
   const withAudit = await appendAuditPage(policy, {
     caseNumber: c.case_number,
     title: c.title,
     originalSha256: c.document_sha256,
-    entries: [auditEntry(c, party)],
+    entries: [auditEntry(c, party, reading)],
     note: '这是您本人的确认回执：只列出您自己的确认记录；全体员工的确认记录由发起人（HR）存档。',
   });
   const at = party.signed_at ? new Date(party.signed_at) : nowOf(deps);
@@ -321,7 +364,7 @@ export type SignatureInput = { kind: 'typed'; text: string } | { kind: 'drawn'; 
 
 export async function signAsParty(
   deps: SigningDeps,
-  input: { caseId: string; token: string; signature: SignatureInput; ip: string; userAgent: string; baseUrl: string },
+  input: { caseId: string; token: string; signature: SignatureInput; ip: string; userAgent: string; baseUrl: string; reading?: ReadingRecord },
 ): Promise<PartyView> {
   return deps.sql.transaction(async (tx) => {
     const { c, parties, party } = await authorize(tx, deps, input.caseId, input.token, true);
@@ -356,7 +399,7 @@ export async function signAsParty(
       user_agent: input.userAgent.slice(0, 300),
       doc_sha256_signed: docHash,
     });
-    await repo.addEvent(tx, c.id, party.id, 'signed', { kind: input.signature.kind, docSha256: docHash });
+    await repo.addEvent(tx, c.id, party.id, 'signed', { kind: input.signature.kind, docSha256: docHash, ...(input.reading ? { reading: input.reading } : {}) });
     party.status = 'signed';
     party.signed_at = now;
 
@@ -372,12 +415,13 @@ export async function signAsParty(
 /** Audit page, PKCS#7 seal, final hash, and the final mail to everyone — inside the signing transaction. */
 async function finalize(tx: Sql, deps: SigningDeps, c: CaseRow, baseUrl: string) {
   const parties = await repo.parties(tx, c.id);
+  const readings = await readingRecords(tx, c.id);
   const { appendAuditPage, sealPdf } = await pdfEngine();
   const withAudit = await appendAuditPage(c.current_pdf, {
     caseNumber: c.case_number,
     title: c.title,
     originalSha256: c.document_sha256,
-    entries: parties.map((p) => auditEntry(c, p)),
+    entries: parties.map((p) => auditEntry(c, p, readings.get(p.id))),
   });
   const sealed = await sealPdf(withAudit.bytes, deps.cert, { reason: `${c.title} ${c.case_number} 各方签署完成`, name: 'Handover Kit 工作交接' });
   const finalSha = sha256(sealed);
