@@ -75,7 +75,7 @@ test('a template page shows parties, TOC, marked variables and its checklists, w
   await formLink.click();
   await expect(page).toHaveURL(/\/forms\/work-handover\/$/);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('工作交接清单');
-  await expect(page.locator('.sign-box')).toHaveCount(4);
+  await expect(page.locator('.sign-box')).toHaveCount(5);
 });
 
 test('every template and checklist page renders without unresolved variables', async ({ page, request }) => {
