@@ -592,7 +592,12 @@ export async function startRunner(options: RunnerOptions = {}): Promise<Runner> 
       });
     });
     upstream.on('error', crashed);
-    res.on('close', () => { if (!settled) upstream.destroy(); });
+    res.on('close', () => {
+      // The client went away before the answer (a page that navigated on): not a failure of
+      // the function, so it is neither logged as one nor does it retire the instance.
+      if (!settle()) return;
+      upstream.destroy();
+    });
     upstream.end(body);
   }
 
