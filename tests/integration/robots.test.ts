@@ -33,7 +33,10 @@ import type { RobotMessage } from '../../src/lib/robots/types.js';
 import { workHandoverValues } from '../fixtures/form-values.js';
 import { signersFor } from '../fixtures/parties.js';
 import { PROCESS_PEOPLE, storeBackends } from '../fixtures/stores.js';
-import { startPlatformServer, type PlatformServer } from '../fixtures/robot-platforms.js';
+import { startPlatformServer, type Mode, type PlatformServer } from '../fixtures/robot-platforms.js';
+import { loadProcess } from '../../src/lib/process/service.js';
+import { processView } from '../../src/lib/process/view.js';
+import { manageStatus } from '../../src/lib/signing/service.js';
 
 const forms = new Map<string, FormDefinition>(
   readdirSync('content/forms').map((f) => {
@@ -103,7 +106,7 @@ describe.each(storeBackends('rb'))('group robots on %s', (_name, makeSql) => {
   const flushMail = () => processOutbox(sql, async (m) => void mails.push(m));
   let n = 0;
   /** A fresh robot on the local platform server; its key answers in `mode`. */
-  const robot = async (platform: 'wecom' | 'dingtalk' | 'feishu', opts: { secret?: string; mode?: 'ok' | 'down' | 'rate-limited' | 'keyword'; serverSecret?: string } = {}) => {
+  const robot = async (platform: 'wecom' | 'dingtalk' | 'feishu', opts: { secret?: string; mode?: Mode; serverSecret?: string } = {}) => {
     const key = `k${++n}${Math.random().toString(36).slice(2, 10)}0123456789`;
     const url = {
       wecom: `${server.origin}/cgi-bin/webhook/send?key=${key}`,
@@ -359,6 +362,42 @@ describe.each(storeBackends('rb'))('group robots on %s', (_name, makeSql) => {
       expect(c).not.toContain('#t=');
     }
     expect(got.join('\n')).toContain(`${PROCESS_PEOPLE.employee.name}`);
+  });
+
+  it("shows each case's robot messages on its own pages only, never the webhook or the platform's reply", async () => {
+    const broken = await robot('wecom', { mode: 'revoked' });
+    const fine = await robot('feishu', { secret: FEISHU_SECRET });
+    const open = () =>
+      openProcess(processDeps, { policySlug: null, department: '销售一部', reason: '离职', lastWorkingDay: '2026-12-31', parties: PROCESS_PEOPLE, settings: DEFAULT_SETTINGS, baseUrl: BASE });
+    const one = await open();
+    const two = await open();
+    const solo = await createCase(processDeps, { definition: work, values: workHandoverValues(work), sender: { name: 'HR 小王', email: 'hr@ex.com' }, parties: signersFor(work), baseUrl: BASE });
+    const key = /#k=([\w-]+)/.exec(solo.manageUrl)![1]!;
+    await sql.transaction(async (tx) => {
+      for (const r of [broken, fine]) {
+        await robotRepo.enqueue(tx, r.id, 'deadline', one.processId, { ...message(1), title: '【已逾期】案件一' }, clock);
+        await robotRepo.enqueue(tx, r.id, 'deadline', two.processId, { ...message(2), title: '【已逾期】案件二' }, clock);
+        await robotRepo.enqueue(tx, r.id, 'waiting', solo.caseId, { ...message(3), title: '【待签署】单独文件' }, clock);
+      }
+    });
+    await processRobotOutbox(deps);
+    const view = (id: string) => sql.transaction(async (tx) => processView(tx, processDeps, await loadProcess(tx, id, false), { kind: 'party', role: 'employee', name: PROCESS_PEOPLE.employee.name }));
+    const first = await view(one.processId);
+    expect(first.robots.map((m) => m.title)).toEqual(['【已逾期】案件一', '【已逾期】案件一']);
+    const failed = first.robots.find((m) => m.state === 'retrying')!;
+    expect(failed).toMatchObject({ robot: expect.stringContaining('wecom'), platform: '企业微信', attempts: 1, reason: expect.stringContaining('机器人地址无效') });
+    expect(new Date(failed.nextAttemptAt!).getTime() - clock.getTime()).toBeGreaterThanOrEqual(29_000);
+    expect(first.robots.find((m) => m.state === 'sent')).toMatchObject({ platform: '飞书', reason: null, sentAt: expect.any(String) });
+    expect((await view(two.processId)).robots.map((m) => m.title)).toEqual(['【已逾期】案件二', '【已逾期】案件二']);
+    const managed = await manageStatus(processDeps, solo.caseId, key);
+    // (Robots of earlier tests that follow this form announced the case too.)
+    expect(managed.robots.filter((m) => m.title === '【待签署】单独文件').map((m) => m.state)).toEqual(['sent', 'retrying']);
+    expect(managed.robots.map((m) => m.title).filter((t) => t.includes('案件'))).toEqual([]);
+    // The platform's reply quoted the key: the admin page keeps it, the case pages never show it.
+    expect((await robotOutbox(deps, { subjectId: one.processId })).some((m) => m.lastError?.includes(broken.key))).toBe(true);
+    for (const shown of [JSON.stringify(first), JSON.stringify(managed)]) {
+      for (const secret of [broken.key, fine.key, FEISHU_SECRET, server.origin, 'errcode', 'hint']) expect(shown).not.toContain(secret);
+    }
   });
 
   it('removing a robot removes its queue and subscriptions', async () => {

@@ -8,6 +8,7 @@ import { CallsPanel, FormStage, MaterialsConfirm, RowsEditor, VisitsConfirm } fr
 import { SIGNER_LABEL, STATUS_LABEL, time } from './labels.js';
 import { CustomerTable } from './CustomerTable.js';
 import { NoticeSender } from './NoticeSender.js';
+import { RobotDeliveries } from '../robots/RobotDeliveries.js';
 import './process.css';
 
 /** The case page: stage progress, what is yours to do now, deadlines, every customer, the timeline. */
@@ -191,6 +192,8 @@ export default function ProcessPage({ forms }: { forms: Record<string, FormDefin
           ))}
         </ul>
       </section>
+
+      <RobotDeliveries items={view.robots} />
 
       <section>
         <h2>记录</h2>

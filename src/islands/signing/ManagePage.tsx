@@ -5,6 +5,8 @@ import { downloadBlob } from '../form/download.js';
 import { useReloadOnHashChange } from './useReloadOnHashChange.js';
 import './signing.css';
 import { labelledTime } from '../../lib/time-format.js';
+import type { RobotDelivery } from '../../lib/robots/deliveries.js';
+import { RobotDeliveries } from '../robots/RobotDeliveries.js';
 
 /** The sender's private page: who has signed, the timeline, reminders, cancel, documents. */
 interface Status {
@@ -19,6 +21,7 @@ interface Status {
   parties: Array<{ id: string; role: string; name: string; email: string; status: string; reminders: number; lastSentAt: string | null; signedAt: string | null; declineReason: string | null }>;
   events: Array<{ type: string; at: string; who: string; text?: string }>;
   mail: Array<{ kind: string; to: string; status: string; attempts: number; error: string | null }>;
+  robots: RobotDelivery[];
 }
 
 const EVENT_LABEL: Record<string, string> = { created: '创建', sent: '发送签署邮件', viewed: '查看', signed: '签署', declined: '拒签', reminded: '提醒（旧链接作废）', completed: '全部完成并封存', cancelled: '撤销', question: '向 HR 提问' };
@@ -117,6 +120,7 @@ export default function ManagePage() {
               </button>
             )}
           </p>
+          <RobotDeliveries items={status.robots} />
           {status.finalSha256 && <p className="muted">最终文件 SHA-256：<code>{status.finalSha256}</code></p>}
           <h2>时间线</h2>
           <ol className="timeline" data-testid="timeline">

@@ -5,6 +5,7 @@ import { processDeadlines } from './deadlines.js';
 import { permissions } from './operations.js';
 import { ROLE_LABEL, STAGES, STAGE_INFO, stageIndex, type Stage } from './roles.js';
 import { shanghaiDate, uncoveredYears } from './calendar.js';
+import { caseRobotDeliveries } from '../robots/deliveries.js';
 import { linkClosesAt, todayOf, type Actor, type Loaded, type ProcessDeps } from './service.js';
 
 // After retention has purged a process, customer names and comments are gone from details.
@@ -105,6 +106,8 @@ export async function processView(tx: Sql, deps: ProcessDeps, l: Loaded, actor: 
     sample: p.state.sample ? { ids: p.state.sample.ids, reasons: p.state.sample.reasons, seed: p.state.sample.seed, rule: p.state.sample.rule } : null,
     report: p.stage === 'F' ? p.state.report : null,
     timeline,
+    /** Group robot messages about this case: sent, waiting, or failing and why (fixed wording). */
+    robots: await caseRobotDeliveries(tx, p.id),
     can: permissions(l, actor),
   };
 }

@@ -29,6 +29,8 @@ export interface RobotOutboxRow {
   attempts: number;
   next_attempt_at: Date;
   last_error: string | null;
+  /** The failure's kind (FailureKind), what a case page may show; last_error keeps the platform's words. */
+  last_error_kind: string | null;
   sent_at: Date | null;
   created_at: Date;
 }
@@ -91,10 +93,24 @@ export const robotRepo = {
     ]),
 
   sent: (sql: Sql, id: string, now: Date) =>
-    sql.query('UPDATE robot_outbox SET sent_at = $2, attempts = attempts + 1, last_error = NULL WHERE id = $1', [id, now]),
+    sql.query('UPDATE robot_outbox SET sent_at = $2, attempts = attempts + 1, last_error = NULL, last_error_kind = NULL WHERE id = $1', [id, now]),
 
-  failed: (sql: Sql, id: string, error: string, retryAt: Date) =>
-    sql.query('UPDATE robot_outbox SET attempts = attempts + 1, last_error = $2, next_attempt_at = $3 WHERE id = $1', [id, error.slice(0, 500), retryAt]),
+  failed: (sql: Sql, id: string, error: string, kind: string, retryAt: Date) =>
+    sql.query('UPDATE robot_outbox SET attempts = attempts + 1, last_error = $2, last_error_kind = $3, next_attempt_at = $4 WHERE id = $1', [id, error.slice(0, 500), kind, retryAt]),
+
+  /**
+   * One case's messages for its own page (opened by case link or management key): the robot's
+   * name, the title, the state and the failure's kind — never the webhook, the secret or the
+   * platform's raw reply.
+   */
+  forSubject: (tx: Sql, subjectId: string, limit = 50) =>
+    tx.query<{ id: string; robot_name: string; platform: Platform; event: string; title: string; attempts: number; next_attempt_at: Date; last_error_kind: string | null; sent_at: Date | null; created_at: Date }>(
+      `SELECT o.id, r.name AS robot_name, r.platform, o.event, o.body->>'title' AS title, o.attempts, o.next_attempt_at, o.last_error_kind, o.sent_at, o.created_at
+         FROM robot_outbox o JOIN robots r ON r.id = o.robot_id
+        WHERE o.subject_id = $1
+        ORDER BY o.id DESC LIMIT $2`,
+      [subjectId, limit],
+    ),
 
   /** Messages for the admin page: unsent first (with their errors), then the latest sent. */
   outbox: (sql: Sql, f: { robotId?: string; subjectId?: string; limit: number }) =>

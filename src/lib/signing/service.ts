@@ -9,6 +9,7 @@ import { repo, type CaseRow, type PartyRow } from '../store/repo.js';
 import { refuse, SigningError } from './errors.js';
 import type { ReadingRecord } from './requests.js';
 import { issueSignLink, verifySignLink } from './links.js';
+import { caseRobotDeliveries } from '../robots/deliveries.js';
 import { ackCampaignNotice, completedNotice, returnedNotice, robotsHear, waitingNotice } from '../robots/notices.js';
 import { ackRequestMail, completedMail, endedMail, questionMail, signRequestMail, type CaseSummary } from './mail.js';
 import { pdfRenders } from '../pdf/render-limit.js';
@@ -515,6 +516,8 @@ export async function manageStatus(deps: SigningDeps, caseId: string, key: strin
         ...(e.type === 'question' ? { text: typeof e.detail.text === 'string' ? e.detail.text : '（已按保留期限清除）' } : {}),
       })),
       mail: (await repo.mailForCase(tx, caseId)).map((m) => ({ kind: m.kind, to: m.to_address, status: m.status, attempts: m.attempts, error: m.last_error })),
+      // A stage document of a customer-handover case is told to robots under its process.
+      robots: await caseRobotDeliveries(tx, c.process_id ?? c.id),
     };
   });
 }
