@@ -36,7 +36,9 @@ import { PROCESS_PEOPLE, storeBackends } from '../fixtures/stores.js';
 import { startPlatformServer, type Mode, type PlatformServer } from '../fixtures/robot-platforms.js';
 import { loadProcess } from '../../src/lib/process/service.js';
 import { processView } from '../../src/lib/process/view.js';
-import { manageStatus } from '../../src/lib/signing/service.js';
+import { manageRobots, manageStatus } from '../../src/lib/signing/service.js';
+import { caseRobotChoice, setCaseRobots } from '../../src/lib/robots/choice.js';
+import { mayChooseRobots } from '../../src/lib/process/view.js';
 
 const forms = new Map<string, FormDefinition>(
   readdirSync('content/forms').map((f) => {
@@ -398,6 +400,65 @@ describe.each(storeBackends('rb'))('group robots on %s', (_name, makeSql) => {
     for (const shown of [JSON.stringify(first), JSON.stringify(managed)]) {
       for (const secret of [broken.key, fine.key, FEISHU_SECRET, server.origin, 'errcode', 'hint']) expect(shown).not.toContain(secret);
     }
+  });
+
+  it('lets one customer-handover case or acknowledgment campaign choose its own robots over the defaults', async () => {
+    const a = await robot('wecom');
+    const b = await robot('feishu');
+    await setSubscription(deps, { robotId: a.id, scopeKind: 'process', scopeId: '*', events: ['deadline', 'waiting'] });
+    await setSubscription(deps, { robotId: b.id, scopeKind: 'process', scopeId: '*', events: ['completed'] });
+    const open = () =>
+      openProcess(processDeps, { policySlug: null, department: '销售一部', reason: '离职', lastWorkingDay: '2026-12-31', parties: PROCESS_PEOPLE, settings: DEFAULT_SETTINGS, baseUrl: BASE });
+    const one = await open();
+    const two = await open();
+    const ours = new Set([a.id, b.id]);
+    const hear = async (kind: 'process' | 'acknowledgment', id: string, event: 'waiting' | 'deadline' | 'completed') =>
+      (await robotRepo.listeners(sql, [{ kind, id: '*' }, { kind, id }], event)).filter((r) => ours.has(r));
+
+    // Case one moves its deadlines to the Feishu group only; case two keeps the defaults.
+    await sql.transaction((tx) => setCaseRobots(tx, 'process', one.processId, [{ robotId: b.id, events: ['deadline', 'completed'] }]));
+    expect(await hear('process', one.processId, 'deadline')).toEqual([b.id]);
+    expect(await hear('process', one.processId, 'waiting')).toEqual([]); // robot a is off for this case
+    expect(await hear('process', two.processId, 'deadline')).toEqual([a.id]);
+    expect(await hear('process', two.processId, 'completed')).toEqual([b.id]);
+    const choice = await caseRobotChoice(sql, 'process', one.processId);
+    expect(choice.own).toBe(true);
+    expect(choice.robots.filter((r) => ours.has(r.id)).map((r) => [r.id, r.events, r.defaultEvents])).toEqual([
+      [a.id, [], ['deadline', 'waiting']],
+      [b.id, ['deadline', 'completed'], ['completed']],
+    ]);
+    expect((await caseRobotChoice(sql, 'process', two.processId)).own).toBe(false);
+    // The robots page lists only the defaults; a case's own rows stay with the case.
+    expect((await listRobots(deps)).subscriptions.some((s) => s.scopeId === one.processId)).toBe(false);
+    // Back to the defaults.
+    await sql.transaction((tx) => setCaseRobots(tx, 'process', one.processId, null));
+    expect(await hear('process', one.processId, 'deadline')).toEqual([a.id]);
+    await expect(sql.transaction((tx) => setCaseRobots(tx, 'process', one.processId, [{ robotId: 'no-such-robot', events: ['deadline'] }]))).rejects.toMatchObject({ status: 404 });
+
+    // Who may choose: HR, the supervisor and an HR admin while the case is open; not the other parties.
+    const l = await sql.transaction((tx) => loadProcess(tx, one.processId, false));
+    const party = (role: 'employee' | 'receiver' | 'supervisor' | 'manager' | 'hr') => ({ kind: 'party' as const, role, name: 'x' });
+    expect(['employee', 'receiver', 'supervisor', 'manager', 'hr'].map((r) => mayChooseRobots(l, party(r as 'hr')))).toEqual([false, false, true, false, true]);
+    expect(mayChooseRobots(l, { kind: 'admin', email: 'hr-admin@ex.com' })).toBe(true);
+    expect(mayChooseRobots({ p: { ...l.p, status: 'completed' } }, party('hr'))).toBe(false);
+    // The case page carries the choice only for them.
+    const view = (actor: Parameters<typeof mayChooseRobots>[1]) => sql.transaction(async (tx) => processView(tx, processDeps, await loadProcess(tx, one.processId, false), actor));
+    expect((await view(party('supervisor'))).robotChoice?.robots.map((r) => r.id)).toEqual(expect.arrayContaining([a.id, b.id]));
+    expect((await view(party('employee'))).robotChoice).toBeNull();
+
+    // An acknowledgment campaign, by its management key: only the chosen group hears its completion.
+    await setSubscription(deps, { robotId: a.id, scopeKind: 'acknowledgment', scopeId: '*', events: ['waiting', 'completed'] });
+    const staff = [{ name: '员工甲', email: 'ack-a@ex.com' }];
+    const ack = await createAcknowledgment(processDeps, { title: '考勤制度', markdown: '# 考勤制度', staff, sender: { name: 'HR 小王', email: 'hr@ex.com' }, baseUrl: BASE });
+    const key = /#k=([\w-]+)/.exec(ack.manageUrl)![1]!;
+    expect((await manageStatus(processDeps, ack.caseId, key)).robotChoice).toMatchObject({ own: false, events: ['waiting', 'completed'] });
+    await manageRobots(processDeps, { caseId: ack.caseId, key, robots: [{ robotId: b.id, events: ['completed', 'deadline'] }] });
+    expect(await hear('acknowledgment', ack.caseId, 'completed')).toEqual([b.id]);
+    const managed = (await manageStatus(processDeps, ack.caseId, key)).robotChoice!;
+    expect(managed.robots.find((r) => r.id === b.id)!.events).toEqual(['completed']); // deadline is not a campaign event
+    await expect(manageRobots(processDeps, { caseId: ack.caseId, key: 'wrong-key', robots: null })).rejects.toMatchObject({ status: 401 });
+    const form = await createCase(processDeps, { definition: work, values: workHandoverValues(work), sender: { name: 'HR 小王', email: 'hr@ex.com' }, parties: signersFor(work), baseUrl: BASE });
+    await expect(manageRobots(processDeps, { caseId: form.caseId, key: /#k=([\w-]+)/.exec(form.manageUrl)![1]!, robots: null })).rejects.toMatchObject({ status: 400 });
   });
 
   it('removing a robot removes its queue and subscriptions', async () => {

@@ -38,9 +38,9 @@ function linkFor(c: Pick<CaseRow, 'process_id'>): RobotMessage['link'] {
 
 const processLink = (id: string): RobotMessage['link'] => ({ label: '打开交接案件页面（请用本人邮件中的链接登录）', url: `/case/?p=${encodeURIComponent(id)}` });
 
-function scopesOf(c: Pick<CaseRow, 'kind' | 'form_id' | 'process_id'>): Notice['scopes'] {
+function scopesOf(c: Pick<CaseRow, 'id' | 'kind' | 'form_id' | 'process_id'>): Notice['scopes'] {
   if (c.process_id) return [{ kind: 'process', id: ALL }, { kind: 'process', id: c.process_id }];
-  if (c.kind === 'acknowledgment') return [{ kind: 'acknowledgment', id: ALL }];
+  if (c.kind === 'acknowledgment') return [{ kind: 'acknowledgment', id: ALL }, { kind: 'acknowledgment', id: c.id }];
   return [{ kind: 'signing-form', id: ALL }, { kind: 'signing-form', id: c.form_id }];
 }
 
