@@ -39,6 +39,10 @@ import { processView } from '../../src/lib/process/view.js';
 import { manageRobots, manageStatus } from '../../src/lib/signing/service.js';
 import { caseRobotChoice, setCaseRobots } from '../../src/lib/robots/choice.js';
 import { mayChooseRobots } from '../../src/lib/process/view.js';
+import { openProcessBody } from '../../src/lib/process/requests.js';
+import { applyAction } from '../../src/lib/process/operations.js';
+import { deadlineNotice, robotsHear } from '../../src/lib/robots/notices.js';
+import { customerRows } from '../fixtures/customers.js';
 
 const forms = new Map<string, FormDefinition>(
   readdirSync('content/forms').map((f) => {
@@ -459,6 +463,66 @@ describe.each(storeBackends('rb'))('group robots on %s', (_name, makeSql) => {
     await expect(manageRobots(processDeps, { caseId: ack.caseId, key: 'wrong-key', robots: null })).rejects.toMatchObject({ status: 401 });
     const form = await createCase(processDeps, { definition: work, values: workHandoverValues(work), sender: { name: 'HR 小王', email: 'hr@ex.com' }, parties: signersFor(work), baseUrl: BASE });
     await expect(manageRobots(processDeps, { caseId: form.caseId, key: /#k=([\w-]+)/.exec(form.manageUrl)![1]!, robots: null })).rejects.toMatchObject({ status: 400 });
+  });
+
+  it('@mentions the person asked to act by the mobile given when the case was opened, never in mail', async () => {
+    const w = await robot('wecom');
+    const d = await robot('dingtalk', { secret: DING_SECRET });
+    const f = await robot('feishu');
+    for (const r of [w, d, f]) await setSubscription(deps, { robotId: r.id, scopeKind: 'process', scopeId: '*', events: ['waiting', 'deadline'] });
+    // The request schema: the phone rule's separators and +86 go; a landline or a short number is refused; empty is none.
+    const parties = {
+      ...PROCESS_PEOPLE,
+      employee: { ...PROCESS_PEOPLE.employee, mobile: '+86 138-0013-8000' },
+      receiver: { ...PROCESS_PEOPLE.receiver, mobile: '' },
+      supervisor: { ...PROCESS_PEOPLE.supervisor, mobile: '139 0000 1111' },
+    };
+    const request = { action: 'open', policySlug: null, department: '销售三部', reason: '离职', lastWorkingDay: '2026-12-31', parties, settings: DEFAULT_SETTINGS };
+    const parsed = openProcessBody.parse(request);
+    expect([parsed.parties.employee.mobile, parsed.parties.receiver.mobile, parsed.parties.supervisor.mobile]).toEqual(['13800138000', undefined, '13900001111']);
+    for (const bad of ['010-12345678', '1380013800', '23800138000']) {
+      const r = openProcessBody.safeParse({ ...request, parties: { ...parties, employee: { ...parties.employee, mobile: bad } } });
+      expect(r.success, bad).toBe(false);
+      expect(JSON.stringify(r.error?.issues)).toContain('手机号格式不正确');
+    }
+    const { processId } = await openProcess(processDeps, { ...parsed, baseUrl: BASE });
+    const [stored] = await sql.query<{ mobile: string }>("SELECT mobile FROM process_parties WHERE process_id = $1 AND role = 'employee'", [processId]);
+    expect(stored!.mobile).toBe('13800138000');
+
+    // The plan goes for signing: the giver signs first and is @mentioned where the platform can.
+    const employee = { kind: 'party' as const, role: 'employee' as const, name: PROCESS_PEOPLE.employee.name };
+    const view = await sql.transaction(async (tx) => processView(tx, processDeps, await loadProcess(tx, processId, false), employee));
+    await sql.transaction((tx) => applyAction(tx, processDeps, processId, employee, { action: 'submit-plan', processId, values: { ...view.plan!, customers: customerRows(3) } }));
+    const before = server.received.length;
+    await processRobotOutbox(deps);
+    const got = server.received.slice(before);
+    const wecomMsg = got.find((g) => g.key === w.key)!.body;
+    expect(wecomMsg).toMatchObject({ msgtype: 'text', text: { mentioned_mobile_list: ['13800138000'] } });
+    expect(wecomMsg.text.content).toContain(`等待 ${PROCESS_PEOPLE.employee.name} 签署`);
+    const dingMsg = got.find((g) => g.key === d.key)!.body;
+    expect(dingMsg.at).toEqual({ atMobiles: ['13800138000'], isAtAll: false });
+    expect(dingMsg.markdown.text).toContain('@13800138000');
+    // Feishu mentions by user id, not mobile: its message carries no number.
+    expect(JSON.stringify(got.find((g) => g.key === f.key)!.body)).not.toContain('13800138000');
+    expect(server.problems).toEqual([]);
+
+    // A deadline is the owner's to meet: the supervisor's number; the receiver gave none.
+    const l = await sql.transaction((tx) => loadProcess(tx, processId, false));
+    const deadline = { key: 'calls', label: '电话回访', due: '2026-12-20', done: false, daysLeft: 2 } as const;
+    await sql.transaction(async (tx) => {
+      await robotsHear(tx, deadlineNotice(l.p, l.parties, { ...deadline, owner: 'supervisor' } as never, 'd2'), clock);
+      await robotsHear(tx, deadlineNotice(l.p, l.parties, { ...deadline, owner: 'receiver' } as never, 'd2'), clock);
+    });
+    const mid = server.received.length;
+    await processRobotOutbox(deps);
+    const wecomDeadlines = server.received.slice(mid).filter((g) => g.key === w.key).map((g) => g.body);
+    expect(wecomDeadlines.map((b) => b.msgtype)).toEqual(['text', 'markdown']);
+    expect(wecomDeadlines[0].text.mentioned_mobile_list).toEqual(['13900001111']);
+
+    // The numbers never reach any mail (case links, signing requests), nor the case page.
+    await flushMail();
+    for (const m of mails) expect(`${m.subject}\n${m.text}\n${m.html}`).not.toMatch(/13800138000|13900001111/);
+    expect(JSON.stringify(view)).not.toMatch(/13800138000|13900001111/);
   });
 
   it('removing a robot removes its queue and subscriptions', async () => {
