@@ -626,4 +626,40 @@ describe('POST /api/robots over HTTP', () => {
     expect((await post({ action: 'remove', robotId: id }, asHr)).status).toBe(200);
     expect((await post({ action: 'test', robotId: id }, asHr)).status).toBe(404);
   });
+
+  it("carries a case's robot messages and its own robot choice in /api/process, without the admin endpoint", async () => {
+    const asHr = { cookie };
+    const key = 'casekey0123456789';
+    platforms.modes.set(key, 'revoked'); // the reply quotes the key back
+    const added = (await (await post({ action: 'add', name: '客户交接群', platform: 'wecom', webhook: `${platforms.origin}/cgi-bin/webhook/send?key=${key}` }, asHr)).json()) as { id: string };
+    expect((await post({ action: 'subscribe', robotId: added.id, scopeKind: 'process', scopeId: '*', events: ['waiting', 'deadline'] }, asHr)).status).toBe(200);
+    const processPost = (body: unknown, headers: Record<string, string> = {}) =>
+      fetch(`${base}/api/process`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body: JSON.stringify(body) });
+    const opened = await processPost(
+      { action: 'open', policySlug: null, department: '销售一部', reason: '离职', lastWorkingDay: '2026-12-31', parties: PROCESS_PEOPLE, settings: DEFAULT_SETTINGS },
+      asHr,
+    );
+    expect(opened.status).toBe(201);
+    const { signingContext } = await import('../../src/runtime/context.js');
+    const ctx = await signingContext();
+    const [p] = await ctx.deps.sql.query<{ id: string }>('SELECT id FROM processes ORDER BY created_at DESC LIMIT 1');
+    await robotRepo.enqueue(ctx.deps.sql, added.id, 'deadline', p!.id, { ...message(7), title: '【已逾期】交接计划' }, new Date());
+    const { runMaintenance } = await import('../../src/runtime/maintenance.js');
+    await runMaintenance(ctx, base);
+
+    type View = { view: { robots: Array<{ title: string; state: string; reason: string | null }>; robotChoice: { own: boolean; robots: Array<{ id: string; events: string[] }> } | null } };
+    const viewed = await processPost({ action: 'view', processId: p!.id }, asHr);
+    const text = await viewed.text();
+    expect(text).not.toContain(key);
+    const { view } = JSON.parse(text) as View;
+    expect(view.robots).toMatchObject([{ title: '【已逾期】交接计划', state: 'retrying', reason: expect.stringContaining('机器人地址无效') }]);
+    expect(view.robotChoice).toMatchObject({ own: false, robots: [{ id: added.id, events: ['waiting', 'deadline'] }] });
+
+    const chosen = await processPost({ action: 'set-robots', processId: p!.id, robots: [{ robotId: added.id, events: ['deadline'] }] }, asHr);
+    expect(chosen.status).toBe(200);
+    expect(((await chosen.json()) as View).view.robotChoice).toMatchObject({ own: true, robots: [{ id: added.id, events: ['deadline'] }] });
+    // Without a case link or the session: refused.
+    expect((await processPost({ action: 'set-robots', processId: p!.id, robots: null })).status).toBeGreaterThanOrEqual(400);
+    expect((await processPost({ action: 'set-robots', processId: p!.id, robots: [{ robotId: added.id, events: ['nonsense'] }] }, asHr)).status).toBe(400);
+  });
 });
