@@ -12,8 +12,10 @@ type Choice = Array<{ robotId: string; events: RobotEvent[] }>;
  * campaign): by default the robots page's settings; saved here, only the ticked groups.
  */
 export function RobotChoice({ choice, busy, onSave }: { choice: CaseRobotChoice | null; busy?: boolean; onSave: (robots: Choice | null) => Promise<boolean> }) {
-  const [picked, setPicked] = useState<Record<string, RobotEvent[]>>({});
-  useEffect(() => setPicked(Object.fromEntries((choice?.robots ?? []).map((r) => [r.id, r.events]))), [choice]);
+  const saved = (c: CaseRobotChoice | null) => Object.fromEntries((c?.robots ?? []).map((r) => [r.id, r.events])) as Record<string, RobotEvent[]>;
+  const [picked, setPicked] = useState(() => saved(choice));
+  // A saved choice comes back in the next view: the boxes show what is stored.
+  useEffect(() => setPicked(saved(choice)), [choice]);
   if (!choice || !choice.robots.length) return null;
   const toggle = (id: string, e: RobotEvent) =>
     setPicked((p) => ({ ...p, [id]: p[id]?.includes(e) ? p[id]!.filter((x) => x !== e) : [...(p[id] ?? []), e] }));
