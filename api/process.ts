@@ -3,13 +3,16 @@ import { z } from 'zod';
 import { openProcessBody, processActionBody } from '../src/lib/process/requests.js';
 import { loadProcess } from '../src/lib/process/service.js';
 import { applyAction, previewNotices } from '../src/lib/process/operations.js';
-import { processView } from '../src/lib/process/view.js';
+import { mayChooseRobots, processView } from '../src/lib/process/view.js';
+import { processRobotsBody } from '../src/lib/robots/requests.js';
+import { setCaseRobots } from '../src/lib/robots/choice.js';
+import { SigningError } from '../src/lib/signing/errors.js';
 import { endpoint, readJson, sendError, withinLimit } from '../src/runtime/http.js';
 import { signingContext } from '../src/runtime/context.js';
 import { processActor } from '../src/runtime/process-access.js';
 import { startSend } from '../src/runtime/senders.js';
 
-const body = z.union([openProcessBody, processActionBody]);
+const body = z.union([openProcessBody, processActionBody, processRobotsBody]);
 
 /**
  * POST /api/process — open a customer-handover case (stage A), view it, and every step of
@@ -40,10 +43,17 @@ async function handler(req: VercelRequest, res: VercelResponse) {
       // A party by their link, else HR by the session — checked in this transaction (PGlite has one connection).
       const actor = await processActor(tx, deps, req, b.processId, b.token);
       if (b.action === 'view') return { message: null, actor };
+      if (b.action === 'set-robots') {
+        // The case's own choice of group robots: whoever manages the case (HR, the supervisor, an HR admin).
+        const l = await loadProcess(tx, b.processId, true);
+        if (!mayChooseRobots(l, actor)) throw new SigningError('forbidden', l.p.status === 'open' ? '只有 HR 或直属上级可以选择这个案件通知哪些群。' : '案件已结束，不能再修改群通知。', 403);
+        await setCaseRobots(tx, 'process', b.processId, b.robots);
+        return { message: b.robots ? '已保存：这个案件的通知只发到所选的群。' : '已恢复默认：按“群机器人通知”页的设置通知。', actor };
+      }
       // An HR admin may look, export and manage the case links (applyAction says what else is refused).
       return { message: await applyAction(tx, deps, b.processId, actor, b), actor };
     });
-    if (b.action !== 'view') ctx.sendMailSoon();
+    if (b.action !== 'view' && b.action !== 'set-robots') ctx.sendMailSoon();
     const view = await deps.sql.transaction(async (tx) => processView(tx, deps, await loadProcess(tx, b.processId, false), result.actor));
     return res.status(200).json({ message: result.message, view });
   } catch (e) {

@@ -8,13 +8,13 @@ import { STATUS_VALUES, type ScalarField } from './form-definition.js';
 
 export const YES_NO = ['是', '否'] as const;
 
-const MOBILE = /^(?:\+?86)?1[3-9]\d{9}$/;
+export const MOBILE = /^(?:\+?86)?1[3-9]\d{9}$/;
 const LANDLINE = /^0\d{2,3}\d{7,8}(?:(?:转|ext\.?|#|-)\d{1,6})?$/i;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]{2,}$/;
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 /** Removes the separators people put in phone numbers: spaces, dashes, brackets. */
-function compactPhone(v: string): string {
+export function compactPhone(v: string): string {
   return v.replace(/[\s\-()（）]/g, '').replace(/^\+86|^0086/, '');
 }
 

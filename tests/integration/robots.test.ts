@@ -33,7 +33,16 @@ import type { RobotMessage } from '../../src/lib/robots/types.js';
 import { workHandoverValues } from '../fixtures/form-values.js';
 import { signersFor } from '../fixtures/parties.js';
 import { PROCESS_PEOPLE, storeBackends } from '../fixtures/stores.js';
-import { startPlatformServer, type PlatformServer } from '../fixtures/robot-platforms.js';
+import { startPlatformServer, type Mode, type PlatformServer } from '../fixtures/robot-platforms.js';
+import { loadProcess } from '../../src/lib/process/service.js';
+import { processView } from '../../src/lib/process/view.js';
+import { manageRobots, manageStatus } from '../../src/lib/signing/service.js';
+import { caseRobotChoice, setCaseRobots } from '../../src/lib/robots/choice.js';
+import { mayChooseRobots } from '../../src/lib/process/view.js';
+import { openProcessBody } from '../../src/lib/process/requests.js';
+import { applyAction } from '../../src/lib/process/operations.js';
+import { deadlineNotice, robotsHear } from '../../src/lib/robots/notices.js';
+import { customerRows } from '../fixtures/customers.js';
 
 const forms = new Map<string, FormDefinition>(
   readdirSync('content/forms').map((f) => {
@@ -103,7 +112,7 @@ describe.each(storeBackends('rb'))('group robots on %s', (_name, makeSql) => {
   const flushMail = () => processOutbox(sql, async (m) => void mails.push(m));
   let n = 0;
   /** A fresh robot on the local platform server; its key answers in `mode`. */
-  const robot = async (platform: 'wecom' | 'dingtalk' | 'feishu', opts: { secret?: string; mode?: 'ok' | 'down' | 'rate-limited' | 'keyword'; serverSecret?: string } = {}) => {
+  const robot = async (platform: 'wecom' | 'dingtalk' | 'feishu', opts: { secret?: string; mode?: Mode; serverSecret?: string } = {}) => {
     const key = `k${++n}${Math.random().toString(36).slice(2, 10)}0123456789`;
     const url = {
       wecom: `${server.origin}/cgi-bin/webhook/send?key=${key}`,
@@ -361,6 +370,161 @@ describe.each(storeBackends('rb'))('group robots on %s', (_name, makeSql) => {
     expect(got.join('\n')).toContain(`${PROCESS_PEOPLE.employee.name}`);
   });
 
+  it("shows each case's robot messages on its own pages only, never the webhook or the platform's reply", async () => {
+    const broken = await robot('wecom', { mode: 'revoked' });
+    const fine = await robot('feishu', { secret: FEISHU_SECRET });
+    const open = () =>
+      openProcess(processDeps, { policySlug: null, department: '销售一部', reason: '离职', lastWorkingDay: '2026-12-31', parties: PROCESS_PEOPLE, settings: DEFAULT_SETTINGS, baseUrl: BASE });
+    const one = await open();
+    const two = await open();
+    const solo = await createCase(processDeps, { definition: work, values: workHandoverValues(work), sender: { name: 'HR 小王', email: 'hr@ex.com' }, parties: signersFor(work), baseUrl: BASE });
+    const key = /#k=([\w-]+)/.exec(solo.manageUrl)![1]!;
+    await sql.transaction(async (tx) => {
+      for (const r of [broken, fine]) {
+        await robotRepo.enqueue(tx, r.id, 'deadline', one.processId, { ...message(1), title: '【已逾期】案件一' }, clock);
+        await robotRepo.enqueue(tx, r.id, 'deadline', two.processId, { ...message(2), title: '【已逾期】案件二' }, clock);
+        await robotRepo.enqueue(tx, r.id, 'waiting', solo.caseId, { ...message(3), title: '【待签署】单独文件' }, clock);
+      }
+    });
+    await processRobotOutbox(deps);
+    const view = (id: string) => sql.transaction(async (tx) => processView(tx, processDeps, await loadProcess(tx, id, false), { kind: 'party', role: 'employee', name: PROCESS_PEOPLE.employee.name }));
+    const first = await view(one.processId);
+    expect(first.robots.map((m) => m.title)).toEqual(['【已逾期】案件一', '【已逾期】案件一']);
+    const failed = first.robots.find((m) => m.state === 'retrying')!;
+    expect(failed).toMatchObject({ robot: expect.stringContaining('wecom'), platform: '企业微信', attempts: 1, reason: expect.stringContaining('机器人地址无效') });
+    expect(new Date(failed.nextAttemptAt!).getTime() - clock.getTime()).toBeGreaterThanOrEqual(29_000);
+    expect(first.robots.find((m) => m.state === 'sent')).toMatchObject({ platform: '飞书', reason: null, sentAt: expect.any(String) });
+    expect((await view(two.processId)).robots.map((m) => m.title)).toEqual(['【已逾期】案件二', '【已逾期】案件二']);
+    const managed = await manageStatus(processDeps, solo.caseId, key);
+    // (Robots of earlier tests that follow this form announced the case too.)
+    expect(managed.robots.filter((m) => m.title === '【待签署】单独文件').map((m) => m.state)).toEqual(['sent', 'retrying']);
+    expect(managed.robots.map((m) => m.title).filter((t) => t.includes('案件'))).toEqual([]);
+    // The platform's reply quoted the key: the admin page keeps it, the case pages never show it.
+    expect((await robotOutbox(deps, { subjectId: one.processId })).some((m) => m.lastError?.includes(broken.key))).toBe(true);
+    for (const shown of [JSON.stringify(first), JSON.stringify(managed)]) {
+      for (const secret of [broken.key, fine.key, FEISHU_SECRET, server.origin, 'errcode', 'hint']) expect(shown).not.toContain(secret);
+    }
+  });
+
+  it('lets one customer-handover case or acknowledgment campaign choose its own robots over the defaults', async () => {
+    const a = await robot('wecom');
+    const b = await robot('feishu');
+    await setSubscription(deps, { robotId: a.id, scopeKind: 'process', scopeId: '*', events: ['deadline', 'waiting'] });
+    await setSubscription(deps, { robotId: b.id, scopeKind: 'process', scopeId: '*', events: ['completed'] });
+    const open = () =>
+      openProcess(processDeps, { policySlug: null, department: '销售一部', reason: '离职', lastWorkingDay: '2026-12-31', parties: PROCESS_PEOPLE, settings: DEFAULT_SETTINGS, baseUrl: BASE });
+    const one = await open();
+    const two = await open();
+    const ours = new Set([a.id, b.id]);
+    const hear = async (kind: 'process' | 'acknowledgment', id: string, event: 'waiting' | 'deadline' | 'completed') =>
+      (await robotRepo.listeners(sql, [{ kind, id: '*' }, { kind, id }], event)).filter((r) => ours.has(r));
+
+    // Case one moves its deadlines to the Feishu group only; case two keeps the defaults.
+    await sql.transaction((tx) => setCaseRobots(tx, 'process', one.processId, [{ robotId: b.id, events: ['deadline', 'completed'] }]));
+    expect(await hear('process', one.processId, 'deadline')).toEqual([b.id]);
+    expect(await hear('process', one.processId, 'waiting')).toEqual([]); // robot a is off for this case
+    expect(await hear('process', two.processId, 'deadline')).toEqual([a.id]);
+    expect(await hear('process', two.processId, 'completed')).toEqual([b.id]);
+    const choice = await caseRobotChoice(sql, 'process', one.processId);
+    expect(choice.own).toBe(true);
+    expect(choice.robots.filter((r) => ours.has(r.id)).map((r) => [r.id, r.events, r.defaultEvents])).toEqual([
+      [a.id, [], ['deadline', 'waiting']],
+      [b.id, ['deadline', 'completed'], ['completed']],
+    ]);
+    expect((await caseRobotChoice(sql, 'process', two.processId)).own).toBe(false);
+    // The robots page lists only the defaults; a case's own rows stay with the case.
+    expect((await listRobots(deps)).subscriptions.some((s) => s.scopeId === one.processId)).toBe(false);
+    // Back to the defaults.
+    await sql.transaction((tx) => setCaseRobots(tx, 'process', one.processId, null));
+    expect(await hear('process', one.processId, 'deadline')).toEqual([a.id]);
+    await expect(sql.transaction((tx) => setCaseRobots(tx, 'process', one.processId, [{ robotId: 'no-such-robot', events: ['deadline'] }]))).rejects.toMatchObject({ status: 404 });
+
+    // Who may choose: HR, the supervisor and an HR admin while the case is open; not the other parties.
+    const l = await sql.transaction((tx) => loadProcess(tx, one.processId, false));
+    const party = (role: 'employee' | 'receiver' | 'supervisor' | 'manager' | 'hr') => ({ kind: 'party' as const, role, name: 'x' });
+    expect(['employee', 'receiver', 'supervisor', 'manager', 'hr'].map((r) => mayChooseRobots(l, party(r as 'hr')))).toEqual([false, false, true, false, true]);
+    expect(mayChooseRobots(l, { kind: 'admin', email: 'hr-admin@ex.com' })).toBe(true);
+    expect(mayChooseRobots({ p: { ...l.p, status: 'completed' } }, party('hr'))).toBe(false);
+    // The case page carries the choice only for them.
+    const view = (actor: Parameters<typeof mayChooseRobots>[1]) => sql.transaction(async (tx) => processView(tx, processDeps, await loadProcess(tx, one.processId, false), actor));
+    expect((await view(party('supervisor'))).robotChoice?.robots.map((r) => r.id)).toEqual(expect.arrayContaining([a.id, b.id]));
+    expect((await view(party('employee'))).robotChoice).toBeNull();
+
+    // An acknowledgment campaign, by its management key: only the chosen group hears its completion.
+    await setSubscription(deps, { robotId: a.id, scopeKind: 'acknowledgment', scopeId: '*', events: ['waiting', 'completed'] });
+    const staff = [{ name: '员工甲', email: 'ack-a@ex.com' }];
+    const ack = await createAcknowledgment(processDeps, { title: '考勤制度', markdown: '# 考勤制度', staff, sender: { name: 'HR 小王', email: 'hr@ex.com' }, baseUrl: BASE });
+    const key = /#k=([\w-]+)/.exec(ack.manageUrl)![1]!;
+    expect((await manageStatus(processDeps, ack.caseId, key)).robotChoice).toMatchObject({ own: false, events: ['waiting', 'completed'] });
+    await manageRobots(processDeps, { caseId: ack.caseId, key, robots: [{ robotId: b.id, events: ['completed', 'deadline'] }] });
+    expect(await hear('acknowledgment', ack.caseId, 'completed')).toEqual([b.id]);
+    const managed = (await manageStatus(processDeps, ack.caseId, key)).robotChoice!;
+    expect(managed.robots.find((r) => r.id === b.id)!.events).toEqual(['completed']); // deadline is not a campaign event
+    await expect(manageRobots(processDeps, { caseId: ack.caseId, key: 'wrong-key', robots: null })).rejects.toMatchObject({ status: 401 });
+    const form = await createCase(processDeps, { definition: work, values: workHandoverValues(work), sender: { name: 'HR 小王', email: 'hr@ex.com' }, parties: signersFor(work), baseUrl: BASE });
+    await expect(manageRobots(processDeps, { caseId: form.caseId, key: /#k=([\w-]+)/.exec(form.manageUrl)![1]!, robots: null })).rejects.toMatchObject({ status: 400 });
+  });
+
+  it('@mentions the person asked to act by the mobile given when the case was opened, never in mail', async () => {
+    const w = await robot('wecom');
+    const d = await robot('dingtalk', { secret: DING_SECRET });
+    const f = await robot('feishu');
+    for (const r of [w, d, f]) await setSubscription(deps, { robotId: r.id, scopeKind: 'process', scopeId: '*', events: ['waiting', 'deadline'] });
+    // The request schema: the phone rule's separators and +86 go; a landline or a short number is refused; empty is none.
+    const parties = {
+      ...PROCESS_PEOPLE,
+      employee: { ...PROCESS_PEOPLE.employee, mobile: '+86 138-0013-8000' },
+      receiver: { ...PROCESS_PEOPLE.receiver, mobile: '' },
+      supervisor: { ...PROCESS_PEOPLE.supervisor, mobile: '139 0000 1111' },
+    };
+    const request = { action: 'open', policySlug: null, department: '销售三部', reason: '离职', lastWorkingDay: '2026-12-31', parties, settings: DEFAULT_SETTINGS };
+    const parsed = openProcessBody.parse(request);
+    expect([parsed.parties.employee.mobile, parsed.parties.receiver.mobile, parsed.parties.supervisor.mobile]).toEqual(['13800138000', undefined, '13900001111']);
+    for (const bad of ['010-12345678', '1380013800', '23800138000']) {
+      const r = openProcessBody.safeParse({ ...request, parties: { ...parties, employee: { ...parties.employee, mobile: bad } } });
+      expect(r.success, bad).toBe(false);
+      expect(JSON.stringify(r.error?.issues)).toContain('手机号格式不正确');
+    }
+    const { processId } = await openProcess(processDeps, { ...parsed, baseUrl: BASE });
+    const [stored] = await sql.query<{ mobile: string }>("SELECT mobile FROM process_parties WHERE process_id = $1 AND role = 'employee'", [processId]);
+    expect(stored!.mobile).toBe('13800138000');
+
+    // The plan goes for signing: the giver signs first and is @mentioned where the platform can.
+    const employee = { kind: 'party' as const, role: 'employee' as const, name: PROCESS_PEOPLE.employee.name };
+    const view = await sql.transaction(async (tx) => processView(tx, processDeps, await loadProcess(tx, processId, false), employee));
+    await sql.transaction((tx) => applyAction(tx, processDeps, processId, employee, { action: 'submit-plan', processId, values: { ...view.plan!, customers: customerRows(3) } }));
+    const before = server.received.length;
+    await processRobotOutbox(deps);
+    const got = server.received.slice(before);
+    const wecomMsg = got.find((g) => g.key === w.key)!.body;
+    expect(wecomMsg).toMatchObject({ msgtype: 'text', text: { mentioned_mobile_list: ['13800138000'] } });
+    expect(wecomMsg.text.content).toContain(`等待 ${PROCESS_PEOPLE.employee.name} 签署`);
+    const dingMsg = got.find((g) => g.key === d.key)!.body;
+    expect(dingMsg.at).toEqual({ atMobiles: ['13800138000'], isAtAll: false });
+    expect(dingMsg.markdown.text).toContain('@13800138000');
+    // Feishu mentions by user id, not mobile: its message carries no number.
+    expect(JSON.stringify(got.find((g) => g.key === f.key)!.body)).not.toContain('13800138000');
+    expect(server.problems).toEqual([]);
+
+    // A deadline is the owner's to meet: the supervisor's number; the receiver gave none.
+    const l = await sql.transaction((tx) => loadProcess(tx, processId, false));
+    const deadline = { key: 'calls', label: '电话回访', due: '2026-12-20', done: false, daysLeft: 2 } as const;
+    await sql.transaction(async (tx) => {
+      await robotsHear(tx, deadlineNotice(l.p, l.parties, { ...deadline, owner: 'supervisor' } as never, 'd2'), clock);
+      await robotsHear(tx, deadlineNotice(l.p, l.parties, { ...deadline, owner: 'receiver' } as never, 'd2'), clock);
+    });
+    const mid = server.received.length;
+    await processRobotOutbox(deps);
+    const wecomDeadlines = server.received.slice(mid).filter((g) => g.key === w.key).map((g) => g.body);
+    expect(wecomDeadlines.map((b) => b.msgtype)).toEqual(['text', 'markdown']);
+    expect(wecomDeadlines[0].text.mentioned_mobile_list).toEqual(['13900001111']);
+
+    // The numbers never reach any mail (case links, signing requests), nor the case page.
+    await flushMail();
+    for (const m of mails) expect(`${m.subject}\n${m.text}\n${m.html}`).not.toMatch(/13800138000|13900001111/);
+    expect(JSON.stringify(view)).not.toMatch(/13800138000|13900001111/);
+  });
+
   it('removing a robot removes its queue and subscriptions', async () => {
     const r = await robot('wecom');
     await setSubscription(deps, { robotId: r.id, scopeKind: 'process', scopeId: '*', events: ['completed'] });
@@ -461,5 +625,41 @@ describe('POST /api/robots over HTTP', () => {
     expect(platforms.problems).toEqual([]);
     expect((await post({ action: 'remove', robotId: id }, asHr)).status).toBe(200);
     expect((await post({ action: 'test', robotId: id }, asHr)).status).toBe(404);
+  });
+
+  it("carries a case's robot messages and its own robot choice in /api/process, without the admin endpoint", async () => {
+    const asHr = { cookie };
+    const key = 'casekey0123456789';
+    platforms.modes.set(key, 'revoked'); // the reply quotes the key back
+    const added = (await (await post({ action: 'add', name: '客户交接群', platform: 'wecom', webhook: `${platforms.origin}/cgi-bin/webhook/send?key=${key}` }, asHr)).json()) as { id: string };
+    expect((await post({ action: 'subscribe', robotId: added.id, scopeKind: 'process', scopeId: '*', events: ['waiting', 'deadline'] }, asHr)).status).toBe(200);
+    const processPost = (body: unknown, headers: Record<string, string> = {}) =>
+      fetch(`${base}/api/process`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body: JSON.stringify(body) });
+    const opened = await processPost(
+      { action: 'open', policySlug: null, department: '销售一部', reason: '离职', lastWorkingDay: '2026-12-31', parties: PROCESS_PEOPLE, settings: DEFAULT_SETTINGS },
+      asHr,
+    );
+    expect(opened.status).toBe(201);
+    const { signingContext } = await import('../../src/runtime/context.js');
+    const ctx = await signingContext();
+    const [p] = await ctx.deps.sql.query<{ id: string }>('SELECT id FROM processes ORDER BY created_at DESC LIMIT 1');
+    await robotRepo.enqueue(ctx.deps.sql, added.id, 'deadline', p!.id, { ...message(7), title: '【已逾期】交接计划' }, new Date());
+    const { runMaintenance } = await import('../../src/runtime/maintenance.js');
+    await runMaintenance(ctx, base);
+
+    type View = { view: { robots: Array<{ title: string; state: string; reason: string | null }>; robotChoice: { own: boolean; robots: Array<{ id: string; events: string[] }> } | null } };
+    const viewed = await processPost({ action: 'view', processId: p!.id }, asHr);
+    const text = await viewed.text();
+    expect(text).not.toContain(key);
+    const { view } = JSON.parse(text) as View;
+    expect(view.robots).toMatchObject([{ title: '【已逾期】交接计划', state: 'retrying', reason: expect.stringContaining('机器人地址无效') }]);
+    expect(view.robotChoice).toMatchObject({ own: false, robots: [{ id: added.id, events: ['waiting', 'deadline'] }] });
+
+    const chosen = await processPost({ action: 'set-robots', processId: p!.id, robots: [{ robotId: added.id, events: ['deadline'] }] }, asHr);
+    expect(chosen.status).toBe(200);
+    expect(((await chosen.json()) as View).view.robotChoice).toMatchObject({ own: true, robots: [{ id: added.id, events: ['deadline'] }] });
+    // Without a case link or the session: refused.
+    expect((await processPost({ action: 'set-robots', processId: p!.id, robots: null })).status).toBeGreaterThanOrEqual(400);
+    expect((await processPost({ action: 'set-robots', processId: p!.id, robots: [{ robotId: added.id, events: ['nonsense'] }] }, asHr)).status).toBe(400);
   });
 });

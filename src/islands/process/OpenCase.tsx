@@ -32,8 +32,8 @@ export default function OpenCase({ policies, initialSlug }: { policies: PolicyOp
   });
   const policy = policies.find((p) => p.slug === slug) ?? policies[0];
   const [settings, setSettings] = useState<ProcessSettings>(policy.settings);
-  const [people, setPeople] = useState<Record<ProcessRole, { name: string; email: string }>>(
-    () => Object.fromEntries(PROCESS_ROLES.map((r) => [r, { name: '', email: '' }])) as Record<ProcessRole, { name: string; email: string }>,
+  const [people, setPeople] = useState<Record<ProcessRole, { name: string; email: string; mobile: string }>>(
+    () => Object.fromEntries(PROCESS_ROLES.map((r) => [r, { name: '', email: '', mobile: '' }])) as Record<ProcessRole, { name: string; email: string; mobile: string }>,
   );
   const [fields, setFields] = useState({ company: '', department: '', reason: '离职', lastWorkingDay: '', archiveEmail: '' });
   const [busy, setBusy] = useState(false);
@@ -82,6 +82,11 @@ export default function OpenCase({ policies, initialSlug }: { policies: PolicyOp
       <legend>{ROLE_LABEL[role]}</legend>
       <label>姓名<input required maxLength={40} value={people[role].name} onChange={(e) => setPeople({ ...people, [role]: { ...people[role], name: e.target.value } })} name={`${role}-name`} /></label>
       <label>邮箱<input required type="email" maxLength={254} value={people[role].email} onChange={(e) => setPeople({ ...people, [role]: { ...people[role], email: e.target.value } })} name={`${role}-email`} /></label>
+      <label>
+        手机号（可选）
+        <input type="tel" inputMode="tel" autoComplete="off" maxLength={20} value={people[role].mobile} onChange={(e) => setPeople({ ...people, [role]: { ...people[role], mobile: e.target.value } })} name={`${role}-mobile`} />
+        <small className="muted">仅用于在企业微信、钉钉群消息中 @ 本人，不会出现在邮件里</small>
+      </label>
     </fieldset>
   );
   return (

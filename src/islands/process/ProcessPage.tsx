@@ -8,6 +8,8 @@ import { CallsPanel, FormStage, MaterialsConfirm, RowsEditor, VisitsConfirm } fr
 import { SIGNER_LABEL, STATUS_LABEL, time } from './labels.js';
 import { CustomerTable } from './CustomerTable.js';
 import { NoticeSender } from './NoticeSender.js';
+import { RobotDeliveries } from '../robots/RobotDeliveries.js';
+import { RobotChoice } from '../robots/RobotChoice.js';
 import './process.css';
 
 /** The case page: stage progress, what is yours to do now, deadlines, every customer, the timeline. */
@@ -191,6 +193,9 @@ export default function ProcessPage({ forms }: { forms: Record<string, FormDefin
           ))}
         </ul>
       </section>
+
+      <RobotChoice choice={view.robotChoice} busy={busy} onSave={(robots) => call({ action: 'set-robots', robots })} />
+      <RobotDeliveries items={view.robots} />
 
       <section>
         <h2>记录</h2>

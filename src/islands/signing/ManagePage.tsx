@@ -5,6 +5,10 @@ import { downloadBlob } from '../form/download.js';
 import { useReloadOnHashChange } from './useReloadOnHashChange.js';
 import './signing.css';
 import { labelledTime } from '../../lib/time-format.js';
+import type { RobotDelivery } from '../../lib/robots/deliveries.js';
+import { RobotDeliveries } from '../robots/RobotDeliveries.js';
+import { RobotChoice } from '../robots/RobotChoice.js';
+import type { CaseRobotChoice } from '../../lib/robots/choice.js';
 
 /** The sender's private page: who has signed, the timeline, reminders, cancel, documents. */
 interface Status {
@@ -19,6 +23,8 @@ interface Status {
   parties: Array<{ id: string; role: string; name: string; email: string; status: string; reminders: number; lastSentAt: string | null; signedAt: string | null; declineReason: string | null }>;
   events: Array<{ type: string; at: string; who: string; text?: string }>;
   mail: Array<{ kind: string; to: string; status: string; attempts: number; error: string | null }>;
+  robots: RobotDelivery[];
+  robotChoice: CaseRobotChoice | null;
 }
 
 const EVENT_LABEL: Record<string, string> = { created: '创建', sent: '发送签署邮件', viewed: '查看', signed: '签署', declined: '拒签', reminded: '提醒（旧链接作废）', completed: '全部完成并封存', cancelled: '撤销', question: '向 HR 提问' };
@@ -117,6 +123,15 @@ export default function ManagePage() {
               </button>
             )}
           </p>
+          <RobotChoice
+            choice={status.robotChoice}
+            onSave={async (robots) => {
+              const ok = await call({ action: 'set-robots', robots });
+              if (ok) setMessage(robots ? '已保存：这次确认的通知只发到所选的群。' : '已恢复默认：按“群机器人通知”页的设置通知。');
+              return ok;
+            }}
+          />
+          <RobotDeliveries items={status.robots} />
           {status.finalSha256 && <p className="muted">最终文件 SHA-256：<code>{status.finalSha256}</code></p>}
           <h2>时间线</h2>
           <ol className="timeline" data-testid="timeline">

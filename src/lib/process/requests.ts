@@ -3,6 +3,7 @@ import '../zod-messages.js';
 import { PROCESS_ROLES } from './roles.js';
 import { processSettingsSchema } from './settings.js';
 import { isValidDate } from './calendar.js';
+import { compactPhone, MOBILE } from '../field-values.js';
 import { email, personName, recordId, token } from '../schema-parts.js';
 
 /** Bodies of /api/process, /api/notice and /api/admin. Every size is bounded. */
@@ -12,7 +13,19 @@ const cell = z.string().max(2000);
 const row = z.record(cell).refine((r) => Object.keys(r).length <= 30, '表格列过多');
 const rows = (max: number) => z.array(row).max(max, `最多 ${max} 行`);
 const values = z.record(z.union([z.string().max(20_000), rows(5000)])).refine((v) => Object.keys(v).length <= 60, '字段过多');
-const person = z.object({ name: personName, email }).strict();
+/**
+ * Optional mainland mobile of a process person (the phone field's rule, mobiles only): used
+ * solely to @mention them in WeCom / DingTalk groups when a message asks them to act.
+ */
+const mobile = z
+  .string()
+  .trim()
+  .max(30)
+  .transform((v) => compactPhone(v).replace(/^86(?=1\d{10}$)/, ''))
+  .refine((v) => v === '' || MOBILE.test(v), '手机号格式不正确：请填写 11 位中国大陆手机号，例如 13812345678（可不填）')
+  .transform((v) => v || undefined)
+  .optional();
+const person = z.object({ name: personName, email, mobile }).strict();
 
 export const openProcessBody = z
   .object({

@@ -88,7 +88,7 @@ export interface OpenProcessInput {
   department: string;
   reason: string;
   lastWorkingDay: string;
-  parties: Record<ProcessRole, { name: string; email: string }>;
+  parties: Record<ProcessRole, { name: string; email: string; mobile?: string }>;
   archiveEmail?: string;
   settings: ProcessSettings;
   baseUrl: string;
@@ -120,7 +120,7 @@ export async function openProcess(deps: ProcessDeps, input: OpenProcessInput): P
     await processRepo.addEvent(tx, id, null, 'opened', { lastWorkingDay: input.lastWorkingDay });
     const parties: ProcessPartyRow[] = [];
     for (const role of Object.keys(ROLE_LABEL) as ProcessRole[]) {
-      const party: ProcessPartyRow = { id: newId(), process_id: id, role, name: names[role].name, email: names[role].email, token_jti: null };
+      const party: ProcessPartyRow = { id: newId(), process_id: id, role, name: names[role].name, email: names[role].email, token_jti: null, mobile: names[role].mobile ?? null };
       await processRepo.insertParty(tx, party);
       parties.push(party);
     }

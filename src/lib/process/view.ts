@@ -5,6 +5,8 @@ import { processDeadlines } from './deadlines.js';
 import { permissions } from './operations.js';
 import { ROLE_LABEL, STAGES, STAGE_INFO, stageIndex, type Stage } from './roles.js';
 import { shanghaiDate, uncoveredYears } from './calendar.js';
+import { caseRobotDeliveries } from '../robots/deliveries.js';
+import { caseRobotChoice } from '../robots/choice.js';
 import { linkClosesAt, todayOf, type Actor, type Loaded, type ProcessDeps } from './service.js';
 
 // After retention has purged a process, customer names and comments are gone from details.
@@ -35,6 +37,11 @@ const EVENT_TEXT: Record<string, (d: Record<string, unknown>) => string> = {
   'access-revoked': (d) => `收回 ${ROLE_LABEL[d.role as keyof typeof ROLE_LABEL] ?? ''} ${d.name ?? ''} 的案件访问权限`,
   'link-resent': (d) => `给 ${ROLE_LABEL[d.role as keyof typeof ROLE_LABEL] ?? ''} ${d.name ?? ''} 重发案件链接（旧链接失效）`,
 };
+
+/** Who may choose the case's group robots: whoever manages the case (HR, the supervisor, an HR admin) while it is open. */
+export function mayChooseRobots(l: Pick<Loaded, 'p'>, actor: Actor): boolean {
+  return l.p.status === 'open' && (actor.kind === 'admin' || actor.role === 'hr' || actor.role === 'supervisor');
+}
 
 /** Everything the case page shows, for one viewer. */
 export async function processView(tx: Sql, deps: ProcessDeps, l: Loaded, actor: Actor) {
@@ -105,6 +112,10 @@ export async function processView(tx: Sql, deps: ProcessDeps, l: Loaded, actor: 
     sample: p.state.sample ? { ids: p.state.sample.ids, reasons: p.state.sample.reasons, seed: p.state.sample.seed, rule: p.state.sample.rule } : null,
     report: p.stage === 'F' ? p.state.report : null,
     timeline,
+    /** Group robot messages about this case: sent, waiting, or failing and why (fixed wording). */
+    robots: await caseRobotDeliveries(tx, p.id),
+    /** The case's own choice of group robots, for those who may change it. */
+    robotChoice: mayChooseRobots(l, actor) ? await caseRobotChoice(tx, 'process', p.id) : null,
     can: permissions(l, actor),
   };
 }

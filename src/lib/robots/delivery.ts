@@ -129,7 +129,7 @@ export async function processRobotOutbox(deps: RobotDeps, limit = 50): Promise<R
       run.sent++;
     } else {
       const wait = verdict.kind === 'rate-limited' ? RATE_LIMITED_RETRY_MS : Math.min(3600, base * 2 ** c.row.attempts) * 1000;
-      await robotRepo.failed(deps.sql, c.row.id, `${verdict.explanation}（${verdict.detail}）`, new Date(after.getTime() + wait));
+      await robotRepo.failed(deps.sql, c.row.id, `${verdict.explanation}（${verdict.detail}）`, verdict.kind, new Date(after.getTime() + wait));
       run.failed++;
     }
   }

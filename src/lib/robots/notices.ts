@@ -17,13 +17,27 @@ export interface Notice {
   scopes: Array<{ kind: ScopeKind; id: string }>;
   subjectId: string;
   message: RobotMessage;
+  /**
+   * The person the message asks to act, in a customer-handover case: @mentioned by the mobile
+   * number stored with them (if any), looked up when the notice is queued.
+   */
+  mention?: { processId: string; email: string };
 }
 
 /** Queues the notice for every robot subscribed to it, in the caller's transaction. */
 export async function robotsHear(tx: Sql, notice: Notice | null, now = new Date()): Promise<number> {
   if (!notice) return 0;
   const robots = await robotRepo.listeners(tx, notice.scopes, notice.event);
-  for (const id of robots) await robotRepo.enqueue(tx, id, notice.event, notice.subjectId, notice.message, now);
+  if (!robots.length) return 0;
+  let message = notice.message;
+  if (notice.mention) {
+    const mobiles = await tx.query<{ mobile: string }>(
+      'SELECT DISTINCT mobile FROM process_parties WHERE process_id = $1 AND lower(email) = lower($2) AND mobile IS NOT NULL AND revoked_at IS NULL ORDER BY mobile',
+      [notice.mention.processId, notice.mention.email],
+    );
+    if (mobiles.length) message = { ...message, mentionMobiles: mobiles.map((m) => m.mobile) };
+  }
+  for (const id of robots) await robotRepo.enqueue(tx, id, notice.event, notice.subjectId, message, now);
   return robots.length;
 }
 
@@ -38,16 +52,16 @@ function linkFor(c: Pick<CaseRow, 'process_id'>): RobotMessage['link'] {
 
 const processLink = (id: string): RobotMessage['link'] => ({ label: '打开交接案件页面（请用本人邮件中的链接登录）', url: `/case/?p=${encodeURIComponent(id)}` });
 
-function scopesOf(c: Pick<CaseRow, 'kind' | 'form_id' | 'process_id'>): Notice['scopes'] {
+function scopesOf(c: Pick<CaseRow, 'id' | 'kind' | 'form_id' | 'process_id'>): Notice['scopes'] {
   if (c.process_id) return [{ kind: 'process', id: ALL }, { kind: 'process', id: c.process_id }];
-  if (c.kind === 'acknowledgment') return [{ kind: 'acknowledgment', id: ALL }];
+  if (c.kind === 'acknowledgment') return [{ kind: 'acknowledgment', id: ALL }, { kind: 'acknowledgment', id: c.id }];
   return [{ kind: 'signing-form', id: ALL }, { kind: 'signing-form', id: c.form_id }];
 }
 
 const caseLine = (c: Pick<CaseRow, 'title' | 'case_number' | 'company'>) => `${c.title}（${c.case_number}${c.company ? `，${c.company}` : ''}）`;
 
 /** A signing link went out: the group hears who must sign what, by when. */
-export function waitingNotice(c: CaseRow, party: Pick<PartyRow, 'role' | 'name'>, expiresAt: Date): Notice | null {
+export function waitingNotice(c: CaseRow, party: Pick<PartyRow, 'role' | 'name' | 'email'>, expiresAt: Date): Notice | null {
   // An acknowledgment campaign is told once (ackCampaignNotice), not once per employee.
   if (c.kind === 'acknowledgment') return null;
   return {
@@ -63,6 +77,7 @@ export function waitingNotice(c: CaseRow, party: Pick<PartyRow, 'role' | 'name'>
       ],
       link: linkFor(c),
     },
+    ...(c.process_id ? { mention: { processId: c.process_id, email: party.email } } : {}),
   };
 }
 
@@ -119,6 +134,7 @@ export function returnedNotice(c: CaseRow, party: Pick<PartyRow, 'role' | 'name'
       ],
       link: linkFor(c),
     },
+    ...(c.process_id ? { mention: { processId: c.process_id, email: c.sender_email } } : {}),
   };
 }
 
@@ -140,6 +156,8 @@ export function deadlineNotice(p: ProcessRow, parties: ProcessPartyRow[], d: Dea
         ['截止', `${date(`${d.due}T00:00:00+08:00`)}${overdue ? `，已逾期 ${-d.daysLeft!} 天` : ''}`],
       ],
       link: processLink(p.id),
+      // The deadline's owner is the one to act.
+      ...(owner?.mobile && !owner.revoked_at ? { mentionMobiles: [owner.mobile] } : {}),
     },
   };
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { recordId } from '../schema-parts.js';
+import { recordId, token } from '../schema-parts.js';
 import { SCOPE_KINDS, ROBOT_EVENTS } from './store.js';
 import { PLATFORMS } from './types.js';
 
@@ -38,3 +38,15 @@ export const robotsBody = z.discriminatedUnion('action', [
 ]);
 
 export type RobotsBody = z.infer<typeof robotsBody>;
+
+/** A case's own choice of robots: per robot the events it hears; null goes back to the defaults. */
+const caseChoice = z
+  .array(z.object({ robotId, events: z.array(z.enum(ROBOT_EVENTS)).max(ROBOT_EVENTS.length) }).strict())
+  .max(100)
+  .nullable();
+
+/** POST /api/process {action: 'set-robots'}: HR or the supervisor by their case link, or an HR admin. */
+export const processRobotsBody = z.object({ action: z.literal('set-robots'), processId: recordId('案件编号'), token: token.optional(), robots: caseChoice }).strict();
+
+/** POST /api/manage {action: 'set-robots'}: an acknowledgment campaign's sender by the management key. */
+export const manageRobotsBody = z.object({ action: z.literal('set-robots'), caseId: recordId('交接编号'), key: z.string().max(100), robots: caseChoice }).strict();

@@ -29,6 +29,8 @@ export interface RobotOutboxRow {
   attempts: number;
   next_attempt_at: Date;
   last_error: string | null;
+  /** The failure's kind (FailureKind), what a case page may show; last_error keeps the platform's words. */
+  last_error_kind: string | null;
   sent_at: Date | null;
   created_at: Date;
 }
@@ -61,7 +63,11 @@ export const robotRepo = {
          FROM robots r ORDER BY r.created_at, r.id`,
     ),
 
-  subscriptions: (sql: Sql) => sql.query<SubscriptionRow>('SELECT robot_id, scope_kind, scope_id, events FROM robot_subscriptions ORDER BY robot_id, scope_kind, scope_id'),
+  /** The robots page's subscriptions: every-case defaults and form kinds (a case's own choice is shown on its page). */
+  subscriptions: (sql: Sql) =>
+    sql.query<SubscriptionRow>(
+      `SELECT robot_id, scope_kind, scope_id, events FROM robot_subscriptions WHERE scope_kind = 'signing-form' OR scope_id = '*' ORDER BY robot_id, scope_kind, scope_id`,
+    ),
 
   /** Replaces one robot's subscription to one scope; no events removes it. */
   subscribe: async (sql: Sql, s: SubscriptionRow) => {
@@ -73,13 +79,25 @@ export const robotRepo = {
     );
   },
 
-  /** Robots subscribed to an event in any of the scopes. */
+  /** A case's own choice for one robot, kept even with no events ("not for this case"). */
+  subscribeCase: (tx: Sql, s: SubscriptionRow) =>
+    tx.query('INSERT INTO robot_subscriptions (robot_id, scope_kind, scope_id, events) VALUES ($1,$2,$3,$4)', [s.robot_id, s.scope_kind, s.scope_id, s.events]),
+
+  /**
+   * Robots subscribed to an event in any of the scopes. A customer-handover case's or an
+   * acknowledgment campaign's own row for a robot replaces that robot's every-case default;
+   * a signing form's rows add to the every-form default.
+   */
   listeners: async (tx: Sql, scopes: Array<{ kind: ScopeKind; id: string }>, event: RobotEvent) => {
     if (!scopes.length) return [];
     const rows = await tx.query<{ robot_id: string }>(
-      `SELECT DISTINCT robot_id FROM robot_subscriptions
-        WHERE (scope_kind, scope_id) IN (SELECT * FROM unnest($1::text[], $2::text[])) AND $3 = ANY(events)
-        ORDER BY robot_id`,
+      `WITH asked AS (SELECT * FROM unnest($1::text[], $2::text[]) AS a(kind, id)),
+            matched AS (SELECT s.* FROM robot_subscriptions s JOIN asked a ON a.kind = s.scope_kind AND a.id = s.scope_id)
+       SELECT DISTINCT m.robot_id FROM matched m
+        WHERE $3 = ANY(m.events)
+          AND NOT (m.scope_id = '*' AND m.scope_kind IN ('process', 'acknowledgment') AND EXISTS (
+                SELECT 1 FROM matched o WHERE o.robot_id = m.robot_id AND o.scope_kind = m.scope_kind AND o.scope_id <> '*'))
+        ORDER BY m.robot_id`,
       [scopes.map((s) => s.kind), scopes.map((s) => s.id), event],
     );
     return rows.map((r) => r.robot_id);
@@ -91,10 +109,24 @@ export const robotRepo = {
     ]),
 
   sent: (sql: Sql, id: string, now: Date) =>
-    sql.query('UPDATE robot_outbox SET sent_at = $2, attempts = attempts + 1, last_error = NULL WHERE id = $1', [id, now]),
+    sql.query('UPDATE robot_outbox SET sent_at = $2, attempts = attempts + 1, last_error = NULL, last_error_kind = NULL WHERE id = $1', [id, now]),
 
-  failed: (sql: Sql, id: string, error: string, retryAt: Date) =>
-    sql.query('UPDATE robot_outbox SET attempts = attempts + 1, last_error = $2, next_attempt_at = $3 WHERE id = $1', [id, error.slice(0, 500), retryAt]),
+  failed: (sql: Sql, id: string, error: string, kind: string, retryAt: Date) =>
+    sql.query('UPDATE robot_outbox SET attempts = attempts + 1, last_error = $2, last_error_kind = $3, next_attempt_at = $4 WHERE id = $1', [id, error.slice(0, 500), kind, retryAt]),
+
+  /**
+   * One case's messages for its own page (opened by case link or management key): the robot's
+   * name, the title, the state and the failure's kind — never the webhook, the secret or the
+   * platform's raw reply.
+   */
+  forSubject: (tx: Sql, subjectId: string, limit = 50) =>
+    tx.query<{ id: string; robot_name: string; platform: Platform; event: string; title: string; attempts: number; next_attempt_at: Date; last_error_kind: string | null; sent_at: Date | null; created_at: Date }>(
+      `SELECT o.id, r.name AS robot_name, r.platform, o.event, o.body->>'title' AS title, o.attempts, o.next_attempt_at, o.last_error_kind, o.sent_at, o.created_at
+         FROM robot_outbox o JOIN robots r ON r.id = o.robot_id
+        WHERE o.subject_id = $1
+        ORDER BY o.id DESC LIMIT $2`,
+      [subjectId, limit],
+    ),
 
   /** Messages for the admin page: unsent first (with their errors), then the latest sent. */
   outbox: (sql: Sql, f: { robotId?: string; subjectId?: string; limit: number }) =>

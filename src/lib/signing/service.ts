@@ -9,6 +9,9 @@ import { repo, type CaseRow, type PartyRow } from '../store/repo.js';
 import { refuse, SigningError } from './errors.js';
 import type { ReadingRecord } from './requests.js';
 import { issueSignLink, verifySignLink } from './links.js';
+import { caseRobotDeliveries } from '../robots/deliveries.js';
+import { caseRobotChoice, setCaseRobots } from '../robots/choice.js';
+import type { RobotEvent } from '../robots/store.js';
 import { ackCampaignNotice, completedNotice, returnedNotice, robotsHear, waitingNotice } from '../robots/notices.js';
 import { ackRequestMail, completedMail, endedMail, questionMail, signRequestMail, type CaseSummary } from './mail.js';
 import { pdfRenders } from '../pdf/render-limit.js';
@@ -515,7 +518,20 @@ export async function manageStatus(deps: SigningDeps, caseId: string, key: strin
         ...(e.type === 'question' ? { text: typeof e.detail.text === 'string' ? e.detail.text : '（已按保留期限清除）' } : {}),
       })),
       mail: (await repo.mailForCase(tx, caseId)).map((m) => ({ kind: m.kind, to: m.to_address, status: m.status, attempts: m.attempts, error: m.last_error })),
+      // A stage document of a customer-handover case is told to robots under its process.
+      robots: await caseRobotDeliveries(tx, c.process_id ?? c.id),
+      /** An acknowledgment campaign's own choice of group robots (a process's is made on its case page). */
+      robotChoice: c.kind === 'acknowledgment' ? await caseRobotChoice(tx, 'acknowledgment', c.id) : null,
     };
+  });
+}
+
+/** The campaign's sender chooses which group robots hear about it (null: the robots page's defaults). */
+export async function manageRobots(deps: SigningDeps, input: { caseId: string; key: string; robots: Array<{ robotId: string; events: RobotEvent[] }> | null }) {
+  await deps.sql.transaction(async (tx) => {
+    const c = await authorizeManager(tx, input.caseId, input.key, true);
+    if (c.kind !== 'acknowledgment') throw new SigningError('robots-scope', '只有制度确认可以在这里选择群机器人；客户交接案件请在案件页面选择。', 400);
+    await setCaseRobots(tx, 'acknowledgment', c.id, input.robots);
   });
 }
 

@@ -33,6 +33,8 @@ export interface ProcessPartyRow {
   name: string;
   email: string;
   token_jti: string | null;
+  /** Optional mainland mobile, only for @mentions in group robot messages (never in mail or logs). */
+  mobile?: string | null;
   /** HR or the supervisor took this person's case access away. */
   revoked_at?: Date | null;
 }
@@ -68,7 +70,9 @@ export const processRepo = {
   },
 
   insertParty: (tx: Sql, p: ProcessPartyRow) =>
-    tx.query('INSERT INTO process_parties (id, process_id, role, name, email, token_jti) VALUES ($1,$2,$3,$4,$5,$6)', [p.id, p.process_id, p.role, p.name, p.email, p.token_jti]),
+    tx.query('INSERT INTO process_parties (id, process_id, role, name, email, token_jti, mobile) VALUES ($1,$2,$3,$4,$5,$6,$7)', [
+      p.id, p.process_id, p.role, p.name, p.email, p.token_jti, p.mobile ?? null,
+    ]),
 
   parties: (tx: Sql, processId: string) =>
     tx.query<ProcessPartyRow>(
