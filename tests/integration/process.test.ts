@@ -261,6 +261,7 @@ describe.each(backends)('customer handover process on %s', (_name, makeSql) => {
     const open = await sql.query<{ id: string; state: unknown }>("SELECT id, state FROM processes WHERE status = 'open'");
     clock = new Date(Date.now() + 10 * 86_400_000);
     expect(await purgeClosedProcesses(deps, 30)).toBe(0); // not yet due
+    await sql.query("UPDATE process_parties SET mobile = '13800138000' WHERE process_id = $1", [processId]);
     clock = new Date(Date.now() + 400 * 86_400_000);
     expect(await purgeClosedProcesses(deps, 365)).toBeGreaterThanOrEqual(1);
     const v = await adminView();
@@ -276,6 +277,7 @@ describe.each(backends)('customer handover process on %s', (_name, makeSql) => {
     const left = JSON.stringify(await sql.query("SELECT p.state, (SELECT json_agg(detail) FROM process_events e WHERE e.process_id = p.id) AS events FROM processes p WHERE p.id = $1", [processId]));
     for (const secret of ['华东贸易有限公司', 'customer3@example.cn', '新对接人的电话是多少', '请补充 A 级客户的回款风险', '合同原件缺第 3 页']) expect(left).not.toContain(secret);
     expect(await sql.query("SELECT 1 FROM outbox WHERE to_address LIKE 'customer%' AND status = 'sent'")).toEqual([]);
+    expect(await sql.query('SELECT mobile FROM process_parties WHERE process_id = $1 AND mobile IS NOT NULL', [processId])).toEqual([]);
     // Open processes are untouched; a second run has nothing to do.
     expect(await sql.query<{ id: string; state: unknown }>("SELECT id, state FROM processes WHERE status = 'open'")).toEqual(open);
     expect(await purgeClosedProcesses(deps, 365)).toBe(0);
