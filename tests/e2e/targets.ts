@@ -12,5 +12,5 @@ export const E2E_TARGETS = {
 
 /** The SMTP port the server of this Playwright project sends to. */
 export function smtpPortFor(projectName: string): number {
-  return (projectName === 'vercel' ? E2E_TARGETS.vercel : E2E_TARGETS.local).smtpPort;
+  return (projectName.startsWith('vercel') ? E2E_TARGETS.vercel : E2E_TARGETS.local).smtpPort;
 }
