@@ -1,5 +1,5 @@
-import { gotoHydrated, waitForIslands } from './islands.js';
-import { expect, test, type Page } from '@playwright/test';
+import { gotoHydrated, openFreshForm, pasteInto, waitForIslands } from './islands.js';
+import { expect, test } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import Papa from 'papaparse';
@@ -23,21 +23,7 @@ function customerRows(n: number): string[][] {
 }
 const toTsv = (rows: string[][]) => rows.map((r) => r.join('\t')).join('\r\n');
 
-/** Fires a real paste event carrying text/plain, as Excel/WPS put it on the clipboard. */
-async function pasteInto(page: Page, selector: string, text: string) {
-  await page.locator(selector).evaluate((el, t) => {
-    const data = new DataTransfer();
-    data.setData('text/plain', t);
-    el.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
-  }, text);
-}
-
-test.beforeEach(async ({ page }) => {
-  await gotoHydrated(page, '/forms/customer-handover/');
-  await page.evaluate(() => localStorage.clear());
-  await page.reload();
-  await waitForIslands(page);
-});
+test.beforeEach(({ page }) => openFreshForm(page, '/forms/customer-handover/'));
 
 test('paste 50 customers from Excel, fix a bad phone, reload, export CSV, print', async ({ page }) => {
   const rows = customerRows(50);

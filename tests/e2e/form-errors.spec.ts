@@ -3,9 +3,9 @@
  * them, see 已添加 N 行, meet a rule (状况 有损坏 needs 损坏/缺失说明) in the browser and in
  * the PDF refusal, and follow the link to the first error.
  */
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
-import { gotoHydrated, waitForIslands } from './islands.js';
+import { gotoHydrated, openFreshForm, pasteInto } from './islands.js';
 import { expectAccessible } from './a11y.js';
 
 const SHOTS = 'test-results/screenshots';
@@ -21,20 +21,7 @@ const items = (n: number, from = 0) =>
     return [`办公用品 ${i + 1}`, `IT-${String(i + 1).padStart(4, '0')}`, '1', i === 3 ? '有损坏' : '完好', '', '未交接', i === 0 ? '充电器一个\n鼠标一个' : ''];
   });
 
-async function pasteInto(page: Page, selector: string, text: string) {
-  await page.locator(selector).evaluate((el, t) => {
-    const data = new DataTransfer();
-    data.setData('text/plain', t);
-    el.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
-  }, text);
-}
-
-test.beforeEach(async ({ page }) => {
-  await gotoHydrated(page, '/forms/office-property/');
-  await page.evaluate(() => localStorage.clear());
-  await page.reload();
-  await waitForIslands(page);
-});
+test.beforeEach(({ page }) => openFreshForm(page, '/forms/office-property/'));
 
 test('paste 300 rows, bulk-set 交接状态, a rule error in the PDF refusal links to its cell', async ({ page }) => {
   const table = page.locator('[data-table="equipment"]');
