@@ -80,4 +80,6 @@ export const settings = {
   mailRetryBaseSeconds: () => Number(process.env.MAIL_RETRY_BASE_SECONDS ?? 30),
   /** First retry of a failed job after this many seconds, doubling each time (capped at an hour). */
   jobRetryBaseSeconds: () => Number(process.env.JOB_RETRY_BASE_SECONDS ?? 10),
+  /** How long a claimed job is a worker's before another may take it over (its worker presumed dead). */
+  jobLeaseSeconds: () => Number(process.env.JOB_LEASE_SECONDS ?? 120),
 };

@@ -1,6 +1,7 @@
 /**
- * Faults: the server killed in the middle of a signature and of final assembly, the SMTP
- * server down and back, the database unreachable. After each, nothing is half-done or lost.
+ * Faults: the server killed in the middle of a signature, of a stamping job, of a sealing
+ * job and between a mail's send and its record; the SMTP server down and back, the database
+ * unreachable. After each, nothing is half-done, lost or done twice.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
@@ -21,12 +22,12 @@ const freePort = () =>
   });
 
 class Mailbox {
-  mails: Array<{ to: string; subject: string; text: string }> = [];
+  mails: Array<{ to: string; subject: string; text: string; messageId: string }> = [];
   private server: SMTPServer | null = null;
   async start(port: number) {
     this.server = new SMTPServer({
       authOptional: true, disabledCommands: ['STARTTLS'], logger: false,
-      onData: (stream, _s, done) => void simpleParser(stream).then((m) => { this.mails.push({ to: (m.to as { text: string }).text, subject: m.subject ?? '', text: m.text ?? '' }); done(); }),
+      onData: (stream, _s, done) => void simpleParser(stream).then((m) => { this.mails.push({ to: (m.to as { text: string }).text, subject: m.subject ?? '', text: m.text ?? '', messageId: m.messageId ?? '' }); done(); }),
     });
     await new Promise<void>((r) => this.server!.listen(port, '127.0.0.1', r));
   }
@@ -55,6 +56,8 @@ async function startServer(env: Record<string, string>): Promise<{ base: string;
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.push(proc);
+  if (process.env.DEBUG_SERVER) proc.stdout!.on('data', (d) => process.stderr.write(`[server-out] ${d}`));
+  if (process.env.DEBUG_SERVER) proc.stderr!.on('data', (d) => process.stderr.write(`[server] ${d}`));
   await new Promise<void>((resolve, reject) => {
     proc.stdout!.on('data', (d) => String(d).includes('ready') && resolve());
     proc.once('exit', (code) => reject(new Error(`server exited ${code}`)));
@@ -72,12 +75,24 @@ const pledge = {
 };
 
 describe('faults', () => {
-  it('a kill mid-signature or mid-assembly leaves the case consistent; the final PDF is made exactly once', async () => {
+  it('a kill mid-signature, mid-stamping, mid-sealing or between a send and its record: nothing lost, nothing done twice', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'crash-'));
     const smtpPort = await freePort();
     const mailbox = new Mailbox();
     await mailbox.start(smtpPort);
-    const env = { DATA_DIR: dataDir, SMTP_URL: `smtp://127.0.0.1:${smtpPort}`, DATABASE_URL: '' };
+    // A short lease, so a killed worker's job is taken over within the test; the cron
+    // function (as on Vercel) sweeps what is left after a restart.
+    const env = { DATA_DIR: dataDir, SMTP_URL: `smtp://127.0.0.1:${smtpPort}`, DATABASE_URL: '', JOB_LEASE_SECONDS: '2', CRON_SECRET: 'crash-cron' };
+    const cron = async (base: string) => {
+      await new Promise((r) => setTimeout(r, 2_200)); // the dead worker's lease runs out
+      const res = await fetch(`${base}/api/cron`, { headers: { Authorization: 'Bearer crash-cron' } });
+      expect(res.status).toBe(200);
+    };
+    const restart = async (failpoint?: string) => {
+      server.proc.kill('SIGKILL');
+      await exited(server.proc);
+      server = await startServer(failpoint ? { ...env, HANDOVER_FAILPOINT: failpoint } : env);
+    };
 
     let server = await startServer(env);
     const defRes = await post(server.base, '/api/cases', {
@@ -89,47 +104,79 @@ describe('faults', () => {
     const created = (await confirmFromMail(mailbox, 'hr@crash.test')).result as { caseId: string; manageUrl: string };
     const key = /#k=([\w-]+)/.exec(created.manageUrl)![1];
     const token = (to: string) => mailbox.waitFor(to, /请签署/).then((m) => /#t=([\w.-]+)/.exec(m.text)![1]);
-    const status = (base: string) => post(base, '/api/manage', { action: 'status', caseId: created.caseId, key }).then((r) => r.json() as Promise<{ status: string; parties: Array<{ status: string }>; events: Array<{ type: string }> }>);
+    type Status = { status: string; parties: Array<{ status: string }>; events: Array<{ type: string }>; mail: Array<{ to: string; status: string }> };
+    const status = (base: string) => post(base, '/api/manage', { action: 'status', caseId: created.caseId, key }).then((r) => r.json() as Promise<Status>);
     const sign = (base: string, t: string, text: string) => post(base, '/api/sign', { action: 'sign', caseId: created.caseId, token: t, consent: true, signature: { kind: 'typed', text } });
+    const count = (s: Status, type: string) => s.events.filter((e) => e.type === type).length;
+    const received = (to: string, subject: RegExp) => mailbox.mails.filter((m) => m.to.includes(to) && subject.test(m.subject));
 
-    // 1. Killed after stamping, before commit: the signature is not recorded at all.
+    // 1. Killed inside the signature's transaction: the signature is not recorded at all.
     const first = await token('pledger@crash.test');
-    server.proc.kill('SIGKILL');
-    await exited(server.proc);
-    server = await startServer({ ...env, HANDOVER_FAILPOINT: 'sign-before-commit' });
+    await restart('sign-before-commit');
     await expect(sign(server.base, first, '张三')).rejects.toThrow();
     await exited(server.proc);
     server = await startServer(env);
     let s = await status(server.base);
     expect(s.parties[0].status).not.toBe('signed');
     expect(s.parties[1].status).toBe('waiting');
-    expect(s.events.filter((e) => e.type === 'signed')).toHaveLength(0);
-    expect((await sign(server.base, first, '张三')).status).toBe(200);
-    expect((await sign(server.base, await token('receiver@crash.test'), '王五')).status).toBe(200);
+    expect(count(s, 'signed')).toBe(0);
 
-    // 2. Killed during final assembly (sealed, not committed): not completed, nothing mailed.
-    const second = await token('hr-file@crash.test');
-    server.proc.kill('SIGKILL');
+    // 2. Killed in the stamping job, after stamping, before its commit: the signature was
+    // recorded and answered; the job runs again after its lease, stamps once, mails the next party once.
+    await restart('stamp-before-commit');
+    const answered = await sign(server.base, first, '张三');
+    expect(answered.status).toBe(200);
+    expect(await answered.json()).toMatchObject({ preparing: true });
     await exited(server.proc);
-    server = await startServer({ ...env, HANDOVER_FAILPOINT: 'finalize-before-commit' });
-    await expect(sign(server.base, second, '李四')).rejects.toThrow();
+    server = await startServer(env);
+    s = await status(server.base);
+    expect(s.parties.map((p) => p.status)).toEqual(['signed', 'waiting', 'waiting']);
+    await cron(server.base);
+    const second = await token('receiver@crash.test');
+    s = await status(server.base);
+    expect(count(s, 'signed')).toBe(1);
+    expect(count(s, 'sent')).toBe(2); // first party, then the second once, not twice
+    expect(received('receiver@crash.test', /请签署/)).toHaveLength(1);
+    expect((await sign(server.base, second, '王五')).status).toBe(200);
+    const third = await token('hr-file@crash.test');
+
+    // 3. Killed in the sealing job, sealed but not committed: not completed, nothing mailed;
+    // the retried job completes the case once and mails each party once.
+    await restart('seal-before-commit');
+    expect((await sign(server.base, third, '李四')).status).toBe(200);
     await exited(server.proc);
     server = await startServer(env);
     s = await status(server.base);
     expect(s.status).toBe('open');
-    expect(s.parties.map((p) => p.status)).toEqual(['signed', 'signed', expect.not.stringMatching(/^signed$/)]);
-    expect(s.events.filter((e) => e.type === 'completed')).toHaveLength(0);
+    expect(s.parties.map((p) => p.status)).toEqual(['signed', 'signed', 'signed']);
+    expect(count(s, 'completed')).toBe(0);
+    expect(received('hr@crash.test', /已全部签署完成/)).toHaveLength(0);
 
-    // Signing again completes it, once.
-    expect((await sign(server.base, second, '李四')).status).toBe(200);
+    // 4. The retried sealing job queues the final mail; killed after the first message is
+    // handed to SMTP, before it is marked sent.
+    await restart('mail-after-send');
+    await fetch(`${server.base}/api/cron`, { headers: { Authorization: 'Bearer crash-cron' } }).catch(() => {});
+    await new Promise((r) => setTimeout(r, 2_200));
+    await exited(server.proc);
+    server = await startServer(env);
+    await cron(server.base);
+    await mailbox.waitFor('hr@crash.test', /已全部签署完成/);
     s = await status(server.base);
     expect(s.status).toBe('completed');
-    expect(s.events.filter((e) => e.type === 'completed')).toHaveLength(1);
-    expect(s.events.filter((e) => e.type === 'signed')).toHaveLength(3);
-    await mailbox.waitFor('hr@crash.test', /已全部签署完成/);
+    expect(count(s, 'completed')).toBe(1);
+    expect(count(s, 'signed')).toBe(3);
+    expect(s.mail.every((m) => m.status === 'sent')).toBe(true);
+    // One final message per recipient: the one sent before the kill went out again (SMTP
+    // gives at least once), as the same message — one Message-ID.
+    for (const to of ['pledger@crash.test', 'receiver@crash.test', 'hr-file@crash.test', 'hr@crash.test']) {
+      const copies = received(to, /已全部签署完成/);
+      expect(copies.length).toBeGreaterThanOrEqual(1);
+      expect(new Set(copies.map((m) => m.messageId)).size).toBe(1);
+    }
+    expect(mailbox.mails.filter((m) => /已全部签署完成/.test(m.subject)).length).toBeLessThanOrEqual(5);
     server.proc.kill('SIGKILL');
     await mailbox.stop();
-  });
+  }, 600_000);
 
   it('SMTP down: mail stays queued and visible, then goes out when the server returns', async () => {
     const smtpPort = await freePort();

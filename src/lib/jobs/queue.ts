@@ -144,6 +144,8 @@ export interface RunOptions {
   max?: number;
   /** First retry after this many seconds, doubling each time. */
   retryBaseSeconds?: number;
+  /** Overrides every kind's lease (tests, and operators who know their jobs). */
+  leaseSeconds?: number;
   /** How many jobs run side by side (their slow parts overlap; commits are short). */
   concurrency?: number;
   /** Called with an attempt's error (logged by the caller without payloads). */
@@ -166,7 +168,7 @@ export async function runJobs(sql: Sql, kinds: JobKinds, options: RunOptions = {
     while (!empty && started < max) {
       started++;
       // One at a time per lane: a lease only starts when the job does.
-      const [job] = await claim(sql, { kinds: names, limit: 1, leaseSeconds: Math.max(...names.map((k) => kinds[k].leaseSeconds ?? 60)) });
+      const [job] = await claim(sql, { kinds: names, limit: 1, leaseSeconds: options.leaseSeconds ?? Math.max(...names.map((k) => kinds[k].leaseSeconds ?? 60)) });
       if (!job) {
         empty = true;
         started--;

@@ -1,11 +1,14 @@
 import type { Sql } from '../store/sql.js';
 import { repo } from '../store/repo.js';
 import { headerSafe } from './mail.js';
+import { failpoint } from '../jobs/failpoint.js';
 
 /**
  * Sends queued mail, one claimed message at a time, outside any transaction. A failed send
  * stays queued with its error and is retried with back-off (30 s, 1 min, 2 min … 1 h);
- * nothing is dropped.
+ * nothing is dropped. A message is marked sent only after the SMTP server took it, so a
+ * process killed in between sends it again (SMTP offers nothing better than at least once):
+ * the copy carries the same Message-ID, by which mail programs show it once.
  */
 export interface OutgoingMail {
   to: string;
@@ -13,6 +16,8 @@ export interface OutgoingMail {
   text: string;
   html: string;
   attachments?: Array<{ filename: string; content: Buffer; contentType: string }>;
+  /** Stable per queued message: a re-send after a crash is recognisably the same message. */
+  messageId?: string;
 }
 export type SendMail = (mail: OutgoingMail) => Promise<void>;
 
@@ -30,7 +35,8 @@ export async function processOutbox(sql: Sql, send: SendMail, limit = 50, retryB
         if (pdf && c) attachments = [{ filename: `${c.title}-${c.case_number}.pdf`, content: Buffer.from(pdf), contentType: 'application/pdf' }];
       }
       // Headers once more at the door, whatever queued the message.
-      await send({ to: mail.to_address, subject: headerSafe(mail.subject), text: mail.text_body, html: mail.html_body, attachments });
+      await send({ to: mail.to_address, subject: headerSafe(mail.subject), text: mail.text_body, html: mail.html_body, attachments, messageId: `<outbox-${mail.id}-${mail.case_id ?? 'none'}@handover.local>` });
+      failpoint('mail-after-send');
       await repo.mailSent(sql, mail.id);
       sent++;
     } catch (e) {
