@@ -30,7 +30,13 @@ interface PartyView {
   notice: string | null;
   /** A process document: who gets it back for correction (“移交人 欧阳明远”). */
   returnsTo: string | null;
+  /** Signed; the signature is being stamped into the document (seconds): asked again until the copy exists. */
+  preparing: boolean;
 }
+
+/** How often, and how long, the page asks whether the signed copy is ready. */
+const PREPARING_POLL_MS = 1_500;
+const PREPARING_POLL_LIMIT = 80;
 
 export default function SignPage() {
   const [link, setLink] = useState<{ caseId: string; secret: string } | null>(null);
@@ -77,6 +83,28 @@ export default function SignPage() {
     });
   }, []);
 
+  // The signature is recorded; a job stamps it into the document. Ask until the copy exists
+  // (then the viewer loads it), for a couple of minutes at most.
+  const preparing = view?.preparing ?? false;
+  useEffect(() => {
+    if (!preparing || !link) return;
+    let polls = 0;
+    const timer = setInterval(() => {
+      if (++polls > PREPARING_POLL_LIMIT) {
+        clearInterval(timer);
+        setError('签署副本生成得比平时慢：您的签名已记录，请稍后刷新本页查看。');
+        return;
+      }
+      void postJson<PartyView>('/api/sign', { action: 'view', caseId: link.caseId, token: link.secret }).then((r) => {
+        if (r.ok && !r.data.preparing) {
+          clearInterval(timer);
+          setView(r.data);
+        }
+      });
+    }, PREPARING_POLL_MS);
+    return () => clearInterval(timer);
+  }, [preparing, link]);
+
   const download = async () => {
     if (!link) return;
     const r = await postForBlob('/api/sign', { action: 'document', caseId: link.caseId, token: link.secret });
@@ -97,7 +125,11 @@ export default function SignPage() {
     if (!r.ok) return setError(r.error);
     setView(r.data);
     if (r.data.kind === 'acknowledgment') return setDone('已确认：您已阅读并同意本制度。');
-    setDone(r.data.status === 'completed' ? '签署成功！所有人都已签署，最终文件已通过邮件发送给各方。' : '签署成功！我们会通知下一位签署人，全部完成后您会收到最终文件。');
+    setDone(
+      r.data.status === 'completed'
+        ? '签署成功！所有人都已签署，最终文件已通过邮件发送给各方。'
+        : '签署成功！您的签名已记录。我们会通知下一位签署人，全部完成后您会收到最终文件。',
+    );
   };
 
   const returnsTo = view?.returnsTo ?? null;
@@ -149,7 +181,11 @@ export default function SignPage() {
               </li>
             ))}
           </ol>
-          {inWeChat ? (
+          {view.preparing ? (
+            <p className="notice" role="status" data-testid="sign-preparing">
+              签名已记录，正在生成您的签署副本…（通常几秒钟，生成后会自动显示在下方）
+            </p>
+          ) : inWeChat ? (
             <p className="wechat-hint" data-testid="wechat-hint">
               微信内无法下载：文件已显示在下方，可直接阅读；如需保存 PDF，请点右上角「···」选「在浏览器打开」。
             </p>
@@ -158,8 +194,8 @@ export default function SignPage() {
               <button type="button" onClick={download}>下载 PDF 文件{view.status === 'completed' ? '（最终版）' : ''}</button>
             </p>
           )}
-          {link && <DocumentViewer load={loadDocument} title={view.title} reading={reading} version={`${link.caseId}:${view.status}:${view.you.status}`} />}
-          {view.notice && <p className="notice" data-testid="sign-notice">{view.notice}</p>}
+          {link && !view.preparing && <DocumentViewer load={loadDocument} title={view.title} reading={reading} version={`${link.caseId}:${view.status}:${view.you.status}`} />}
+          {view.notice && !view.preparing && <p className="notice" data-testid="sign-notice">{view.notice}</p>}
           {view.canSign && view.kind === 'acknowledgment' && (
             <section className="sign-form" aria-labelledby="ack-heading">
               <h2 id="ack-heading">确认</h2>
