@@ -1,141 +1,312 @@
 /**
- * Load over HTTP, one store per run (`tsx scripts/bench-load.ts pglite|postgres`): 50 concurrent case
- * creations, then 200 concurrent signers (one per case), against the real api/ functions
- * with mail going to a real SMTP server in this process. Checks that every signature is
- * recorded once, every mail sent once, and no request failed. Cases are created by an HR
- * admin signed in (they send at once; anyone else first confirms by mail, see README).
+ * Load over HTTP (`tsx scripts/bench-load.ts pglite|postgres [--baseline <commit>]`):
+ *   1. 50 concurrent case creations (by an HR admin signed in: they send at once);
+ *   2. 200 concurrent first signers (one per case);
+ *   3. 50 concurrent last signers (each signature completes its case): signing latency, and
+ *      how long after the last signature the sealed final PDF reaches every mailbox.
+ * Three processes, so none measures the others' work: the server (the real api/ functions,
+ * with its job worker), the load generator (fetch) and the SMTP receiver. With --baseline,
+ * the same load runs first against a temporary `git worktree` of that commit in /tmp (its
+ * node_modules linked from here), and both rows print in one table.
+ * Checks that every signature is recorded once, every final mail sent once per recipient,
+ * no request failed.
  */
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { SMTPServer } from 'smtp-server';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
-const CREATIONS = Number(process.env.BENCH_CREATIONS ?? 50);
-const SIGNERS = Number(process.env.BENCH_LOAD_SIGNERS ?? 200);
-const store = process.argv[2] ?? process.env.BENCH_STORE ?? 'pglite';
+const SELF = fileURLToPath(import.meta.url);
+const HERE = resolve(SELF, '../..');
+const role = process.argv[2];
 
-let received = 0;
-const smtp = new SMTPServer({ authOptional: true, disabledCommands: ['STARTTLS'], logger: false, onData: (s, _x, done) => { s.on('data', () => {}); s.on('end', () => { received++; done(); }); } });
-await new Promise<void>((r) => smtp.listen(0, '127.0.0.1', r));
-process.env.SMTP_URL = `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}`;
-process.env.DATA_DIR = mkdtempSync(join(tmpdir(), 'bench-load-'));
-process.env.RATE_LIMIT_SIGN = process.env.RATE_LIMIT_MANAGE = process.env.RATE_LIMIT_SEND = process.env.RATE_LIMIT_RENDER = '1000000';
-process.env.ADMIN_EMAILS = 'hr@load.test';
-// PostgreSQL: a throw-away schema in BENCH_DATABASE_URL (else DATABASE_URL), dropped at the
-// end; the tables of the database itself are never touched.
-const { benchDatabaseUrl, createBenchSchema } = await import('./bench-db.js');
-let bench: Awaited<ReturnType<typeof createBenchSchema>> | null = null;
-if (store === 'pglite') delete process.env.DATABASE_URL;
-else {
-  const url = benchDatabaseUrl();
-  if (!url) {
-    console.log(`| ${store} | 未设置 BENCH_DATABASE_URL / DATABASE_URL，跳过 | | | | |`);
-    process.exit(0);
-  }
-  bench = await createBenchSchema(url);
-  process.env.DATABASE_URL = bench.url;
-  process.on('exit', () => bench && console.error(`[bench] 未能删除临时 schema ${bench.schema}`));
+const FINAL_SUBJECT = /已全部签署完成/;
+const pct = (xs: number[], p: number) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))] : NaN);
+
+/* ---------- SMTP receiver (its own process): one JSON line per message ---------- */
+async function smtpReceiver() {
+  const { SMTPServer } = await import('smtp-server');
+  const smtp = new SMTPServer({
+    authOptional: true, disabledCommands: ['STARTTLS'], logger: false, size: 50 * 1024 * 1024,
+    onData: (stream, session, done) => {
+      let head = '';
+      stream.on('data', (d: Buffer) => {
+        if (head.length < 8192) head += d.toString('latin1');
+      });
+      stream.on('end', () => {
+        const subject = /^Subject: (.*)$/m.exec(head)?.[1] ?? '';
+        process.stdout.write(JSON.stringify({ at: Date.now(), to: session.envelope.rcptTo.map((r) => r.address).join(','), subject }) + '\n');
+        done();
+      });
+    },
+  });
+  smtp.listen(0, '127.0.0.1', () => process.stdout.write(JSON.stringify({ port: (smtp.server.address() as AddressInfo).port }) + '\n'));
 }
 
-const { handleApi } = await import('../src/server/app.js');
-const { signingContext } = await import('../src/runtime/context.js');
-const { workHandoverValues } = await import('../tests/fixtures/form-values.js');
-const { formDefinitionSchema } = await import('../src/lib/form-definition.js');
-const { readFileSync } = await import('node:fs');
-const ctx = await signingContext();
-
-// Sign in as the HR admin the way /archive/ does: the emailed link (read from the outbox
-// before it is sent) becomes the session cookie.
-const { adminEmails, requestAdminLink, signInAdmin } = await import('../src/lib/process/admin.js');
-await requestAdminLink(ctx.processDeps, 'hr@load.test', 'http://bench.local', adminEmails());
-const [loginMail] = await ctx.deps.sql.query<{ text_body: string }>(`SELECT text_body FROM outbox WHERE kind = 'admin-link' AND to_address = 'hr@load.test' ORDER BY id DESC LIMIT 1`);
-const { session } = await signInAdmin(ctx.processDeps, /#t=([\w.-]+)/.exec(loginMail.text_body)![1], adminEmails());
-
-const server = createServer((req, res) => void handleApi(req, res));
-await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-// Links in mail point here, as under npm start (appUrl() takes nothing from requests).
-process.env.APP_URL ||= base;
-const work = formDefinitionSchema.parse(JSON.parse(readFileSync('content/forms/work-handover.json', 'utf8')));
-const values = workHandoverValues(work);
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))];
-
-async function timed(n: number, concurrency: number, task: (i: number) => Promise<Response>) {
+/* ---------- load generator (its own process) ---------- */
+async function loadGenerator() {
+  const spec = JSON.parse(process.argv[3]) as { base: string; path: string; bodies: unknown[]; cookie?: string };
   const latencies: number[] = [];
   const statuses: number[] = [];
-  let next = 0;
   const t0 = performance.now();
   await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < n) {
-        const i = next++;
-        const t = performance.now();
-        const res = await task(i);
-        await res.arrayBuffer();
-        latencies.push(performance.now() - t);
-        statuses.push(res.status);
-      }
+    spec.bodies.map(async (body) => {
+      const t = performance.now();
+      const res = await fetch(`${spec.base}${spec.path}`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', ...(spec.cookie ? { Cookie: spec.cookie } : {}) },
+        body: JSON.stringify(body),
+      });
+      await res.arrayBuffer();
+      latencies.push(performance.now() - t);
+      statuses.push(res.status);
     }),
   );
-  return { latencies, statuses, seconds: (performance.now() - t0) / 1000 };
+  process.stdout.write(JSON.stringify({ latencies, statuses, seconds: (performance.now() - t0) / 1000, endedAt: Date.now() }));
 }
 
-const create = (i: number) =>
-  fetch(`${base}/api/cases`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', Cookie: `hk_admin=${session}` },
-    body: JSON.stringify({ formId: 'work-handover', values, sender: { name: 'HR', email: 'hr@load.test' }, parties: work.signing.parties.map((_, k) => ({ name: `员工${i}-${k}`, email: `p${i}-${k}@load.test` })) }),
+/* ---------- the server under test (its own process), from the tree at argv[3] ---------- */
+async function serveTree() {
+  const root = resolve(process.argv[3]);
+  const from = (p: string) => import(pathToFileURL(join(root, p)).href);
+  process.chdir(root);
+  const { handleApi } = await from('src/server/app.ts');
+  const { signingContext } = await from('src/runtime/context.ts');
+  const ctx = await signingContext();
+  const sql = ctx.deps.sql;
+  const { adminEmails, requestAdminLink, signInAdmin } = await from('src/lib/process/admin.ts');
+  const { issueSignLink } = await from('src/lib/signing/links.ts');
+  await requestAdminLink(ctx.processDeps, 'hr@load.test', 'http://bench.local', adminEmails());
+  const [loginMail] = await sql.query(`SELECT text_body FROM outbox WHERE kind = 'admin-link' AND to_address = 'hr@load.test' ORDER BY id DESC LIMIT 1`);
+  const { session } = await signInAdmin(ctx.processDeps, /#t=([\w.-]+)/.exec(loginMail.text_body)![1], adminEmails());
+  const hasJobs = typeof ctx.runDueJobs === 'function';
+  // The job worker, as under npm start (requests start their jobs themselves too).
+  if (hasJobs) setInterval(() => void ctx.runDueJobs(), 500).unref();
+  const [{ stamped }] = await sql.query(`SELECT count(*)::int AS stamped FROM information_schema.columns WHERE table_name = 'parties' AND column_name = 'stamped_at'`);
+
+  const control = async (path: string, body: Record<string, unknown>) => {
+    if (path === '/__bench/tokens') {
+      // Links for the party at `position` of `limit` cases not used yet, as their mail would
+      // carry; `lastSigner`: everyone else on the case has signed already (set up directly,
+      // not measured), so this signature completes the case.
+      const cases = await sql.query(
+        `SELECT c.id, c.document_sha256 FROM cases c WHERE c.status = 'open' AND NOT EXISTS (SELECT 1 FROM parties p WHERE p.case_id = c.id AND p.status = 'signed') ORDER BY c.id LIMIT $1`,
+        [body.limit],
+      );
+      const out: Array<{ caseId: string; token: string }> = [];
+      for (const c of cases) {
+        const parties = await sql.query('SELECT id, position, name FROM parties WHERE case_id = $1 ORDER BY position', [c.id]);
+        const target = body.lastSigner ? parties.at(-1) : parties[0];
+        if (body.lastSigner) {
+          await sql.query(
+            `UPDATE parties SET status = 'signed', signed_at = now(), signature_kind = 'typed', signed_name = name, ip = '127.0.0.1', user_agent = 'bench'${stamped ? ', stamped_at = now()' : ''}
+              WHERE case_id = $1 AND id <> $2`,
+            [c.id, target.id],
+          );
+        }
+        const t = await issueSignLink(ctx.deps.secret, { caseId: c.id, partyId: target.id, documentSha256: c.document_sha256 }, 14);
+        await sql.query(`UPDATE parties SET token_jti = $1, status = CASE WHEN status = 'waiting' THEN 'sent' ELSE status END WHERE id = $2`, [t.jti, target.id]);
+        out.push({ caseId: c.id, token: t.token });
+      }
+      return out;
+    }
+    if (path === '/__bench/idle') {
+      const [row] = await sql.query(
+        `SELECT (SELECT count(*)::int FROM outbox WHERE status = 'queued') AS mail${hasJobs ? `, (SELECT count(*)::int FROM jobs WHERE done_at IS NULL AND dead_at IS NULL) AS jobs` : ', 0 AS jobs'}`,
+      );
+      if (row.mail) void ctx.flushMail();
+      return row;
+    }
+    if (path === '/__bench/counts') {
+      const [row] = await sql.query(
+        `SELECT (SELECT count(*)::int FROM parties WHERE status = 'signed' AND signed_name <> name) AS signed_here,
+                (SELECT count(*)::int FROM events WHERE type = 'signed') AS signed_events,
+                (SELECT count(*)::int FROM events WHERE type = 'completed') AS completed,
+                (SELECT count(*)::int FROM cases WHERE status = 'completed' AND final_sha256 IS NOT NULL) AS sealed,
+                (SELECT count(*)::int FROM outbox WHERE status = 'queued') AS queued,
+                (SELECT count(*)::int FROM outbox WHERE kind = 'completed') AS final_mails`,
+      );
+      return row;
+    }
+    throw new Error('unknown');
+  };
+  const server = createServer((req, res) => {
+    if (req.url?.startsWith('/__bench/')) {
+      let raw = '';
+      req.on('data', (d) => (raw += d));
+      req.on('end', () =>
+        void control(req.url!, raw ? JSON.parse(raw) : {}).then(
+          (r) => res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(r)),
+          (e) => res.writeHead(500).end(String(e)),
+        ),
+      );
+      return;
+    }
+    void handleApi(req, res);
+  });
+  server.listen(0, '127.0.0.1', () => {
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    // Links in mail point here, as under npm start (appUrl() takes nothing from requests).
+    process.env.APP_URL ||= base;
+    process.stdout.write(JSON.stringify({ base, cookie: `hk_admin=${session}` }) + '\n');
+  });
+}
+
+/* ---------- the orchestrator ---------- */
+function child(args: string[], env: NodeJS.ProcessEnv, cwd = HERE): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', SELF, ...args], { cwd, env, stdio: ['ignore', 'pipe', 'inherit'] });
+}
+const firstLine = (p: ChildProcess) =>
+  new Promise<Record<string, string>>((ok, fail) => {
+    const rl = createInterface({ input: p.stdout! });
+    rl.once('line', (l) => ok(JSON.parse(l)));
+    p.once('exit', (code) => fail(new Error(`child exited ${code}`)));
+  });
+const output = (p: ChildProcess) =>
+  new Promise<string>((ok, fail) => {
+    let out = '';
+    p.stdout!.on('data', (d) => (out += d));
+    p.once('exit', (code) => (code === 0 ? ok(out) : fail(new Error(`load generator exited ${code}`))));
   });
 
-// 1. Case creation, 50 at once.
-const creation = await timed(CREATIONS, CREATIONS, create);
-// Enough cases for the signers (created 10 at a time, not measured).
-await timed(Math.max(0, SIGNERS - CREATIONS), 10, (i) => create(CREATIONS + i));
-await ctx.flushMail();
-// A fresh link for the first party of each case (what their email carries), issued directly
-// rather than parsed from 200 messages.
-const { issueSignLink } = await import('../src/lib/signing/links.js');
-const parties = await ctx.deps.sql.query<{ id: string; case_id: string; document_sha256: string }>(
-  `SELECT p.id, p.case_id, c.document_sha256 FROM parties p JOIN cases c ON c.id = p.case_id WHERE p.position = 0 ORDER BY p.case_id LIMIT ${SIGNERS}`,
-);
-const tokens: Array<{ caseId: string; token: string }> = [];
-for (const p of parties) {
-  const t = await issueSignLink(ctx.deps.secret, { caseId: p.case_id, partyId: p.id, documentSha256: p.document_sha256 }, 14);
-  await ctx.deps.sql.query('UPDATE parties SET token_jti = $1 WHERE id = $2', [t.jti, p.id]);
-  tokens.push({ caseId: p.case_id, token: t.token });
+interface Row { name: string; cells: string[]; ok: boolean }
+
+async function runAgainst(label: string, root: string, store: string, mails: Array<{ at: number; to: string; subject: string }>, smtpPort: number): Promise<Row> {
+  const CREATIONS = Number(process.env.BENCH_CREATIONS ?? 50);
+  const SIGNERS = Number(process.env.BENCH_LOAD_SIGNERS ?? 200);
+  const FINALS = Number(process.env.BENCH_FINAL_SIGNERS ?? 50);
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
+    DATA_DIR: mkdtempSync(join(tmpdir(), 'bench-load-')),
+    RATE_LIMIT_SIGN: '1000000', RATE_LIMIT_MANAGE: '1000000', RATE_LIMIT_SEND: '1000000', RATE_LIMIT_RENDER: '1000000',
+    PDF_RENDER_QUEUE: '100000',
+    ADMIN_EMAILS: 'hr@load.test',
+  };
+  let drop: (() => Promise<void>) | null = null;
+  if (store === 'pglite') delete env.DATABASE_URL;
+  else {
+    const { benchDatabaseUrl, createBenchSchema } = await import('./bench-db.js');
+    const bench = await createBenchSchema(benchDatabaseUrl()!);
+    env.DATABASE_URL = bench.url;
+    drop = bench.drop;
+  }
+  const server = child(['serve', root], env, root);
+  try {
+    const { base, cookie } = await firstLine(server);
+    const control = async (path: string, body: unknown = {}) => (await fetch(`${base}${path}`, { method: 'POST', body: JSON.stringify(body) })).json();
+    const load = async (path: string, bodies: unknown[], withCookie = false) =>
+      JSON.parse(await output(child(['load', JSON.stringify({ base, path, bodies, cookie: withCookie ? cookie : undefined })], process.env))) as {
+        latencies: number[]; statuses: number[]; seconds: number; endedAt: number;
+      };
+    const idle = async (limitMs: number) => {
+      const end = Date.now() + limitMs;
+      for (;;) {
+        const r = (await control('/__bench/idle')) as { mail: number; jobs: number };
+        if ((!r.mail && !r.jobs) || Date.now() > end) return;
+        await new Promise((r2) => setTimeout(r2, 250));
+      }
+    };
+    const { readFileSync } = await import('node:fs');
+    const { formDefinitionSchema } = await import('../src/lib/form-definition.js');
+    const { workHandoverValues } = await import('../tests/fixtures/form-values.js');
+    const work = formDefinitionSchema.parse(JSON.parse(readFileSync(join(HERE, 'content/forms/work-handover.json'), 'utf8')));
+    const values = workHandoverValues(work);
+    const caseBody = (i: number) => ({
+      formId: 'work-handover', values, sender: { name: 'HR', email: 'hr@load.test' },
+      parties: work.signing.parties.map((_, k) => ({ name: `员工${i}-${k}`, email: `p${i}-${k}@load.test` })),
+    });
+    const signBody = (t: { caseId: string; token: string }, i: number) => ({ action: 'sign', caseId: t.caseId, token: t.token, consent: true, signature: { kind: 'typed', text: `签署人${i}` } });
+
+    // 1. Case creation, 50 at once; then enough cases for the signers, 10 at a time (not measured).
+    const creation = await load('/api/cases', Array.from({ length: CREATIONS }, (_, i) => caseBody(i)), true);
+    for (let made = CREATIONS; made < SIGNERS + FINALS; made += 10) await load('/api/cases', Array.from({ length: Math.min(10, SIGNERS + FINALS - made) }, (_, i) => caseBody(made + i)), true);
+    await idle(600_000);
+
+    // 2. 200 first signers at once.
+    const firsts = (await control('/__bench/tokens', { limit: SIGNERS })) as Array<{ caseId: string; token: string }>;
+    const signing = await load('/api/sign', firsts.map(signBody));
+    await idle(600_000);
+
+    // 3. 50 last signers at once: each completes its case; the final mail's latency.
+    const lasts = (await control('/__bench/tokens', { limit: FINALS, lastSigner: true })) as Array<{ caseId: string; token: string }>;
+    const mailsBefore = mails.length;
+    const finals = await load('/api/sign', lasts.map((t, i) => signBody(t, 10_000 + i)));
+    const expected = FINALS * (work.signing.parties.length + 1); // every party and the sender
+    const waitEnd = Date.now() + 600_000;
+    while (mails.slice(mailsBefore).filter((m) => FINAL_SUBJECT.test(m.subject)).length < expected && Date.now() < waitEnd) await new Promise((r) => setTimeout(r, 100));
+    const finalMails = mails.slice(mailsBefore).filter((m) => FINAL_SUBJECT.test(m.subject));
+    const mailLag = finalMails.map((m) => (m.at - finals.endedAt) / 1000);
+    await idle(60_000);
+    const counts = (await control('/__bench/counts')) as Record<string, number>;
+
+    const errors = [...creation.statuses, ...signing.statuses, ...finals.statuses].filter((s) => s >= 400).length;
+    const once = new Set(finalMails.map((m) => `${m.to}|${m.subject}`)).size === finalMails.length;
+    const ok = errors === 0 && counts.signed_here === firsts.length + lasts.length && counts.completed === lasts.length && counts.sealed === lasts.length && finalMails.length === expected && once && counts.queued === 0;
+    const ms = (xs: number[], p: number) => `${pct(xs, p).toFixed(0)}`;
+    return {
+      name: `${store === 'pglite' ? 'PGlite' : 'PostgreSQL'} ${label}`,
+      ok,
+      cells: [
+        `p50 ${ms(creation.latencies, 0.5)} / p95 ${ms(creation.latencies, 0.95)} ms, ${(CREATIONS / creation.seconds).toFixed(1)}/s`,
+        `p50 ${ms(signing.latencies, 0.5)} / p95 ${ms(signing.latencies, 0.95)} ms, ${(firsts.length / signing.seconds).toFixed(1)}/s`,
+        `p50 ${ms(finals.latencies, 0.5)} / p95 ${ms(finals.latencies, 0.95)} ms, ${(lasts.length / finals.seconds).toFixed(1)}/s`,
+        `p50 ${pct(mailLag, 0.5).toFixed(1)} / p95 ${pct(mailLag, 0.95).toFixed(1)} s（${finalMails.length}/${expected} 封）`,
+        `错误 ${errors}，签名 ${counts.signed_here}/${firsts.length + lasts.length}，封存 ${counts.sealed}/${lasts.length}，未发 ${counts.queued}${once ? '' : '，有重复邮件'}`,
+      ],
+    };
+  } finally {
+    server.kill('SIGKILL');
+    await drop?.();
+  }
 }
 
-// 2. 200 signers at once.
-const mailBefore = received;
-const signing = await timed(tokens.length, tokens.length, (i) =>
-  fetch(`${base}/api/sign`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ action: 'sign', caseId: tokens[i].caseId, token: tokens[i].token, consent: true, signature: { kind: 'typed', text: `签署人${i}` } }),
-  }),
-);
-await ctx.flushMail();
-await new Promise((r) => setTimeout(r, 500));
-
-const [counts] = await ctx.deps.sql.query<{ signed: string; events: string; queued: string; next_sent: string }>(
-  `SELECT (SELECT count(*) FROM parties WHERE status = 'signed') AS signed,
-          (SELECT count(*) FROM events WHERE type = 'signed') AS events,
-          (SELECT count(*) FROM outbox WHERE status = 'queued') AS queued,
-          (SELECT count(*) FROM parties WHERE position = 1 AND status = 'sent') AS next_sent`,
-);
-const errors = [...creation.statuses, ...signing.statuses].filter((s) => s >= 400).length;
-const ok = Number(counts.signed) === tokens.length && Number(counts.events) === tokens.length && Number(counts.next_sent) === tokens.length && Number(counts.queued) === 0;
-const name = store === 'pglite' ? 'PGlite' : 'PostgreSQL';
-console.log(
-  `| ${name} | 建案 ${CREATIONS} 并发：p50 ${pct(creation.latencies, 0.5).toFixed(0)} ms，p95 ${pct(creation.latencies, 0.95).toFixed(0)} ms，${(CREATIONS / creation.seconds).toFixed(1)} 次/秒 | 签署 ${tokens.length} 并发：p50 ${pct(signing.latencies, 0.5).toFixed(0)} ms，p95 ${pct(signing.latencies, 0.95).toFixed(0)} ms，${(tokens.length / signing.seconds).toFixed(1)} 次/秒 | 错误响应 ${errors} | 签名记录 ${counts.signed}/${tokens.length}，事件 ${counts.events}，下一位邮件 ${counts.next_sent}，新收邮件 ${received - mailBefore}，未发 ${counts.queued} | ${ok && errors === 0 ? '无丢失' : '有问题'} |`,
-);
-server.close();
-smtp.close();
-await ctx.deps.sql.close();
-if (bench) {
-  await bench.drop();
-  bench = null;
+async function orchestrate() {
+  const args = process.argv.slice(2);
+  const store = args.find((a) => a === 'pglite' || a === 'postgres') ?? process.env.BENCH_STORE ?? 'pglite';
+  const baseline = args.includes('--baseline') ? args[args.indexOf('--baseline') + 1] : null;
+  if (store === 'postgres') {
+    const { benchDatabaseUrl } = await import('./bench-db.js');
+    if (!benchDatabaseUrl()) {
+      console.log(`| postgres | 未设置 BENCH_DATABASE_URL / DATABASE_URL，跳过 | | | | |`);
+      return;
+    }
+  }
+  // The SMTP receiver, in its own process.
+  const mails: Array<{ at: number; to: string; subject: string }> = [];
+  const smtp = child(['smtp'], process.env);
+  const rl = createInterface({ input: smtp.stdout! });
+  const smtpPort = await new Promise<number>((ok) => rl.on('line', (l) => {
+    const m = JSON.parse(l);
+    if (m.port) ok(m.port);
+    else mails.push(m);
+  }));
+  const rows: Row[] = [];
+  let tree: string | null = null;
+  try {
+    if (baseline) {
+      tree = mkdtempSync(join(tmpdir(), 'bench-baseline-'));
+      rmSync(tree, { recursive: true });
+      execFileSync('git', ['worktree', 'add', '--detach', tree, baseline], { cwd: HERE, stdio: 'ignore' });
+      if (!existsSync(join(tree, 'node_modules'))) symlinkSync(join(HERE, 'node_modules'), join(tree, 'node_modules'));
+      rows.push(await runAgainst(`基线 ${baseline.slice(0, 7)}`, tree, store, mails, smtpPort));
+    }
+    rows.push(await runAgainst('当前', HERE, store, mails, smtpPort));
+  } finally {
+    smtp.kill('SIGKILL');
+    if (tree) execFileSync('git', ['worktree', 'remove', '--force', tree], { cwd: HERE, stdio: 'ignore' });
+  }
+  console.log('| 存储 / 版本 | 建案 50 并发 | 首位签署 200 并发 | 末位签署 50 并发（完成案件） | 最终邮件晚于最后签名 | 核对 |');
+  console.log('|---|---|---|---|---|---|');
+  for (const r of rows) console.log(`| ${r.name} | ${r.cells.join(' | ')}${r.ok ? '，无丢失' : '，有问题'} |`);
+  process.exitCode = rows.every((r) => r.ok) ? 0 : 1;
 }
-process.exit(ok && errors === 0 ? 0 : 1);
+
+if (role === 'smtp') await smtpReceiver();
+else if (role === 'load') await loadGenerator();
+else if (role === 'serve') await serveTree();
+else await orchestrate();

@@ -80,9 +80,9 @@ describe('faults', () => {
     const smtpPort = await freePort();
     const mailbox = new Mailbox();
     await mailbox.start(smtpPort);
-    // A short lease, so a killed worker's job is taken over within the test; the cron
+    // Short leases, so a killed worker's job (and mail) is taken over within the test; the cron
     // function (as on Vercel) sweeps what is left after a restart.
-    const env = { DATA_DIR: dataDir, SMTP_URL: `smtp://127.0.0.1:${smtpPort}`, DATABASE_URL: '', JOB_LEASE_SECONDS: '2', CRON_SECRET: 'crash-cron' };
+    const env = { DATA_DIR: dataDir, SMTP_URL: `smtp://127.0.0.1:${smtpPort}`, DATABASE_URL: '', JOB_LEASE_SECONDS: '2', MAIL_LEASE_SECONDS: '2', CRON_SECRET: 'crash-cron' };
     const cron = async (base: string) => {
       await new Promise((r) => setTimeout(r, 2_200)); // the dead worker's lease runs out
       const res = await fetch(`${base}/api/cron`, { headers: { Authorization: 'Bearer crash-cron' } });

@@ -21,11 +21,11 @@ export interface OutgoingMail {
 }
 export type SendMail = (mail: OutgoingMail) => Promise<void>;
 
-export async function processOutbox(sql: Sql, send: SendMail, limit = 50, retryBaseSeconds = 30): Promise<{ sent: number; failed: number }> {
+export async function processOutbox(sql: Sql, send: SendMail, limit = 50, retryBaseSeconds = 30, leaseSeconds = 300): Promise<{ sent: number; failed: number }> {
   let sent = 0;
   let failed = 0;
   for (let i = 0; i < limit; i++) {
-    const mail = await repo.claimMail(sql);
+    const mail = await repo.claimMail(sql, leaseSeconds);
     if (!mail) break;
     try {
       let attachments: OutgoingMail['attachments'];

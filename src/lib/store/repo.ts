@@ -170,15 +170,17 @@ export const repo = {
     ]),
 
   /**
-   * Claims one due message with a lease (pushes its next attempt 5 minutes out), so the send
-   * happens outside any transaction and a crashed sender's message is simply retried later.
+   * Claims one due message with a lease (pushes its next attempt `leaseSeconds` out, 5
+   * minutes by default), so the send happens outside any transaction and a crashed sender's
+   * message is simply retried later.
    */
-  claimMail: async (sql: Sql) =>
+  claimMail: async (sql: Sql, leaseSeconds = 300) =>
     (
       await sql.query<OutboxRow>(
-        `UPDATE outbox SET next_attempt_at = now() + interval '5 minutes'
+        `UPDATE outbox SET next_attempt_at = now() + make_interval(secs => $1)
           WHERE id = (SELECT id FROM outbox WHERE status = 'queued' AND next_attempt_at <= now() ORDER BY id LIMIT 1${sql.kind === 'postgres' ? ' FOR UPDATE SKIP LOCKED' : ''})
           RETURNING *`,
+        [leaseSeconds],
       )
     )[0],
 
