@@ -27,6 +27,7 @@ import type { ProcessState } from '../../src/lib/process/state.js';
 import type { Row } from '../../src/lib/form-data.js';
 import { customerRows } from '../fixtures/customers.js';
 import { storeBackends, PROCESS_PEOPLE as PEOPLE } from '../fixtures/stores.js';
+import { drainJobs } from '../fixtures/jobs.js';
 
 const forms = new Map<string, FormDefinition>(
   readdirSync('content/forms').map((f) => {
@@ -68,6 +69,7 @@ describe.each(storeBackends('p300'))('a 300-customer case on %s', (_name, makeSq
       const mail = mailsTo(email).filter((m) => m.text.includes('/sign/?c=')).at(-1)!;
       const [, caseId, token] = /\/sign\/\?c=([\w-]+)#t=([\w.-]+)/.exec(mail.text)!;
       await signAsParty(deps, { caseId, token, signature: { kind: 'typed', text: '签名' }, ip: '127.0.0.1', userAgent: 'vitest', baseUrl: BASE });
+      await drainJobs(deps); // the stamping (and, after the last party, sealing) jobs
       await flush();
     }
   };

@@ -27,6 +27,7 @@ import { workHandoverValues } from '../fixtures/form-values.js';
 import type { ProcessAction } from '../../src/lib/process/requests.js';
 import { customerRows } from '../fixtures/customers.js';
 import { storeBackends, PROCESS_PEOPLE } from '../fixtures/stores.js';
+import { drainJobs } from '../fixtures/jobs.js';
 
 const forms = new Map<string, FormDefinition>(
   readdirSync('content/forms').map((f) => {
@@ -62,6 +63,7 @@ describe.each(backends)('customer handover process on %s', (_name, makeSql) => {
       const mail = mailsTo(email).filter((m) => m.text.includes('/sign/?c=')).at(-1)!;
       const [, caseId, token] = /\/sign\/\?c=([\w-]+)#t=([\w.-]+)/.exec(mail.text)!;
       await signAsParty(deps, { caseId, token, signature: { kind: 'typed', text: '签名' }, ip: '127.0.0.1', userAgent: 'vitest', baseUrl: BASE });
+      await drainJobs(deps); // the stamping (and, after the last party, sealing) jobs
       await flush();
     }
   };

@@ -19,6 +19,7 @@ import { processOutbox, type OutgoingMail } from '../../src/lib/signing/outbox.j
 import { workHandoverValues } from '../fixtures/form-values.js';
 import { storeBackends } from '../fixtures/stores.js';
 import { signersFor } from '../fixtures/parties.js';
+import { drainJobs } from '../fixtures/jobs.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'reading-'));
 const cert = { p12: createSelfSignedP12('Test Seal', 'pw'), passphrase: 'pw' };
@@ -79,8 +80,10 @@ describe.each(storeBackends('r'))('reading records on %s', (_name, makeSql) => {
     expect(font.length).toBeLessThan(200_000);
     await expect(signatureFontForParty(deps, c.caseId, tokenOf(lastTo('r1@ex.com')).slice(0, -2) + 'xx', '欧阳明远')).rejects.toBeTruthy();
     await signAsParty(deps, { caseId: c.caseId, token: tokenOf(lastTo('r1@ex.com')), signature: { kind: 'typed', text: '甲' }, reading: { pageCount: 2, pagesViewed: 2, seconds: 125 }, ip: '203.0.113.9', userAgent: 'ua', baseUrl: BASE });
+    await drainJobs(deps); // the stamping (and, after the last party, sealing) jobs
     // An older page (or an API client) sends no record: its line says nothing about reading.
     await signAsParty(deps, { caseId: c.caseId, token: tokenOf(lastTo('r2@ex.com')), signature: { kind: 'typed', text: '乙' }, ip: '203.0.113.9', userAgent: 'ua', baseUrl: BASE });
+    await drainJobs(deps); // the stamping (and, after the last party, sealing) jobs
     const status = await manageStatus(deps, c.caseId, key);
     expect(status.status).toBe('completed');
     const final = await documentForParty(deps, c.caseId, tokenOf(lastTo('r1@ex.com')));
@@ -97,6 +100,7 @@ describe.each(storeBackends('r'))('reading records on %s', (_name, makeSql) => {
     await flush();
     const token = tokenOf(lastTo('zhao@ex.com'));
     await signAsParty(deps, { caseId: a.caseId, token, signature: { kind: 'typed', text: '赵一' }, reading: { pageCount: 1, pagesViewed: 1, seconds: 48 }, ip: '203.0.113.9', userAgent: 'ua', baseUrl: BASE });
+    await drainJobs(deps); // the stamping (and, after the last party, sealing) jobs
     const copy = await documentForParty(deps, a.caseId, token);
     expect(pdfText(copy.pdf, 'ack.pdf')).toContain('已阅读并同意（赵一，销售部；已阅读全部1页，用时48秒）');
   });

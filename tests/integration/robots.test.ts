@@ -43,6 +43,7 @@ import { openProcessBody } from '../../src/lib/process/requests.js';
 import { applyAction } from '../../src/lib/process/operations.js';
 import { deadlineNotice, robotsHear } from '../../src/lib/robots/notices.js';
 import { customerRows } from '../fixtures/customers.js';
+import { drainJobs } from '../fixtures/jobs.js';
 
 const forms = new Map<string, FormDefinition>(
   readdirSync('content/forms').map((f) => {
@@ -309,6 +310,7 @@ describe.each(storeBackends('rb'))('group robots on %s', (_name, makeSql) => {
     const mail = mails.filter((m) => m.to === signers[0]!.email).at(-1)!;
     const [, caseId, token] = /\/sign\/\?c=([\w-]+)#t=([\w.-]+)/.exec(mail.text)!;
     await signAsParty(processDeps, { caseId: caseId!, token: token!, signature: { kind: 'typed', text: '签名' }, ip: '127.0.0.1', userAgent: 'vitest', baseUrl: BASE });
+    await drainJobs(processDeps); // the stamping (and, after the last party, sealing) jobs
     await flushMail();
     const next = mails.filter((m) => m.to === signers[1]!.email).at(-1)!;
     const [, , token2] = /\/sign\/\?c=([\w-]+)#t=([\w.-]+)/.exec(next.text)!;
@@ -337,6 +339,7 @@ describe.each(storeBackends('rb'))('group robots on %s', (_name, makeSql) => {
     const solo = mails.filter((m) => m.to === 'solo@ex.com').at(-1)!;
     const [, soloCase, soloToken] = /\/sign\/\?c=([\w-]+)#t=([\w.-]+)/.exec(solo.text)!;
     await signAsParty(processDeps, { caseId: soloCase!, token: soloToken!, signature: { kind: 'typed', text: '欧阳明远' }, ip: '127.0.0.1', userAgent: 'vitest', baseUrl: BASE });
+    await drainJobs(processDeps); // the stamping (and, after the last party, sealing) jobs
     const done = server.received.length;
     await processRobotOutbox(deps);
     expect(server.received.slice(done).map((g) => g.body.markdown.title)).toEqual([`【待签署】${work.title} 等待 欧阳明远 签署`, `【已完成】${work.title} 各方已签署`]);

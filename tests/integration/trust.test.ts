@@ -35,6 +35,7 @@ import { signersFor } from '../fixtures/parties.js';
 import { customerRows } from '../fixtures/customers.js';
 import { strokePng } from '../fixtures/png.js';
 import { storeBackends, PROCESS_PEOPLE } from '../fixtures/stores.js';
+import { drainJobs } from '../fixtures/jobs.js';
 
 const forms = new Map<string, FormDefinition>(
   ['work-handover', 'customer-handover'].map((id) => {
@@ -69,7 +70,10 @@ describe.each(backends)('trust chain on %s', (_name, makeSql) => {
   };
   const caseToken = (email: string) => /\/case\/\?p=[\w-]+#t=([\w.-]+)/.exec(mailsTo(email).filter((m) => /\/case\/\?p=[\w-]+#t=/.test(m.text)).at(-1)!.text)![1];
   const signTyped = (mail: OutgoingMail, text: string, ip = '203.0.113.9', userAgent = 'test-agent') =>
-    signAsParty(deps, { ...signLink(mail), signature: { kind: 'typed', text }, ip, userAgent, baseUrl: BASE });
+    signAsParty(deps, { ...signLink(mail), signature: { kind: 'typed', text }, ip, userAgent, baseUrl: BASE }).then(async (view) => {
+      await drainJobs(deps); // the stamping (and sealing) jobs, as a worker would run them
+      return view;
+    });
 
   beforeAll(async () => {
     sql = await makeSql();
@@ -349,5 +353,6 @@ describe.each(backends)('trust chain on %s', (_name, makeSql) => {
     const ok = strokePng(1680, 540);
     expect(signBody.safeParse({ action: 'sign', caseId: 'abcdefgh', token: 'x'.repeat(40), consent: true, signature: { kind: 'drawn', png: ok.toString('base64') } }).success).toBe(true);
     await signAsParty(deps, { ...link, signature: { kind: 'drawn', png: ok }, ip: '1.2.3.4', userAgent: 'ua', baseUrl: BASE });
+    await drainJobs(deps); // the stamping (and, after the last party, sealing) jobs
   });
 });
