@@ -168,14 +168,14 @@ function drawSignatureBoxes(w: PdfWriter, def: FormDefinition): SignatureBox[] {
     const x = w.margin.left + (i % perRow) * (boxW + gap);
     const top = w.y - Math.floor(i / perRow) * (boxH + gap);
     const y = top - boxH;
-    w.page.drawRectangle({ x, y, width: boxW, height: boxH, borderColor: INK, borderWidth: 0.8 });
+    w.ink().strokeRect(x, y, boxW, boxH, 0.8, INK);
     w.line(w.clean(p.label ?? p.role, w.bold), x + 8, top - 6, 10.5, w.bold);
     // Two lines at the bottom: name and date.
     const nameY = y + 28;
     const dateY = y + 10;
     for (const [label, ly] of [['签名：', nameY], ['日期：', dateY]] as const) {
-      w.page.drawText(label, { x: x + 8, y: ly, size: 8.5, font: w.regular, color: MUTED });
-      w.page.drawLine({ start: { x: x + 38, y: ly - 2 }, end: { x: x + boxW - 8, y: ly - 2 }, thickness: 0.4, color: RULE });
+      w.drawOn(w.page, label, x + 8, ly, 8.5, w.regular, MUTED);
+      w.rule(x + 38, ly - 2, x + boxW - 8, ly - 2, 0.4, RULE);
     }
     boxes.push({
       party: i,

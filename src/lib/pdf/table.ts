@@ -91,12 +91,12 @@ export function drawTable(w: PdfWriter, columns: TableColumn[], rows: string[][]
   // part on that page (far fewer drawing operations than a box per cell).
   let segmentTop = 0;
   const drawColumnRules = () => {
-    for (const x of xs) w.page.drawLine({ start: { x, y: segmentTop }, end: { x, y: w.y }, thickness: 0.5, color: RULE });
+    for (const x of xs) w.rule(x, segmentTop, x, w.y, 0.5, RULE);
   };
-  const rule = (y: number) => w.page.drawLine({ start: { x: w.margin.left, y }, end: { x: w.margin.left + tableWidth, y }, thickness: 0.5, color: RULE });
+  const rule = (y: number) => w.rule(w.margin.left, y, w.margin.left + tableWidth, y, 0.5, RULE);
   const drawHeader = () => {
     segmentTop = w.y;
-    w.page.drawRectangle({ x: w.margin.left, y: w.y - headerHeight, width: tableWidth, height: headerHeight, color: SHADE });
+    w.ink().fillRect(w.margin.left, w.y - headerHeight, tableWidth, headerHeight, SHADE);
     rule(w.y);
     rule(w.y - headerHeight);
     headerLines.forEach((lines, i) => drawLines(lines, i, w.y, w.bold));

@@ -1,7 +1,8 @@
 import fontkit from '@pdf-lib/fontkit';
-import { PDFDocument, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
+import { PDFDocument, rgb, type PDFFont, type PDFPage, type RGB } from 'pdf-lib';
 import { fontSubset } from './fonts.js';
-import { embedFallbacks, FontChain } from './font-chain.js';
+import { fallbackSubsets, FontChain } from './font-chain.js';
+import { PageInk } from './ink.js';
 import { wrapText } from './line-break.js';
 import { drawTable, type TableColumn } from './table.js';
 export type { TableColumn } from './table.js';
@@ -12,6 +13,11 @@ export type { TableColumn } from './table.js';
  * subset to exactly the characters the document will draw (given up front). Characters Noto
  * Sans SC lacks (rare name characters such as 𠮷) come from a fallback font (font-chain.ts),
  * embedded only in documents that have such characters; text is measured and drawn per run.
+ *
+ * Each character's glyph id and advance width are looked up once per document (the fonts
+ * are subsets without substitutions, see CMAP_GLYPHS_ONLY, so a character is always its
+ * cmap glyph): measuring is a sum and drawing writes the ids straight into the page's
+ * content stream (ink.ts).
  */
 export const A4: [number, number] = [595.28, 841.89];
 export const MISSING_GLYPH = '□';
@@ -34,11 +40,26 @@ const LINE_HEIGHT = 1.45;
  */
 export const CMAP_GLYPHS_ONLY = { liga: false, clig: false, dlig: false, rlig: false, calt: false, ccmp: false, locl: false };
 
+/** One character as a font chain draws it: the font that has it, its glyph id (4 hex digits), its width at 1 pt. */
+interface Glyph {
+  font: PDFFont;
+  hex: string;
+  width: number;
+}
+
+/** What the writer reads of a font itself: its cmap and advance widths. */
+interface Metrics {
+  glyphForCodePoint(cp: number): { id: number; advanceWidth: number };
+  unitsPerEm: number;
+}
+
 export class PdfWriter {
   page!: PDFPage;
   y = 0;
   readonly pages: PDFPage[] = [];
-  private readonly widthCache = new Map<PDFFont, Map<string, number>>();
+  /** Per primary font (regular, bold): each character as its chain draws it. */
+  private readonly glyphs = new Map<PDFFont, Map<string, Glyph>>();
+  private readonly inks = new Map<PDFPage, PageInk>();
   private missingSet = new Set<string>();
   /** Per primary font (regular, bold): that font, then the fallbacks. */
   private readonly chains: Map<PDFFont, FontChain>;
@@ -51,6 +72,7 @@ export class PdfWriter {
     readonly margin: { top: number; right: number; bottom: number; left: number },
     /** Fallback fonts embedded for this document's rare characters (usually none). */
     readonly fallbacks: PDFFont[],
+    private readonly metrics: Map<PDFFont, Metrics>,
   ) {
     // Bold text falls back to the same (regular-weight) fallback font: there is no bold one.
     this.chains = new Map([regular, bold].map((f) => [f, new FontChain([f, ...fallbacks])]));
@@ -69,15 +91,24 @@ export class PdfWriter {
     const always = MISSING_GLYPH + '0123456789第页共/';
     const [regularBytes, boldBytes] = await Promise.all([fontSubset('regular', text.regular + always), fontSubset('bold', text.bold + always)]);
     // subset: false — the bytes are already a HarfBuzz subset (see fonts.ts).
-    const regular = await doc.embedFont(regularBytes, { subset: false, features: CMAP_GLYPHS_ONLY });
-    const bold = await doc.embedFont(boldBytes, { subset: false, features: CMAP_GLYPHS_ONLY });
+    const metrics = new Map<PDFFont, Metrics>();
+    const embed = async (bytes: Uint8Array) => {
+      const font = await doc.embedFont(bytes, { subset: false, features: CMAP_GLYPHS_ONLY });
+      // The writer's own reading of the same bytes (pdf-lib keeps its fontkit font private).
+      metrics.set(font, fontkit.create(bytes) as unknown as Metrics);
+      return font;
+    };
+    const regular = await embed(regularBytes);
+    const bold = await embed(boldBytes);
     // What the subsets lack is what the fallback font is asked for (nothing, most of the time).
     const lacking = (font: PDFFont, s: string) => {
       const set = new Set(font.getCharacterSet());
       return Array.from(s).filter((ch) => ch.codePointAt(0)! >= 0x20 && !set.has(ch.codePointAt(0)!));
     };
-    const fallbacks = await embedFallbacks(doc, [...lacking(regular, text.regular), ...lacking(bold, text.bold)], CMAP_GLYPHS_ONLY);
-    return new PdfWriter(doc, regular, bold, options.pageSize ?? A4, options.margin ?? { top: 64, right: 42, bottom: 54, left: 42 }, fallbacks);
+    const rare = [...lacking(regular, text.regular), ...lacking(bold, text.bold)];
+    // subset: false — the bytes are already HarfBuzz subsets (see fonts.ts).
+    const fallbacks = rare.length ? await Promise.all((await fallbackSubsets(rare)).map(embed)) : [];
+    return new PdfWriter(doc, regular, bold, options.pageSize ?? A4, options.margin ?? { top: 64, right: 42, bottom: 54, left: 42 }, fallbacks, metrics);
   }
 
   get contentWidth(): number {
@@ -118,18 +149,40 @@ export class PdfWriter {
     return out;
   }
 
+  /** `ch` as text in `font` draws it: in the first font of the chain that has it (else as `font`'s .notdef). */
+  private glyph(ch: string, font: PDFFont): Glyph {
+    let map = this.glyphs.get(font);
+    if (!map) this.glyphs.set(font, (map = new Map()));
+    let g = map.get(ch);
+    if (!g) {
+      const drawnIn = this.chain(font).fontFor(ch) ?? font;
+      const metrics = this.metrics.get(drawnIn);
+      if (!metrics) throw new Error(`PdfWriter: the font ${drawnIn.name} was not embedded by this writer`);
+      const { id, advanceWidth } = metrics.glyphForCodePoint(ch.codePointAt(0)!);
+      // The same arithmetic as pdf-lib's widthOfTextAtSize, so line breaks do not move.
+      g = { font: drawnIn, hex: id.toString(16).padStart(4, '0'), width: advanceWidth * (1000 / metrics.unitsPerEm) * (1 / 1000) };
+      map.set(ch, g);
+    }
+    return g;
+  }
+
   /** Width of cleaned text, each character measured in the font that draws it. */
   width(text: string, font: PDFFont, size: number): number {
-    let cache = this.widthCache.get(font);
-    if (!cache) this.widthCache.set(font, (cache = new Map()));
-    const chain = this.chain(font);
     let w = 0;
-    for (const ch of text) {
-      let cw = cache.get(ch);
-      if (cw === undefined) cache.set(ch, (cw = (chain.fontFor(ch) ?? font).widthOfTextAtSize(ch, 1)));
-      w += cw;
-    }
+    for (const ch of text) w += this.glyph(ch, font).width;
     return w * size;
+  }
+
+  /** The page's own content stream, where the writer draws. */
+  ink(page: PDFPage = this.page): PageInk {
+    let ink = this.inks.get(page);
+    if (!ink) this.inks.set(page, (ink = new PageInk(page)));
+    return ink;
+  }
+
+  /** A straight line on `page` (default: the current page). */
+  rule(x1: number, y1: number, x2: number, y2: number, thickness: number, color: RGB, page: PDFPage = this.page): void {
+    this.ink(page).line(x1, y1, x2, y2, thickness, color);
   }
 
   /** Wrapped lines of `text`; line breaks the writer typed (a multi-line note) are kept. */
@@ -145,6 +198,7 @@ export class PdfWriter {
   newPage(): void {
     this.page = this.doc.addPage(this.pageSize);
     this.pages.push(this.page);
+    this.ink(this.page);
     this.y = this.pageSize[1] - this.margin.top;
   }
 
@@ -161,9 +215,23 @@ export class PdfWriter {
   }
 
   /** Draws cleaned text on `page` with its baseline at `y`, run by run when it needs a fallback. */
-  drawOn(page: PDFPage, text: string, x: number, y: number, size: number, font: PDFFont = this.regular, color = INK): void {
-    if (this.fallbacks.length === 0) page.drawText(text, { x, y, size, font, color });
-    else this.chain(font).draw(page, text, { x, y, size, color });
+  drawOn(page: PDFPage, text: string, x: number, y: number, size: number, font: PDFFont = this.regular, color: RGB = INK): void {
+    const ink = this.ink(page);
+    let runFont: PDFFont | undefined;
+    let hex = '';
+    let runX = x;
+    let runWidth = 0;
+    for (const ch of text) {
+      const g = this.glyph(ch, font);
+      if (g.font !== runFont && hex) {
+        ink.text(runFont!, hex, runX, y, size, color);
+        [hex, runX, runWidth] = ['', runX + runWidth * size, 0];
+      }
+      runFont = g.font;
+      hex += g.hex;
+      runWidth += g.width;
+    }
+    if (hex) ink.text(runFont!, hex, runX, y, size, color);
   }
 
   /** A wrapped paragraph at the cursor, across pages if needed. */
@@ -186,7 +254,7 @@ export class PdfWriter {
     this.y -= 6;
     this.line(this.clean(text, this.bold), this.margin.left, this.y, size, this.bold);
     this.y -= this.lineHeight(size) + 1;
-    this.page.drawLine({ start: { x: this.margin.left, y: this.y }, end: { x: this.margin.left + this.contentWidth, y: this.y }, thickness: 0.8, color: INK });
+    this.rule(this.margin.left, this.y, this.margin.left + this.contentWidth, this.y, 0.8, INK);
     this.y -= 6;
   }
 
@@ -212,7 +280,7 @@ export class PdfWriter {
         const x = this.margin.left + k * (half + gap);
         this.line(c.label, x, this.y, size, this.bold);
         c.lines.forEach((l, n) => this.line(l, x + c.labelWidth + 4, this.y - n * lh, size));
-        this.page.drawLine({ start: { x: x + c.labelWidth + 2, y: this.y - height + 2 }, end: { x: x + c.width, y: this.y - height + 2 }, thickness: 0.4, color: RULE });
+        this.rule(x + c.labelWidth + 2, this.y - height + 2, x + c.width, this.y - height + 2, 0.4, RULE);
       });
       this.y -= height + 3;
       i += row.length;
@@ -246,9 +314,9 @@ export class PdfWriter {
       };
       draw(header.left, this.margin.left, top, 'left');
       draw(header.right, w - this.margin.right, top, 'right');
-      page.drawLine({ start: { x: this.margin.left, y: top - 5 }, end: { x: w - this.margin.right, y: top - 5 }, thickness: 0.5, color: RULE });
+      this.rule(this.margin.left, top - 5, w - this.margin.right, top - 5, 0.5, RULE, page);
       const bottom = this.margin.bottom - 26;
-      page.drawLine({ start: { x: this.margin.left, y: bottom + 12 }, end: { x: w - this.margin.right, y: bottom + 12 }, thickness: 0.5, color: RULE });
+      this.rule(this.margin.left, bottom + 12, w - this.margin.right, bottom + 12, 0.5, RULE, page);
       draw(footerLeft, this.margin.left, bottom, 'left');
       draw(pageLabel(i, total), w - this.margin.right, bottom, 'right');
     });

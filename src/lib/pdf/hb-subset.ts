@@ -1,0 +1,96 @@
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+
+/**
+ * HarfBuzz's subsetter (harfbuzzjs's hb-subset WebAssembly build, the one `subset-font`
+ * wraps) with each font loaded once per process. `subset-font` copies the whole font (10 MB
+ * for Noto Sans SC) into WebAssembly memory and parses it again for every subset, which
+ * cost most of a render's subsetting time; here the font's bytes and HarfBuzz face stay in
+ * WebAssembly memory and each document only runs the subset plan. The options are
+ * subset-font's defaults (all layout features kept, hinting kept), so the subsets are the
+ * same bytes.
+ */
+const require = createRequire(import.meta.url);
+
+interface HarfBuzz {
+  memory: WebAssembly.Memory;
+  malloc(size: number): number;
+  free(ptr: number): void;
+  hb_blob_create(data: number, length: number, mode: number, userData: number, destroy: number): number;
+  hb_blob_destroy(blob: number): void;
+  hb_blob_get_data(blob: number, length: number): number;
+  hb_blob_get_length(blob: number): number;
+  hb_face_create(blob: number, index: number): number;
+  hb_face_destroy(face: number): void;
+  hb_face_reference_blob(face: number): number;
+  hb_set_add(set: number, value: number): void;
+  hb_set_clear(set: number): void;
+  hb_set_invert(set: number): void;
+  hb_subset_input_create_or_fail(): number;
+  hb_subset_input_destroy(input: number): void;
+  hb_subset_input_set(input: number, which: number): number;
+  hb_subset_input_unicode_set(input: number): number;
+  hb_subset_or_fail(face: number, input: number): number;
+  _initialize(): void;
+}
+
+const HB_MEMORY_MODE_WRITABLE = 2;
+const HB_SUBSET_SETS_LAYOUT_FEATURE_TAG = 6;
+
+let harfbuzz: Promise<HarfBuzz> | undefined;
+function loadHarfBuzz(): Promise<HarfBuzz> {
+  harfbuzz ??= readFile(require.resolve('harfbuzzjs/dist/harfbuzz-subset.wasm')).then(async (wasm) => {
+    const { instance } = await WebAssembly.instantiate(wasm);
+    const hb = instance.exports as unknown as HarfBuzz;
+    hb._initialize();
+    return hb;
+  });
+  return harfbuzz;
+}
+
+/** A TrueType font held in WebAssembly memory as a HarfBuzz face, for subsetting again and again. */
+export interface SubsetFace {
+  subset(codePoints: Iterable<number>): Uint8Array;
+}
+
+/** Loads `bytes` (TrueType/OpenType, not WOFF) into HarfBuzz once. The face lives as long as the process. */
+export async function subsetFace(bytes: Uint8Array): Promise<SubsetFace> {
+  const hb = await loadHarfBuzz();
+  const data = hb.malloc(bytes.byteLength);
+  if (!data) throw new Error('HarfBuzz could not allocate memory for the font');
+  new Uint8Array(hb.memory.buffer).set(bytes, data);
+  // As subset-font does (a writable blob spares HarfBuzz a copy); the bytes are never freed.
+  const blob = hb.hb_blob_create(data, bytes.byteLength, HB_MEMORY_MODE_WRITABLE, 0, 0);
+  const face = hb.hb_face_create(blob, 0);
+  hb.hb_blob_destroy(blob);
+  return {
+    subset(codePoints) {
+      const input = hb.hb_subset_input_create_or_fail();
+      if (!input) throw new Error('HarfBuzz could not create a subset input');
+      let subset = 0;
+      try {
+        // Every layout feature kept, as subset-font and pyftsubset --layout-features=* do.
+        const features = hb.hb_subset_input_set(input, HB_SUBSET_SETS_LAYOUT_FEATURE_TAG);
+        hb.hb_set_clear(features);
+        hb.hb_set_invert(features);
+        const unicodes = hb.hb_subset_input_unicode_set(input);
+        for (const cp of codePoints) hb.hb_set_add(unicodes, cp);
+        subset = hb.hb_subset_or_fail(face, input);
+      } finally {
+        hb.hb_subset_input_destroy(input);
+      }
+      if (!subset) throw new Error('HarfBuzz could not subset the font');
+      const result = hb.hb_face_reference_blob(subset);
+      try {
+        const offset = hb.hb_blob_get_data(result, 0);
+        const length = hb.hb_blob_get_length(result);
+        if (!length) throw new Error('HarfBuzz made an empty subset');
+        // A copy: the WebAssembly memory is reused (and may grow, detaching views) by the next call.
+        return new Uint8Array(hb.memory.buffer).slice(offset, offset + length);
+      } finally {
+        hb.hb_blob_destroy(result);
+        hb.hb_face_destroy(subset);
+      }
+    },
+  };
+}
