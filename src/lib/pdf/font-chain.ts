@@ -163,9 +163,17 @@ export class FontChain {
 
   /** The font that draws `ch`, or undefined when none has it. */
   fontFor(ch: string): PDFFont | undefined {
-    const cp = ch.codePointAt(0)!;
+    return this.fontForCodePoint(ch.codePointAt(0)!);
+  }
+
+  fontForCodePoint(cp: number): PDFFont | undefined {
     const i = this.sets.findIndex((s) => s.has(cp));
     return i < 0 ? undefined : this.fonts[i];
+  }
+
+  hasCodePoint(cp: number): boolean {
+    for (const set of this.sets) if (set.has(cp)) return true;
+    return false;
   }
 
   has(ch: string): boolean {

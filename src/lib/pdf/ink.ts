@@ -1,5 +1,5 @@
 import { deflateSync } from 'node:zlib';
-import { PDFName, PDFRawStream, PDFStream, type PDFContext, type PDFDict, type PDFFont, type PDFPage, type RGB } from 'pdf-lib';
+import { PDFName, PDFRawStream, PDFStream, type PDFContext, type PDFDict, type PDFDocument, type PDFFont, type PDFPage, type RGB } from 'pdf-lib';
 
 /**
  * A page's drawing as PDF content operators written straight into a string. pdf-lib's
@@ -15,9 +15,11 @@ export class PageInk {
   private ops: string[] = [];
   private source: Buffer | undefined;
   private readonly fontKeys = new Map<PDFFont, string>();
-  private font = '';
-  private fill = '';
-  private stroke = '';
+  // The graphics state so far, to write an operator only when it changes.
+  private font: PDFFont | undefined;
+  private size = -1;
+  private fill: RGB | undefined;
+  private stroke: RGB | undefined;
   private lineWidth = -1;
 
   constructor(readonly page: PDFPage) {
@@ -28,16 +30,17 @@ export class PageInk {
 
   /** Glyph ids (4 hex digits each, Identity-H) in `font` with the baseline starting at (x, y). */
   text(font: PDFFont, glyphHex: string, x: number, y: number, size: number, color: RGB): void {
-    let key = this.fontKeys.get(font);
-    if (!key) {
-      key = this.page.node.newFontDictionary(font.name, font.ref).toString();
-      this.fontKeys.set(font, key);
-    }
-    const tf = `${key} ${num(size)} Tf`;
     let op = 'BT';
-    if (tf !== this.font) op += ` ${(this.font = tf)}`;
-    const rg = colour(color, 'rg');
-    if (rg !== this.fill) op += ` ${(this.fill = rg)}`;
+    if (font !== this.font || size !== this.size) {
+      let key = this.fontKeys.get(font);
+      if (!key) {
+        key = this.page.node.newFontDictionary(font.name, font.ref).toString();
+        this.fontKeys.set(font, key);
+      }
+      op += ` ${key} ${num(size)} Tf`;
+      [this.font, this.size] = [font, size];
+    }
+    if (!same(color, this.fill)) op += ` ${colour((this.fill = color), 'rg')}`;
     this.push(`${op} ${num(x)} ${num(y)} Td <${glyphHex}> Tj ET`);
   }
 
@@ -47,8 +50,7 @@ export class PageInk {
   }
 
   fillRect(x: number, y: number, width: number, height: number, color: RGB): void {
-    const rg = colour(color, 'rg');
-    if (rg !== this.fill) this.push((this.fill = rg));
+    if (!same(color, this.fill)) this.push(colour((this.fill = color), 'rg'));
     this.push(`${num(x)} ${num(y)} ${num(width)} ${num(height)} re f`);
   }
 
@@ -65,8 +67,7 @@ export class PageInk {
 
   private strokeStyle(thickness: number, color: RGB): void {
     if (thickness !== this.lineWidth) this.push(`${num((this.lineWidth = thickness))} w`);
-    const rg = colour(color, 'RG');
-    if (rg !== this.stroke) this.push((this.stroke = rg));
+    if (!same(color, this.stroke)) this.push(colour((this.stroke = color), 'RG'));
   }
 
   private push(op: string): void {
@@ -78,6 +79,10 @@ export class PageInk {
 /** Enough precision for 1/1000 pt, without pdf-lib's long decimals. */
 function num(n: number): string {
   return String(Math.round(n * 1000) / 1000);
+}
+
+function same(a: RGB, b: RGB | undefined): boolean {
+  return a === b || (!!b && a.red === b.red && a.green === b.green && a.blue === b.blue);
 }
 
 function colour(c: RGB, op: 'rg' | 'RG'): string {
@@ -114,4 +119,14 @@ class InkStream extends PDFStream {
   override clone(context?: PDFContext): PDFRawStream {
     return PDFRawStream.of(this.dict.clone(context), this.getContents().slice());
   }
+}
+
+/**
+ * Node's zlib for the streams pdf-lib compresses itself when the document is saved (the
+ * embedded font subsets and their ToUnicode maps): pako, its JavaScript deflate, took a
+ * good part of a short document's render. Same format (FlateDecode), default level.
+ */
+export function deflateNatively(doc: PDFDocument): void {
+  const context = doc.context;
+  context.flateStream = (contents, dict = {}) => context.stream(deflateSync(typeof contents === 'string' ? Buffer.from(contents, 'latin1') : contents), { ...dict, Filter: 'FlateDecode' });
 }

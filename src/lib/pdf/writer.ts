@@ -2,7 +2,7 @@ import fontkit from '@pdf-lib/fontkit';
 import { PDFDocument, rgb, type PDFFont, type PDFPage, type RGB } from 'pdf-lib';
 import { fontSubset } from './fonts.js';
 import { fallbackSubsets, FontChain } from './font-chain.js';
-import { PageInk } from './ink.js';
+import { deflateNatively, PageInk } from './ink.js';
 import { wrapText } from './line-break.js';
 import { drawTable, type TableColumn } from './table.js';
 export type { TableColumn } from './table.js';
@@ -57,8 +57,8 @@ export class PdfWriter {
   page!: PDFPage;
   y = 0;
   readonly pages: PDFPage[] = [];
-  /** Per primary font (regular, bold): each character as its chain draws it. */
-  private readonly glyphs = new Map<PDFFont, Map<string, Glyph>>();
+  /** Per primary font (regular, bold): each code point as its chain draws it. */
+  private readonly glyphs = new Map<PDFFont, Map<number, Glyph>>();
   private readonly inks = new Map<PDFPage, PageInk>();
   private missingSet = new Set<string>();
   /** Per primary font (regular, bold): that font, then the fallbacks. */
@@ -88,8 +88,12 @@ export class PdfWriter {
     options: { pageSize?: [number, number]; margin?: PdfWriter['margin'] } = {},
   ): Promise<PdfWriter> {
     doc.registerFontkit(fontkit);
+    deflateNatively(doc);
     const always = MISSING_GLYPH + '0123456789第页共/';
-    const [regularBytes, boldBytes] = await Promise.all([fontSubset('regular', text.regular + always), fontSubset('bold', text.bold + always)]);
+    // Each character once: a long table's text is hundreds of thousands of characters, a few hundred distinct.
+    const regularChars = [...new Set(text.regular + always)].join('');
+    const boldChars = [...new Set(text.bold + always)].join('');
+    const [regularBytes, boldBytes] = await Promise.all([fontSubset('regular', regularChars), fontSubset('bold', boldChars)]);
     // subset: false — the bytes are already a HarfBuzz subset (see fonts.ts).
     const metrics = new Map<PDFFont, Metrics>();
     const embed = async (bytes: Uint8Array) => {
@@ -105,7 +109,7 @@ export class PdfWriter {
       const set = new Set(font.getCharacterSet());
       return Array.from(s).filter((ch) => ch.codePointAt(0)! >= 0x20 && !set.has(ch.codePointAt(0)!));
     };
-    const rare = [...lacking(regular, text.regular), ...lacking(bold, text.bold)];
+    const rare = [...lacking(regular, regularChars), ...lacking(bold, boldChars)];
     // subset: false — the bytes are already HarfBuzz subsets (see fonts.ts).
     const fallbacks = rare.length ? await Promise.all((await fallbackSubsets(rare)).map(embed)) : [];
     return new PdfWriter(doc, regular, bold, options.pageSize ?? A4, options.margin ?? { top: 64, right: 42, bottom: 54, left: 42 }, fallbacks, metrics);
@@ -136,6 +140,13 @@ export class PdfWriter {
    */
   clean(text: string, font: PDFFont = this.regular): string {
     const chain = this.chain(font);
+    // Nearly all text is drawable as it is (no surrogate pairs, nothing missing): then no new string is made.
+    let i = 0;
+    for (; i < text.length; i++) {
+      const cp = text.charCodeAt(i);
+      if (cp < 0x20 || (cp >= 0xd800 && cp <= 0xdfff) || !chain.hasCodePoint(cp)) break;
+    }
+    if (i === text.length) return text;
     let out = '';
     for (const ch of text) {
       const cp = ch.codePointAt(0)!;
@@ -149,27 +160,35 @@ export class PdfWriter {
     return out;
   }
 
-  /** `ch` as text in `font` draws it: in the first font of the chain that has it (else as `font`'s .notdef). */
-  private glyph(ch: string, font: PDFFont): Glyph {
+  /** The glyphs of text in `font`, by code point (filled by `lookUp`). */
+  private glyphsOf(font: PDFFont): Map<number, Glyph> {
     let map = this.glyphs.get(font);
     if (!map) this.glyphs.set(font, (map = new Map()));
-    let g = map.get(ch);
-    if (!g) {
-      const drawnIn = this.chain(font).fontFor(ch) ?? font;
-      const metrics = this.metrics.get(drawnIn);
-      if (!metrics) throw new Error(`PdfWriter: the font ${drawnIn.name} was not embedded by this writer`);
-      const { id, advanceWidth } = metrics.glyphForCodePoint(ch.codePointAt(0)!);
-      // The same arithmetic as pdf-lib's widthOfTextAtSize, so line breaks do not move.
-      g = { font: drawnIn, hex: id.toString(16).padStart(4, '0'), width: advanceWidth * (1000 / metrics.unitsPerEm) * (1 / 1000) };
-      map.set(ch, g);
-    }
+    return map;
+  }
+
+  /** Code point `cp` as text in `font` draws it: in the first font of the chain that has it (else as `font`'s .notdef). */
+  private lookUp(cp: number, font: PDFFont, map: Map<number, Glyph>): Glyph {
+    const drawnIn = this.chain(font).fontForCodePoint(cp) ?? font;
+    const metrics = this.metrics.get(drawnIn);
+    if (!metrics) throw new Error(`PdfWriter: the font ${drawnIn.name} was not embedded by this writer`);
+    const { id, advanceWidth } = metrics.glyphForCodePoint(cp);
+    // The same arithmetic as pdf-lib's widthOfTextAtSize, so line breaks do not move.
+    const g = { font: drawnIn, hex: id.toString(16).padStart(4, '0'), width: advanceWidth * (1000 / metrics.unitsPerEm) * (1 / 1000) };
+    map.set(cp, g);
     return g;
   }
 
   /** Width of cleaned text, each character measured in the font that draws it. */
   width(text: string, font: PDFFont, size: number): number {
+    const map = this.glyphsOf(font);
     let w = 0;
-    for (const ch of text) w += this.glyph(ch, font).width;
+    // By code point without making a string per character (this runs for every table cell, many times).
+    for (let i = 0; i < text.length; i++) {
+      const cp = text.codePointAt(i)!;
+      if (cp > 0xffff) i++;
+      w += (map.get(cp) ?? this.lookUp(cp, font, map)).width;
+    }
     return w * size;
   }
 
@@ -217,12 +236,15 @@ export class PdfWriter {
   /** Draws cleaned text on `page` with its baseline at `y`, run by run when it needs a fallback. */
   drawOn(page: PDFPage, text: string, x: number, y: number, size: number, font: PDFFont = this.regular, color: RGB = INK): void {
     const ink = this.ink(page);
+    const map = this.glyphsOf(font);
     let runFont: PDFFont | undefined;
     let hex = '';
     let runX = x;
     let runWidth = 0;
-    for (const ch of text) {
-      const g = this.glyph(ch, font);
+    for (let i = 0; i < text.length; i++) {
+      const cp = text.codePointAt(i)!;
+      if (cp > 0xffff) i++;
+      const g = map.get(cp) ?? this.lookUp(cp, font, map);
       if (g.font !== runFont && hex) {
         ink.text(runFont!, hex, runX, y, size, color);
         [hex, runX, runWidth] = ['', runX + runWidth * size, 0];
