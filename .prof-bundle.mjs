@@ -307,10 +307,10 @@ import fontkit2 from "@pdf-lib/fontkit";
 import { rgb } from "pdf-lib";
 
 // src/lib/pdf/fonts.ts
-import { readFile as readFile2 } from "node:fs/promises";
 import { createRequire as createRequire2 } from "node:module";
 
 // src/lib/pdf/hb-subset.ts
+import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 var require2 = createRequire(import.meta.url);
@@ -326,12 +326,28 @@ function loadHarfBuzz() {
   });
   return harfbuzz;
 }
-async function subsetFace(bytes) {
+async function subsetFace(path) {
   const hb = await loadHarfBuzz();
-  const data = hb.malloc(bytes.byteLength);
-  if (!data) throw new Error("HarfBuzz could not allocate memory for the font");
-  new Uint8Array(hb.memory.buffer).set(bytes, data);
-  const blob = hb.hb_blob_create(data, bytes.byteLength, HB_MEMORY_MODE_WRITABLE, 0, 0);
+  const fd = openSync(path, "r");
+  let size = 0;
+  let data = 0;
+  try {
+    size = fstatSync(fd).size;
+    data = hb.malloc(size);
+    if (!data) throw new Error("HarfBuzz could not allocate memory for the font");
+    const view = new Uint8Array(hb.memory.buffer, data, size);
+    for (let at = 0; at < size; ) {
+      const n2 = readSync(fd, view, at, size - at, at);
+      if (n2 === 0) throw new Error(`The font file ${path} ended early`);
+      at += n2;
+    }
+  } catch (error) {
+    if (data) hb.free(data);
+    throw error;
+  } finally {
+    closeSync(fd);
+  }
+  const blob = hb.hb_blob_create(data, size, HB_MEMORY_MODE_WRITABLE, 0, 0);
   const face2 = hb.hb_face_create(blob, 0);
   hb.hb_blob_destroy(blob);
   return {
@@ -375,7 +391,7 @@ var faces = /* @__PURE__ */ new Map();
 function face(name) {
   let f = faces.get(name);
   if (!f) {
-    f = readFile2(FONT_FILES[name]).then(subsetFace);
+    f = subsetFace(FONT_FILES[name]);
     f.catch(() => faces.delete(name));
     faces.set(name, f);
   }
@@ -388,7 +404,7 @@ async function fontSubset(name, text) {
 }
 
 // src/lib/pdf/font-chain.ts
-import { readFile as readFile3 } from "node:fs/promises";
+import { readFile as readFile2 } from "node:fs/promises";
 import { createRequire as createRequire3 } from "node:module";
 import { dirname, join } from "node:path";
 import fontkit from "@pdf-lib/fontkit";
@@ -402,7 +418,7 @@ var FALLBACK_SLICES_CSS = require4.resolve("hanamin/HanaMin.css");
 var HAN = /\p{Script=Han}/u;
 var slices;
 function fallbackSlices() {
-  slices ??= readFile3(FALLBACK_SLICES_CSS, "utf8").then((css) => {
+  slices ??= readFile2(FALLBACK_SLICES_CSS, "utf8").then((css) => {
     const dir = dirname(FALLBACK_SLICES_CSS);
     const found = [];
     for (const m of css.matchAll(/url\(([^)]*Ideographs[^)]*\.woff2)\)[^;]*;\s*unicode-range:\s*([^;}]+)/g)) {
@@ -420,7 +436,7 @@ var files = /* @__PURE__ */ new Map();
 function readOnce(file) {
   let bytes = files.get(file);
   if (!bytes) {
-    bytes = readFile3(file);
+    bytes = readFile2(file);
     files.set(file, bytes);
   }
   return bytes;

@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { subsetFace, type SubsetFace } from './hb-subset.js';
 
@@ -22,7 +21,7 @@ const faces = new Map<FontName, Promise<SubsetFace>>();
 function face(name: FontName): Promise<SubsetFace> {
   let f = faces.get(name);
   if (!f) {
-    f = readFile(FONT_FILES[name]).then(subsetFace);
+    f = subsetFace(FONT_FILES[name]);
     // A failed read is not remembered: the next document tries again.
     f.catch(() => faces.delete(name));
     faces.set(name, f);
