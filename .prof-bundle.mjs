@@ -351,14 +351,14 @@ async function subsetFace(path) {
   const face2 = hb.hb_face_create(blob, 0);
   hb.hb_blob_destroy(blob);
   return {
-    subset(codePoints) {
+    subset(codePoints, { layout = true } = {}) {
       const input2 = hb.hb_subset_input_create_or_fail();
       if (!input2) throw new Error("HarfBuzz could not create a subset input");
       let subset = 0;
       try {
         const features = hb.hb_subset_input_set(input2, HB_SUBSET_SETS_LAYOUT_FEATURE_TAG);
         hb.hb_set_clear(features);
-        hb.hb_set_invert(features);
+        if (layout) hb.hb_set_invert(features);
         const unicodes = hb.hb_subset_input_unicode_set(input2);
         for (const cp of codePoints) hb.hb_set_add(unicodes, cp);
         subset = hb.hb_subset_or_fail(face2, input2);
@@ -397,10 +397,10 @@ function face(name) {
   }
   return f;
 }
-async function fontSubset(name, text) {
+async function fontSubset(name, text, options = {}) {
   const chars = /* @__PURE__ */ new Set();
   for (const ch of name === "signature" ? text.replace(/\s/g, "") : text + " ") chars.add(ch.codePointAt(0));
-  return (await face(name)).subset(chars);
+  return (await face(name)).subset(chars, options);
 }
 
 // src/lib/pdf/font-chain.ts
@@ -1053,7 +1053,7 @@ var PdfWriter = class _PdfWriter {
     const always = MISSING_GLYPH + "0123456789\u7B2C\u9875\u5171/";
     const regularChars = [...new Set(text.regular + always)].join("");
     const boldChars = [...new Set(text.bold + always)].join("");
-    const [regularBytes, boldBytes] = await Promise.all([fontSubset("regular", regularChars), fontSubset("bold", boldChars)]);
+    const [regularBytes, boldBytes] = await Promise.all([fontSubset("regular", regularChars, { layout: false }), fontSubset("bold", boldChars, { layout: false })]);
     const metrics = /* @__PURE__ */ new Map();
     const embed = async (bytes) => {
       const font = await doc.embedFont(bytes, { subset: false, features: CMAP_GLYPHS_ONLY });

@@ -32,9 +32,16 @@ function face(name: FontName): Promise<SubsetFace> {
 /**
  * A TrueType subset of `name` holding the given characters (plus the space for the text
  * fonts; Ma Shan Zheng's subset with an empty space glyph last is unreadable to fontkit).
+ * `layout: false` drops the OpenType layout tables (see hb-subset.ts), for text drawn one
+ * cmap glyph per character.
  */
-export async function fontSubset(name: FontName, text: string): Promise<Uint8Array> {
+export async function fontSubset(name: FontName, text: string, options: { layout?: boolean } = {}): Promise<Uint8Array> {
   const chars = new Set<number>();
   for (const ch of name === 'signature' ? text.replace(/\s/g, '') : text + ' ') chars.add(ch.codePointAt(0)!);
-  return (await face(name)).subset(chars);
+  return (await face(name)).subset(chars, options);
+}
+
+/** Starts reading the text fonts into HarfBuzz (a function's cold start overlaps it with loading the rest). */
+export function preloadTextFonts(): void {
+  for (const name of ['regular', 'bold'] as const) face(name).catch(() => undefined);
 }

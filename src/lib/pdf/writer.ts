@@ -93,7 +93,8 @@ export class PdfWriter {
     // Each character once: a long table's text is hundreds of thousands of characters, a few hundred distinct.
     const regularChars = [...new Set(text.regular + always)].join('');
     const boldChars = [...new Set(text.bold + always)].join('');
-    const [regularBytes, boldBytes] = await Promise.all([fontSubset('regular', regularChars), fontSubset('bold', boldChars)]);
+    // Without layout tables: the writer draws each character's cmap glyph (CMAP_GLYPHS_ONLY).
+    const [regularBytes, boldBytes] = await Promise.all([fontSubset('regular', regularChars, { layout: false }), fontSubset('bold', boldChars, { layout: false })]);
     // subset: false — the bytes are already a HarfBuzz subset (see fonts.ts).
     const metrics = new Map<PDFFont, Metrics>();
     const embed = async (bytes: Uint8Array) => {
