@@ -66,7 +66,7 @@ for (const name of versions[0].inputs.keys()) {
   const runs = name.includes('1,000') ? 5 : 15;
   const wall = versions.map(() => [] as number[]);
   const cpu = versions.map(() => [] as number[]);
-  const last = versions.map(() => ({ bytes: new Uint8Array(), pageCount: 0 }));
+  const last = versions.map((): { bytes: Uint8Array; pageCount: number } => ({ bytes: new Uint8Array(), pageCount: 0 }));
   // Warm-up: module code compiled, fonts loaded.
   for (const v of versions) await v.render(v.inputs.get(name));
   for (let i = 0; i < runs; i++) {
