@@ -1,6 +1,7 @@
 import type { VercelRequest, VercelResponse } from '@vercel/node';
 import { parsePdfRequest } from '../src/lib/pdf-request.js';
 import { renderFormPdf } from '../src/lib/pdf/form-pdf.js';
+import { preloadTextFonts } from '../src/lib/pdf/fonts.js';
 import { pdfRenders } from '../src/lib/pdf/render-limit.js';
 import { findForm } from '../src/runtime/forms.js';
 import { endpoint, readJson, withinLimit } from '../src/runtime/http.js';
@@ -11,6 +12,10 @@ import { z } from 'zod';
  * Body: { formId, values, company?, caseNumber? }; `?download=1` asks for an attachment.
  * Characters the font lacks are listed in `X-Missing-Characters` (U+XXXX, comma-separated).
  */
+// A cold instance starts reading the fonts into HarfBuzz while the rest of the function
+// loads, instead of after the first request has been parsed.
+preloadTextFonts();
+
 async function handler(req: VercelRequest, res: VercelResponse) {
   // Admission first: a few renders at a time on this instance and a bounded queue; beyond it,
   // 503 + Retry-After before the request costs anything else (a flood must not hold up signing).

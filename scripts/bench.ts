@@ -6,7 +6,8 @@
  *      viewer (PDF.js and its worker, fetched once a document is shown)
  *   3. checklist input latency: a 500-row customer table in Chromium, time from a key press
  *      to the next painted frame (median and p95 of 40 keys)
- *   4. PDF: render time warm (median of 5) and cold (fresh process, median of 3), file size
+ *   4. PDF: render time warm (median and p95 of 20 runs, 5 for the 1,000-row lists) and cold
+ *      (fresh process, median of 3), file size
  *      and pages for a 1-page form, 100- and 1,000-row customer lists and the fully filled
  *      300- and 1,000-customer ledger; /api/pdf latency
  *      with 4 concurrent clients
@@ -189,24 +190,26 @@ const cases = [
   { label: '客户台账 300 行（15 列填满）', definition: customers, values: { ...customerValues(customers, 0), customers: customerLedgerRows(300) } },
   { label: '客户台账 1,000 行（15 列填满）', definition: customers, values: { ...customerValues(customers, 0), customers: customerLedgerRows(1000) } },
 ];
-console.log('| PDF | 页数 | 大小 | 渲染（热，中位数 5 次） |');
-console.log('|---|---:|---:|---:|');
+console.log('| PDF | 页数 | 大小 | 渲染（热，中位数） | p95 | 次数 |');
+console.log('|---|---:|---:|---:|---:|---:|');
 for (const c of cases) {
   const input = { definition: c.definition, values: c.values, company: '上海某某贸易有限公司', caseNumber: 'HJ-20261123-0001' };
   await renderFormPdf(input); // warm-up
   const runs: number[] = [];
   let last = await renderFormPdf(input);
-  for (let i = 0; i < 5; i++) {
+  const count = c.label.includes('1,000') ? 5 : 20;
+  for (let i = 0; i < count; i++) {
     const t = performance.now();
     last = await renderFormPdf(input);
     runs.push(performance.now() - t);
   }
-  console.log(`| ${c.label} | ${last.pageCount} | ${kb(last.bytes.length)} | ${ms(median(runs))} |`);
+  console.log(`| ${c.label} | ${last.pageCount} | ${kb(last.bytes.length)} | ${ms(median(runs))} | ${ms(p95(runs))} | ${count} |`);
 }
 const cold = Array.from({ length: 3 }, () =>
-  JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', 'scripts/bench-pdf-cold.ts'], { encoding: 'utf8' }).trim().split('\n').at(-1)!).coldMs as number,
+  JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', 'scripts/bench-pdf-cold.ts'], { encoding: 'utf8' }).trim().split('\n').at(-1)!) as { coldMs: number; cpuMs: number },
 );
-console.log(`\n冷启动（新进程：加载模块、读取字体、渲染 1 页表单，3 次）：中位数 ${ms(median(cold))}`);
+console.log(`\n冷启动（新进程：加载模块、读取字体、渲染 1 页表单，3 次）：中位数 ${ms(median(cold.map((c) => c.coldMs)))}（CPU ${ms(median(cold.map((c) => c.cpuMs)))}）`);
+console.log('（改动前后在同一次运行中对比：tsx scripts/bench-pdf-compare.ts）');
 
 {
   const server = createApp({ distDir: resolve(DIST) });

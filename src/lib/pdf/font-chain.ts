@@ -3,7 +3,6 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { PDFDocument, PDFFont, PDFPage, RGB } from 'pdf-lib';
 import fontkit from '@pdf-lib/fontkit';
-import subsetFont from 'subset-font';
 
 /**
  * Rare characters in names (生僻字: 𠮷 U+20BB7, 𡒄 U+21484, compatibility ideographs such as
@@ -101,6 +100,9 @@ export function subsetCharacters(bytes: Uint8Array): Set<number> {
 
 /** A TrueType subset of `file` cut to those of `chars` it has, and which ones those are. */
 async function subsetOf(file: string, chars: string[]): Promise<{ bytes: Uint8Array; has: string[] } | null> {
+  // Loaded on first use: subset-font brings its WOFF2 codecs, which only the rare documents
+  // that reach the WOFF2 slices need, and which were a good part of a cold start.
+  const { default: subsetFont } = await import('subset-font');
   const bytes: Uint8Array = await subsetFont(await readOnce(file), chars.join(''), { targetFormat: 'truetype' });
   const cmap = subsetCharacters(bytes);
   const has = chars.filter((ch) => cmap.has(ch.codePointAt(0)!));
@@ -163,9 +165,17 @@ export class FontChain {
 
   /** The font that draws `ch`, or undefined when none has it. */
   fontFor(ch: string): PDFFont | undefined {
-    const cp = ch.codePointAt(0)!;
+    return this.fontForCodePoint(ch.codePointAt(0)!);
+  }
+
+  fontForCodePoint(cp: number): PDFFont | undefined {
     const i = this.sets.findIndex((s) => s.has(cp));
     return i < 0 ? undefined : this.fonts[i];
+  }
+
+  hasCodePoint(cp: number): boolean {
+    for (const set of this.sets) if (set.has(cp)) return true;
+    return false;
   }
 
   has(ch: string): boolean {

@@ -1,6 +1,5 @@
-import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import subsetFont from 'subset-font';
+import { subsetFace, type SubsetFace } from './hb-subset.js';
 
 /**
  * The CJK fonts the PDFs use (all SIL OFL 1.1, from npm): Noto Sans SC for text and Ma Shan
@@ -16,23 +15,33 @@ export const FONT_FILES = {
 } as const;
 export type FontName = keyof typeof FONT_FILES;
 
-const cache = new Map<FontName, Promise<Buffer>>();
+const faces = new Map<FontName, Promise<SubsetFace>>();
 
-/** The whole font file, read once per process. */
-export function fontFile(name: FontName): Promise<Buffer> {
-  let file = cache.get(name);
-  if (!file) {
-    file = readFile(FONT_FILES[name]);
-    cache.set(name, file);
+/** The font read and loaded into HarfBuzz once per process (see hb-subset.ts). */
+function face(name: FontName): Promise<SubsetFace> {
+  let f = faces.get(name);
+  if (!f) {
+    f = subsetFace(FONT_FILES[name]);
+    // A failed read is not remembered: the next document tries again.
+    f.catch(() => faces.delete(name));
+    faces.set(name, f);
   }
-  return file;
+  return f;
 }
 
 /**
  * A TrueType subset of `name` holding the given characters (plus the space for the text
  * fonts; Ma Shan Zheng's subset with an empty space glyph last is unreadable to fontkit).
+ * `layout: false` drops the OpenType layout tables (see hb-subset.ts), for text drawn one
+ * cmap glyph per character.
  */
-export async function fontSubset(name: FontName, text: string): Promise<Uint8Array> {
-  const chars = [...new Set(Array.from(name === 'signature' ? text.replace(/\s/g, '') : text + ' '))].join('');
-  return subsetFont(await fontFile(name), chars, { targetFormat: 'truetype' });
+export async function fontSubset(name: FontName, text: string, options: { layout?: boolean } = {}): Promise<Uint8Array> {
+  const chars = new Set<number>();
+  for (const ch of name === 'signature' ? text.replace(/\s/g, '') : text + ' ') chars.add(ch.codePointAt(0)!);
+  return (await face(name)).subset(chars, options);
+}
+
+/** Starts reading the text fonts into HarfBuzz (a function's cold start overlaps it with loading the rest). */
+export function preloadTextFonts(): void {
+  for (const name of ['regular', 'bold'] as const) face(name).catch(() => undefined);
 }

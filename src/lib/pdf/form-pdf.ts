@@ -66,10 +66,27 @@ export function formatDateZh(d: Date): string {
   return `${d.getFullYear()}年${d.getMonth() + 1}月${d.getDate()}日`;
 }
 
+/** Each table's filled rows as the PDF prints them (amounts formatted), worked out once per document. */
+function tableCells(input: FormPdfInput): Map<string, string[][]> {
+  const cells = new Map<string, string[][]>();
+  for (const s of input.definition.sections) {
+    for (const f of s.fields) {
+      if (f.type !== 'table') continue;
+      const rows = rowsOf(input.values, f.id).filter((r) => !isRowEmpty(r));
+      cells.set(
+        f.id,
+        rows.map((r) => f.columns.map((c) => displayValue(c, r[c.id] ?? ''))),
+      );
+    }
+  }
+  return cells;
+}
+
 /** Every string the PDF draws, split by weight, so each font subset holds only its characters. */
-function allText(input: FormPdfInput, created: string): { regular: string; bold: string } {
+function allText(input: FormPdfInput, created: string, tables: Map<string, string[][]>): { regular: string; bold: string } {
   const { definition: def, values } = input;
-  const regular: string[] = [def.description, input.company ?? '', input.caseNumber ?? '', created, FIXED_TEXT, def.title];
+  // A set: a long list repeats itself (状态, 阶段, the same note), and only the characters count.
+  const regular = new Set<string>([def.description, input.company ?? '', input.caseNumber ?? '', created, FIXED_TEXT, def.title]);
   const bold: string[] = [def.title, FIXED_TEXT];
   for (const s of def.sections) {
     bold.push(s.title);
@@ -77,13 +94,13 @@ function allText(input: FormPdfInput, created: string): { regular: string; bold:
       bold.push(f.label, '：');
       if (f.type === 'table') {
         for (const c of f.columns) bold.push(c.label);
-        for (const r of rowsOf(values, f.id)) regular.push(...f.columns.map((c) => displayValue(c, r[c.id] ?? '')));
-      } else if (f.type === 'computed') regular.push(formatComputed(def, f.id, values));
-      else regular.push(displayValue(f, textOf(values, f.id)));
+        for (const row of tables.get(f.id) ?? []) for (const cell of row) regular.add(cell);
+      } else if (f.type === 'computed') regular.add(formatComputed(def, f.id, values));
+      else regular.add(displayValue(f, textOf(values, f.id)));
     }
   }
   for (const p of def.signing.parties) bold.push(p.label ?? p.role);
-  return { regular: regular.join(''), bold: bold.join('') };
+  return { regular: [...regular].join(''), bold: bold.join('') };
 }
 
 export async function renderFormPdf(input: FormPdfInput): Promise<FormPdfResult> {
@@ -97,7 +114,8 @@ export async function renderFormPdf(input: FormPdfInput): Promise<FormPdfResult>
   // stay over 6 mm from the edge, inside any printer's reach): every point of width and
   // height saves wrapped lines and pages across hundreds of rows.
   const margin = wide ? LANDSCAPE_MARGIN : undefined;
-  const w = await PdfWriter.create(doc, allText(input, created), { pageSize, margin });
+  const tables = tableCells(input);
+  const w = await PdfWriter.create(doc, allText(input, created, tables), { pageSize, margin });
 
   // Title block.
   w.newPage();
@@ -118,13 +136,13 @@ export async function renderFormPdf(input: FormPdfInput): Promise<FormPdfResult>
     for (const f of section.fields) {
       if (f.type === 'table') {
         flush();
-        const rows = rowsOf(values, f.id).filter((r) => !isRowEmpty(r));
+        const rows = tables.get(f.id) ?? [];
         const columns: TableColumn[] = [
           { label: '序号', atomic: true, align: 'right' },
           ...f.columns.map((c): TableColumn => ({ label: c.label, atomic: ATOMIC_TYPES.has(c.type), align: RIGHT_TYPES.has(c.type) ? 'right' : 'left' })),
         ];
         const cells = rows.length
-          ? rows.map((r, i) => [String(i + 1), ...f.columns.map((c) => displayValue(c, r[c.id] ?? ''))])
+          ? rows.map((r, i) => [String(i + 1), ...r])
           : [['', '（未填写）', ...f.columns.slice(1).map(() => '')]];
         if (columns.length > DENSE_COLUMNS) drawTable(w, columns, cells, 8, DENSE_TABLE);
         else drawTable(w, columns, cells, 8.5);
@@ -168,14 +186,14 @@ function drawSignatureBoxes(w: PdfWriter, def: FormDefinition): SignatureBox[] {
     const x = w.margin.left + (i % perRow) * (boxW + gap);
     const top = w.y - Math.floor(i / perRow) * (boxH + gap);
     const y = top - boxH;
-    w.page.drawRectangle({ x, y, width: boxW, height: boxH, borderColor: INK, borderWidth: 0.8 });
+    w.ink().strokeRect(x, y, boxW, boxH, 0.8, INK);
     w.line(w.clean(p.label ?? p.role, w.bold), x + 8, top - 6, 10.5, w.bold);
     // Two lines at the bottom: name and date.
     const nameY = y + 28;
     const dateY = y + 10;
     for (const [label, ly] of [['签名：', nameY], ['日期：', dateY]] as const) {
-      w.page.drawText(label, { x: x + 8, y: ly, size: 8.5, font: w.regular, color: MUTED });
-      w.page.drawLine({ start: { x: x + 38, y: ly - 2 }, end: { x: x + boxW - 8, y: ly - 2 }, thickness: 0.4, color: RULE });
+      w.drawOn(w.page, label, x + 8, ly, 8.5, w.regular, MUTED);
+      w.rule(x + 38, ly - 2, x + boxW - 8, ly - 2, 0.4, RULE);
     }
     boxes.push({
       party: i,

@@ -12,7 +12,24 @@ export const NO_LINE_START = new Set(
 /** May not end a line: opening brackets, and currency signs (they belong to the amount after them). */
 export const NO_LINE_END = new Set('（「『《〈【〔〖〘〚｛［‘“([{<«‹¥￥$€£'.split(''));
 
-const isWordChar = (ch: string) => /[\p{Script=Latin}\p{Script=Greek}\p{Script=Cyrillic}\p{Nd}@#&_\-+=/\\.:'’]/u.test(ch);
+const WORD_CHAR = /[\p{Script=Latin}\p{Script=Greek}\p{Script=Cyrillic}\p{Nd}@#&_\-+=/\\.:'’]/u;
+/** Answers per character, remembered: a long table asks about the same few hundred characters again and again. */
+const wordChars = new Map<string, boolean>();
+const isWordChar = (ch: string) => {
+  let is = wordChars.get(ch);
+  if (is === undefined) {
+    is = WORD_CHAR.test(ch);
+    if (wordChars.size < 65536) wordChars.set(ch, is);
+  }
+  return is;
+};
+
+/** The last character (code point) of a non-empty string. */
+const lastChar = (s: string) => {
+  const cp = s.codePointAt(s.length - 1)!;
+  // A lone low surrogate at the end is the second half of a pair.
+  return cp >= 0xdc00 && cp <= 0xdfff && s.length > 1 ? String.fromCodePoint(s.codePointAt(s.length - 2)!) : String.fromCodePoint(cp);
+};
 
 /** A thousands separator inside an amount (12,800.00): part of the number, not a break. */
 const isDigitGroupComma = (chars: string[], i: number) => chars[i] === ',' && /\d/.test(chars[i - 1] ?? '') && /\d/.test(chars[i + 1] ?? '');
@@ -40,7 +57,7 @@ export function breakUnits(text: string): string[] {
   const merged: string[] = [];
   for (let k = 0; k < units.length; k++) {
     let u = units[k];
-    while (NO_LINE_END.has(Array.from(u).at(-1)!) && k + 1 < units.length) u += units[++k];
+    while (NO_LINE_END.has(lastChar(u)) && k + 1 < units.length) u += units[++k];
     merged.push(u);
   }
   return merged;

@@ -1,7 +1,7 @@
 import type { PDFFont } from 'pdf-lib';
 import type { PdfWriter } from './writer.js';
 import { RULE, SHADE } from './writer.js';
-import { atomicUnits, breakUnits, wrapText } from './line-break.js';
+import { atomicUnits, breakUnits, wrapText, type Splitter } from './line-break.js';
 
 export interface TableColumn {
   label: string;
@@ -54,7 +54,9 @@ export function drawTable(w: PdfWriter, columns: TableColumn[], rows: string[][]
   const pad = options.pad ?? maxSize / 3;
   const padX = options.padX ?? pad;
   const cells = rows.map((row) => columns.map((_, i) => paragraphs(w, row[i] ?? '')));
-  const content = measureContent(w, columns, cells);
+  // Each paragraph is split into units once, for measuring and again for wrapping.
+  const splitters = columns.map((c) => remembered(c.atomic ? atomicUnits : breakUnits));
+  const content = { ...measureContent(w, splitters, cells), headerMin: columns.map((c) => headerMinWidth(w, c.label)) };
   let size = maxSize;
   let layout = columnWidths(content, w.contentWidth, size, padX);
   for (let s = maxSize - 0.5; layout.lines > PREFERRED_LINES && s >= (options.minSize ?? maxSize) - 1e-9; s -= 0.5) {
@@ -70,7 +72,7 @@ export function drawTable(w: PdfWriter, columns: TableColumn[], rows: string[][]
     paras.flatMap((p) => {
       let lines = wrapped[i].get(p);
       if (!lines) {
-        lines = wrapText(p, widths[i] - 2 * padX, (s) => w.width(s, w.regular, size), columns[i].atomic ? atomicUnits : breakUnits);
+        lines = wrapText(p, widths[i] - 2 * padX, (s) => w.width(s, w.regular, size), splitters[i]);
         wrapped[i].set(p, lines);
       }
       return lines;
@@ -91,12 +93,12 @@ export function drawTable(w: PdfWriter, columns: TableColumn[], rows: string[][]
   // part on that page (far fewer drawing operations than a box per cell).
   let segmentTop = 0;
   const drawColumnRules = () => {
-    for (const x of xs) w.page.drawLine({ start: { x, y: segmentTop }, end: { x, y: w.y }, thickness: 0.5, color: RULE });
+    for (const x of xs) w.rule(x, segmentTop, x, w.y, 0.5, RULE);
   };
-  const rule = (y: number) => w.page.drawLine({ start: { x: w.margin.left, y }, end: { x: w.margin.left + tableWidth, y }, thickness: 0.5, color: RULE });
+  const rule = (y: number) => w.rule(w.margin.left, y, w.margin.left + tableWidth, y, 0.5, RULE);
   const drawHeader = () => {
     segmentTop = w.y;
-    w.page.drawRectangle({ x: w.margin.left, y: w.y - headerHeight, width: tableWidth, height: headerHeight, color: SHADE });
+    w.ink().fillRect(w.margin.left, w.y - headerHeight, tableWidth, headerHeight, SHADE);
     rule(w.y);
     rule(w.y - headerHeight);
     headerLines.forEach((lines, i) => drawLines(lines, i, w.y, w.bold));
@@ -157,6 +159,16 @@ export function drawTable(w: PdfWriter, columns: TableColumn[], rows: string[][]
   return { widths, size };
 }
 
+/** `split` with its answers kept (callers only read the units). */
+function remembered(split: Splitter): Splitter {
+  const seen = new Map<string, string[]>();
+  return (text) => {
+    let units = seen.get(text);
+    if (!units) seen.set(text, (units = split(text)));
+    return units;
+  };
+}
+
 /** A cell's text as the font will draw it, one string per explicit line. */
 function paragraphs(w: PdfWriter, text: string): string[] {
   return text.replace(/\r\n?/g, '\n').split('\n').map((p) => w.clean(p).trim());
@@ -178,23 +190,23 @@ interface Content {
   sample: Measured[][][];
 }
 
-function measureContent(w: PdfWriter, columns: TableColumn[], cells: string[][][]): Content {
-  const measure = (text: string, atomic: boolean): Measured => {
-    const units = atomic ? atomicUnits(text) : breakUnits(text);
+function measureContent(w: PdfWriter, splitters: Splitter[], cells: string[][][]): Content {
+  const measure = (text: string, split: Splitter): Measured => {
+    const units = split(text);
     return { full: units.map((u) => w.width(u, w.regular, 1)), trimmed: units.map((u) => w.width(u.trimEnd(), w.regular, 1)) };
   };
-  const cache = columns.map(() => new Map<string, Measured>());
+  const cache = splitters.map(() => new Map<string, Measured>());
   const measured = cells.map((row) =>
     row.map((paras, i) =>
       paras.filter(Boolean).map((p) => {
         let m = cache[i].get(p);
-        if (!m) cache[i].set(p, (m = measure(p, !!columns[i].atomic)));
+        if (!m) cache[i].set(p, (m = measure(p, splitters[i])));
         return m;
       }),
     ),
   );
-  const minContent = columns.map(() => 0);
-  const maxContent = columns.map(() => 0);
+  const minContent = splitters.map(() => 0);
+  const maxContent = splitters.map(() => 0);
   for (const row of measured) {
     row.forEach((paras, i) => {
       for (const { full, trimmed } of paras) {
@@ -208,7 +220,7 @@ function measureContent(w: PdfWriter, columns: TableColumn[], cells: string[][][
     });
   }
   const sample = measured.length <= SAMPLE_ROWS ? measured : Array.from({ length: SAMPLE_ROWS }, (_, k) => measured[Math.floor((k * measured.length) / SAMPLE_ROWS)]);
-  return { minContent, maxContent, headerMin: columns.map((c) => headerMinWidth(w, c.label)), sample };
+  return { minContent, maxContent, headerMin: [], sample };
 }
 
 /**

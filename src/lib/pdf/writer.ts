@@ -1,7 +1,8 @@
 import fontkit from '@pdf-lib/fontkit';
-import { PDFDocument, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
+import { PDFDocument, rgb, type PDFFont, type PDFPage, type RGB } from 'pdf-lib';
 import { fontSubset } from './fonts.js';
-import { embedFallbacks, FontChain } from './font-chain.js';
+import { fallbackSubsets, FontChain } from './font-chain.js';
+import { deflateNatively, PageInk } from './ink.js';
 import { wrapText } from './line-break.js';
 import { drawTable, type TableColumn } from './table.js';
 export type { TableColumn } from './table.js';
@@ -12,6 +13,11 @@ export type { TableColumn } from './table.js';
  * subset to exactly the characters the document will draw (given up front). Characters Noto
  * Sans SC lacks (rare name characters such as 𠮷) come from a fallback font (font-chain.ts),
  * embedded only in documents that have such characters; text is measured and drawn per run.
+ *
+ * Each character's glyph id and advance width are looked up once per document (the fonts
+ * are subsets without substitutions, see CMAP_GLYPHS_ONLY, so a character is always its
+ * cmap glyph): measuring is a sum and drawing writes the ids straight into the page's
+ * content stream (ink.ts).
  */
 export const A4: [number, number] = [595.28, 841.89];
 export const MISSING_GLYPH = '□';
@@ -34,11 +40,26 @@ const LINE_HEIGHT = 1.45;
  */
 export const CMAP_GLYPHS_ONLY = { liga: false, clig: false, dlig: false, rlig: false, calt: false, ccmp: false, locl: false };
 
+/** One character as a font chain draws it: the font that has it, its glyph id (4 hex digits), its width at 1 pt. */
+interface Glyph {
+  font: PDFFont;
+  hex: string;
+  width: number;
+}
+
+/** What the writer reads of a font itself: its cmap and advance widths. */
+interface Metrics {
+  glyphForCodePoint(cp: number): { id: number; advanceWidth: number };
+  unitsPerEm: number;
+}
+
 export class PdfWriter {
   page!: PDFPage;
   y = 0;
   readonly pages: PDFPage[] = [];
-  private readonly widthCache = new Map<PDFFont, Map<string, number>>();
+  /** Per primary font (regular, bold): each code point as its chain draws it. */
+  private readonly glyphs = new Map<PDFFont, Map<number, Glyph>>();
+  private readonly inks = new Map<PDFPage, PageInk>();
   private missingSet = new Set<string>();
   /** Per primary font (regular, bold): that font, then the fallbacks. */
   private readonly chains: Map<PDFFont, FontChain>;
@@ -51,6 +72,7 @@ export class PdfWriter {
     readonly margin: { top: number; right: number; bottom: number; left: number },
     /** Fallback fonts embedded for this document's rare characters (usually none). */
     readonly fallbacks: PDFFont[],
+    private readonly metrics: Map<PDFFont, Metrics>,
   ) {
     // Bold text falls back to the same (regular-weight) fallback font: there is no bold one.
     this.chains = new Map([regular, bold].map((f) => [f, new FontChain([f, ...fallbacks])]));
@@ -66,18 +88,32 @@ export class PdfWriter {
     options: { pageSize?: [number, number]; margin?: PdfWriter['margin'] } = {},
   ): Promise<PdfWriter> {
     doc.registerFontkit(fontkit);
+    deflateNatively(doc);
     const always = MISSING_GLYPH + '0123456789第页共/';
-    const [regularBytes, boldBytes] = await Promise.all([fontSubset('regular', text.regular + always), fontSubset('bold', text.bold + always)]);
+    // Each character once: a long table's text is hundreds of thousands of characters, a few hundred distinct.
+    const regularChars = [...new Set(text.regular + always)].join('');
+    const boldChars = [...new Set(text.bold + always)].join('');
+    // Without layout tables: the writer draws each character's cmap glyph (CMAP_GLYPHS_ONLY).
+    const [regularBytes, boldBytes] = await Promise.all([fontSubset('regular', regularChars, { layout: false }), fontSubset('bold', boldChars, { layout: false })]);
     // subset: false — the bytes are already a HarfBuzz subset (see fonts.ts).
-    const regular = await doc.embedFont(regularBytes, { subset: false, features: CMAP_GLYPHS_ONLY });
-    const bold = await doc.embedFont(boldBytes, { subset: false, features: CMAP_GLYPHS_ONLY });
+    const metrics = new Map<PDFFont, Metrics>();
+    const embed = async (bytes: Uint8Array) => {
+      const font = await doc.embedFont(bytes, { subset: false, features: CMAP_GLYPHS_ONLY });
+      // The writer's own reading of the same bytes (pdf-lib keeps its fontkit font private).
+      metrics.set(font, fontkit.create(bytes) as unknown as Metrics);
+      return font;
+    };
+    const regular = await embed(regularBytes);
+    const bold = await embed(boldBytes);
     // What the subsets lack is what the fallback font is asked for (nothing, most of the time).
     const lacking = (font: PDFFont, s: string) => {
       const set = new Set(font.getCharacterSet());
       return Array.from(s).filter((ch) => ch.codePointAt(0)! >= 0x20 && !set.has(ch.codePointAt(0)!));
     };
-    const fallbacks = await embedFallbacks(doc, [...lacking(regular, text.regular), ...lacking(bold, text.bold)], CMAP_GLYPHS_ONLY);
-    return new PdfWriter(doc, regular, bold, options.pageSize ?? A4, options.margin ?? { top: 64, right: 42, bottom: 54, left: 42 }, fallbacks);
+    const rare = [...lacking(regular, regularChars), ...lacking(bold, boldChars)];
+    // subset: false — the bytes are already HarfBuzz subsets (see fonts.ts).
+    const fallbacks = rare.length ? await Promise.all((await fallbackSubsets(rare)).map(embed)) : [];
+    return new PdfWriter(doc, regular, bold, options.pageSize ?? A4, options.margin ?? { top: 64, right: 42, bottom: 54, left: 42 }, fallbacks, metrics);
   }
 
   get contentWidth(): number {
@@ -105,6 +141,13 @@ export class PdfWriter {
    */
   clean(text: string, font: PDFFont = this.regular): string {
     const chain = this.chain(font);
+    // Nearly all text is drawable as it is (no surrogate pairs, nothing missing): then no new string is made.
+    let i = 0;
+    for (; i < text.length; i++) {
+      const cp = text.charCodeAt(i);
+      if (cp < 0x20 || (cp >= 0xd800 && cp <= 0xdfff) || !chain.hasCodePoint(cp)) break;
+    }
+    if (i === text.length) return text;
     let out = '';
     for (const ch of text) {
       const cp = ch.codePointAt(0)!;
@@ -118,18 +161,48 @@ export class PdfWriter {
     return out;
   }
 
+  /** The glyphs of text in `font`, by code point (filled by `lookUp`). */
+  private glyphsOf(font: PDFFont): Map<number, Glyph> {
+    let map = this.glyphs.get(font);
+    if (!map) this.glyphs.set(font, (map = new Map()));
+    return map;
+  }
+
+  /** Code point `cp` as text in `font` draws it: in the first font of the chain that has it (else as `font`'s .notdef). */
+  private lookUp(cp: number, font: PDFFont, map: Map<number, Glyph>): Glyph {
+    const drawnIn = this.chain(font).fontForCodePoint(cp) ?? font;
+    const metrics = this.metrics.get(drawnIn);
+    if (!metrics) throw new Error(`PdfWriter: the font ${drawnIn.name} was not embedded by this writer`);
+    const { id, advanceWidth } = metrics.glyphForCodePoint(cp);
+    // The same arithmetic as pdf-lib's widthOfTextAtSize, so line breaks do not move.
+    const g = { font: drawnIn, hex: id.toString(16).padStart(4, '0'), width: advanceWidth * (1000 / metrics.unitsPerEm) * (1 / 1000) };
+    map.set(cp, g);
+    return g;
+  }
+
   /** Width of cleaned text, each character measured in the font that draws it. */
   width(text: string, font: PDFFont, size: number): number {
-    let cache = this.widthCache.get(font);
-    if (!cache) this.widthCache.set(font, (cache = new Map()));
-    const chain = this.chain(font);
+    const map = this.glyphsOf(font);
     let w = 0;
-    for (const ch of text) {
-      let cw = cache.get(ch);
-      if (cw === undefined) cache.set(ch, (cw = (chain.fontFor(ch) ?? font).widthOfTextAtSize(ch, 1)));
-      w += cw;
+    // By code point without making a string per character (this runs for every table cell, many times).
+    for (let i = 0; i < text.length; i++) {
+      const cp = text.codePointAt(i)!;
+      if (cp > 0xffff) i++;
+      w += (map.get(cp) ?? this.lookUp(cp, font, map)).width;
     }
     return w * size;
+  }
+
+  /** The page's own content stream, where the writer draws. */
+  ink(page: PDFPage = this.page): PageInk {
+    let ink = this.inks.get(page);
+    if (!ink) this.inks.set(page, (ink = new PageInk(page)));
+    return ink;
+  }
+
+  /** A straight line on `page` (default: the current page). */
+  rule(x1: number, y1: number, x2: number, y2: number, thickness: number, color: RGB, page: PDFPage = this.page): void {
+    this.ink(page).line(x1, y1, x2, y2, thickness, color);
   }
 
   /** Wrapped lines of `text`; line breaks the writer typed (a multi-line note) are kept. */
@@ -145,6 +218,7 @@ export class PdfWriter {
   newPage(): void {
     this.page = this.doc.addPage(this.pageSize);
     this.pages.push(this.page);
+    this.ink(this.page);
     this.y = this.pageSize[1] - this.margin.top;
   }
 
@@ -161,9 +235,26 @@ export class PdfWriter {
   }
 
   /** Draws cleaned text on `page` with its baseline at `y`, run by run when it needs a fallback. */
-  drawOn(page: PDFPage, text: string, x: number, y: number, size: number, font: PDFFont = this.regular, color = INK): void {
-    if (this.fallbacks.length === 0) page.drawText(text, { x, y, size, font, color });
-    else this.chain(font).draw(page, text, { x, y, size, color });
+  drawOn(page: PDFPage, text: string, x: number, y: number, size: number, font: PDFFont = this.regular, color: RGB = INK): void {
+    const ink = this.ink(page);
+    const map = this.glyphsOf(font);
+    let runFont: PDFFont | undefined;
+    let hex = '';
+    let runX = x;
+    let runWidth = 0;
+    for (let i = 0; i < text.length; i++) {
+      const cp = text.codePointAt(i)!;
+      if (cp > 0xffff) i++;
+      const g = map.get(cp) ?? this.lookUp(cp, font, map);
+      if (g.font !== runFont && hex) {
+        ink.text(runFont!, hex, runX, y, size, color);
+        [hex, runX, runWidth] = ['', runX + runWidth * size, 0];
+      }
+      runFont = g.font;
+      hex += g.hex;
+      runWidth += g.width;
+    }
+    if (hex) ink.text(runFont!, hex, runX, y, size, color);
   }
 
   /** A wrapped paragraph at the cursor, across pages if needed. */
@@ -186,7 +277,7 @@ export class PdfWriter {
     this.y -= 6;
     this.line(this.clean(text, this.bold), this.margin.left, this.y, size, this.bold);
     this.y -= this.lineHeight(size) + 1;
-    this.page.drawLine({ start: { x: this.margin.left, y: this.y }, end: { x: this.margin.left + this.contentWidth, y: this.y }, thickness: 0.8, color: INK });
+    this.rule(this.margin.left, this.y, this.margin.left + this.contentWidth, this.y, 0.8, INK);
     this.y -= 6;
   }
 
@@ -212,7 +303,7 @@ export class PdfWriter {
         const x = this.margin.left + k * (half + gap);
         this.line(c.label, x, this.y, size, this.bold);
         c.lines.forEach((l, n) => this.line(l, x + c.labelWidth + 4, this.y - n * lh, size));
-        this.page.drawLine({ start: { x: x + c.labelWidth + 2, y: this.y - height + 2 }, end: { x: x + c.width, y: this.y - height + 2 }, thickness: 0.4, color: RULE });
+        this.rule(x + c.labelWidth + 2, this.y - height + 2, x + c.width, this.y - height + 2, 0.4, RULE);
       });
       this.y -= height + 3;
       i += row.length;
@@ -246,9 +337,9 @@ export class PdfWriter {
       };
       draw(header.left, this.margin.left, top, 'left');
       draw(header.right, w - this.margin.right, top, 'right');
-      page.drawLine({ start: { x: this.margin.left, y: top - 5 }, end: { x: w - this.margin.right, y: top - 5 }, thickness: 0.5, color: RULE });
+      this.rule(this.margin.left, top - 5, w - this.margin.right, top - 5, 0.5, RULE, page);
       const bottom = this.margin.bottom - 26;
-      page.drawLine({ start: { x: this.margin.left, y: bottom + 12 }, end: { x: w - this.margin.right, y: bottom + 12 }, thickness: 0.5, color: RULE });
+      this.rule(this.margin.left, bottom + 12, w - this.margin.right, bottom + 12, 0.5, RULE, page);
       draw(footerLeft, this.margin.left, bottom, 'left');
       draw(pageLabel(i, total), w - this.margin.right, bottom, 'right');
     });
