@@ -58,8 +58,8 @@ async function pasteRows(page: Page, rows: number, errors: boolean): Promise<num
     const data = new DataTransfer();
     data.setData('text/plain', text);
     el.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
-    const onScreen = () => count.textContent!.includes(`共 ${rows} 行`) && !!document.getElementById('customers-0-name');
-    while (!onScreen()) await new Promise((r) => setTimeout(r, 5));
+    // (No named functions in here: tsx would wrap them in a helper the page does not have.)
+    while (!(count.textContent!.includes(`共 ${rows} 行`) && document.getElementById('customers-0-name'))) await new Promise((r) => setTimeout(r, 5));
     // The frame that shows them.
     await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
     return performance.now() - t0;

@@ -14,7 +14,7 @@ const table = customers.sections.flatMap((s) => s.fields).find((f) => f.id === '
 
 /** 1,000 customers pasted from Excel, every one without its 交接状态 (required). */
 const missingStatus = () => customerRows(1000).map((r) => ({ ...r, status: '' }));
-const edit = (rows: Row[], index: number, change: Partial<Row>) => rows.map((r, i) => (i === index ? { ...r, ...change } : r));
+const edit = (rows: Row[], index: number, change: Row): Row[] => rows.map((r, i) => (i === index ? { ...r, ...change } : r));
 
 describe('checkTable', () => {
   it('checks every row once, then only the row that was edited', () => {

@@ -1,4 +1,4 @@
-import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type ClipboardEvent, type FocusEvent, type KeyboardEvent } from 'react';
+import { memo, useCallback, useDeferredValue, useEffect, useLayoutEffect, useMemo, useRef, useState, type ClipboardEvent, type FocusEvent, type KeyboardEvent } from 'react';
 import { decodeTextFile, gridFormatOf } from '../../lib/text-file.js';
 import { isOldExcelName, isXlsxName, readXlsxGrid, XlsxImportError } from '../../lib/xlsx-import.js';
 import type { TableField } from '../../lib/form-definition.js';
@@ -80,10 +80,9 @@ function sortRows(table: TableField, rows: Row[], columnId: string): Row[] {
 /** Cells that move to the row above/below with the arrow keys and Enter: one-line text boxes (a date, a list or a text area uses those keys itself). */
 const LINE_INPUT = new Set(['text', 'tel', 'email']);
 
-/** Rows whose text contains the filter (any column), by index. */
-function matchingRows(rows: Row[], filter: string): number[] {
+/** Rows whose text contains the filter (any column), by index; `all` when there is no filter. */
+function matchingRows(rows: Row[], filter: string, all: number[]): number[] {
   const q = filter.trim().toLowerCase();
-  const all = rows.map((_, i) => i);
   return q ? all.filter((i) => Object.values(rows[i]).some((v) => v.toLowerCase().includes(q))) : all;
 }
 
@@ -104,15 +103,26 @@ export function TableEditor({ table, rows, formTitle, onRowsChange, announce }: 
   useLayoutEffect(() => {
     tableRef.current!.style.width = `${tableWidthEm(table)}em`;
   }, [table]);
-  // Only rows new or edited since the last check are validated again (checkTable).
-  const { filled, invalid: invalidRows } = useMemo(() => checkTable(table, rows), [table, rows]);
-  const shown = useMemo(() => matchingRows(rows, filter), [rows, filter]);
-  const win = useWindowedRows({ count: shown.length, scrollRef, estimate: 38, header: 34, keyOf: (p) => shown[p] });
+  // Only rows new or edited since the last check are validated again (checkTable). The counts
+  // follow a moment after the rows (a deferred render): a paste of 1,000 rows shows its rows
+  // first, and a keystroke's frame does not wait for a pass over every row.
+  const countedRows = useDeferredValue(rows);
+  const { filled, invalid: invalidRows } = useMemo(() => checkTable(table, countedRows), [table, countedRows]);
+  // Unfiltered, the list of shown rows stays the same array while typing (only the row count
+  // changes it), so the window's row keys and measurements are not worked out again per key.
+  const rowCount = rows.length;
+  const all = useMemo(() => Array.from({ length: rowCount }, (_, i) => i), [rowCount]);
+  const shown = useMemo(() => matchingRows(rows, filter, all), [rows, filter, all]);
+  const keyOf = useCallback((p: number) => shown[p], [shown]);
+  const rowsNow = useRef(rows);
+  rowsNow.current = rows;
+  // A row showing an error message is about twice as tall.
+  const kindOf = useCallback((p: number) => (Object.keys(rowErrors(table, rowsNow.current[shown[p]])).length ? 'error' : 'ok'), [table, shown]);
+  const win = useWindowedRows({ count: shown.length, scrollRef, estimate: 38, header: 34, keyOf, kindOf });
   // A row to bring into view once rendered (an error link, a new row, the next row by keyboard).
   const [reveal, setReveal] = useState<{ index: number; column?: string } | null>(null);
 
   // Indexes shift when rows are added, removed or replaced: a selection then means nothing.
-  const rowCount = rows.length;
   useEffect(() => setSelected(new Set()), [rowCount]);
   // An error link may point at a row the filter hides: clear the filter so it can be focused.
   // Its row may also be outside the rendered window: scroll to it, then ErrorList focuses it.

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState, type RefObject } from 'react';
 import { flushSync } from 'react-dom';
-import { defaultRangeExtractor, useVirtualizer, type Range } from '@tanstack/react-virtual';
+import { defaultRangeExtractor, measureElement, useVirtualizer, type Range } from '@tanstack/react-virtual';
 import './windowed.css';
 
 /**
@@ -45,6 +45,12 @@ interface Options {
   printAll?: boolean;
   /** A stable key per position, so measured heights follow a row. */
   keyOf?: (index: number) => number | string;
+  /**
+   * Rows of one kind have about the same height (e.g. rows showing an error are taller): a row
+   * not measured yet is assumed as tall as the measured rows of its kind. Then the scroll
+   * height is right from the start, and End or a scroll to the last row lands there.
+   */
+  kindOf?: (index: number) => string;
 }
 
 export interface WindowedRows {
@@ -64,14 +70,43 @@ export interface WindowedRows {
  * case page's customer list. The focused row stays mounted when scrolled away, so typing,
  * Tab and screen readers do not lose their place.
  */
-export function useWindowedRows({ count, scrollRef, estimate, header = 0, printAll = false, keyOf }: Options): WindowedRows {
+export function useWindowedRows({ count, scrollRef, estimate, header = 0, printAll = false, keyOf, kindOf }: Options): WindowedRows {
   const printing = usePrinting();
   const windowed = count > WINDOW_FROM && !(printAll && printing);
   const kept = useRef<number | null>(null);
+  // Measured heights by kind of row: each row's last height, and the sum and count per kind.
+  const heights = useRef({ byKey: new Map<unknown, [string, number]>(), byKind: new Map<string, { sum: number; n: number }>() });
+  const kindRef = useRef(kindOf);
+  kindRef.current = kindOf;
   const virtualizer = useVirtualizer<HTMLElement, Element>({
     count: windowed ? count : 0,
     getScrollElement: () => scrollRef.current,
-    estimateSize: () => estimate,
+    estimateSize: (index) => {
+      const kind = kindRef.current?.(index);
+      const seen = kind === undefined ? undefined : heights.current.byKind.get(kind);
+      return seen ? seen.sum / seen.n : estimate;
+    },
+    measureElement: (el, entry, instance) => {
+      const size = measureElement(el, entry, instance);
+      const index = instance.indexFromElement(el);
+      const kind = kindRef.current?.(index);
+      if (kind !== undefined) {
+        const { byKey, byKind } = heights.current;
+        const key = instance.options.getItemKey(index);
+        const before = byKey.get(key);
+        if (before) {
+          const k = byKind.get(before[0])!;
+          k.sum -= before[1];
+          k.n -= 1;
+        }
+        byKey.set(key, [kind, size]);
+        const k = byKind.get(kind) ?? { sum: 0, n: 0 };
+        k.sum += size;
+        k.n += 1;
+        byKind.set(kind, k);
+      }
+      return size;
+    },
     overscan: 6,
     scrollPaddingStart: header,
     getItemKey: keyOf,
