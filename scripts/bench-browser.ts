@@ -14,7 +14,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, symlinkSync, cpSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Page } from '@playwright/test';
 import { createApp } from '../src/server/app.js';
@@ -144,11 +144,13 @@ export const SCENARIOS: Scenario[] = [
 ];
 
 /** Measures the base commit's site and the current one; prints one table. */
-export async function tableBench({ base = process.env.BENCH_BASE ?? '9f3e708', dist = 'dist', keys = 40, scenarios = SCENARIOS } = {}): Promise<void> {
+export async function tableBench({ base = process.env.BENCH_BASE ?? '9f3e708', dist = 'dist', keys = Number(process.env.BENCH_KEYS ?? 40), scenarios = SCENARIOS } = {}): Promise<void> {
   const baseDir = baseDist(base);
+  const load = loadavg()[0];
   const before = await measureSite(baseDir, scenarios, keys);
   const after = await measureSite(resolve(dist), scenarios, keys);
-  console.log(`清单客户表（Chromium，1280 px）：基线 ${base} 与当前树，同一次运行`);
+  // Wall-clock figures: on a shared machine they grow with its load, so the load is printed too.
+  console.log(`清单客户表（Chromium，1280 px，每场景 ${keys} 次按键）：基线 ${base} 与当前树，同一次运行；系统负载 ${load.toFixed(1)} → ${loadavg()[0].toFixed(1)}（${cpus().length} 核）`);
   console.log('| 场景 | 版本 | 粘贴到行显示 | 按键到下一帧 中位数 | p95 | 最慢 |');
   console.log('|---|---|---:|---:|---:|---:|');
   scenarios.forEach((s, i) => {
