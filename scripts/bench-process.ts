@@ -115,11 +115,12 @@ try {
     await page.goto(caseUrl);
     await page.getByText(`客户（${N} 位）`).waitFor();
     if (i > 0) pageMs.push(performance.now() - t); // the first load warms the server and the cache
-    const rows = page.locator('[data-testid="customer-table"] tbody tr');
+    const rows = page.locator('[data-testid="customer-table"] tbody tr:not(.window-gap)');
     rowsShown = await rows.count();
     const t2 = performance.now();
-    await page.getByRole('button', { name: `显示全部 ${N} 位` }).click();
-    await rows.nth(N - 1).waitFor();
+    // A long list renders the rows scrolled to: scroll its box to the end, wait for the last row.
+    await page.locator('.rows-window').evaluate((el) => { el.scrollTop = el.scrollHeight; });
+    await page.locator(`[data-testid="customer-table"] tr[aria-rowindex="${N + 1}"]`).waitFor();
     if (i > 0) allMs.push(performance.now() - t2);
     await page.close();
   }
@@ -131,7 +132,7 @@ try {
 console.log(`\n## Customer-handover case with ${N} customers (PGlite)`);
 console.log(`stage PDFs rendered (B–F, ${N} rows each in B/C/D): ${renderMs.toFixed(0)} ms in all`);
 console.log(`case page data (load + view + JSON), median of 15: ${median(viewMs).toFixed(1)} ms; JSON ${kb(json.length)} (${kb(gzipSync(json).length)} gzip)`);
-console.log(`case page in Chromium (link opened → customer table shown, ${rowsShown} rows drawn), median of 5: ${median(pageMs).toFixed(0)} ms; 显示全部 (all ${N} rows): ${median(allMs).toFixed(0)} ms more`);
+console.log(`case page in Chromium (link opened → customer table shown, ${rowsShown} rows drawn), median of 5: ${median(pageMs).toFixed(0)} ms; scrolled to the last of ${N}: ${median(allMs).toFixed(0)} ms more`);
 console.log(`ZIP export (5 PDFs + CSV), median of 5: ${median(zipMs).toFixed(1)} ms; ${kb(zipBytes)}`);
 await sql.close();
 rmSync(dataDir, { recursive: true, force: true });

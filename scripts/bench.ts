@@ -17,7 +17,6 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { AddressInfo } from 'node:net';
-import { chromium } from '@playwright/test';
 import { createApp } from '../src/server/app.js';
 import { formDefinitionSchema } from '../src/lib/form-definition.js';
 import { renderFormPdf } from '../src/lib/pdf/form-pdf.js';
@@ -28,6 +27,7 @@ import { renderPolicyPdf } from '../src/lib/pdf/policy-pdf.js';
 import { renderPolicyDocx } from '../src/lib/docx/policy-docx.js';
 import { splitFrontmatter } from '../src/lib/frontmatter.js';
 import { fillText } from '../src/lib/policy-doc.js';
+import { tableBench } from './bench-browser.js';
 
 const DIST = 'dist';
 const builds = Number(process.env.BENCH_BUILDS ?? 3);
@@ -102,52 +102,6 @@ function firstPage(dir: string): string {
   return `${dir}/${slug}/index.html`;
 }
 
-let pasteMs = 0;
-async function inputLatency(rows: number, keys: number): Promise<number[]> {
-  const server = createApp({ distDir: resolve(DIST) });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as AddressInfo;
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [...(process.getuid?.() === 0 ? ['--no-sandbox'] : []), '--disable-gpu', '--disable-background-networking'],
-  });
-  try {
-    const page = await browser.newPage();
-    await page.goto(`http://127.0.0.1:${port}/forms/customer-handover/`);
-    await page.waitForFunction(() => !document.querySelector('astro-island[ssr]'));
-    const tsv = ['客户名称\t客户等级\t联系人\t联系电话\t邮箱\t合同金额\t续约日期\t交接状态\t需求与特别事项'];
-    for (let i = 0; i < rows; i++) tsv.push(`客户${i}有限公司\t${'ABC'[i % 3]}\t联系人${i}\t138${String(10000000 + i)}\tc${i}@example.com\t${1000 + i}\t2027-01-15\t已交接\t按月结算，需提前确认发票抬头`);
-    const pasteStart = performance.now();
-    await page.locator('[data-table="customers"] .table-scroll').evaluate((el, text) => {
-      const data = new DataTransfer();
-      data.setData('text/plain', text);
-      el.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
-    }, tsv.join('\n'));
-    await page.getByTestId('count-customers').filter({ hasText: `共 ${rows} 行` }).waitFor();
-    pasteMs = performance.now() - pasteStart;
-    await page.waitForTimeout(1500); // let the paste's own work (autosave, print view) settle
-    await page.evaluate(() => {
-      const w = window as unknown as { __lat: number[] };
-      w.__lat = [];
-      document.addEventListener('keydown', (e) => {
-        const t0 = e.timeStamp;
-        // After the next animation frame (and the paint that follows it).
-        requestAnimationFrame(() => setTimeout(() => w.__lat.push(performance.now() - t0), 0));
-      }, true);
-    });
-    await page.locator(`#customers-${Math.floor(rows / 2)}-needs`).click();
-    for (let i = 0; i < keys; i++) {
-      await page.keyboard.press('a');
-      await page.waitForTimeout(30);
-    }
-    await page.waitForTimeout(200);
-    return await page.evaluate(() => (window as unknown as { __lat: number[] }).__lat);
-  } finally {
-    await browser.close();
-    server.close();
-  }
-}
-
 const times = process.env.BENCH_SKIP_BUILD ? [0] : timeBuilds();
 const pages = [
   pageFigures('首页（含搜索）', 'index.html'),
@@ -173,10 +127,9 @@ for (const p of pages) {
 }
 console.log(`| 搜索索引（首次输入时加载） | ${kb(index.length)} | ${kb(gz(index))} | – | – | – |\n`);
 
-const ROWS = Number(process.env.BENCH_ROWS ?? 500);
-const lat = await inputLatency(ROWS, 40);
-console.log(`粘贴 ${ROWS} 行客户到表格（到行数显示）：${ms(pasteMs)}`);
-console.log(`清单输入延迟（${ROWS} 行客户表，按键到下一帧，${lat.length} 次）：中位数 ${ms(median(lat))}，p95 ${ms(p95(lat))}，最慢 ${ms(Math.max(...lat))}\n`);
+// 3. The checklist's customer table in Chromium (paste, key press → next frame), the base
+// commit's build and this tree's side by side: see scripts/bench-browser.ts.
+await tableBench();
 
 // 4. PDF
 const loadDef = (id: string) => formDefinitionSchema.parse(JSON.parse(readFileSync(`content/forms/${id}.json`, 'utf8')));

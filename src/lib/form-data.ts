@@ -90,16 +90,20 @@ export function ruleErrors(fields: readonly FormField[], rules: readonly Rule[] 
   return errors;
 }
 
-// Rows keep their identity until edited, so a row's errors are worked out once per change of
-// that row: a 300-row table does not re-check every row on each keystroke.
+// Rows keep their identity until edited (an edit replaces the row object, every other row is
+// carried over as it was), so a row's errors are worked out once per change of that row: a
+// 1,000-row table re-checks one row per keystroke, and removing or sorting rows re-checks none.
+// Rules only ever look inside one row (`when … require`, `notBefore`); what spans rows (the
+// row count against minRows/maxRows) is a count over the cached results, not a new check.
 const rowErrorCache = new WeakMap<TableField, WeakMap<Row, Record<string, string>>>();
 
-/** Errors of one table row, keyed by column; blank rows are ignored (they are dropped when saving a PDF). */
-export function rowErrors(table: TableField, row: Row): Record<string, string> {
+function cacheOf(table: TableField): WeakMap<Row, Record<string, string>> {
   let cache = rowErrorCache.get(table);
   if (!cache) rowErrorCache.set(table, (cache = new WeakMap()));
-  const hit = cache.get(row);
-  if (hit) return hit;
+  return cache;
+}
+
+function checkRow(table: TableField, row: Row): Record<string, string> {
   const errors: Record<string, string> = {};
   if (!isRowEmpty(row)) {
     for (const c of table.columns) {
@@ -109,8 +113,51 @@ export function rowErrors(table: TableField, row: Row): Record<string, string> {
     // A value error (e.g. an invalid date) says more than the rule built on it.
     for (const [col, e] of Object.entries(ruleErrors(table.columns, table.rules, (id) => row[id] ?? ''))) errors[col] ??= e;
   }
-  cache.set(row, errors);
   return errors;
+}
+
+/** Errors of one table row, keyed by column; blank rows are ignored (they are dropped when saving a PDF). */
+export function rowErrors(table: TableField, row: Row): Record<string, string> {
+  const cache = cacheOf(table);
+  let errors = cache.get(row);
+  if (!errors) cache.set(row, (errors = checkRow(table, row)));
+  return errors;
+}
+
+/** A table's state of errors, worked out incrementally (see `checkTable`). */
+export interface TableCheck {
+  /** Errors of each row (by index), keyed by column. */
+  errors: readonly Readonly<Record<string, string>>[];
+  /** Rows that are not blank. */
+  filled: number;
+  /** Rows with at least one error. */
+  invalid: number;
+  /** Indexes of the rows this call had to check; every other row's result was reused. */
+  checked: number[];
+}
+
+/** Errors of every row of a table, checking only rows new or changed since they were last checked. */
+export function checkTable(table: TableField, rows: readonly Row[]): TableCheck {
+  const cache = cacheOf(table);
+  const errors: Record<string, string>[] = new Array(rows.length);
+  const checked: number[] = [];
+  let filled = 0;
+  let invalid = 0;
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i];
+    let e = cache.get(row);
+    if (!e) {
+      cache.set(row, (e = checkRow(table, row)));
+      checked.push(i);
+    }
+    errors[i] = e;
+    if (!isRowEmpty(row)) filled++;
+    for (const _ in e) {
+      invalid++;
+      break;
+    }
+  }
+  return { errors, filled, invalid, checked };
 }
 
 /** Errors of the top-level fields (value checks, then the form's rules), keyed by field id. */
@@ -124,11 +171,22 @@ export function fieldErrors(definition: FormDefinition, values: FormValues): Rec
   return errors;
 }
 
+// The located messages of a row (「设备 第 4 行：…」) depend on its row number as well: kept
+// per row object with the index they were written for.
+const locatedCache = new WeakMap<TableField, WeakMap<Row, { index: number; errors: [string, string][] }>>();
+
 /** The cell errors of a table, keyed `table.row.column`, each saying its row (「设备 第 4 行：…」). */
 export function tableRowErrors(definition: FormDefinition, table: TableField, rows: Row[]): ErrorMap {
+  let cache = locatedCache.get(table);
+  if (!cache) locatedCache.set(table, (cache = new WeakMap()));
   const errors: ErrorMap = {};
   rows.forEach((row, i) => {
-    for (const [col, e] of Object.entries(rowErrors(table, row))) errors[`${table.id}.${i}.${col}`] = locateMessage(definition, [table.id, i, col], e);
+    let hit = cache.get(row);
+    if (!hit || hit.index !== i) {
+      const located = Object.entries(rowErrors(table, row)).map(([col, e]): [string, string] => [`${table.id}.${i}.${col}`, locateMessage(definition, [table.id, i, col], e)]);
+      cache.set(row, (hit = { index: i, errors: located }));
+    }
+    for (const [path, text] of hit.errors) errors[path] = text;
   });
   return errors;
 }

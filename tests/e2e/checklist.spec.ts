@@ -4,6 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import Papa from 'papaparse';
 import { buildXlsx } from '../fixtures/xlsx.js';
+import { expectAccessible } from './a11y.js';
 
 const SHOTS = 'test-results/screenshots';
 mkdirSync(SHOTS, { recursive: true });
@@ -98,6 +99,94 @@ test('paste 50 customers from Excel, fix a bad phone, reload, export CSV, print'
   await page.screenshot({ path: `${SHOTS}/checklist-print.png`, fullPage: true });
   const pdf = await page.pdf({ preferCSSPageSize: true, path: `${SHOTS}/checklist-print.pdf` });
   expect(pdf.toString('latin1')).toMatch(/\/MediaBox \[0 0 84[12]\.\d+ 59[45]\.\d+\]/); // landscape A4: 15 columns
+});
+
+test('1,000 customers, every one lacking 交接状态: rendered a window at a time, yet reachable by keyboard and search, announced and printed in full', async ({ page }) => {
+  // Every row leaves 交接状态 (required) empty; phones all valid, so each row has one error.
+  const rows = customerRows(1000).map((r, i) => [r[0].replace(/\d+/, String(i + 1)), r[1], r[2], `139${String(10000000 + i)}`, r[4], r[5], r[6], '']);
+  const table = page.locator('[data-table="customers"]');
+  await pasteInto(page, '[data-table="customers"] .table-scroll', toTsv([HEADER, ...rows]));
+  await expect(page.getByTestId('table-status-customers')).toHaveText('已添加 1000 行');
+  await expect(page.getByTestId('count-customers')).toContainText('共 1000 行，1000 行有误');
+
+  // Announced to screen readers, and the table says how many rows it has though few are rendered.
+  await expect(page.locator('[role="status"][aria-live="polite"]')).toContainText('已添加 1000 行');
+  const grid = table.locator('table.edit-table');
+  await expect(grid).toHaveAttribute('aria-rowcount', '1001');
+  await expect(grid.locator('caption')).toContainText('共 1000 行');
+  expect(await grid.locator('tbody tr[data-row]').count()).toBeLessThan(80);
+  await expect(table.locator('tr[data-row="0"]')).toHaveAttribute('aria-rowindex', '2');
+  await table.evaluate((el) => el.scrollIntoView());
+  await page.screenshot({ path: `${SHOTS}/checklist-1000-desktop.png` });
+  // The windowed table (spacer rows, row indexes, marked cells) passes the automated scan.
+  await expectAccessible(page);
+
+  // Keyboard: End in the table's scroll box, Tab into the rows there, ↓ to the last row.
+  const scroller = table.locator('.table-scroll');
+  await scroller.focus();
+  await page.keyboard.press('End');
+  await expect(page.locator('#customers-999-name')).toBeAttached();
+  await page.keyboard.press('Tab'); // the header's 全选
+  await page.keyboard.press('Tab'); // the first rendered row's tick box
+  await page.keyboard.press('Tab'); // its 客户名称
+  const at = Number(await page.evaluate(() => document.activeElement?.closest('tr')?.dataset.row));
+  expect(at).toBeGreaterThan(900);
+  for (let i = at; i < 999; i++) await page.keyboard.press('ArrowDown');
+  const last = page.locator('#customers-999-name');
+  await expect(last).toBeFocused();
+  await expect(last).toBeInViewport();
+  await page.keyboard.press('End');
+  await page.keyboard.type('（总部）');
+  await expect(last).toHaveValue('客户1000有限公司（总部）');
+  // ↑ and Ctrl+↑ (from a list cell) go back up a row, scrolled into view.
+  await page.keyboard.press('ArrowUp');
+  await expect(page.locator('#customers-998-name')).toBeFocused();
+  await page.locator('#customers-998-grade').focus();
+  await page.keyboard.press('Control+ArrowUp');
+  await expect(page.locator('#customers-997-grade')).toBeFocused();
+
+  // 转到第一处需要修改的地方 reaches row 1 though it is scrolled far out of the window.
+  for (const [id, v] of [['giverName', '欧阳明远'], ['department', '华东区销售部'], ['receiverName', '司马晓燕'], ['witnessName', '诸葛建国'], ['handoverDate', '2026-11-23']]) {
+    await page.locator(`#f-${id}`).fill(v);
+  }
+  await page.locator('#f-reason').selectOption('离职');
+  await page.getByRole('button', { name: '检查填写' }).click();
+  const summary = page.getByTestId('check-result');
+  await expect(summary).toContainText('有 1000 处需要修改');
+  await expect(page.locator('#customers-0-status')).toHaveCount(0);
+  await summary.getByRole('link', { name: '转到第一处需要修改的地方' }).click();
+  await expect(page.locator('#customers-0-status')).toBeFocused();
+  await expect(page.locator('#customers-0-status')).toBeInViewport();
+
+  // The table's search finds any row; Ctrl+F in the table goes to it (the browser's find sees the window only).
+  await page.keyboard.press('Control+f');
+  const search = table.getByRole('searchbox');
+  await expect(search).toBeFocused();
+  await search.fill('客户900有限公司');
+  await expect(table.getByText('显示 1 / 1000 行')).toBeVisible();
+  // Fixing row 900 clears its message.
+  await expect(page.locator('#customers-899-status-err')).toHaveText('请填写交接状态');
+  await page.locator('#customers-899-status').selectOption('已交接');
+  await expect(page.locator('#customers-899-status-err')).toHaveCount(0);
+  await expect(page.locator('#customers-899-status')).not.toHaveAttribute('aria-invalid', 'true');
+  await expect(page.getByTestId('count-customers')).toContainText('999 行有误');
+  await expect(summary).toContainText('有 999 处需要修改');
+  await search.fill('');
+  await expect(grid.locator('caption')).toContainText('共 1000 行');
+
+  // Print: every row, not the window.
+  await page.emulateMedia({ media: 'print' });
+  await expect(page.locator('.print-table tbody tr')).toHaveCount(1000);
+  await expect(page.locator('.print-table tbody tr').last()).toContainText('客户1000有限公司（总部）');
+  await expect(page.locator('.print-table tbody tr').nth(899)).toContainText('已交接');
+  await page.emulateMedia({ media: 'screen' });
+
+  // A phone-sized screen: the same window, no page-wide sideways scrolling.
+  await page.setViewportSize({ width: 390, height: 844 });
+  await table.evaluate((el) => el.scrollIntoView());
+  await page.screenshot({ path: `${SHOTS}/checklist-1000-phone.png` });
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
 });
 
 test('pasting without a header asks which column is which', async ({ page }) => {

@@ -47,7 +47,10 @@ test('paste 300 rows, bulk-set 交接状态, a rule error in the PDF refusal lin
   await table.getByRole('button', { name: '应用到所选 300 行' }).click();
   await expect(page.getByTestId('table-status-equipment')).toHaveText('已将所选 300 行的「交接状态」设为“已交接”');
   await expect(page.locator('#equipment-0-status')).toHaveValue('已交接');
+  // The last row is outside the rendered window (300 rows): the table's search brings it up.
+  await table.getByRole('searchbox').fill('IT-0300');
   await expect(page.locator('#equipment-299-status')).toHaveValue('已交接');
+  await table.getByRole('searchbox').fill('');
   await expect(page.getByTestId('computed-equipmentDone')).toHaveText('300');
 
   // Filter, then select only what the filter shows.

@@ -1,21 +1,22 @@
 import type { MouseEvent } from 'react';
 import type { FormError } from '../../lib/form-errors.js';
 import './table-editor.css';
+import { whenRendered } from './useWindowedRows.js';
 
 /** Asks the table holding `id` to show it (a filter may hide its row), then focuses it. */
 export const SHOW_CELL_EVENT = 'handover:show-cell';
 
 export function focusById(id: string) {
-  const go = () => {
-    const el = document.getElementById(id);
-    if (!el) return false;
+  const go = (el: HTMLElement) => {
     el.scrollIntoView({ block: 'center' });
     el.focus();
-    return true;
   };
-  if (go()) return;
+  const el = document.getElementById(id);
+  if (el) return go(el);
+  // Not rendered: its row is filtered out or outside a long table's window. The table scrolls
+  // to it; it is focused as soon as it is there.
   window.dispatchEvent(new CustomEvent(SHOW_CELL_EVENT, { detail: id }));
-  requestAnimationFrame(() => requestAnimationFrame(go));
+  whenRendered(id, go);
 }
 
 interface Props {

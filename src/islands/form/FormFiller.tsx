@@ -14,6 +14,7 @@ import { PdfActions, type PdfHeader } from './PdfActions.js';
 import { SendForSigning } from './SendForSigning.js';
 import { downloadText } from './download.js';
 import { useHydrated } from '../useHydrated.js';
+import { usePrinting } from './useWindowedRows.js';
 import './form.css';
 
 const AUTOSAVE_MS = 400;
@@ -101,7 +102,8 @@ export default function FormFiller({ definition }: { definition: FormDefinition 
   useEffect(() => {
     if (!dirty.current) return;
     if (pending.current) clearTimeout(pending.current);
-    pending.current = setTimeout(saveNow, AUTOSAVE_MS);
+    // Saved when the browser is idle: writing a 1,000-row draft should not land in a frame.
+    pending.current = setTimeout(() => (window.requestIdleCallback ?? setTimeout)(saveNow, { timeout: 2000 }), AUTOSAVE_MS);
   }, [values, saveNow]);
   useEffect(() => {
     const flush = () => saveNow();
@@ -131,15 +133,21 @@ export default function FormFiller({ definition }: { definition: FormDefinition 
   }, [definition]);
   const touch = useCallback((id: string) => setTouched((t) => (t.has(id) ? t : new Set(t).add(id))), []);
 
-  const progress = useMemo(() => completeness(definition, values), [definition, values]);
-  const errors = useMemo(() => (showAll ? validateForm(definition, values) : {}), [showAll, definition, values]);
+  // Figures over every row (progress, the check summary) follow the typing a moment later, in a
+  // deferred render: the frame after a keystroke does not wait for a pass over 1,000 rows.
+  const settled = useDeferredValue(values);
+  const progress = useMemo(() => completeness(definition, settled), [definition, settled]);
+  const errors = useMemo(() => (showAll ? validateForm(definition, settled) : {}), [showAll, definition, settled]);
   const errorList = useMemo(() => Object.entries(errors).map(([path, text]) => ({ path, text })), [errors]);
   const errorCount = errorList.length;
   const anchor = useCallback((path: string) => errorAnchor(definition, path), [definition]);
   // Top-level fields only (value checks and the form's rules, e.g. 最后工作日 not before 交接日期):
   // cheap enough for every keystroke; table rows are checked row by row in TableEditor.
   const liveFieldErrors = useMemo(() => fieldErrors(definition, values), [definition, values]);
-  const printValues = useDeferredValue(values);
+  // The print rendering holds every row of every table (1,000 rows: 15,000 cells): it is built
+  // when the page is printed (beforeprint, or print media), not on every paste and keystroke.
+  // Before hydration the server's copy stays, so printing works without JavaScript too.
+  const printing = usePrinting();
 
   const newDraft = () => {
     saveNow();
@@ -288,7 +296,7 @@ export default function FormFiller({ definition }: { definition: FormDefinition 
         <p className="visually-hidden" role="status" aria-live="polite">{announcement}</p>
         {toastVisible && <p className="toast" aria-hidden="true">{announcement}</p>}
       </fieldset>
-      <PrintView definition={definition} values={printValues} />
+      {(printing || !hydrated) && <PrintView definition={definition} values={values} />}
     </div>
   );
 }

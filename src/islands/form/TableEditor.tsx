@@ -1,14 +1,15 @@
-import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type ClipboardEvent } from 'react';
+import { memo, useCallback, useDeferredValue, useEffect, useLayoutEffect, useMemo, useRef, useState, type ClipboardEvent, type FocusEvent, type KeyboardEvent } from 'react';
 import { decodeTextFile, gridFormatOf } from '../../lib/text-file.js';
 import { isOldExcelName, isXlsxName, readXlsxGrid, XlsxImportError } from '../../lib/xlsx-import.js';
 import type { TableField } from '../../lib/form-definition.js';
 import { tableWidthEm } from '../../lib/column-widths.js';
-import { emptyRow, isRowEmpty, rowErrors, type Row } from '../../lib/form-data.js';
+import { checkTable, emptyRow, rowErrors, type Row } from '../../lib/form-data.js';
 import { applyImport, looksLikeGrid, parseGrid, planImport, tableToCsv, type ImportMode, type ImportPlan } from '../../lib/table-import.js';
 import { cellId } from '../../lib/form-errors.js';
 import { FieldInput } from './FieldInput.js';
 import { MappingDialog } from './MappingDialog.js';
 import { SHOW_CELL_EVENT } from './ErrorList.js';
+import { useWindowedRows, whenRendered } from './useWindowedRows.js';
 import './table-editor.css';
 import { downloadText } from './download.js';
 
@@ -24,16 +25,19 @@ interface RowProps {
   table: TableField;
   row: Row;
   index: number;
+  /** Place among the rows shown (the filter may hide some). */
+  position: number;
   selected: boolean;
+  measure: ((el: Element | null) => void) | undefined;
   onCell: (index: number, column: string, value: string) => void;
   onRemove: (index: number) => void;
   onSelect: (index: number, selected: boolean) => void;
 }
 
-const TableRow = memo(function TableRow({ table, row, index, selected, onCell, onRemove, onSelect }: RowProps) {
+const TableRow = memo(function TableRow({ table, row, index, position, selected, measure, onCell, onRemove, onSelect }: RowProps) {
   const errors = rowErrors(table, row); // cached per row object
   return (
-    <tr data-row={index} className={selected ? 'row-selected' : undefined}>
+    <tr data-row={index} data-index={position} ref={measure} aria-rowindex={position + 2} className={selected ? 'row-selected' : undefined}>
       <th scope="row" className="rownum">
         <label>
           <input type="checkbox" checked={selected} aria-label={`选择第 ${index + 1} 行`} onChange={(e) => onSelect(index, e.target.checked)} />
@@ -73,10 +77,12 @@ function sortRows(table: TableField, rows: Row[], columnId: string): Row[] {
   return [...rows].sort((a, b) => rank(a[columnId]) - rank(b[columnId]) || (a[columnId] ?? '').localeCompare(b[columnId] ?? '', 'zh-CN'));
 }
 
-/** Rows whose text contains the filter (any column), by index. */
-function matchingRows(rows: Row[], filter: string): number[] {
+/** Cells that move to the row above/below with the arrow keys and Enter: one-line text boxes (a date, a list or a text area uses those keys itself). */
+const LINE_INPUT = new Set(['text', 'tel', 'email']);
+
+/** Rows whose text contains the filter (any column), by index; `all` when there is no filter. */
+function matchingRows(rows: Row[], filter: string, all: number[]): number[] {
   const q = filter.trim().toLowerCase();
-  const all = rows.map((_, i) => i);
   return q ? all.filter((i) => Object.values(rows[i]).some((v) => v.toLowerCase().includes(q))) : all;
 }
 
@@ -89,28 +95,96 @@ export function TableEditor({ table, rows, formTitle, onRowsChange, announce }: 
   const [bulkValue, setBulkValue] = useState('');
   const fileInput = useRef<HTMLInputElement>(null);
   const tableRef = useRef<HTMLTableElement>(null);
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const filterRef = useRef<HTMLInputElement>(null);
   // A fixed-layout table needs a definite width, or typing into one cell makes the browser
   // re-measure every row (500 rows: ~200 ms per key instead of ~20). Set through the CSSOM,
   // not a style attribute: the CSP forbids inline style attributes.
   useLayoutEffect(() => {
     tableRef.current!.style.width = `${tableWidthEm(table)}em`;
   }, [table]);
-  const filled = rows.filter((r) => !isRowEmpty(r)).length;
-  // rowErrors is cached per row object: only edited rows are checked again.
-  const invalidRows = useMemo(() => rows.filter((r) => Object.keys(rowErrors(table, r)).length > 0).length, [table, rows]);
-  const shown = useMemo(() => matchingRows(rows, filter), [rows, filter]);
+  // Only rows new or edited since the last check are validated again (checkTable). The counts
+  // follow a moment after the rows (a deferred render): a paste of 1,000 rows shows its rows
+  // first, and a keystroke's frame does not wait for a pass over every row.
+  const countedRows = useDeferredValue(rows);
+  const { filled, invalid: invalidRows } = useMemo(() => checkTable(table, countedRows), [table, countedRows]);
+  // Unfiltered, the list of shown rows stays the same array while typing (only the row count
+  // changes it), so the window's row keys and measurements are not worked out again per key.
+  const rowCount = rows.length;
+  const all = useMemo(() => Array.from({ length: rowCount }, (_, i) => i), [rowCount]);
+  const shown = useMemo(() => matchingRows(rows, filter, all), [rows, filter, all]);
+  const keyOf = useCallback((p: number) => shown[p], [shown]);
+  const rowsNow = useRef(rows);
+  rowsNow.current = rows;
+  // A row showing an error message is about twice as tall.
+  const kindOf = useCallback((p: number) => (Object.keys(rowErrors(table, rowsNow.current[shown[p]])).length ? 'error' : 'ok'), [table, shown]);
+  const win = useWindowedRows({ count: shown.length, scrollRef, estimate: 38, header: 34, keyOf, kindOf });
+  // A row to bring into view once rendered (an error link, a new row, the next row by keyboard).
+  const [reveal, setReveal] = useState<{ index: number; column?: string } | null>(null);
 
   // Indexes shift when rows are added, removed or replaced: a selection then means nothing.
-  const rowCount = rows.length;
   useEffect(() => setSelected(new Set()), [rowCount]);
   // An error link may point at a row the filter hides: clear the filter so it can be focused.
+  // Its row may also be outside the rendered window: scroll to it, then ErrorList focuses it.
   useEffect(() => {
     const show = (e: Event) => {
-      if (String((e as CustomEvent).detail).startsWith(`${table.id}-`)) setFilter('');
+      const id = String((e as CustomEvent).detail);
+      if (!id.startsWith(`${table.id}-`)) return;
+      setFilter('');
+      const index = Number(id.slice(table.id.length + 1).split('-')[0]);
+      if (Number.isInteger(index)) setReveal({ index });
     };
     window.addEventListener(SHOW_CELL_EVENT, show);
     return () => window.removeEventListener(SHOW_CELL_EVENT, show);
   }, [table.id]);
+
+  useLayoutEffect(() => {
+    if (!reveal) return;
+    const position = shown.indexOf(reveal.index);
+    if (position < 0) return;
+    setReveal(null);
+    const column = reveal.column;
+    const id = column && cellId(table.id, reveal.index, column);
+    if (id && document.getElementById(id)) return document.getElementById(id)!.focus();
+    win.scrollTo(position, 'center');
+    if (id) whenRendered(id, (el) => el.focus());
+  }, [reveal, shown, table.id, win]);
+
+  /** Moves focus to a cell, rendering and scrolling to its row first when needed. */
+  const focusCell = (index: number, column: string) => setReveal({ index, column });
+
+  // Arrow keys and Enter in a one-line cell go to the same column one row down/up (as in a
+  // spreadsheet); Ctrl+↑/↓ does it from any cell. Tab moves cell to cell as usual: the row
+  // after the window is always rendered, and the focused row stays rendered when scrolled away.
+  const onGridKey = (e: KeyboardEvent<HTMLDivElement>) => {
+    const target = e.target as HTMLElement;
+    const td = target.closest<HTMLElement>('td[data-col]');
+    const tr = target.closest<HTMLElement>('tr[data-row]');
+    if (!td || !tr || e.altKey || e.metaKey) return;
+    const line = target instanceof HTMLInputElement && LINE_INPUT.has(target.type);
+    let step = 0;
+    if (e.key === 'ArrowDown' && (line || e.ctrlKey)) step = 1;
+    else if (e.key === 'ArrowUp' && (line || e.ctrlKey)) step = -1;
+    else if (e.key === 'Enter' && line && !e.ctrlKey) step = e.shiftKey ? -1 : 1;
+    if (!step) return;
+    const position = shown.indexOf(Number(tr.dataset.row)) + step;
+    if (position < 0 || position >= shown.length) return;
+    e.preventDefault();
+    focusCell(shown[position], td.dataset.col!);
+  };
+  // The focused row is kept rendered while scrolled out of the window.
+  const onGridFocus = (e: FocusEvent<HTMLDivElement>) => {
+    const tr = (e.target as HTMLElement).closest<HTMLElement>('tr[data-index]');
+    win.keep(tr ? Number(tr.dataset.index) : null);
+  };
+  // In a long table the browser's find only sees the rendered rows: Ctrl+F in the table goes to
+  // the table's own search (筛选) first; pressed again there, it is the browser's find.
+  const onEditorKey = (e: KeyboardEvent<HTMLDivElement>) => {
+    if (!win.windowed || !(e.ctrlKey || e.metaKey) || e.key.toLowerCase() !== 'f' || e.target === filterRef.current) return;
+    e.preventDefault();
+    filterRef.current?.focus();
+    filterRef.current?.select();
+  };
 
   const say = useCallback((m: string) => {
     setStatus(m);
@@ -142,7 +216,7 @@ export function TableEditor({ table, rows, formTitle, onRowsChange, announce }: 
     setFilter('');
     onRowsChange((rs) => [...rs, emptyRow(table)]);
     // Focus the first cell of the new row so keyboard users can type straight away.
-    requestAnimationFrame(() => document.getElementById(cellId(table.id, rows.length, table.columns[0].id))?.focus());
+    focusCell(rows.length, table.columns[0].id);
   };
 
   const runImport = (p: ImportPlan, mode: ImportMode) => {
@@ -204,7 +278,7 @@ export function TableEditor({ table, rows, formTitle, onRowsChange, announce }: 
   const sortCol = table.sortBy ? table.columns.find((c) => c.id === table.sortBy) : undefined;
 
   return (
-    <div className="table-editor" data-table={table.id} id={`table-${table.id}`} tabIndex={-1}>
+    <div className="table-editor" data-table={table.id} id={`table-${table.id}`} tabIndex={-1} onKeyDown={onEditorKey}>
       <div className="table-toolbar">
         <span className="table-count" data-testid={`count-${table.id}`}>
           共 {filled} 行{invalidRows > 0 && <strong className="bad">，{invalidRows} 行有误</strong>}（上限 {table.maxRows}）
@@ -225,7 +299,7 @@ export function TableEditor({ table, rows, formTitle, onRowsChange, announce }: 
         <div className="bulk-bar" role="group" aria-label={`${table.label}：批量设置`}>
           <label className="bulk-filter">
             筛选
-            <input type="search" value={filter} onChange={(e) => setFilter(e.target.value)} placeholder="输入任意内容" />
+            <input ref={filterRef} type="search" value={filter} onChange={(e) => setFilter(e.target.value)} placeholder="查找任意内容" />
           </label>
           {filter.trim() && <span>显示 {shown.length} / {rows.length} 行</span>}
           <button type="button" onClick={() => setSelected(new Set(shown))} disabled={shown.length === 0}>
@@ -246,16 +320,23 @@ export function TableEditor({ table, rows, formTitle, onRowsChange, announce }: 
           <button type="button" disabled={selected.size === 0} onClick={applyBulk}>应用到所选 {selected.size} 行</button>
         </div>
       )}
+      {win.windowed && (
+        <p className="window-hint">行数较多，表格只显示滚动到的部分：浏览器的查找（Ctrl+F）只能找到当前显示的行，查找全部内容请用上面的“筛选”（在表格中按 Ctrl+F 即可跳到筛选框）。</p>
+      )}
       {/* Focusable so the table can be scrolled sideways from the keyboard (and pasted into). */}
-      <div className="table-scroll" onPaste={onPaste} tabIndex={0} role="region" aria-label={`${table.label}（表格，可左右滚动）`}>
-        <table className="edit-table" ref={tableRef}>
+      <div className="table-scroll" ref={scrollRef} onPaste={onPaste} onKeyDown={onGridKey} onFocus={onGridFocus} tabIndex={0} role="region" aria-label={`${table.label}（表格，可左右滚动）`}>
+        <table className="edit-table" ref={tableRef} aria-rowcount={shown.length + 1}>
+          <caption className="visually-hidden">
+            {table.label}：{filter.trim() ? `筛选出 ${shown.length} 行，共 ${rows.length} 行` : `共 ${rows.length} 行`}
+            {win.windowed && '，滚动时逐段显示'}
+          </caption>
           <colgroup>
             <col className="w-narrow" />
             {table.columns.map((c) => <col key={c.id} className={`w-${c.type}`} />)}
             <col className="w-narrow" />
           </colgroup>
           <thead>
-            <tr>
+            <tr aria-rowindex={1}>
               <th scope="col" className="rownum">
                 <input type="checkbox" aria-label={filter.trim() ? '选中全部筛选结果' : '全选'} checked={allShownSelected} onChange={(e) => setSelected(e.target.checked ? new Set(shown) : new Set())} disabled={shown.length === 0} />
               </th>
@@ -269,9 +350,26 @@ export function TableEditor({ table, rows, formTitle, onRowsChange, announce }: 
             </tr>
           </thead>
           <tbody>
-            {shown.map((i) => (
-              <TableRow key={i} table={table} row={rows[i]} index={i} selected={selected.has(i)} onCell={onCell} onRemove={onRemove} onSelect={onSelect} />
-            ))}
+            {win.parts.map((part) =>
+              part.kind === 'gap' ? (
+                <tr key={part.key} className="window-gap" aria-hidden="true">
+                  <td colSpan={table.columns.length + 2} style={{ height: part.height }} />
+                </tr>
+              ) : (
+                <TableRow
+                  key={part.key}
+                  table={table}
+                  row={rows[shown[part.index]]}
+                  index={shown[part.index]}
+                  position={part.index}
+                  selected={selected.has(shown[part.index])}
+                  measure={win.measure}
+                  onCell={onCell}
+                  onRemove={onRemove}
+                  onSelect={onSelect}
+                />
+              ),
+            )}
             {rows.length === 0 && (
               <tr>
                 <td colSpan={table.columns.length + 2} className="empty-table">

@@ -1,0 +1,165 @@
+/**
+ * The checklist's customer table in real Chromium, before and after in one run: the base
+ * commit's site (built once into /tmp from a temporary git worktree) and the current build
+ * are served side by side and driven the same way.
+ *   - paste N customers from Excel: time from the paste to the rows on screen (the row count
+ *     shown and the next frame painted), in the page's own clock
+ *   - then key press → next frame in a cell of the middle row (median, p95 of 40 keys)
+ * Scenarios: clean rows, and rows that each lack a required value (交接状态) with 检查填写
+ * switched on, so every row shows its error and the summary is checked on every key.
+ *
+ * `tsx scripts/bench-browser.ts` runs it alone (BENCH_BASE=<commit>, default 9f3e708; the
+ * current site must be built into dist/); `npm run bench` runs it as its section 3.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, symlinkSync, cpSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import type { AddressInfo } from 'node:net';
+import { chromium, type Page } from '@playwright/test';
+import { createApp } from '../src/server/app.js';
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const p95 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * 0.95))];
+const ms = (n: number) => `${n.toFixed(1)} ms`;
+
+/** The site of `commit`, built once into /tmp (a temporary worktree, this tree's node_modules linked in). */
+export function baseDist(commit: string): string {
+  const out = join(tmpdir(), `handover-bench-dist-${commit}`);
+  if (existsSync(join(out, 'index.html'))) return out;
+  const tree = mkdtempSync(join(tmpdir(), `handover-bench-${commit}-`));
+  rmSync(tree, { recursive: true });
+  execFileSync('git', ['worktree', 'add', '--detach', tree, commit], { stdio: 'ignore' });
+  try {
+    symlinkSync(resolve('node_modules'), join(tree, 'node_modules'), 'dir');
+    execFileSync(process.execPath, ['node_modules/astro/astro.js', 'build'], { cwd: tree, stdio: 'ignore', env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1' } });
+    cpSync(join(tree, 'dist'), out, { recursive: true });
+  } finally {
+    execFileSync('git', ['worktree', 'remove', '--force', tree], { stdio: 'ignore' });
+  }
+  return out;
+}
+
+const HEADER = '客户名称\t客户等级\t联系人\t联系电话\t邮箱\t合同金额\t续约日期\t交接状态\t需求与特别事项';
+/** Customers as pasted from Excel; with `errors`, every row leaves 交接状态 (required) empty. */
+function customersTsv(rows: number, errors: boolean): string {
+  const lines = [HEADER];
+  for (let i = 0; i < rows; i++) {
+    lines.push(`客户${i}有限公司\t${'ABC'[i % 3]}\t联系人${i}\t138${String(10000000 + i)}\tc${i}@example.com\t${1000 + i}\t2027-01-15\t${errors ? '' : '已交接'}\t按月结算，需提前确认发票抬头`);
+  }
+  return lines.join('\n');
+}
+
+/** Pastes into the customer table; ms from the paste event to the next frame with the rows on screen. */
+async function pasteRows(page: Page, rows: number, errors: boolean): Promise<number> {
+  return page.locator('[data-table="customers"] .table-scroll').evaluate(async (el, { text, rows }) => {
+    const count = document.querySelector('[data-testid="count-customers"]')!;
+    const t0 = performance.now();
+    const data = new DataTransfer();
+    data.setData('text/plain', text);
+    el.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+    // (No named functions in here: tsx would wrap them in a helper the page does not have.)
+    while (!(count.textContent!.includes(`共 ${rows} 行`) && document.getElementById('customers-0-name'))) await new Promise((r) => setTimeout(r, 5));
+    // The frame that shows them.
+    await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+    return performance.now() - t0;
+  }, { text: customersTsv(rows, errors), rows });
+}
+
+/** Scrolls the table until the middle row's cell is rendered (a windowed table renders it only then), types `keys` keys. */
+async function typeInMiddle(page: Page, rows: number, keys: number): Promise<number[]> {
+  const row = Math.floor(rows / 2);
+  await page.locator('[data-table="customers"] .table-scroll').evaluate(async (el, { row, rows }) => {
+    const id = `customers-${row}-needs`;
+    for (let tries = 0; tries < 100 && !document.getElementById(id); tries++) {
+      el.scrollTop = (row / rows) * el.scrollHeight - el.clientHeight / 2 + (tries % 2 ? tries * 10 : -tries * 10);
+      await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 20)));
+    }
+  }, { row, rows });
+  await page.evaluate(() => {
+    const w = window as unknown as { __lat: number[] };
+    w.__lat = [];
+    document.addEventListener('keydown', (e) => {
+      const t0 = e.timeStamp;
+      // After the next animation frame (and the paint that follows it).
+      requestAnimationFrame(() => setTimeout(() => w.__lat.push(performance.now() - t0), 0));
+    }, true);
+  });
+  await page.locator(`#customers-${row}-needs`).click();
+  for (let i = 0; i < keys; i++) {
+    await page.keyboard.press('a');
+    await page.waitForTimeout(30);
+  }
+  await page.waitForTimeout(300);
+  return page.evaluate(() => (window as unknown as { __lat: number[] }).__lat);
+}
+
+export interface Scenario {
+  rows: number;
+  errors: boolean;
+}
+export interface Figures {
+  pasteMs: number;
+  keys: number[];
+}
+
+/** One site, every scenario, each in a fresh page. */
+async function measureSite(distDir: string, scenarios: Scenario[], keys: number): Promise<Figures[]> {
+  const server = createApp({ distDir });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: [...(process.getuid?.() === 0 ? ['--no-sandbox'] : []), '--disable-gpu', '--disable-background-networking'],
+  });
+  const out: Figures[] = [];
+  try {
+    for (const s of scenarios) {
+      const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+      const page = await context.newPage();
+      await page.goto(`http://127.0.0.1:${port}/forms/customer-handover/`);
+      await page.waitForFunction(() => !document.querySelector('astro-island[ssr]'));
+      const pasteMs = await pasteRows(page, s.rows, s.errors);
+      await page.waitForTimeout(1500); // let the paste's own work (autosave, print view) settle
+      if (s.errors) {
+        // 检查填写: the summary of every error is then worked out again on each key.
+        await page.getByRole('button', { name: '检查填写' }).click();
+        await page.getByTestId('check-result').waitFor();
+        await page.waitForTimeout(500);
+      }
+      out.push({ pasteMs, keys: await typeInMiddle(page, s.rows, keys) });
+      await context.close();
+    }
+  } finally {
+    await browser.close();
+    server.close();
+  }
+  return out;
+}
+
+export const SCENARIOS: Scenario[] = [
+  { rows: 1000, errors: false },
+  { rows: 300, errors: true },
+  { rows: 1000, errors: true },
+];
+
+/** Measures the base commit's site and the current one; prints one table. */
+export async function tableBench({ base = process.env.BENCH_BASE ?? '9f3e708', dist = 'dist', keys = Number(process.env.BENCH_KEYS ?? 40), scenarios = SCENARIOS } = {}): Promise<void> {
+  const baseDir = baseDist(base);
+  const load = loadavg()[0];
+  const before = await measureSite(baseDir, scenarios, keys);
+  const after = await measureSite(resolve(dist), scenarios, keys);
+  // Wall-clock figures: on a shared machine they grow with its load, so the load is printed too.
+  console.log(`清单客户表（Chromium，1280 px，每场景 ${keys} 次按键）：基线 ${base} 与当前树，同一次运行；系统负载 ${load.toFixed(1)} → ${loadavg()[0].toFixed(1)}（${cpus().length} 核）`);
+  console.log('| 场景 | 版本 | 粘贴到行显示 | 按键到下一帧 中位数 | p95 | 最慢 |');
+  console.log('|---|---|---:|---:|---:|---:|');
+  scenarios.forEach((s, i) => {
+    const name = `${s.rows} 行${s.errors ? '，每行缺必填（已点检查填写）' : '，无错误'}`;
+    for (const [label, f] of [[`基线 ${base}`, before[i]], ['当前', after[i]]] as const) {
+      console.log(`| ${name} | ${label} | ${ms(f.pasteMs)} | ${ms(median(f.keys))} | ${ms(p95(f.keys))} | ${ms(Math.max(...f.keys))} |`);
+    }
+  });
+  console.log('');
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await tableBench();
