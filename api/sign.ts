@@ -6,7 +6,7 @@ import { signingContext } from '../src/runtime/context.js';
 import { appUrl } from '../src/runtime/settings.js';
 import { clientIp } from '../src/runtime/request-info.js';
 
-/** POST /api/sign — a party's actions through their link: view, document, sign, decline (a checklist), ask HR (a policy). */
+/** POST /api/sign — a party's actions through their link: view, document, sign (recorded at once, stamped by a job), decline (a checklist), ask HR (a policy). */
 async function handler(req: VercelRequest, res: VercelResponse) {
   if (!(await withinLimit(req, res, 'sign'))) return;
   const body = readJson(req, res, signBody);
@@ -22,8 +22,9 @@ async function handler(req: VercelRequest, res: VercelResponse) {
         return sendPdf(res, doc.pdf, `${doc.title}-${doc.caseNumber}${doc.final ? '-已签署' : ''}.pdf`, true);
       }
       case 'sign': {
+        // Recorded and answered; stamping (and sealing, after the last party) runs as jobs, started here after the answer.
         const view = await signAsParty(ctx.deps, { caseId: body.caseId, token: body.token, signature: body.signature, reading: body.reading, ...who, baseUrl: appUrl() });
-        ctx.sendMailSoon();
+        ctx.workSoon();
         return res.status(200).json(view);
       }
       case 'signature-font': {

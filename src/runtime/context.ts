@@ -5,7 +5,8 @@ import { createPostgresSql } from '../lib/store/postgres.js';
 import { migrate } from '../lib/store/migrate.js';
 import type { Sql } from '../lib/store/sql.js';
 import { processOutbox } from '../lib/signing/outbox.js';
-import type { SigningDeps } from '../lib/signing/service.js';
+import { signingJobs, type SigningDeps } from '../lib/signing/service.js';
+import { runJobs, type JobKinds } from '../lib/jobs/index.js';
 import { waitUntil } from '@vercel/functions';
 import { createMailer, type Mailer } from './mailer.js';
 import { onStageCaseClosed, type ProcessDeps } from '../lib/process/service.js';
@@ -32,9 +33,26 @@ export interface SigningContext {
   flushMail: () => Promise<void>;
   /**
    * Starts sending without holding up the response; on Vercel `waitUntil` keeps the function
-   * alive until the mail is out (elsewhere it only runs in the background).
+   * alive until the mail is out (elsewhere it only runs in the background). Runs due jobs
+   * first (see workSoon): whatever queued mail may have queued work too.
    */
   sendMailSoon: () => void;
+  /**
+   * The job kinds this process runs (signing's stamp and seal; other services add theirs
+   * here when the context is built).
+   */
+  jobs: JobKinds;
+  /**
+   * Runs due jobs until none is due, sending mail as they queue it. One run per process at a
+   * time; a call during a run asks for another pass. Resolves when this process is idle.
+   */
+  runDueJobs: () => Promise<void>;
+  /**
+   * After answering: on Vercel `waitUntil` keeps the function alive while it works through
+   * the queue (the cron function sweeps whatever is left); under `npm start` the worker loop
+   * would get to it too, this only saves the wait.
+   */
+  workSoon: () => void;
 }
 
 let context: Promise<SigningContext> | null = null;
@@ -126,7 +144,40 @@ async function build(): Promise<SigningContext> {
     });
     return running;
   };
-  return { deps, processDeps, mailer, dataDir, flushMail, sendMailSoon: () => waitUntil(flushMail()) };
+  const jobs: JobKinds = { ...signingJobs(deps) };
+  let working: Promise<void> | null = null;
+  let workAgain = false;
+  const runDueJobs = (): Promise<void> => {
+    if (working) {
+      workAgain = true;
+      return working;
+    }
+    working = (async () => {
+      do {
+        workAgain = false;
+        // Small batches, mail between them: a sealed case's final mail need not wait for
+        // every other case's stamping.
+        for (;;) {
+          const r = await runJobs(sql, jobs, {
+            max: 10,
+            retryBaseSeconds: settings.jobRetryBaseSeconds(),
+            onError: (job, e) => console.error(`[jobs] ${job.kind} #${job.id} 第 ${job.attempts} 次失败：${e.message}`),
+          }).catch((e) => {
+            console.error('[jobs]', (e as Error).message);
+            return { done: 0, failed: 0 };
+          });
+          if (r.done) void flushMail();
+          if (r.done + r.failed < 10) break;
+        }
+        await flushMail();
+      } while (workAgain);
+    })().finally(() => {
+      working = null;
+    });
+    return working;
+  };
+  const workSoon = () => waitUntil(runDueJobs());
+  return { deps, processDeps, mailer, dataDir, flushMail, sendMailSoon: workSoon, jobs, runDueJobs, workSoon };
 }
 
 export function signingContext(): Promise<SigningContext> {

@@ -5,15 +5,18 @@ import { purgeClosedProcesses } from '../lib/process/retention.js';
 import { sweepLimits } from './limits.js';
 import { sweepPendingSends } from '../lib/senders/service.js';
 import { flushRobots } from './robots.js';
+import { sweepJobs } from '../lib/jobs/index.js';
 
 /**
- * The periodic work: send queued mail (retries), automatic signing reminders and process deadline reminders, and — when
+ * The periodic work: run due jobs (retries, and jobs whose worker died: their lease ran
+ * out), send queued mail (retries), automatic signing reminders and process deadline reminders, and — when
  * RETENTION_DAYS is set — purge the customer data of closed cases and processes. Run by a timer under
  * `npm start` and by the Vercel cron function.
  */
 export async function runMaintenance(ctx: SigningContext, baseUrl: string): Promise<{ reminded: number; purged: number }> {
-  await ctx.flushMail();
+  await ctx.runDueJobs(); // sends mail too
   await sweepLimits(ctx.deps.sql);
+  await sweepJobs(ctx.deps.sql);
   await sweepPendingSends(ctx.deps.sql);
   const reminded = (await sendDueReminders(ctx.deps, baseUrl)) + (await sendProcessReminders(ctx.processDeps));
   if (reminded) await ctx.flushMail();

@@ -78,4 +78,6 @@ export const settings = {
   linkTtlDays: () => Number(process.env.LINK_TTL_DAYS ?? 14),
   caseLinkDays: () => Number(process.env.CASE_LINK_TTL_DAYS ?? 180),
   mailRetryBaseSeconds: () => Number(process.env.MAIL_RETRY_BASE_SECONDS ?? 30),
+  /** First retry of a failed job after this many seconds, doubling each time (capped at an hour). */
+  jobRetryBaseSeconds: () => Number(process.env.JOB_RETRY_BASE_SECONDS ?? 10),
 };

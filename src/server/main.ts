@@ -4,6 +4,7 @@ import { createApp } from './app.js';
 import { signingContext } from '../runtime/context.js';
 import { appUrl } from '../runtime/settings.js';
 import { runMaintenance } from '../runtime/maintenance.js';
+import { nextDueInSeconds } from '../lib/jobs/index.js';
 
 const port = Number(process.env.PORT ?? 4321);
 const host = process.env.HOST ?? '127.0.0.1';
@@ -22,6 +23,15 @@ server.listen(port, host, () => {
       console.log(`数据：${process.env.DATABASE_URL ? 'PostgreSQL（DATABASE_URL）' : `PGlite ${ctx.dataDir}`}；邮件：${ctx.mailer.describe}`);
       const tick = () => void runMaintenance(ctx, appUrl()).catch((e) => console.error('[worker]', (e as Error).message));
       setInterval(tick, Number(process.env.WORKER_INTERVAL_MS ?? 15_000)).unref();
+      // The job worker: requests start their jobs themselves; this picks up the rest soon
+      // (retries once their back-off has passed, jobs left by a killed process once their
+      // lease has run out, jobs queued before this start) with one cheap query a second.
+      const poll = () =>
+        void nextDueInSeconds(ctx.deps.sql)
+          .then((due) => (due === 0 ? ctx.runDueJobs() : undefined))
+          .catch((e) => console.error('[jobs]', (e as Error).message));
+      setInterval(poll, Number(process.env.JOB_POLL_MS ?? 1_000)).unref();
+      poll();
     })
     .catch((e) => console.error(`签署服务未能启动：${(e as Error).message}`));
 });

@@ -2,6 +2,8 @@
  * The signing service against a real database: PGlite always, PostgreSQL too when
  * DATABASE_URL is set (each run in its own schema). Links, order, revocation, expiry,
  * tampering, cancel/decline, concurrent signers, sealing and verification, the outbox.
+ * A signature is recorded and answered without touching the PDF; the jobs it queues (run
+ * here by `flush`, as a worker would) stamp, seal and mail.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -20,6 +22,7 @@ import { processOutbox, type OutgoingMail } from '../../src/lib/signing/outbox.j
 import { workHandoverValues } from '../fixtures/form-values.js';
 import { storeBackends } from '../fixtures/stores.js';
 import { signersFor } from '../fixtures/parties.js';
+import { drainJobs } from '../fixtures/jobs.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'signing-'));
 const cert = { p12: createSelfSignedP12('Test Seal', 'pw'), passphrase: 'pw' };
@@ -37,7 +40,10 @@ describe.each(backends)('signing on %s', (_name, makeSql) => {
   let deps: SigningDeps;
   let clock = new Date('2026-11-23T02:00:00Z');
   const sent: OutgoingMail[] = [];
-  const flush = () => processOutbox(sql, async (m) => void sent.push(m));
+  const flush = async () => {
+    await drainJobs(deps);
+    return processOutbox(sql, async (m) => void sent.push(m));
+  };
   const lastTo = (email: string) => sent.filter((m) => m.to === email).at(-1)!;
 
   beforeAll(async () => {
@@ -69,8 +75,23 @@ describe.each(backends)('signing on %s', (_name, makeSql) => {
     expect(view).toMatchObject({ canSign: true, you: { role: '移交人', name: '欧阳明远' } });
 
     // The receiver has no link yet; the giver signs; then the receiver is mailed.
-    await sign(first, '欧阳明远');
+    const pdfHash = async () => (await sql.query<{ h: string }>(`SELECT encode(sha256(current_pdf), 'hex') AS h FROM cases WHERE id = $1`, [c.caseId]))[0].h;
+    const unsigned = await pdfHash();
+    const answer = await sign(first, '欧阳明远');
+    // Answered without rendering: the document is untouched, a job will stamp it.
+    expect(answer).toMatchObject({ preparing: true, canSign: false, notice: '签名已记录，正在生成您的签署副本…', you: { status: 'signed' } });
+    expect(await pdfHash()).toBe(unsigned);
+    expect(await sql.query(`SELECT kind FROM jobs WHERE payload->>'caseId' = $1 AND done_at IS NULL`, [c.caseId])).toEqual([{ kind: 'signing.stamp' }]);
+    await expect(documentForParty(deps, c.caseId, tokenOf(first))).rejects.toMatchObject({ code: 'preparing', status: 409 });
+    await processOutbox(sql, async (m) => void sent.push(m));
+    expect(sent.filter((m) => m.to === 'receiver@ex.com')).toHaveLength(0); // their turn comes once the signature is in the document
     await flush();
+    expect(await pdfHash()).not.toBe(unsigned);
+    expect((await viewAsParty(deps, c.caseId, tokenOf(first))).preparing).toBe(false);
+    const copy = join(scratch, `${c.caseId}-copy.pdf`);
+    writeFileSync(copy, (await documentForParty(deps, c.caseId, tokenOf(first))).pdf);
+    expect(execFileSync('pdftotext', [copy, '-'], { encoding: 'utf8' }).replace(/\s+/g, '')).toContain('欧阳明远');
+    expect(lastTo('receiver@ex.com').subject).toContain('请签署');
     await expect(sign(first)).rejects.toMatchObject({ code: 'already-signed' });
     expect((await viewAsParty(deps, c.caseId, tokenOf(first))).notice).toContain('您已签署');
     for (const email of ['receiver@ex.com', 'witness@ex.com', 'manager@ex.com', 'filing@ex.com']) {
@@ -138,15 +159,21 @@ describe.each(backends)('signing on %s', (_name, makeSql) => {
     expect(lastTo('giver@ex.com').subject).toContain('已撤销');
   });
 
-  it('parallel parties signing at the same instant are all recorded, and the final PDF is made once', async () => {
+  it('parallel parties signing at the same instant are all recorded, and the final PDF is sealed once and mailed once per party by racing workers', async () => {
     const c = await start(threeParallel, ['p1@ex.com', 'p2@ex.com', 'p3@ex.com']);
     const links = ['p1@ex.com', 'p2@ex.com', 'p3@ex.com'].map(lastTo);
     await Promise.all(links.map((m, i) => sign(m, `并行${i + 1}`)));
+    expect((await manageStatus(deps, c.caseId, c.key)).parties.map((p) => p.status)).toEqual(['signed', 'signed', 'signed']);
+    // Three workers at once (as three function instances would be).
+    await Promise.all([drainJobs(deps), drainJobs(deps), drainJobs(deps)]);
     const status = await manageStatus(deps, c.caseId, c.key);
-    expect(status.parties.map((p) => p.status)).toEqual(['signed', 'signed', 'signed']);
+    expect(status.status).toBe('completed');
     expect(status.events.filter((e) => e.type === 'completed')).toHaveLength(1);
     await flush();
-    const final = sent.filter((m) => m.subject.includes(c.caseNumber) && m.attachments).at(-1)!;
+    const finals = sent.filter((m) => m.subject.includes(c.caseNumber) && m.attachments);
+    expect(finals.map((m) => m.to).sort()).toEqual(['archive@ex.com', 'hr@ex.com', 'p1@ex.com', 'p2@ex.com', 'p3@ex.com']);
+    expect(new Set(finals.map((m) => m.attachments![0].content.toString('base64'))).size).toBe(1);
+    const final = finals.at(-1)!;
     const file = join(scratch, `${c.caseId}-par.pdf`);
     writeFileSync(file, final.attachments![0].content);
     const text = execFileSync('pdftotext', [file, '-'], { encoding: 'utf8' }).replace(/\s+/g, '');
@@ -201,6 +228,7 @@ describe.each(backends)('signing on %s', (_name, makeSql) => {
   it('purges customer data of closed cases after the retention period, keeping the record (and the final PDF if asked)', async () => {
     const done = await start(threeParallel, ['r1@ex.com', 'r2@ex.com', 'r3@ex.com']);
     await Promise.all(['r1@ex.com', 'r2@ex.com', 'r3@ex.com'].map((e) => sign(lastTo(e))));
+    await flush();
     const cancelled = await start();
     await cancelCase(deps, { caseId: cancelled.caseId, key: cancelled.key });
     const open = await start(work, ['o1@ex.com', 'o2@ex.com', 'o3@ex.com', 'o4@ex.com', 'o5@ex.com']);

@@ -50,6 +50,10 @@ export interface PartyRow {
   doc_sha256_signed: string | null;
   decline_reason: string | null;
   department: string | null;
+  /** A drawn signature waiting to be stamped (cleared once stamped); not loaded by `parties`. */
+  signature_png?: Uint8Array | null;
+  /** When the party's signature was stamped into the document (their signed copy exists). */
+  stamped_at: Date | null;
 }
 
 export type EventType = 'created' | 'sent' | 'viewed' | 'signed' | 'declined' | 'reminded' | 'completed' | 'cancelled' | 'purged' | 'question';
@@ -78,6 +82,10 @@ export interface OutboxRow {
   sent_at: Date | null;
 }
 
+/** Everything of a party but the drawn signature waiting to be stamped (tens of kilobytes, needed by the stamping job only). */
+const PARTY_COLUMNS =
+  'id, case_id, position, role, name, email, status, token_jti, token_expires_at, last_sent_at, reminders, signed_at, signature_kind, signed_name, ip, user_agent, doc_sha256_signed, decline_reason, department, stamped_at';
+
 const CASE_COLUMNS_LIGHT =
   'id, form_id, title, company, case_number, signing_order, status, sender_name, sender_email, archive_email, manage_key_hash, document_sha256, signature_boxes, final_sha256, created_at, completed_at, kind, process_id, process_stage';
 
@@ -104,8 +112,11 @@ export const repo = {
   /** The case without its PDFs (cheap). */
   getCase: async (tx: Sql, id: string) => (await tx.query<CaseRow>(`SELECT ${CASE_COLUMNS_LIGHT} FROM cases WHERE id = $1`, [id]))[0],
 
-  /** Locks the case row for the rest of the transaction: signatures on one case are serialized. */
-  lockCase: async (tx: Sql, id: string) => (await tx.query<CaseRow>('SELECT * FROM cases WHERE id = $1 FOR UPDATE', [id]))[0],
+  /**
+   * Locks the case row for the rest of the transaction: signatures on one case are
+   * serialized. Without its PDFs: a signature no longer reads the document (getPdf does).
+   */
+  lockCase: async (tx: Sql, id: string) => (await tx.query<CaseRow>(`SELECT ${CASE_COLUMNS_LIGHT} FROM cases WHERE id = $1 FOR UPDATE`, [id]))[0],
 
   getPdf: async (tx: Sql, id: string, which: 'current_pdf' | 'final_pdf' | 'original_pdf') =>
     (await tx.query<{ pdf: Uint8Array | null }>(`SELECT ${which} AS pdf FROM cases WHERE id = $1`, [id]))[0]?.pdf ?? null,
@@ -137,7 +148,11 @@ export const repo = {
     return tx.query(`UPDATE cases SET ${keys.map((k, i) => `${k} = $${i + 2}`).join(', ')} WHERE id = $1`, [id, ...keys.map((k) => set[k])]);
   },
 
-  parties: (tx: Sql, caseId: string) => tx.query<PartyRow>('SELECT * FROM parties WHERE case_id = $1 ORDER BY position', [caseId]),
+  parties: (tx: Sql, caseId: string) => tx.query<PartyRow>(`SELECT ${PARTY_COLUMNS} FROM parties WHERE case_id = $1 ORDER BY position`, [caseId]),
+
+  /** Signatures recorded but not yet stamped into the document, in party order, with any drawn image. */
+  unstampedParties: (tx: Sql, caseId: string) =>
+    tx.query<PartyRow>(`SELECT ${PARTY_COLUMNS}, signature_png FROM parties WHERE case_id = $1 AND status = 'signed' AND stamped_at IS NULL ORDER BY position`, [caseId]),
 
   updateParty: (tx: Sql, id: string, set: Partial<Omit<PartyRow, 'id' | 'case_id' | 'position'>>) => {
     const keys = Object.keys(set) as (keyof typeof set)[];

@@ -1,0 +1,169 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { AuditEntry } from '../pdf/audit.js';
+import type { SealCertificate } from '../pdf/seal.js';
+import type { Sql } from '../store/sql.js';
+import { repo, type CaseRow, type PartyRow } from '../store/repo.js';
+import { refuse } from './errors.js';
+import type { ReadingRecord } from './requests.js';
+import { issueSignLink, verifySignLink } from './links.js';
+import { robotsHear, waitingNotice } from '../robots/notices.js';
+import { ackRequestMail, signRequestMail, type CaseSummary } from './mail.js';
+import { beijingTime, ZONE_LABEL } from '../time-format.js';
+import { ROLE_LABEL, STAGE_INFO, type Stage } from '../process/roles.js';
+
+/**
+ * What the signing use cases (create, sign, stamp and seal, manage, verify, reminders,
+ * retention: one file each) share: their dependencies, links, authorization, audit lines.
+ */
+/** Loaded on first use: viewing a link or a status never needs the PDF engine (cold starts). */
+export const pdfEngine = () => import('./pdf-engine.js');
+
+/**
+ * The signing flow. Every state change and its event row are written in one transaction;
+ * changes to one case take its row lock, so parties signing at the same instant are applied
+ * one after the other and none is lost. Slow work (stamping a signature into the PDF,
+ * sealing, rendering a new case) is a job enqueued in that same transaction and run by the
+ * job queue (src/lib/jobs/) after the answer; mail is queued the same way and sent from the
+ * outbox.
+ */
+export interface SigningDeps {
+  sql: Sql;
+  secret: Uint8Array;
+  cert: SealCertificate;
+  /** Lifetime of a signing link. */
+  ttlDays: number;
+  now?: () => Date;
+  /**
+   * Called inside the transaction that completes or declines a case that belongs to a
+   * customer-handover process, so the process moves on (or back) atomically with it.
+   */
+  onProcessCaseClosed?: (tx: Sql, c: CaseRow, outcome: { kind: 'completed' } | { kind: 'declined'; by: PartyRow; reason: string }) => Promise<void>;
+}
+
+
+export const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+export const newId = () => randomBytes(9).toString('base64url');
+export const nowOf = (d: SigningDeps) => d.now?.() ?? new Date();
+/**
+ * A document of a customer-handover process is never declined for good: a signer sends it
+ * back to the stage's owner (移交人 for most stages), who corrects it and submits it again
+ * while the process goes on. This names that owner, with their name when `parties` has it.
+ */
+export function returnsTo(c: CaseRow, parties?: PartyRow[]): string | null {
+  const info = c.process_id && c.process_stage ? STAGE_INFO[c.process_stage as Stage] : undefined;
+  if (!info) return null;
+  const label = ROLE_LABEL[info.owner];
+  const who = parties?.find((p) => p.role === label);
+  return who ? `${label} ${who.name}` : label;
+}
+export const summary = (c: CaseRow): CaseSummary => ({ title: c.title, caseNumber: c.case_number, company: c.company, senderName: c.sender_name, returnsTo: returnsTo(c) });
+export const signUrl = (base: string, caseId: string, token: string) => `${base}/sign/?c=${encodeURIComponent(caseId)}#t=${token}`;
+
+/** A just-inserted party: nothing sent, nothing signed yet. */
+export function freshParty(p: Pick<PartyRow, 'id' | 'case_id' | 'position' | 'role' | 'name' | 'email' | 'status'> & { department?: string | null }): PartyRow {
+  return {
+    token_jti: null, token_expires_at: null, last_sent_at: null, reminders: 0, signed_at: null, signature_kind: null, signed_name: null,
+    ip: null, user_agent: null, doc_sha256_signed: null, decline_reason: null, stamped_at: null, ...p, department: p.department ?? null,
+  };
+}
+
+export function newCaseNumber(now: Date): string {
+  const ymd = now.toISOString().slice(0, 10).replace(/-/g, '');
+  return `HJ-${ymd}-${randomBytes(3).toString('hex').toUpperCase()}`;
+}
+
+/** Sends (queues) a signing link to one party: new token, old one revoked. */
+export async function sendLink(tx: Sql, deps: SigningDeps, c: CaseRow, party: PartyRow, baseUrl: string, reminder: boolean) {
+  const now = nowOf(deps);
+  const { token, jti, expiresAt } = await issueSignLink(deps.secret, { caseId: c.id, partyId: party.id, documentSha256: c.document_sha256 }, deps.ttlDays, now);
+  await repo.updateParty(tx, party.id, {
+    status: party.status === 'waiting' ? 'sent' : party.status,
+    token_jti: jti,
+    token_expires_at: expiresAt,
+    last_sent_at: now,
+    reminders: reminder ? party.reminders + 1 : party.reminders,
+  });
+  const url = signUrl(baseUrl, c.id, token);
+  await repo.queueMail(tx, c.id, c.kind === 'acknowledgment' ? ackRequestMail(summary(c), party, url, expiresAt, reminder) : signRequestMail(summary(c), party, url, expiresAt, reminder));
+  await repo.addEvent(tx, c.id, party.id, reminder ? 'reminded' : 'sent', { to: party.email });
+  if (!reminder) await robotsHear(tx, waitingNotice(c, party, expiresAt), now);
+}
+
+export interface Authorized {
+  c: CaseRow;
+  parties: PartyRow[];
+  party: PartyRow;
+}
+
+/** Verifies the link and checks it against the stored party: the record, not the JWT, decides. */
+export async function authorize(tx: Sql, deps: SigningDeps, caseId: string, token: string, lock: boolean): Promise<Authorized> {
+  const claims = await verifySignLink(deps.secret, token, nowOf(deps));
+  if (claims.caseId !== caseId) throw refuse.otherCase();
+  const c = lock ? await repo.lockCase(tx, caseId) : await repo.getCase(tx, caseId);
+  if (!c) throw refuse.notFound();
+  if (claims.documentSha256 !== c.document_sha256) throw refuse.documentChanged();
+  const parties = await repo.parties(tx, caseId);
+  const party = parties.find((p) => p.id === claims.partyId);
+  if (!party) throw refuse.otherCase();
+  if (party.token_jti !== claims.jti) throw refuse.revoked();
+  return { c, parties, party };
+}
+
+/** A party may still act (sign or decline): the case is open and they have not signed. */
+export function assertPartyCanAct(c: CaseRow, parties: PartyRow[], party: PartyRow) {
+  assertCaseOpen(c, parties);
+  if (party.status === 'signed') throw refuse.alreadySigned();
+  if (c.status === 'completed') throw refuse.completed();
+}
+
+export function assertCaseOpen(c: CaseRow, parties: PartyRow[]) {
+  if (c.status === 'cancelled') throw refuse.cancelled();
+  if (c.status === 'declined') {
+    const who = parties.find((p) => p.status === 'declined');
+    const owner = returnsTo(c, parties);
+    if (owner) throw refuse.returned(who ? `${who.role} ${who.name} ` : '有人', owner);
+    throw refuse.declined(who ? `${who.role} ${who.name} ` : '有人');
+  }
+}
+
+/** The reading record each party's signature carried (from the 'signed' events), by party id. */
+export async function readingRecords(tx: Sql, caseId: string): Promise<Map<string, ReadingRecord>> {
+  const rows = await tx.query<{ party_id: string; detail: { reading?: ReadingRecord } | string }>(
+    "SELECT party_id, detail FROM events WHERE case_id = $1 AND type = 'signed' ORDER BY id",
+    [caseId],
+  );
+  const out = new Map<string, ReadingRecord>();
+  for (const r of rows) {
+    const detail = typeof r.detail === 'string' ? (JSON.parse(r.detail) as { reading?: ReadingRecord }) : r.detail;
+    if (detail?.reading) out.set(r.party_id, detail.reading);
+  }
+  return out;
+}
+
+/** How the page says what was read: 已阅读全部 3 页，用时 2 分 5 秒 (or 翻阅 2/3 页 when the last page was reached by paging). */
+export function readingText(r: ReadingRecord): string {
+  const pages = r.pagesViewed >= r.pageCount ? `已阅读全部 ${r.pageCount} 页` : `已翻阅 ${r.pagesViewed}/${r.pageCount} 页`;
+  const time = r.seconds >= 60 ? `${Math.floor(r.seconds / 60)} 分 ${r.seconds % 60} 秒` : `${r.seconds} 秒`;
+  return `${pages}，用时 ${time}`;
+}
+
+/** One party's line of an audit page. */
+export function auditEntry(c: Pick<CaseRow, 'kind'>, p: PartyRow, reading?: ReadingRecord): AuditEntry {
+  const read = reading ? `；${readingText(reading)}` : '';
+  return {
+    name: p.name,
+    email: p.email,
+    role: p.role,
+    action:
+      c.kind === 'acknowledgment'
+        ? `已阅读并同意（${p.signed_name ?? ''}${p.department ? `，${p.department}` : ''}${read}）`
+        : p.signature_kind === 'drawn'
+          ? `已签署（手写签名${read}）`
+          : `已签署（输入姓名：${p.signed_name ?? ''}${read}）`,
+    time: p.signed_at ? `${beijingTime(p.signed_at)}（${ZONE_LABEL}）` : '',
+    ip: p.ip ?? '',
+    userAgent: p.user_agent ?? '',
+    documentSha256: p.doc_sha256_signed ?? '',
+  };
+}
+

@@ -1,0 +1,122 @@
+import { randomBytes } from 'node:crypto';
+import type { FormDefinition } from '../form-definition.js';
+import type { FormValues } from '../form-data.js';
+import type { FormPdfResult } from '../pdf/form-pdf.js';
+import type { Sql } from '../store/sql.js';
+import { repo, type PartyRow } from '../store/repo.js';
+import { SigningError } from './errors.js';
+import { ackCampaignNotice, robotsHear } from '../robots/notices.js';
+import { pdfRenders } from '../pdf/render-limit.js';
+import { freshParty, newCaseNumber, newId, nowOf, pdfEngine, sendLink, sha256, type SigningDeps } from './common.js';
+
+/** Opening a case: a filled checklist to be signed by its parties, or a policy for staff to acknowledge. */
+export interface CreateCaseInput {
+  definition: FormDefinition;
+  values: FormValues;
+  company?: string;
+  caseNumber?: string;
+  sender: { name: string; email: string };
+  parties: Array<{ name: string; email: string }>;
+  archiveEmail?: string;
+  baseUrl: string;
+}
+
+export interface PreparedCase {
+  input: CreateCaseInput;
+  caseId: string;
+  caseNumber: string;
+  manageKey: string;
+  pdf: FormPdfResult;
+}
+
+/** The slow part of opening a case (the PDF), done before any transaction. */
+export async function prepareCase(deps: SigningDeps, input: CreateCaseInput): Promise<PreparedCase> {
+  const { definition } = input;
+  if (input.parties.length !== definition.signing.parties.length) {
+    throw new SigningError('parties', `这张表单需要 ${definition.signing.parties.length} 位签署人，收到 ${input.parties.length} 位。`, 422);
+  }
+  const now = nowOf(deps);
+  const caseNumber = input.caseNumber || newCaseNumber(now);
+  const { renderFormPdf } = await pdfEngine();
+  const pdf = await renderFormPdf({ definition, values: input.values, company: input.company, caseNumber, createdAt: now });
+  return { input, caseId: newId(), caseNumber, manageKey: randomBytes(24).toString('base64url'), pdf };
+}
+
+/** Stores a prepared case and sends the first link(s), in the caller's transaction. */
+export async function insertPreparedCase(tx: Sql, deps: SigningDeps, prepared: PreparedCase, owner?: { id: string; stage: string }) {
+  const { input, caseId, caseNumber, pdf } = prepared;
+  const { definition } = input;
+  await repo.insertCase(tx, {
+    id: caseId,
+    form_id: definition.id,
+    title: definition.title,
+    company: input.company ?? null,
+    case_number: caseNumber,
+    values_json: input.values,
+    signing_order: definition.signing.order,
+    sender_name: input.sender.name,
+    sender_email: input.sender.email,
+    archive_email: input.archiveEmail ?? null,
+    manage_key_hash: sha256(Buffer.from(prepared.manageKey)),
+    document_sha256: sha256(pdf.bytes),
+    original_pdf: pdf.bytes,
+    current_pdf: pdf.bytes,
+    signature_boxes: pdf.signatureBoxes,
+    process_id: owner?.id ?? null,
+    process_stage: owner?.stage ?? null,
+  });
+  await repo.addEvent(tx, caseId, null, 'created', { form: definition.id, parties: input.parties.length });
+  const c = (await repo.getCase(tx, caseId))!;
+  const parties: PartyRow[] = [];
+  for (const [i, p] of input.parties.entries()) {
+    const party = { id: newId(), case_id: caseId, position: i, role: definition.signing.parties[i].label ?? definition.signing.parties[i].role, name: p.name, email: p.email, status: 'waiting' as const };
+    await repo.insertParty(tx, party);
+    parties.push(freshParty(party));
+  }
+  // Sequential: only the first party now; parallel: everyone at once.
+  for (const p of definition.signing.order === 'sequential' ? parties.slice(0, 1) : parties) await sendLink(tx, deps, c, p, input.baseUrl, false);
+}
+
+export async function createCase(deps: SigningDeps, input: CreateCaseInput): Promise<{ caseId: string; caseNumber: string; manageUrl: string }> {
+  const prepared = await pdfRenders.run(() => prepareCase(deps, input));
+  await deps.sql.transaction((tx) => insertPreparedCase(tx, deps, prepared));
+  return { caseId: prepared.caseId, caseNumber: prepared.caseNumber, manageUrl: `${input.baseUrl}/manage/?c=${encodeURIComponent(prepared.caseId)}#k=${prepared.manageKey}` };
+}
+
+export interface AcknowledgmentInput {
+  title: string;
+  company?: string;
+  /** The policy as published: Markdown with every variable filled. */
+  markdown: string;
+  staff: Array<{ name: string; email: string; department?: string }>;
+  sender: { name: string; email: string };
+  archiveEmail?: string;
+  baseUrl: string;
+}
+
+/** Sends a customized policy to staff; each confirms 已阅读并同意 through their own link. */
+export async function createAcknowledgment(deps: SigningDeps, input: AcknowledgmentInput) {
+  const now = nowOf(deps);
+  const caseId = newId();
+  const caseNumber = newCaseNumber(now).replace(/^HJ/, 'ZD');
+  const { renderPolicyPdf, markdownBlocks } = await pdfEngine();
+  const pdf = await pdfRenders.run(() => renderPolicyPdf({ title: input.title, company: input.company, blocks: markdownBlocks(input.markdown), createdAt: now }));
+  const manageKey = randomBytes(24).toString('base64url');
+  await deps.sql.transaction(async (tx) => {
+    await repo.insertCase(tx, {
+      id: caseId, form_id: 'policy', title: input.title, company: input.company ?? null, case_number: caseNumber, values_json: { markdown: input.markdown },
+      signing_order: 'parallel', sender_name: input.sender.name, sender_email: input.sender.email, archive_email: input.archiveEmail ?? null,
+      manage_key_hash: sha256(Buffer.from(manageKey)), document_sha256: sha256(pdf.bytes), original_pdf: pdf.bytes, current_pdf: pdf.bytes, signature_boxes: [], kind: 'acknowledgment',
+    });
+    await repo.addEvent(tx, caseId, null, 'created', { staff: input.staff.length });
+    const c = (await repo.getCase(tx, caseId))!;
+    for (const [i, st] of input.staff.entries()) {
+      const party = { id: newId(), case_id: caseId, position: i, role: '员工', name: st.name, email: st.email, status: 'waiting' as const, department: st.department ?? null };
+      await repo.insertParty(tx, party);
+      await sendLink(tx, deps, c, freshParty(party), input.baseUrl, false);
+    }
+    await robotsHear(tx, ackCampaignNotice(c, input.staff.length, deps.ttlDays), now);
+  });
+  return { caseId, caseNumber, manageUrl: `${input.baseUrl}/manage/?c=${encodeURIComponent(caseId)}#k=${manageKey}` };
+}
+

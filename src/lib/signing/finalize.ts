@@ -1,0 +1,143 @@
+import type { SignatureBox } from '../pdf/form-pdf.js';
+import type { Sql } from '../store/sql.js';
+import { repo, type CaseRow } from '../store/repo.js';
+import { completedNotice, robotsHear } from '../robots/notices.js';
+import { completedMail } from './mail.js';
+import { beijingDate } from '../time-format.js';
+import { enqueue, failpoint, type Job, type JobKinds, type JobRun } from '../jobs/index.js';
+import { auditEntry, nowOf, pdfEngine, readingRecords, sendLink, sha256, summary, type SigningDeps } from './common.js';
+
+/**
+ * The slow half of signing, as jobs (src/lib/jobs/): stamping recorded signatures into the
+ * document, then — once every party's signature is in — the audit page, the PKCS#7 seal,
+ * the final hash and the final mail. Each job renders outside any transaction, then
+ * commits its change together with its own completion, after checking that the document
+ * it started from is still the current one (a worker whose lease ran out may have been
+ * overtaken): nothing is applied twice, and a kill anywhere leaves the job to run again.
+ */
+export const STAMP_JOB = 'signing.stamp';
+export const SEAL_JOB = 'signing.seal';
+interface CasePayload {
+  caseId: string;
+  /** Where links in the mail this job sends point (the configured APP_URL of the request that asked). */
+  baseUrl: string;
+}
+
+/** Raised inside a commit when the document moved on since it was read: roll back and start over. */
+class DocumentMoved extends Error {}
+
+const currentHash = async (tx: Sql, caseId: string) =>
+  (await tx.query<{ h: string }>(`SELECT encode(sha256(current_pdf), 'hex') AS h FROM cases WHERE id = $1`, [caseId]))[0]?.h;
+
+/** Retries a job body whose commit found the document moved on (another worker was faster). */
+async function untilSettled(body: () => Promise<void>) {
+  for (let round = 0; ; round++) {
+    try {
+      return await body();
+    } catch (e) {
+      if (!(e instanceof DocumentMoved) || round >= 4) throw e;
+    }
+  }
+}
+
+/**
+ * Stamps every signature recorded but not yet stamped, in party order, into the current
+ * document, stores it, and moves on: the next party's link in a sequential case (so they
+ * sign a document that shows the signatures before theirs), or the seal job once everyone's
+ * signature is in. Signatures arriving together are stamped in one pass.
+ */
+export async function stampSignatures(deps: SigningDeps, job: Job<CasePayload>, run: JobRun): Promise<void> {
+  const { caseId, baseUrl } = job.payload;
+  await untilSettled(async () => {
+    const c = await repo.getCase(deps.sql, caseId);
+    if (!c || c.status !== 'open' || c.kind === 'acknowledgment') return;
+    const pending = await repo.unstampedParties(deps.sql, caseId);
+    const current = await repo.getPdf(deps.sql, caseId, 'current_pdf');
+    if (!pending.length || !current) return;
+    const { stampSignature } = await pdfEngine();
+    const boxes = c.signature_boxes as SignatureBox[];
+    let pdf = current;
+    const before: string[] = [];
+    for (const p of pending) {
+      before.push(sha256(pdf));
+      const date = beijingDate(p.signed_at ? new Date(p.signed_at) : nowOf(deps));
+      const signature = p.signature_kind === 'drawn' && p.signature_png
+        ? { kind: 'image' as const, png: p.signature_png, name: p.name, date }
+        : { kind: 'typed' as const, name: p.signed_name ?? p.name, date };
+      pdf = (await stampSignature(pdf, boxes[p.position], signature)).bytes;
+    }
+    const startedFrom = sha256(current);
+    await run.complete(async (tx) => {
+      const locked = await repo.lockCase(tx, caseId);
+      if (!locked || locked.status !== 'open') return; // cancelled or declined meanwhile: nothing to stamp into
+      if ((await currentHash(tx, caseId)) !== startedFrom) throw new DocumentMoved();
+      await repo.updateCase(tx, caseId, { current_pdf: pdf });
+      const now = nowOf(deps);
+      for (const [i, p] of pending.entries()) {
+        await repo.updateParty(tx, p.id, { stamped_at: now, doc_sha256_signed: before[i], signature_png: null });
+      }
+      failpoint('stamp-before-commit');
+      const parties = await repo.parties(tx, caseId);
+      const next = parties.find((p) => p.status === 'waiting');
+      if (locked.signing_order === 'sequential' && next && parties.every((p) => p.position >= next.position || p.stamped_at)) {
+        await sendLink(tx, deps, locked, next, baseUrl, false);
+      }
+      if (parties.every((p) => p.status === 'signed' && p.stamped_at)) await enqueueSealJob(tx, caseId, baseUrl);
+    });
+  });
+}
+
+/** Stamping for a case: one waiting job per case, so signatures arriving together are stamped in one pass. */
+export const enqueueStampJob = (tx: Sql, caseId: string, baseUrl: string) => enqueue(tx, STAMP_JOB, { caseId, baseUrl }, { dedupeKey: `stamp:${caseId}` });
+export const enqueueSealJob = (tx: Sql, caseId: string, baseUrl: string) => enqueue(tx, SEAL_JOB, { caseId, baseUrl }, { dedupeKey: `seal:${caseId}` });
+
+/** Audit page, PKCS#7 seal, final hash, the completed event and the final mail to everyone — one commit. */
+export async function sealCase(deps: SigningDeps, job: Job<CasePayload>, run: JobRun): Promise<void> {
+  const { caseId, baseUrl } = job.payload;
+  await untilSettled(async () => {
+    const c = await repo.getCase(deps.sql, caseId);
+    if (!c || c.status !== 'open') return; // sealed already (or closed another way)
+    const parties = await repo.parties(deps.sql, caseId);
+    if (!parties.every((p) => p.status === 'signed' && p.stamped_at)) return;
+    const current = await repo.getPdf(deps.sql, caseId, 'current_pdf');
+    if (!current) return;
+    const readings = await readingRecords(deps.sql, caseId);
+    const { appendAuditPage, sealPdf } = await pdfEngine();
+    const withAudit = await appendAuditPage(current, {
+      caseNumber: c.case_number,
+      title: c.title,
+      originalSha256: c.document_sha256,
+      entries: parties.map((p) => auditEntry(c, p, readings.get(p.id))),
+    });
+    const sealed = await sealPdf(withAudit.bytes, deps.cert, { reason: `${c.title} ${c.case_number} 各方签署完成`, name: 'Handover Kit 工作交接' });
+    const startedFrom = sha256(current);
+    await run.complete(async (tx) => {
+      const locked = await repo.lockCase(tx, caseId);
+      if (!locked || locked.status !== 'open') return;
+      if ((await currentHash(tx, caseId)) !== startedFrom) throw new DocumentMoved();
+      await finishCase(tx, deps, locked, sealed, baseUrl);
+    });
+  });
+}
+
+async function finishCase(tx: Sql, deps: SigningDeps, c: CaseRow, sealed: Uint8Array, baseUrl: string) {
+  const finalSha = sha256(sealed);
+  const now = nowOf(deps);
+  await repo.updateCase(tx, c.id, { status: 'completed', final_pdf: sealed, final_sha256: finalSha, completed_at: now });
+  await repo.addEvent(tx, c.id, null, 'completed', { finalSha256: finalSha });
+  await robotsHear(tx, completedNotice(c), now);
+  if (c.process_id) await deps.onProcessCaseClosed?.(tx, { ...c, status: 'completed' }, { kind: 'completed' });
+  failpoint('seal-before-commit');
+  const parties = await repo.parties(tx, c.id);
+  // Staff lists can be long: an acknowledgment's final record goes to HR, not to everyone.
+  const recipients = new Set([...(c.kind === 'acknowledgment' ? [] : parties.map((p) => p.email)), c.sender_email, ...(c.archive_email ? [c.archive_email] : [])]);
+  for (const to of recipients) await repo.queueMail(tx, c.id, completedMail(summary(c), to, `${baseUrl}/verify/`));
+}
+
+/** The job kinds of signing, bound to their dependencies: what a worker runs. */
+export function signingJobs(deps: SigningDeps): JobKinds {
+  return {
+    [STAMP_JOB]: { handle: (job: Job<CasePayload>, run: JobRun) => stampSignatures(deps, job, run), leaseSeconds: 120 },
+    [SEAL_JOB]: { handle: (job: Job<CasePayload>, run: JobRun) => sealCase(deps, job, run), leaseSeconds: 120 },
+  };
+}
