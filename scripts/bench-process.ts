@@ -276,17 +276,22 @@ async function actionFigures() {
   const n = Number(process.env.BENCH_CUSTOMERS ?? 1000);
   const rounds = Number(process.env.BENCH_PROCESSES ?? 3);
   const smtpPort = Number(process.env.E2E_SMTP_PORT ?? 2545);
+  // Both sides run from a temporary `git worktree` of a commit (node_modules linked): the
+  // base commit given with --baseline, and this branch's HEAD, so editing files during a run
+  // changes neither.
   const at = process.argv.indexOf('--baseline');
+  const trees: string[] = [];
+  const checkout = (commit: string) => {
+    const tree = mkdtempSync(join(tmpdir(), 'bench-tree-'));
+    execFileSync('git', ['worktree', 'add', '--detach', tree, commit], { stdio: 'ignore' });
+    if (!existsSync(join(tree, 'node_modules'))) symlinkSync(resolve('node_modules'), join(tree, 'node_modules'));
+    trees.push(tree);
+    return tree;
+  };
+  const head = execFileSync('git', ['rev-parse', '--short', 'HEAD']).toString().trim();
   const targets: Array<{ label: string; root: string }> = [];
-  let tmpTree = '';
-  if (at > 0) {
-    const commit = process.argv[at + 1];
-    tmpTree = mkdtempSync(join(tmpdir(), 'bench-baseline-'));
-    execFileSync('git', ['worktree', 'add', '--detach', tmpTree, commit], { stdio: 'ignore' });
-    if (!existsSync(join(tmpTree, 'node_modules'))) symlinkSync(resolve('node_modules'), join(tmpTree, 'node_modules'));
-    targets.push({ label: `before (${commit})`, root: tmpTree });
-  }
-  targets.push({ label: 'after (this tree)', root: resolve('.') });
+  if (at > 0) targets.push({ label: `before (${process.argv[at + 1]})`, root: checkout(process.argv[at + 1]) });
+  targets.push({ label: `after (${head})`, root: checkout('HEAD') });
   const box = new Mailbox();
   await box.start(smtpPort);
   const results: Array<{ label: string; times: Timings }> = [];
@@ -303,7 +308,7 @@ async function actionFigures() {
     }
   } finally {
     await box.stop();
-    if (tmpTree) execFileSync('git', ['worktree', 'remove', '--force', tmpTree], { stdio: 'ignore' });
+    for (const tree of trees) execFileSync('git', ['worktree', 'remove', '--force', tree], { stdio: 'ignore' });
   }
   console.log(`\n## Customer-handover stage actions, ${n} customers, ${rounds} processes each (PGlite; server in its own process; ms, p50 / p95 / n)`);
   const names = [...new Set(results.flatMap((r) => [...r.times.keys()]))];
