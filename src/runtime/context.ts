@@ -10,6 +10,7 @@ import { runJobs, type JobKinds } from '../lib/jobs/index.js';
 import { waitUntil } from '@vercel/functions';
 import { createMailer, type Mailer } from './mailer.js';
 import { onStageCaseClosed, type ProcessDeps } from '../lib/process/service.js';
+import { processJobs } from '../lib/process/jobs.js';
 import { loadCalendar } from '../lib/process/calendar.js';
 import { findForm } from './forms.js';
 import { assertConfigured, dataDir as dataDirSetting, settings } from './settings.js';
@@ -144,7 +145,7 @@ async function build(): Promise<SigningContext> {
     });
     return running;
   };
-  const jobs: JobKinds = { ...signingJobs(deps) };
+  const jobs: JobKinds = { ...signingJobs(deps), ...processJobs(processDeps, mailer.send) };
   let working: Promise<void> | null = null;
   let workAgain = false;
   const runDueJobs = (): Promise<void> => {

@@ -13,6 +13,9 @@ import type { Sql } from '../../src/lib/store/sql.js';
 import { processRepo } from '../../src/lib/store/process-repo.js';
 import { createSelfSignedP12 } from '../../src/lib/pdf/seal.js';
 import { processOutbox, type OutgoingMail } from '../../src/lib/signing/outbox.js';
+import { signingJobs } from '../../src/lib/signing/service.js';
+import { processJobs } from '../../src/lib/process/jobs.js';
+import { drainJobs } from '../fixtures/jobs.js';
 import { signAsParty } from '../../src/lib/signing/service.js';
 import { builtInCalendar } from '../../src/lib/process/calendar.js';
 import { DEFAULT_SETTINGS } from '../../src/lib/process/settings.js';
@@ -48,7 +51,10 @@ describe.each(storeBackends('p300'))('a 300-customer case on %s', (_name, makeSq
   let deps: ProcessDeps;
   const sent: OutgoingMail[] = [];
   // The outbox sends 50 a run (as the site does, run after run): drain it.
+  // The jobs too (stage documents, stamping and sealing, customer notices), as the site's worker runs them.
   const flush = async () => {
+    const kinds = { ...signingJobs(deps), ...processJobs(deps, async (m) => void sent.push(m)) };
+    do await drainJobs(deps, kinds);
     while ((await processOutbox(sql, async (m) => void sent.push(m))).sent > 0);
   };
   const mailsTo = (email: string) => sent.filter((m) => m.to === email);

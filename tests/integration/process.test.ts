@@ -12,6 +12,9 @@ import { migrate } from '../../src/lib/store/migrate.js';
 import type { Sql } from '../../src/lib/store/sql.js';
 import { createSelfSignedP12 } from '../../src/lib/pdf/seal.js';
 import { processOutbox, type OutgoingMail } from '../../src/lib/signing/outbox.js';
+import { signingJobs } from '../../src/lib/signing/service.js';
+import { processJobs } from '../../src/lib/process/jobs.js';
+import { drainJobs } from '../fixtures/jobs.js';
 import { createCase, declineAsParty, signAsParty, viewAsParty } from '../../src/lib/signing/service.js';
 import { builtInCalendar } from '../../src/lib/process/calendar.js';
 import { DEFAULT_SETTINGS } from '../../src/lib/process/settings.js';
@@ -46,7 +49,12 @@ describe.each(backends)('customer handover process on %s', (_name, makeSql) => {
   let deps: ProcessDeps;
   let clock = new Date('2026-11-23T02:00:00Z');
   const sent: OutgoingMail[] = [];
-  const flush = () => processOutbox(sql, async (m) => void sent.push(m));
+  // As a worker after each answer: the jobs (stage documents, stamping, sealing, customer notices), then the outbox.
+  const flush = async () => {
+    const kinds = { ...signingJobs(deps), ...processJobs(deps, async (m) => void sent.push(m)) };
+    do await drainJobs(deps, kinds);
+    while ((await processOutbox(sql, async (m) => void sent.push(m))).sent > 0);
+  };
   const mailsTo = (email: string) => sent.filter((m) => m.to === email);
   const caseToken = (email: string) => /\/case\/\?p=[\w-]+#t=([\w.-]+)/.exec(mailsTo(email).filter((m) => m.text.includes('/case/?p=')).at(-1)!.text)![1];
   let processId = '';

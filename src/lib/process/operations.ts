@@ -4,11 +4,11 @@ import type { Sql } from '../store/sql.js';
 import { processRepo } from '../store/process-repo.js';
 import { repo } from '../store/repo.js';
 import { SigningError } from '../signing/errors.js';
-import { issueLink } from '../signing/links.js';
 import { cancelCaseInTx } from '../signing/service.js';
 import { confirmMaterials, confirmVisit, ProcessRuleError, recordCall, RETURNED_REMARK, returnedReason, returnMaterials } from './actions.js';
 import { tieRowsToCustomers } from './customers.js';
-import { customerNoticeMail, stepMail } from './mail.js';
+import { stepMail } from './mail.js';
+import { queueNotices } from './notice-send.js';
 import { ROLE_LABEL, STAGE_INFO, type ProcessRole, type Stage } from './roles.js';
 import type { ProcessState } from './state.js';
 import type { NoticeSelection, ProcessAction } from './requests.js';
@@ -222,16 +222,8 @@ export async function applyAction(
         if (plan.recipients.length !== a.expected) {
           throw conflict(`要发送的客户数已变化（您确认的是 ${a.expected} 位，现在是 ${plan.recipients.length} 位，可能有人刚刚发送过）：请重新核对人数后再发送。`);
         }
-        const receiver = partyOf(l, 'receiver');
-        const summary = summaryOf(l.p, l.parties);
-        const now = deps.now?.() ?? new Date();
-        const notices = new Map<string, NonNullable<(typeof state.customers)[number]['notice']>>();
-        for (const c of plan.recipients) {
-          const { token, jti } = await issueLink(deps.secret, 'notice', { subject: l.p.id, holder: c.id }, 60 * 86_400, now);
-          const url = `${l.p.base_url}/notice/?p=${encodeURIComponent(l.p.id)}#t=${token}`;
-          await repo.queueMail(tx, null, customerNoticeMail(summary, c, receiver, url));
-          notices.set(c.id, { status: 'sent', jti, sentAt: now.toISOString() });
-        }
+        // Recorded and queued here; a background job mails them (see notice-send.ts), the case page shows the progress.
+        const notices = await queueNotices(tx, l.p.id, plan.recipients, deps.now?.() ?? new Date());
         const customers = state.customers.map((c) => (notices.has(c.id) ? { ...c, notice: notices.get(c.id) } : c));
         const skipped = skippedText(plan);
         await save(tx, l, actor, { ...state, customers }, 'notices-sent', { count: notices.size, selection: a.selection.kind, ...(skipped ? { skipped } : {}) });
@@ -244,7 +236,7 @@ export async function applyAction(
       case 'cancel': {
         need(can.cancel, l);
         for (const sc of state.stageCases.filter((x) => x.status === 'open')) await cancelCaseInTx(tx, sc.caseId, `客户交接案件已撤销：${a.reason}`);
-        await processRepo.save(tx, l.p.id, { status: 'cancelled', closed_at: deps.now?.() ?? new Date(), state: { ...state, stageCases: state.stageCases.map((x) => (x.status === 'open' ? { ...x, status: 'cancelled' } : x)) } });
+        await processRepo.save(tx, l.p.id, { status: 'cancelled', closed_at: deps.now?.() ?? new Date(), state: { ...state, stageCases: state.stageCases.map((x) => (x.status === 'open' || x.status === 'preparing' ? { ...x, status: 'cancelled' } : x)) } });
         await processRepo.addEvent(tx, l.p.id, actorLabel(actor), 'cancelled', { reason: a.reason });
         return '案件已撤销。';
       }

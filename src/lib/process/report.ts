@@ -28,6 +28,25 @@ export function saysNoRisk(text: string): boolean {
   return t === '' || /^[\s\-‐‑‒–—―─_/\\.。·…、,，]+$/u.test(t) || NO_RISK.has(t);
 }
 
+/** Rows a table of the report form holds (customer-handover-report: problems, followUps). */
+export const REPORT_TABLE_ROWS = 300;
+
+/**
+ * A 1,000-customer case drafts 800 follow-ups: more than the form's table holds, and the
+ * submit was refused. The first rows stay; one last row says how many more there are.
+ */
+function capRows(rows: Row[], more: (rest: number) => Row): Row[] {
+  if (rows.length <= REPORT_TABLE_ROWS) return rows;
+  return [...rows.slice(0, REPORT_TABLE_ROWS - 1), more(rows.length - REPORT_TABLE_ROWS + 1)];
+}
+
+/** Customers whose follow-up matters most first when not all fit: A grade, then the soonest renewal (else the list's order). */
+function byPriority(cs: ProcessCustomer[]): ProcessCustomer[] {
+  if (cs.length <= REPORT_TABLE_ROWS) return cs;
+  const grade = (c: ProcessCustomer) => (c.grade.trim().toUpperCase() === 'A' ? 0 : 1);
+  return cs.map((c, i) => ({ c, i })).sort((a, b) => grade(a.c) - grade(b.c) || (a.c.renewalDate || '9999').localeCompare(b.c.renewalDate || '9999') || a.i - b.i).map((x) => x.c);
+}
+
 /**
  * The handover report as the system drafts it from the case: counts, open contracts,
  * customers at risk, problems found along the way. The departing employee edits it
@@ -64,8 +83,7 @@ export function draftReport(state: ProcessState, ctx: ReportContext): FormValues
   for (const c of cs.filter((x) => !saysNoRisk(x.risks) || AT_RISK_STAGES.has(x.stage))) {
     problems.push({ problem: `客户存在风险：${saysNoRisk(c.risks) ? c.stage : c.risks.trim()}`.slice(0, 200), customer: c.name, impact: c.grade === 'A' ? '高' : '中', resolution: '', owner: ctx.names.receiver, dueDate: '', progress: '未处理' });
   }
-  const followUps: Row[] = cs
-    .filter((c) => OPEN_STAGES.has(c.stage))
+  const followUps: Row[] = byPriority(cs.filter((c) => OPEN_STAGES.has(c.stage)))
     .map((c) => ({
       item: `${c.stage === '待续约' ? '办理续约' : c.stage === '洽谈中' ? '继续洽谈' : '跟进合同执行'}${c.contractNo ? `（${c.contractNo}）` : ''}`,
       customer: c.name,
@@ -83,6 +101,7 @@ export function draftReport(state: ProcessState, ctx: ReportContext): FormValues
   ].filter(Boolean).join('');
 
   const open = problems.filter((p) => p.progress !== '已解决').length;
+  // Counted before capping: the conclusion speaks of every open problem, not only the rows shown.
   return {
     giverName: ctx.names.employee,
     department: ctx.department,
@@ -98,8 +117,8 @@ export function draftReport(state: ProcessState, ctx: ReportContext): FormValues
     spotConfirmedTotal: String(passed.length),
     contractAmount: total.toFixed(2),
     summary,
-    problems,
-    followUps,
+    problems: capRows(problems, (rest) => ({ problem: `另有 ${rest} 个问题未逐条列出`, customer: '见案件客户表', impact: '中', resolution: '完整清单可从案件页面导出（CSV）', owner: ctx.names.receiver, dueDate: '', progress: '处理中' })),
+    followUps: capRows(followUps, (rest) => ({ item: `另有 ${rest} 家客户的跟进事项未逐条列出`, customer: '见案件客户表', owner: ctx.names.receiver, dueDate: '', remark: '完整清单可从案件页面导出（CSV）' })),
     conclusion: open === 0 && followUps.length === 0 ? '交接完成' : '基本完成需跟进',
     conclusionNote: open ? `尚有 ${open} 个问题未解决，由接收人跟进。` : '',
   };

@@ -39,6 +39,8 @@ export async function purgeClosedProcesses(deps: ProcessDeps, days: number): Pro
       await tx.query(`UPDATE process_events SET detail = detail - $2::text[] WHERE process_id = $1`, [id, PERSONAL_DETAIL_KEYS]);
       // Mobile numbers were kept only to @mention people in group robots while the case ran.
       await tx.query('UPDATE process_parties SET mobile = NULL WHERE process_id = $1', [id]);
+      // The notice rows hold customers' names and addresses.
+      await tx.query('DELETE FROM process_notices WHERE process_id = $1', [id]);
       await tx.query(`INSERT INTO process_events (process_id, actor, type, at, detail) VALUES ($1, NULL, 'purged', $2, '{}')`, [id, now]);
     });
   }

@@ -18,6 +18,8 @@ import { draftReport } from './report.js';
 import { stageDocumentValues } from './documents.js';
 import { processDeadlines } from './deadlines.js';
 import { caseLinkMail, processCompletedMail, returnedMail, stepMail, type ProcessSummary } from './mail.js';
+import { enqueue, type Job, type JobKinds, type JobRun } from '../jobs/index.js';
+import { pdfRenders } from '../pdf/render-limit.js';
 
 /**
  * The customer-handover process around the signing flow. Every change locks the process row
@@ -178,12 +180,12 @@ export const partyOf = (l: Loaded, role: ProcessRole) => l.parties.find((x) => x
 
 /* ---------- moving between stages ---------- */
 
-function docContext(deps: ProcessDeps, l: Loaded) {
+function docContext(deps: ProcessDeps, l: Loaded, today = todayOf(deps)) {
   const s = l.p.settings;
   return {
     names: { employee: partyOf(l, 'employee').name, receiver: partyOf(l, 'receiver').name, supervisor: partyOf(l, 'supervisor').name },
     department: l.p.department,
-    today: todayOf(deps),
+    today,
     lastWorkingDay: l.p.last_working_day,
     visitsDue: calendarDeadline(l.p.last_working_day, s.visitDays, deps.calendar),
     sampleSharePercent: Math.round(s.sampleShare * 100),
@@ -192,9 +194,23 @@ function docContext(deps: ProcessDeps, l: Loaded) {
   };
 }
 
+/** The job that renders a submitted stage's document and opens its signing case. */
+export const STAGE_DOCUMENT_JOB = 'process.stage-document';
+interface StageDocumentPayload {
+  processId: string;
+  stage: Stage;
+  caseId: string;
+  caseNumber: string;
+  /** The submit's date, printed in the document (the job may run after midnight). */
+  today: string;
+}
+
 /**
  * Sends the current stage's checklist out for signature: validates it with the form's own
- * rules, renders the PDF and opens a signing case whose signers are the form's parties.
+ * rules and, in the same transaction, queues the job that renders its PDF and opens the
+ * signing case. A 1,000-customer checklist takes seconds to render: the person who submits
+ * gets their answer at once and the signers their mail when the document is ready. The
+ * stage is 'signing' from now on, so nothing the document is drawn from changes meanwhile.
  */
 export async function submitStage(tx: Sql, deps: ProcessDeps, l: Loaded, stage: Stage, actor: Actor, state: ProcessState) {
   const definition = formOf(deps, stage);
@@ -202,16 +218,52 @@ export async function submitStage(tx: Sql, deps: ProcessDeps, l: Loaded, stage: 
   const errors = Object.values(validateForm(definition, values));
   if (errors.length) throw rule(`${STAGE_INFO[stage].title}还不完整：${errors.slice(0, 3).join('；')}${errors.length > 3 ? `（共 ${errors.length} 处）` : ''}`, 422);
   const signers = definition.signing.parties.map((sp) => partyOf(l, roleOfSigner(sp.label ?? sp.role)));
-  const hr = partyOf(l, 'hr');
-  const prepared = await prepareCase(deps, {
-    definition, values, company: l.p.company ?? undefined, caseNumber: `${l.p.case_number}-${stage}${state.stageCases.filter((c) => c.stage === stage).length + 1}`,
-    sender: { name: hr.name, email: hr.email }, parties: signers.map((s) => ({ name: s.name, email: s.email })), archiveEmail: l.p.archive_email ?? undefined, baseUrl: l.p.base_url,
-  });
-  await insertPreparedCase(tx, deps, prepared, { id: l.p.id, stage });
-  const next: ProcessState = { ...state, stageStatus: 'signing', stageCases: [...state.stageCases, { stage, caseId: prepared.caseId, status: 'open' }] };
+  const caseId = newId();
+  const caseNumber = `${l.p.case_number}-${stage}${state.stageCases.filter((c) => c.stage === stage).length + 1}`;
+  const next: ProcessState = { ...state, stageStatus: 'signing', stageCases: [...state.stageCases, { stage, caseId, status: 'preparing' }] };
   await processRepo.save(tx, l.p.id, { state: next });
   await processRepo.addEvent(tx, l.p.id, actorLabel(actor), 'submitted', { stage, signers: signers.map((s) => ROLE_LABEL[s.role]) });
+  const payload: StageDocumentPayload = { processId: l.p.id, stage, caseId, caseNumber, today: todayOf(deps) };
+  await enqueue(tx, STAGE_DOCUMENT_JOB, payload, { dedupeKey: `${STAGE_DOCUMENT_JOB}:${caseId}` });
   return next;
+}
+
+const stageCaseOf = (l: Loaded, caseId: string) => l.p.state.stageCases.find((c) => c.caseId === caseId);
+
+/**
+ * Renders a submitted stage's document (outside any transaction, within the PDF render
+ * limit) and opens its signing case, which mails the first signer. Drawn from the stored
+ * state, which the 'signing' status keeps as submitted. Nothing is done when the process was
+ * cancelled meanwhile; a second run finds the case already open and does nothing either.
+ */
+async function prepareStageDocument(deps: ProcessDeps, job: Job<StageDocumentPayload>, run: JobRun) {
+  const { processId, stage, caseId, caseNumber, today } = job.payload;
+  const waiting = (l: Loaded | undefined): l is Loaded => !!l && l.p.status === 'open' && stageCaseOf(l, caseId)?.status === 'preparing';
+  const l = await loadProcess(deps.sql, processId, false).catch(() => undefined);
+  if (!waiting(l)) return;
+  const definition = formOf(deps, stage);
+  const signers = definition.signing.parties.map((sp) => partyOf(l, roleOfSigner(sp.label ?? sp.role)));
+  const hr = partyOf(l, 'hr');
+  const prepared = await pdfRenders.run(() =>
+    prepareCase(deps, {
+      definition, values: stageDocumentValues(stage, l.p.state, docContext(deps, l, today)), company: l.p.company ?? undefined, caseNumber,
+      sender: { name: hr.name, email: hr.email }, parties: signers.map((s) => ({ name: s.name, email: s.email })), archiveEmail: l.p.archive_email ?? undefined, baseUrl: l.p.base_url,
+    }),
+  );
+  await run.complete(async (tx) => {
+    const now = await loadProcess(tx, processId, true);
+    if (!waiting(now)) return;
+    await insertPreparedCase(tx, deps, { ...prepared, caseId }, { id: processId, stage });
+    const stageCases = now.p.state.stageCases.map((c) => (c.caseId === caseId ? { ...c, status: 'open' as const } : c));
+    await processRepo.save(tx, processId, { state: { ...now.p.state, stageCases } });
+  });
+}
+
+/** The stage-document job kind (see jobs.ts for all of the process's). */
+export function stageDocumentJobs(deps: ProcessDeps): JobKinds {
+  return {
+    [STAGE_DOCUMENT_JOB]: { handle: (job: Job<StageDocumentPayload>, run: JobRun) => prepareStageDocument(deps, job, run), leaseSeconds: 300 },
+  };
 }
 
 /** What the next stage starts with, and who is told to act. */

@@ -33,7 +33,8 @@ export type StageStatus = 'editing' | 'signing' | 'returned';
 export interface StageCase {
   stage: Stage;
   caseId: string;
-  status: 'open' | 'completed' | 'declined' | 'cancelled';
+  /** 'preparing': submitted, its document being rendered by a job (the signing case does not exist yet). */
+  status: 'preparing' | 'open' | 'completed' | 'declined' | 'cancelled';
 }
 
 export interface ReturnNote {

@@ -7,6 +7,7 @@ import { ROLE_LABEL, STAGES, STAGE_INFO, stageIndex, type Stage } from './roles.
 import { shanghaiDate, uncoveredYears } from './calendar.js';
 import { caseRobotDeliveries } from '../robots/deliveries.js';
 import { caseRobotChoice } from '../robots/choice.js';
+import { noticeProgress } from './notice-send.js';
 import { linkClosesAt, todayOf, type Actor, type Loaded, type ProcessDeps } from './service.js';
 
 // After retention has purged a process, customer names and comments are gone from details.
@@ -83,6 +84,10 @@ export async function processView(tx: Sql, deps: ProcessDeps, l: Loaded, actor: 
     stage: p.stage,
     status: p.status,
     stageStatus: p.state.stageStatus,
+    /** Submitted: the stage's document is being rendered; the signers get their mail when it is ready. */
+    preparing: p.state.stageCases.some((c) => c.status === 'preparing'),
+    /** Customer notices sent in the background: counts, for those who send them and HR. */
+    notices: permissions(l, actor).sendNotices || actor.kind === 'admin' || isParty('hr') || isParty('supervisor') ? await noticeProgress(tx, p.id) : null,
     you: actor.kind === 'admin' ? { role: 'admin', label: 'HR 管理员', name: actor.email } : { role: actor.role, label: ROLE_LABEL[actor.role], name: actor.name },
     parties: parties.map((x) => ({ role: x.role, label: ROLE_LABEL[x.role], name: x.name, email: x.email, accessRevoked: !!x.revoked_at })),
     /** When the viewer's case link stops (read-only until then) once the process has closed; HR's archive view has no end. */
