@@ -4,6 +4,9 @@ import type { FormValues } from '../form-data.js';
 import type { FormPdfResult, SignatureBox } from '../pdf/form-pdf.js';
 import type { AuditEntry } from '../pdf/audit.js';
 import type { SealCertificate } from '../pdf/seal.js';
+import type { TsaClient } from '../pdf/timestamp.js';
+import { partyVerifications, requireVerification, setCaseVerification, verificationText, type VerificationDefaults, type VerificationMethod } from './verification/codes.js';
+import { markTimestampPending, timestampStatus } from './timestamps.js';
 import type { Sql } from '../store/sql.js';
 import { repo, type CaseRow, type PartyRow } from '../store/repo.js';
 import { refuse, SigningError } from './errors.js';
@@ -40,6 +43,10 @@ export interface SigningDeps {
    * customer-handover process, so the process moves on (or back) atomically with it.
    */
   onProcessCaseClosed?: (tx: Sql, c: CaseRow, outcome: { kind: 'completed' } | { kind: 'declined'; by: PartyRow; reason: string }) => Promise<void>;
+  /** TSA_URL: the seal gets an RFC 3161 signature time-stamp (retried later when the TSA is down). */
+  tsa?: TsaClient;
+  /** Verification codes for acknowledgments and process documents (settings); a form case says its own. */
+  verification?: VerificationDefaults;
 }
 
 /**
@@ -87,9 +94,11 @@ export interface CreateCaseInput {
   company?: string;
   caseNumber?: string;
   sender: { name: string; email: string };
-  parties: Array<{ name: string; email: string }>;
+  parties: Array<{ name: string; email: string; phone?: string }>;
   archiveEmail?: string;
   baseUrl: string;
+  /** A code before signing (the sender's choice); unset: none, or the process setting for a process document. */
+  verification?: VerificationMethod;
 }
 
 /** Sends (queues) a signing link to one party: new token, old one revoked. */
@@ -161,6 +170,7 @@ export async function insertPreparedCase(tx: Sql, deps: SigningDeps, prepared: P
     await repo.insertParty(tx, party);
     parties.push(freshParty(party));
   }
+  await setCaseVerification(tx, caseId, input.verification ?? (owner ? deps.verification?.process : undefined) ?? 'none', input.parties.map((p) => p.phone));
   // Sequential: only the first party now; parallel: everyone at once.
   for (const p of definition.signing.order === 'sequential' ? parties.slice(0, 1) : parties) await sendLink(tx, deps, c, p, input.baseUrl, false);
 }
@@ -178,7 +188,7 @@ interface Authorized {
 }
 
 /** Verifies the link and checks it against the stored party: the record, not the JWT, decides. */
-async function authorize(tx: Sql, deps: SigningDeps, caseId: string, token: string, lock: boolean): Promise<Authorized> {
+export async function authorize(tx: Sql, deps: SigningDeps, caseId: string, token: string, lock: boolean): Promise<Authorized> {
   const claims = await verifySignLink(deps.secret, token, nowOf(deps));
   if (claims.caseId !== caseId) throw refuse.otherCase();
   const c = lock ? await repo.lockCase(tx, caseId) : await repo.getCase(tx, caseId);
@@ -192,7 +202,7 @@ async function authorize(tx: Sql, deps: SigningDeps, caseId: string, token: stri
 }
 
 /** A party may still act (sign or decline): the case is open and they have not signed. */
-function assertPartyCanAct(c: CaseRow, parties: PartyRow[], party: PartyRow) {
+export function assertPartyCanAct(c: CaseRow, parties: PartyRow[], party: PartyRow) {
   assertCaseOpen(c, parties);
   if (party.status === 'signed') throw refuse.alreadySigned();
   if (c.status === 'completed') throw refuse.completed();
@@ -326,7 +336,7 @@ export function readingText(r: ReadingRecord): string {
 }
 
 /** One party's line of an audit page. */
-function auditEntry(c: Pick<CaseRow, 'kind'>, p: PartyRow, reading?: ReadingRecord): AuditEntry {
+function auditEntry(c: Pick<CaseRow, 'kind'>, p: PartyRow, reading?: ReadingRecord, verified?: Parameters<typeof verificationText>[0]): AuditEntry {
   const read = reading ? `；${readingText(reading)}` : '';
   return {
     name: p.name,
@@ -342,6 +352,7 @@ function auditEntry(c: Pick<CaseRow, 'kind'>, p: PartyRow, reading?: ReadingReco
     ip: p.ip ?? '',
     userAgent: p.user_agent ?? '',
     documentSha256: p.doc_sha256_signed ?? '',
+    verification: verificationText(verified),
   };
 }
 
@@ -356,7 +367,7 @@ async function ownCopy(deps: SigningDeps, c: CaseRow, party: PartyRow, policy: U
     caseNumber: c.case_number,
     title: c.title,
     originalSha256: c.document_sha256,
-    entries: [auditEntry(c, party, reading)],
+    entries: [auditEntry(c, party, reading, (await deps.sql.transaction((tx) => partyVerifications(tx, c.id))).get(party.id))],
     note: '这是您本人的确认回执：只列出您自己的确认记录；全体员工的确认记录由发起人（HR）存档。',
   });
   const at = party.signed_at ? new Date(party.signed_at) : nowOf(deps);
@@ -374,6 +385,7 @@ export async function signAsParty(
     assertPartyCanAct(c, parties, party);
     const before = parties.find((p) => p.position < party.position && p.status !== 'signed');
     if (c.signing_order === 'sequential' && before) throw refuse.notYourTurn(before.role);
+    await requireVerification(tx, c.id, party, nowOf(deps));
     // The image's size from its header, before pdf-lib decodes it (a small PNG can decode to gigabytes).
     const imageProblem = input.signature.kind === 'drawn' ? signatureImageProblem(input.signature.png) : null;
     if (imageProblem) throw new SigningError('signature-too-large', imageProblem, 422);
@@ -419,17 +431,21 @@ export async function signAsParty(
 async function finalize(tx: Sql, deps: SigningDeps, c: CaseRow, baseUrl: string) {
   const parties = await repo.parties(tx, c.id);
   const readings = await readingRecords(tx, c.id);
-  const { appendAuditPage, sealPdf } = await pdfEngine();
+  const verifications = await partyVerifications(tx, c.id);
+  const { appendAuditPage, sealWithTimestamp } = await pdfEngine();
   const withAudit = await appendAuditPage(c.current_pdf, {
     caseNumber: c.case_number,
     title: c.title,
     originalSha256: c.document_sha256,
-    entries: parties.map((p) => auditEntry(c, p, readings.get(p.id))),
+    entries: parties.map((p) => auditEntry(c, p, readings.get(p.id), verifications.get(p.id))),
   });
-  const sealed = await sealPdf(withAudit.bytes, deps.cert, { reason: `${c.title} ${c.case_number} 各方签署完成`, name: 'Handover Kit 工作交接' });
+  const seal = await sealWithTimestamp(withAudit.bytes, deps.cert, { reason: `${c.title} ${c.case_number} 各方签署完成`, name: 'Handover Kit 工作交接' }, deps.tsa);
+  const sealed = seal.pdf;
   const finalSha = sha256(sealed);
   const now = nowOf(deps);
   await repo.updateCase(tx, c.id, { status: 'completed', final_pdf: sealed, final_sha256: finalSha, completed_at: now });
+  // The TSA was down: the document is final and mailed anyway; the time-stamp is retried later.
+  if (seal.pending) await markTimestampPending(tx, c.id, seal.pending, now);
   await repo.addEvent(tx, c.id, null, 'completed', { finalSha256: finalSha });
   await robotsHear(tx, completedNotice(c), now);
   if (c.process_id) await deps.onProcessCaseClosed?.(tx, { ...c, status: 'completed' }, { kind: 'completed' });
@@ -507,6 +523,8 @@ export async function manageStatus(deps: SigningDeps, caseId: string, key: strin
       returnsTo: returnsTo(c, parties),
       createdAt: new Date(c.created_at).toISOString(),
       finalSha256: c.final_sha256,
+      /** The seal's trusted time-stamp: 'none' without a TSA, 'pending' while it waits for one. */
+      timestamp: await timestampStatus(tx, caseId),
       parties: parties.map((p) => ({
         id: p.id, role: p.role, name: p.name, email: p.email, status: p.status, reminders: p.reminders,
         lastSentAt: p.last_sent_at ? new Date(p.last_sent_at).toISOString() : null,
@@ -594,6 +612,7 @@ export async function createAcknowledgment(deps: SigningDeps, input: Acknowledgm
       await repo.insertParty(tx, party);
       await sendLink(tx, deps, c, freshParty(party), input.baseUrl, false);
     }
+    await setCaseVerification(tx, caseId, deps.verification?.acknowledgment ?? 'none');
     await robotsHear(tx, ackCampaignNotice(c, input.staff.length, deps.ttlDays), now);
   });
   return { caseId, caseNumber, manageUrl: `${input.baseUrl}/manage/?c=${encodeURIComponent(caseId)}#k=${manageKey}` };
