@@ -6,7 +6,7 @@ import type { AuditEntry } from '../pdf/audit.js';
 import type { SealCertificate } from '../pdf/seal.js';
 import type { TsaClient } from '../pdf/timestamp.js';
 import { partyVerifications, requireVerification, setCaseVerification, verificationText, type VerificationDefaults, type VerificationMethod } from './verification/codes.js';
-import { markTimestampPending, timestampStatus } from './timestamps.js';
+import { recordSealTimestamp, timestampStatus } from './timestamps.js';
 import type { Sql } from '../store/sql.js';
 import { repo, type CaseRow, type PartyRow } from '../store/repo.js';
 import { refuse, SigningError } from './errors.js';
@@ -445,7 +445,7 @@ async function finalize(tx: Sql, deps: SigningDeps, c: CaseRow, baseUrl: string)
   const now = nowOf(deps);
   await repo.updateCase(tx, c.id, { status: 'completed', final_pdf: sealed, final_sha256: finalSha, completed_at: now });
   // The TSA was down: the document is final and mailed anyway; the time-stamp is retried later.
-  if (seal.pending) await markTimestampPending(tx, c.id, seal.pending, now);
+  await recordSealTimestamp(tx, c.id, seal, now);
   await repo.addEvent(tx, c.id, null, 'completed', { finalSha256: finalSha });
   await robotsHear(tx, completedNotice(c), now);
   if (c.process_id) await deps.onProcessCaseClosed?.(tx, { ...c, status: 'completed' }, { kind: 'completed' });

@@ -16,8 +16,12 @@ export type TimestampStatus =
 
 const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
-export async function markTimestampPending(tx: Sql, caseId: string, error: string, now: Date): Promise<void> {
-  await tx.query('UPDATE cases SET timestamp_pending_since = $2, timestamp_attempts = 1, timestamp_error = $3 WHERE id = $1', [caseId, now, error.slice(0, 300)]);
+/** What sealing did about the time-stamp: added it, or left it pending (the TSA's error). Nothing without a TSA. */
+export async function recordSealTimestamp(tx: Sql, caseId: string, seal: { timestamped: boolean; pending: string | null }, now: Date): Promise<void> {
+  if (seal.timestamped) await tx.query('UPDATE cases SET timestamped_at = $2 WHERE id = $1', [caseId, now]);
+  else if (seal.pending) {
+    await tx.query('UPDATE cases SET timestamp_pending_since = $2, timestamp_attempts = 1, timestamp_error = $3 WHERE id = $1', [caseId, now, seal.pending.slice(0, 300)]);
+  }
 }
 
 export async function timestampStatus(tx: Sql, caseId: string): Promise<TimestampStatus> {
