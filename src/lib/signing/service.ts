@@ -703,6 +703,7 @@ export async function purgeClosedCases(deps: SigningDeps, options: { days: numbe
         [id, nowOf(deps)],
       );
       await tx.query(`UPDATE outbox SET text_body = '', html_body = '' WHERE case_id = $1`, [id]);
+      await tx.query('UPDATE parties SET phone = NULL WHERE case_id = $1', [id]);
       await tx.query(`UPDATE events SET detail = detail - 'text' WHERE case_id = $1 AND type = 'question'`, [id]);
       await repo.addEvent(tx, id, null, 'purged', { keptFinal: options.keepFinal });
     });
