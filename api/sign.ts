@@ -5,6 +5,8 @@ import { endpoint, readJson, sendError, sendPdf, withinLimit } from '../src/runt
 import { signingContext } from '../src/runtime/context.js';
 import { appUrl } from '../src/runtime/settings.js';
 import { clientIp } from '../src/runtime/request-info.js';
+import { checkVerificationCode, sendVerificationCode, verificationState } from '../src/lib/signing/verification/actions.js';
+import { codeDelivery, smsSender } from '../src/runtime/evidence.js';
 
 /** POST /api/sign — a party's actions through their link: view, document, sign (recorded at once, stamped by a job), decline (a checklist), ask HR (a policy). */
 async function handler(req: VercelRequest, res: VercelResponse) {
@@ -37,6 +39,13 @@ async function handler(req: VercelRequest, res: VercelResponse) {
         await declineAsParty(ctx.deps, { caseId: body.caseId, token: body.token, reason: body.reason, ...who });
         ctx.sendMailSoon();
         return res.status(200).json({ ok: true });
+      // The code step before the sign button (issue 16).
+      case 'verification':
+        return res.status(200).json(await verificationState(ctx.deps, body.caseId, body.token, !!smsSender()));
+      case 'send-code':
+        return res.status(200).json(await sendVerificationCode(ctx.deps, { caseId: body.caseId, token: body.token }, codeDelivery(ctx.mailer)));
+      case 'check-code':
+        return res.status(200).json(await checkVerificationCode(ctx.deps, { caseId: body.caseId, token: body.token, code: body.code }));
       case 'question':
         await askQuestion(ctx.deps, { caseId: body.caseId, token: body.token, text: body.text, ...who });
         ctx.sendMailSoon();

@@ -14,6 +14,7 @@ import { processJobs } from '../lib/process/jobs.js';
 import { loadCalendar } from '../lib/process/calendar.js';
 import { findForm } from './forms.js';
 import { assertConfigured, dataDir as dataDirSetting, settings } from './settings.js';
+import { tsaClient, verificationDefaults } from './evidence.js';
 
 /**
  * Everything the signing functions share, built once per process: the store (PGlite in the
@@ -112,7 +113,7 @@ async function build(): Promise<SigningContext> {
   const passphrase = process.env.SIGNING_P12_PASSPHRASE ?? secretFile(dataDir, 'seal-passphrase', () => Buffer.from(randomBytes(18).toString('base64url'))).toString();
   const p12 = process.env.SIGNING_P12_BASE64 ? Buffer.from(process.env.SIGNING_P12_BASE64, 'base64') : await localSealCertificate(dataDir, passphrase);
   const mailer = createMailer(dataDir);
-  const deps: SigningDeps = { sql, secret, cert: { p12, passphrase }, ttlDays: settings.linkTtlDays() };
+  const deps: SigningDeps = { sql, secret, cert: { p12, passphrase }, ttlDays: settings.linkTtlDays(), tsa: tsaClient(), verification: verificationDefaults() };
   // Mainland holidays and 调休 from chinese-days; HOLIDAYS_FILE adds years it lacks or company days.
   // HOLIDAYS_JSON carries the same JSON inline: on Vercel an environment variable can be
   // changed without a deploy, a file cannot.

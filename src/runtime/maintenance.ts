@@ -6,6 +6,8 @@ import { sweepLimits } from './limits.js';
 import { sweepPendingSends } from '../lib/senders/service.js';
 import { flushRobots } from './robots.js';
 import { sweepJobs } from '../lib/jobs/index.js';
+import { requeuePendingTimestamps } from '../lib/signing/timestamps.js';
+import { sweepVerificationCodes } from '../lib/signing/verification/codes.js';
 
 /**
  * The periodic work: run due jobs (retries, and jobs whose worker died: their lease ran
@@ -21,6 +23,9 @@ export async function runMaintenance(ctx: SigningContext, baseUrl: string): Prom
   const reminded = (await sendDueReminders(ctx.deps, baseUrl)) + (await sendProcessReminders(ctx.processDeps));
   if (reminded) await ctx.flushMail();
   await flushRobots(ctx, baseUrl);
+  // Seals still without their time-stamp (the TSA down for longer than their job retried) get a new job.
+  if (await requeuePendingTimestamps(ctx.deps.sql, ctx.deps.tsa)) await ctx.runDueJobs();
+  await sweepVerificationCodes(ctx.deps.sql);
   const days = Number(process.env.RETENTION_DAYS ?? 0);
   const purged =
     days > 0 ? (await purgeClosedCases(ctx.deps, { days, keepFinal: process.env.RETENTION_KEEP_FINAL !== 'false' })) + (await purgeClosedProcesses(ctx.processDeps, days)) : 0;

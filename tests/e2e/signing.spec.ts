@@ -287,3 +287,61 @@ test('customer handover as a tracked process: 30 customers, four signers, a retu
   test.setTimeout(1_800_000);
   await customerHandoverJourney(page, mailbox);
 });
+
+test('a case with an email code: a wrong code is refused, the right one shows the sign button; /verify/ says how each was verified', async ({ page }) => {
+  const tag = `VC-${Date.now().toString(36)}`;
+  const mark = mailbox.messages.length;
+  const res = await page.request.post('/api/cases', {
+    data: { formId: 'customer-visit-plan', values: visitPlanValues, caseNumber: tag, sender: { name: 'HR 小王', email: 'hr@example.test' }, parties: PEOPLE.map((p) => ({ ...p, email: p.email.replace('@', `+${tag}@`) })), verification: 'email' },
+  });
+  expect(res.status(), await res.text()).toBe(202);
+  await confirmFromMail(mailbox, 'hr@example.test', mark);
+  for (const [i, p] of PEOPLE.entries()) {
+    const email = p.email.replace('@', `+${tag}@`);
+    await openLink(page, Mailbox.link(await mailbox.waitFor(email, /^请签署/, mark)));
+    const step = page.getByTestId('verification-step');
+    await expect(step).toBeVisible();
+    await expect(page.getByRole('button', { name: '确认签署' })).toHaveCount(0);
+    const before = mailbox.messages.length;
+    await step.getByRole('button', { name: '获取验证码' }).click();
+    await expect(step.getByTestId('code-sent')).toContainText('验证码已发送至');
+    const code = /(?:^|\D)(\d{6})(?:\D|$)/m.exec((await mailbox.waitFor(email, /^签署验证码/, before)).text ?? '')![1];
+    const input = step.getByLabel('验证码');
+    if (i === 0) {
+      await expect(input).toHaveAttribute('inputmode', 'numeric');
+      await expect(input).toHaveAttribute('autocomplete', 'one-time-code');
+      await expect(step.getByTestId('send-code')).toHaveText(/重新获取（\d+ 秒）/);
+      await input.fill(code === '000000' ? '111111' : '000000');
+      await input.press('Enter');
+      await expect(step.getByTestId('verification-error')).toHaveText('验证码不正确，请核对后重新输入（还可以再试 4 次）。');
+      await expectAccessible(page);
+      await step.scrollIntoViewIfNeeded();
+      await page.screenshot({ path: 'test-results/screenshots/verification-step-desktop.png' });
+      await page.setViewportSize({ width: 390, height: 844 });
+      await step.scrollIntoViewIfNeeded();
+      await page.screenshot({ path: 'test-results/screenshots/verification-step-390.png' });
+      await page.setViewportSize({ width: 1280, height: 720 });
+    }
+    await input.fill(code);
+    await step.getByRole('button', { name: '验证', exact: true }).click();
+    await expect(page.getByTestId('verification-done')).toContainText('已验证身份');
+    await readToEnd(page);
+    await drawSignature(page);
+    await page.getByLabel(/同意使用电子签名/).check();
+    await page.getByRole('button', { name: '确认签署' }).click();
+    await expect(page.getByTestId('sign-done')).toContainText('签署成功');
+  }
+  const final = await mailbox.waitFor('hr@example.test', new RegExp(`已全部签署完成`), mark);
+  const file = join(scratch, `${tag}.pdf`);
+  writeFileSync(file, final.attachments.find((a) => a.contentType === 'application/pdf')!.content);
+  expect(execFileSync('pdftotext', [file, '-'], { encoding: 'utf8' }).replace(/\s+/g, '')).toContain('邮箱验证码（发送至gi');
+  await gotoHydrated(page, '/verify/');
+  await page.getByTestId('verify-input').setInputFiles(file);
+  await expect(page.getByTestId('verify-result')).toContainText(tag);
+  await expect(page.getByTestId('verify-parties')).toContainText('身份验证：邮箱验证码：发送至 gi');
+  await expect(page.getByTestId('seal-integrity')).toContainText('签名有效');
+  await expect(page.getByTestId('verify-seal')).toContainText('SHA-256 指纹');
+  await page.screenshot({ path: 'test-results/screenshots/verify-desktop.png', fullPage: true });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.screenshot({ path: 'test-results/screenshots/verify-390.png', fullPage: true });
+});

@@ -15,7 +15,9 @@ interface Props {
 export function SendForSigning({ definition, values, header }: Props) {
   const roles = definition.signing.parties.map((p) => p.label ?? p.role);
   const [open, setOpen] = useState(false);
-  const [parties, setParties] = useState(() => roles.map(() => ({ name: '', email: '' })));
+  const [parties, setParties] = useState(() => roles.map(() => ({ name: '', email: '', phone: '' })));
+  // Issue 16: a 6-digit code before the sign button (none: the emailed link alone signs).
+  const [verification, setVerification] = useState<'none' | 'email' | 'sms'>('none');
   const [sender, setSender] = useState({ name: '', email: '' });
   const [archiveEmail, setArchiveEmail] = useState('');
   const [busy, setBusy] = useState(false);
@@ -34,8 +36,9 @@ export function SendForSigning({ definition, values, header }: Props) {
       company: header.company.trim() || undefined,
       caseNumber: header.caseNumber.trim() || undefined,
       sender,
-      parties,
+      parties: parties.map((p) => ({ name: p.name, email: p.email, ...(verification === 'sms' ? { phone: p.phone } : {}) })),
       archiveEmail: archiveEmail.trim() || undefined,
+      verification,
     });
     setBusy(false);
     if (r.ok) {
@@ -77,6 +80,9 @@ export function SendForSigning({ definition, values, header }: Props) {
                 <legend>{i + 1}. {role}</legend>
                 <label>姓名<input type="text" maxLength={40} value={parties[i].name} onChange={(e) => setParties((ps) => ps.map((p, j) => (j === i ? { ...p, name: e.target.value } : p)))} /></label>
                 <label>邮箱<input type="email" maxLength={254} value={parties[i].email} onChange={(e) => setParties((ps) => ps.map((p, j) => (j === i ? { ...p, email: e.target.value } : p)))} /></label>
+                {verification === 'sms' && (
+                  <label>手机号（接收验证码）<input type="tel" inputMode="tel" autoComplete="off" maxLength={20} value={parties[i].phone} onChange={(e) => setParties((ps) => ps.map((p, j) => (j === i ? { ...p, phone: e.target.value } : p)))} /></label>
+                )}
               </fieldset>
             ))}
             <fieldset>
@@ -86,6 +92,21 @@ export function SendForSigning({ definition, values, header }: Props) {
               <label>HR 备案邮箱（可选）<input type="email" maxLength={254} value={archiveEmail} onChange={(e) => setArchiveEmail(e.target.value)} /></label>
             </fieldset>
           </div>
+          <fieldset className="send-verification">
+            <legend>签署前身份验证</legend>
+            <label>
+              <input type="radio" name="verification" checked={verification === 'none'} onChange={() => setVerification('none')} />
+              不需要：凭邮件中的链接即可签署
+            </label>
+            <label>
+              <input type="radio" name="verification" checked={verification === 'email'} onChange={() => setVerification('email')} data-testid="verify-email" />
+              邮箱验证码：签署前输入发到本人邮箱的 6 位验证码
+            </label>
+            <label>
+              <input type="radio" name="verification" checked={verification === 'sms'} onChange={() => setVerification('sms')} />
+              短信验证码：签署前输入发到本人手机的 6 位验证码（需填写每位签署人的手机号）
+            </label>
+          </fieldset>
           {problem && (
             <div className="alert" role="alert" data-testid="send-problem">
               <p>{problem.message}</p>

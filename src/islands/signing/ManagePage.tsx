@@ -20,6 +20,8 @@ interface Status {
   returnsTo: string | null;
   createdAt: string;
   finalSha256: string | null;
+  /** The seal's trusted time-stamp (issue 16): pending while the TSA could not be reached. */
+  timestamp?: { state: 'none' } | { state: 'pending'; since: string; attempts: number; error: string | null } | { state: 'done'; at: string };
   parties: Array<{ id: string; role: string; name: string; email: string; status: string; reminders: number; lastSentAt: string | null; signedAt: string | null; declineReason: string | null }>;
   events: Array<{ type: string; at: string; who: string; text?: string }>;
   mail: Array<{ kind: string; to: string; status: string; attempts: number; error: string | null }>;
@@ -133,6 +135,12 @@ export default function ManagePage() {
           />
           <RobotDeliveries items={status.robots} />
           {status.finalSha256 && <p className="muted">最终文件 SHA-256：<code>{status.finalSha256}</code></p>}
+          {status.timestamp?.state === 'pending' && (
+            <p className="notice" data-testid="timestamp-pending">
+              等待可信时间戳：时间戳服务暂时无法连接（{time(status.timestamp.since)} 起，已尝试 {status.timestamp.attempts} 次）。最终文件已签署、封存并发出，系统会自动重试；加上时间戳后，文件摘要会更新，之前发出的版本仍可核验。
+            </p>
+          )}
+          {status.timestamp?.state === 'done' && <p className="muted" data-testid="timestamp-done">可信时间戳已于 {time(status.timestamp.at)} 补加到最终文件。</p>}
           <h2>时间线</h2>
           <ol className="timeline" data-testid="timeline">
             {status.events.map((e, i) => (

@@ -7,6 +7,7 @@ import { useReadingProgress } from './useReadingProgress.js';
 import { TypedSignaturePreview } from './TypedSignaturePreview.js';
 import { useReloadOnHashChange } from './useReloadOnHashChange.js';
 import { PARTY_LABEL, PROCESS_PARTY_LABEL } from './labels.js';
+import { VerificationStep } from './VerificationStep.js';
 import './signing.css';
 
 /**
@@ -53,6 +54,8 @@ export default function SignPage() {
   const [asking, setAsking] = useState(false);
   const [question, setQuestion] = useState('');
   const [asked, setAsked] = useState('');
+  // The code step (when the case asks for one) must pass before the sign button shows.
+  const [verified, setVerified] = useState(false);
   const pad = useRef<SignaturePadHandle>(null);
   const reading = useReadingProgress();
   // WeChat's browser blocks downloads: the document is read in the page, the download needs the system browser.
@@ -196,7 +199,8 @@ export default function SignPage() {
           )}
           {link && !view.preparing && <DocumentViewer load={loadDocument} title={view.title} reading={reading} version={`${link.caseId}:${view.status}:${view.you.status}`} />}
           {view.notice && !view.preparing && <p className="notice" data-testid="sign-notice">{view.notice}</p>}
-          {view.canSign && view.kind === 'acknowledgment' && (
+          {view.canSign && link && <VerificationStep link={link} onVerified={setVerified} />}
+          {view.canSign && verified && view.kind === 'acknowledgment' && (
             <section className="sign-form" aria-labelledby="ack-heading">
               <h2 id="ack-heading">确认</h2>
               <label className="typed-name">
@@ -237,7 +241,7 @@ export default function SignPage() {
               )}
             </section>
           )}
-          {view.canSign && view.kind !== 'acknowledgment' && !declining && (
+          {view.canSign && verified && view.kind !== 'acknowledgment' && !declining && (
             <section className="sign-form" aria-labelledby="sign-heading">
               <h2 id="sign-heading">签署</h2>
               <div role="tablist" aria-label="签名方式" className="tabs">

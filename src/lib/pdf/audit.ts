@@ -15,6 +15,8 @@ export interface AuditEntry {
   ip: string;
   userAgent: string;
   documentSha256: string;
+  /** How the party proved who they were: 邮箱验证码 / 短信验证码 (masked address, time) or 仅凭邮件链接. */
+  verification?: string;
 }
 
 export interface AuditInput {
@@ -33,6 +35,7 @@ const LABELS: Array<[keyof AuditEntry, string]> = [
   ['email', '邮箱'],
   ['action', '操作'],
   ['time', '时间'],
+  ['verification', '身份验证'],
   ['ip', 'IP 地址'],
   ['userAgent', '浏览器'],
   ['documentSha256', '签署时文档 SHA-256'],
@@ -48,7 +51,7 @@ export async function appendAuditPage(pdf: Uint8Array, audit: AuditInput): Promi
   const heading = `审计记录：${audit.title}`;
   const intro = `交接编号：${audit.caseNumber}。以下记录由系统自动生成，列出每一方的操作、时间、来源和当时文档的 SHA-256 摘要，用于核验签署过程。`;
   const hashLine = audit.originalSha256 ? `签署前文档 SHA-256：${audit.originalSha256}` : '';
-  const values = audit.entries.flatMap((e) => LABELS.map(([k]) => e[k]));
+  const values = audit.entries.flatMap((e) => LABELS.map(([k]) => e[k] ?? ''));
   const w = await PdfWriter.create(doc, {
     // Header and footer are drawn in the regular weight too.
     regular: [intro, hashLine, audit.note ?? '', audit.title, '审计页', pageLabel(0), ...values].join(''),
@@ -60,7 +63,9 @@ export async function appendAuditPage(pdf: Uint8Array, audit: AuditInput): Promi
   if (hashLine) w.paragraph(hashLine, { size: 8.5 });
   if (audit.note) w.paragraph(audit.note, { size: 9 });
   audit.entries.forEach((e) => {
-    w.keyValues(LABELS.map(([k, label]) => ({ label, value: e[k], wide: k === 'userAgent' || k === 'documentSha256' || k === 'email' })), 8.5);
+    // A line without a value is left out (entries recorded before verification existed).
+    const rows = LABELS.filter(([k]) => e[k] !== undefined);
+    w.keyValues(rows.map(([k, label]) => ({ label, value: e[k] ?? '', wide: k === 'userAgent' || k === 'documentSha256' || k === 'email' || k === 'verification' })), 8.5);
   });
   w.decoratePages({ left: '审计页', right: audit.title }, `交接编号：${audit.caseNumber}`, pageLabel);
   return { bytes: await doc.save(), missingCharacters: w.missingCharacters };

@@ -4,6 +4,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { pdflibAddPlaceholder } from '@signpdf/placeholder-pdf-lib';
 import { P12Signer } from '@signpdf/signer-p12';
 import { SignPdf } from '@signpdf/signpdf';
+import { addSignatureTimestamp, type TsaClient } from './timestamp.js';
 
 /**
  * Seals a finished document with a PKCS#7 detached signature (@signpdf), so a PDF reader
@@ -14,6 +15,9 @@ export interface SealCertificate {
   passphrase: string;
 }
 
+/** Bytes reserved in /Contents for the CMS (hex doubles it in the file). */
+export const SIGNATURE_ROOM = 16384;
+
 /** `signingTime` fixes the seal's time (else now): the same input then seals to the same bytes. */
 export async function sealPdf(pdf: Uint8Array, cert: SealCertificate, info: { reason: string; name: string; location?: string; signingTime?: Date }): Promise<Buffer> {
   const doc = await PDFDocument.load(pdf, { updateMetadata: false });
@@ -23,11 +27,33 @@ export async function sealPdf(pdf: Uint8Array, cert: SealCertificate, info: { re
     contactInfo: '',
     name: info.name,
     location: info.location ?? '',
-    signatureLength: 8192,
+    // Room for the seal's CMS and, later, a TSA's time-stamp token with its certificates
+    // (a real TSA's chain runs to several kilobytes): the token goes into this placeholder.
+    signatureLength: SIGNATURE_ROOM,
     ...(info.signingTime ? { signingTime: info.signingTime } : {}),
   });
   const prepared = Buffer.from(await doc.save({ useObjectStreams: false }));
   return new SignPdf().sign(prepared, new P12Signer(cert.p12, { passphrase: cert.passphrase }), info.signingTime);
+}
+
+/**
+ * Seals, then asks the TSA (when one is configured) for a signature time-stamp. A TSA that
+ * fails never costs the seal: the sealed PDF comes back with `pending` and the reason, and
+ * the time-stamp is added later by `addSignatureTimestamp` into the same placeholder.
+ */
+export async function sealWithTimestamp(
+  pdf: Uint8Array,
+  cert: SealCertificate,
+  info: Parameters<typeof sealPdf>[2],
+  tsa: TsaClient | undefined,
+): Promise<{ pdf: Buffer; timestamped: boolean; pending: string | null }> {
+  const sealed = await sealPdf(pdf, cert, info);
+  if (!tsa) return { pdf: sealed, timestamped: false, pending: null };
+  try {
+    return { pdf: await addSignatureTimestamp(sealed, tsa), timestamped: true, pending: null };
+  } catch (e) {
+    return { pdf: sealed, timestamped: false, pending: (e as Error).message.slice(0, 300) };
+  }
 }
 
 /** A self-signed certificate for local use when none is configured (kept in the data folder). */

@@ -91,7 +91,7 @@ export async function runRequest(deps: ProcessDeps, r: SendRequest, baseUrl: str
   switch (r.kind) {
     case 'case': {
       const { definition, values, company, caseNumber } = formOf(r.body, deps.forms);
-      const created = await createCase(deps, { definition, values, company, caseNumber, sender: r.body.sender, parties: r.body.parties, archiveEmail: r.body.archiveEmail, baseUrl });
+      const created = await createCase(deps, { definition, values, company, caseNumber, sender: r.body.sender, parties: r.body.parties, archiveEmail: r.body.archiveEmail, verification: r.body.verification, baseUrl });
       return { kind: 'case', ...created };
     }
     case 'acknowledgment':

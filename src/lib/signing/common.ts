@@ -1,6 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { AuditEntry } from '../pdf/audit.js';
 import type { SealCertificate } from '../pdf/seal.js';
+import type { TsaClient } from '../pdf/timestamp.js';
+import { verificationText, type VerificationDefaults } from './verification/codes.js';
 import type { Sql } from '../store/sql.js';
 import { repo, type CaseRow, type PartyRow } from '../store/repo.js';
 import { refuse } from './errors.js';
@@ -38,6 +40,10 @@ export interface SigningDeps {
    * customer-handover process, so the process moves on (or back) atomically with it.
    */
   onProcessCaseClosed?: (tx: Sql, c: CaseRow, outcome: { kind: 'completed' } | { kind: 'declined'; by: PartyRow; reason: string }) => Promise<void>;
+  /** TSA_URL: the seal gets an RFC 3161 signature time-stamp (retried later when the TSA is down). */
+  tsa?: TsaClient;
+  /** Verification codes for acknowledgments and process documents (settings); a form case says its own. */
+  verification?: VerificationDefaults;
 }
 
 
@@ -148,7 +154,7 @@ export function readingText(r: ReadingRecord): string {
 }
 
 /** One party's line of an audit page. */
-export function auditEntry(c: Pick<CaseRow, 'kind'>, p: PartyRow, reading?: ReadingRecord): AuditEntry {
+export function auditEntry(c: Pick<CaseRow, 'kind'>, p: PartyRow, reading?: ReadingRecord, verified?: Parameters<typeof verificationText>[0]): AuditEntry {
   const read = reading ? `；${readingText(reading)}` : '';
   return {
     name: p.name,
@@ -164,6 +170,7 @@ export function auditEntry(c: Pick<CaseRow, 'kind'>, p: PartyRow, reading?: Read
     ip: p.ip ?? '',
     userAgent: p.user_agent ?? '',
     documentSha256: p.doc_sha256_signed ?? '',
+    verification: verificationText(verified),
   };
 }
 

@@ -7,6 +7,7 @@ import { repo, type PartyRow } from '../store/repo.js';
 import { SigningError } from './errors.js';
 import { ackCampaignNotice, robotsHear } from '../robots/notices.js';
 import { pdfRenders } from '../pdf/render-limit.js';
+import { setCaseVerification, type VerificationMethod } from './verification/codes.js';
 import { freshParty, newCaseNumber, newId, nowOf, pdfEngine, sendLink, sha256, type SigningDeps } from './common.js';
 
 /** Opening a case: a filled checklist to be signed by its parties, or a policy for staff to acknowledge. */
@@ -16,9 +17,11 @@ export interface CreateCaseInput {
   company?: string;
   caseNumber?: string;
   sender: { name: string; email: string };
-  parties: Array<{ name: string; email: string }>;
+  parties: Array<{ name: string; email: string; phone?: string }>;
   archiveEmail?: string;
   baseUrl: string;
+  /** A code before signing (the sender's choice); unset: none, or the process setting for a process document. */
+  verification?: VerificationMethod;
 }
 
 export interface PreparedCase {
@@ -73,6 +76,7 @@ export async function insertPreparedCase(tx: Sql, deps: SigningDeps, prepared: P
     await repo.insertParty(tx, party);
     parties.push(freshParty(party));
   }
+  await setCaseVerification(tx, caseId, input.verification ?? (owner ? deps.verification?.process : undefined) ?? 'none', input.parties.map((p) => p.phone));
   // Sequential: only the first party now; parallel: everyone at once.
   for (const p of definition.signing.order === 'sequential' ? parties.slice(0, 1) : parties) await sendLink(tx, deps, c, p, input.baseUrl, false);
 }
@@ -115,6 +119,7 @@ export async function createAcknowledgment(deps: SigningDeps, input: Acknowledgm
       await repo.insertParty(tx, party);
       await sendLink(tx, deps, c, freshParty(party), input.baseUrl, false);
     }
+    await setCaseVerification(tx, caseId, deps.verification?.acknowledgment ?? 'none');
     await robotsHear(tx, ackCampaignNotice(c, input.staff.length, deps.ttlDays), now);
   });
   return { caseId, caseNumber, manageUrl: `${input.baseUrl}/manage/?c=${encodeURIComponent(caseId)}#k=${manageKey}` };

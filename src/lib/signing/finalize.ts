@@ -5,6 +5,8 @@ import { completedNotice, robotsHear } from '../robots/notices.js';
 import { completedMail } from './mail.js';
 import { beijingDate } from '../time-format.js';
 import { enqueue, failpoint, type Job, type JobKinds, type JobRun } from '../jobs/index.js';
+import { partyVerifications } from './verification/codes.js';
+import { enqueueTimestampJob, recordSealTimestamp, retryCaseTimestamp, TIMESTAMP_JOB } from './timestamps.js';
 import { auditEntry, nowOf, pdfEngine, readingRecords, sendLink, sha256, summary, type SigningDeps } from './common.js';
 
 /**
@@ -17,6 +19,7 @@ import { auditEntry, nowOf, pdfEngine, readingRecords, sendLink, sha256, summary
  */
 export const STAMP_JOB = 'signing.stamp';
 export const SEAL_JOB = 'signing.seal';
+type SealResult = { pdf: Uint8Array; timestamped: boolean; pending: string | null };
 interface CasePayload {
   caseId: string;
   /** Where links in the mail this job sends point (the configured APP_URL of the request that asked). */
@@ -102,28 +105,34 @@ export async function sealCase(deps: SigningDeps, job: Job<CasePayload>, run: Jo
     const current = await repo.getPdf(deps.sql, caseId, 'current_pdf');
     if (!current) return;
     const readings = await readingRecords(deps.sql, caseId);
-    const { appendAuditPage, sealPdf } = await pdfEngine();
+    const verifications = await partyVerifications(deps.sql, caseId);
+    const { appendAuditPage, sealWithTimestamp } = await pdfEngine();
     const withAudit = await appendAuditPage(current, {
       caseNumber: c.case_number,
       title: c.title,
       originalSha256: c.document_sha256,
-      entries: parties.map((p) => auditEntry(c, p, readings.get(p.id))),
+      entries: parties.map((p) => auditEntry(c, p, readings.get(p.id), verifications.get(p.id))),
     });
-    const sealed = await sealPdf(withAudit.bytes, deps.cert, { reason: `${c.title} ${c.case_number} 各方签署完成`, name: 'Handover Kit 工作交接' });
+    // Asked of the TSA here, outside any transaction; when it is down the seal goes out without
+    // a time-stamp and a timestamp job adds it later (the signed bytes do not change).
+    const seal = await sealWithTimestamp(withAudit.bytes, deps.cert, { reason: `${c.title} ${c.case_number} 各方签署完成`, name: 'Handover Kit 工作交接' }, deps.tsa);
     const startedFrom = sha256(current);
     await run.complete(async (tx) => {
       const locked = await repo.lockCase(tx, caseId);
       if (!locked || locked.status !== 'open') return;
       if ((await currentHash(tx, caseId)) !== startedFrom) throw new DocumentMoved();
-      await finishCase(tx, deps, locked, sealed, baseUrl);
+      await finishCase(tx, deps, locked, seal, baseUrl);
     });
   });
 }
 
-async function finishCase(tx: Sql, deps: SigningDeps, c: CaseRow, sealed: Uint8Array, baseUrl: string) {
+async function finishCase(tx: Sql, deps: SigningDeps, c: CaseRow, seal: SealResult, baseUrl: string) {
+  const sealed = seal.pdf;
   const finalSha = sha256(sealed);
   const now = nowOf(deps);
   await repo.updateCase(tx, c.id, { status: 'completed', final_pdf: sealed, final_sha256: finalSha, completed_at: now });
+  await recordSealTimestamp(tx, c.id, seal, now);
+  if (seal.pending) await enqueueTimestampJob(tx, c.id);
   await repo.addEvent(tx, c.id, null, 'completed', { finalSha256: finalSha });
   await robotsHear(tx, completedNotice(c), now);
   if (c.process_id) await deps.onProcessCaseClosed?.(tx, { ...c, status: 'completed' }, { kind: 'completed' });
@@ -139,5 +148,6 @@ export function signingJobs(deps: SigningDeps): JobKinds {
   return {
     [STAMP_JOB]: { handle: (job: Job<CasePayload>, run: JobRun) => stampSignatures(deps, job, run), leaseSeconds: 120 },
     [SEAL_JOB]: { handle: (job: Job<CasePayload>, run: JobRun) => sealCase(deps, job, run), leaseSeconds: 120 },
+    [TIMESTAMP_JOB]: { handle: async (job: Job<{ caseId: string }>) => void (await retryCaseTimestamp(deps, job.payload.caseId)), leaseSeconds: 60 },
   };
 }

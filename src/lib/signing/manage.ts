@@ -6,6 +6,7 @@ import { caseRobotDeliveries } from '../robots/deliveries.js';
 import { caseRobotChoice, setCaseRobots } from '../robots/choice.js';
 import type { RobotEvent } from '../robots/store.js';
 import { endedMail } from './mail.js';
+import { timestampStatus } from './timestamps.js';
 import { assertCaseOpen, returnsTo, sendLink, sha256, summary, type SigningDeps } from './common.js';
 
 /** The sender's side, through the management link: status and timeline, reminders, robots, cancel, documents. */
@@ -32,6 +33,8 @@ export async function manageStatus(deps: SigningDeps, caseId: string, key: strin
       returnsTo: returnsTo(c, parties),
       createdAt: new Date(c.created_at).toISOString(),
       finalSha256: c.final_sha256,
+      /** The seal's trusted time-stamp: 'none' without a TSA, 'pending' while it waits for one. */
+      timestamp: await timestampStatus(tx, caseId),
       parties: parties.map((p) => ({
         id: p.id, role: p.role, name: p.name, email: p.email, status: p.status, reminders: p.reminders,
         lastSentAt: p.last_sent_at ? new Date(p.last_sent_at).toISOString() : null,

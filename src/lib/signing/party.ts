@@ -2,6 +2,7 @@ import { repo, type CaseRow, type PartyRow } from '../store/repo.js';
 import { SigningError } from './errors.js';
 import type { ReadingRecord } from './requests.js';
 import { pdfRenders } from '../pdf/render-limit.js';
+import { partyVerifications } from './verification/codes.js';
 import { assertCaseOpen, auditEntry, authorize, nowOf, pdfEngine, readingRecords, returnsTo, sha256, type SigningDeps } from './common.js';
 
 /** What a party sees through their link: the case, their turn, the document. */
@@ -125,7 +126,7 @@ async function ownCopy(deps: SigningDeps, c: CaseRow, party: PartyRow, policy: U
     caseNumber: c.case_number,
     title: c.title,
     originalSha256: c.document_sha256,
-    entries: [auditEntry(c, party, reading)],
+    entries: [auditEntry(c, party, reading, (await deps.sql.transaction((tx) => partyVerifications(tx, c.id))).get(party.id))],
     note: '这是您本人的确认回执：只列出您自己的确认记录；全体员工的确认记录由发起人（HR）存档。',
   });
   const at = party.signed_at ? new Date(party.signed_at) : nowOf(deps);

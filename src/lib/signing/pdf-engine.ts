@@ -9,3 +9,4 @@ export { appendAuditPage } from '../pdf/audit.js';
 export { sealPdf } from '../pdf/seal.js';
 export { renderPolicyPdf } from '../pdf/policy-pdf.js';
 export { markdownBlocks } from '../markdown-blocks.js';
+export { sealWithTimestamp } from '../pdf/seal.js';

@@ -2,9 +2,13 @@ import { z } from 'zod';
 import '../zod-messages.js';
 import { signatureImageProblem } from '../signature-image.js';
 import { email, personName, recordId, token } from '../schema-parts.js';
+import { PHONE_PATTERN } from '../sms/sender.js';
 
 /** Bodies the signing endpoints accept. Sizes are bounded; anything else is refused. */
 const caseId = recordId('交接编号');
+
+/** A mobile number for SMS codes: 11-digit mainland (optionally +86) or international E.164. */
+const phone = z.string().trim().max(20).transform((s) => s.replace(/[\s-]/g, '')).pipe(z.string().regex(PHONE_PATTERN, '手机号格式不正确（例如 13800138000）'));
 
 export const MAX_SIGNATURE_PNG_BYTES = 300 * 1024;
 
@@ -15,10 +19,17 @@ export const createCaseBody = z
     company: z.string().trim().max(100).optional(),
     caseNumber: z.string().trim().max(64).regex(/^[\p{L}\p{N}_\-\s#/]*$/u, '交接编号只能包含文字、数字、-、_、#、/').optional(),
     sender: z.object({ name: personName, email }).strict(),
-    parties: z.array(z.object({ name: personName, email }).strict()).min(1).max(10),
+    parties: z.array(z.object({ name: personName, email, phone: phone.optional().or(z.literal('').transform(() => undefined)) }).strict()).min(1).max(10),
     archiveEmail: email.optional().or(z.literal('').transform(() => undefined)),
+    /** A 6-digit code before signing: none (the link alone), by email, or by SMS (needs every party's mobile). */
+    verification: z.enum(['none', 'email', 'sms']).default('none'),
   })
-  .strict();
+  .strict()
+  .superRefine((b, ctx) => {
+    b.parties.forEach((p, i) => {
+      if (b.verification === 'sms' && !p.phone) ctx.addIssue({ code: 'custom', path: ['parties', i, 'phone'], message: '选择短信验证码时，请填写每位签署人的手机号' });
+    });
+  });
 
 const pngBase64 = z
   .string()
@@ -74,6 +85,10 @@ export const signBody = z.discriminatedUnion('action', [
   z.object({ action: z.literal('decline'), caseId, token, reason: z.string().trim().min(2, '请写明拒签原因').max(500, '原因不能超过 500 字') }).strict(),
   /** An employee's question to HR about a policy they are asked to acknowledge. */
   z.object({ action: z.literal('question'), caseId, token, text: z.string().trim().min(2, '请写下您的问题').max(1000, '问题不能超过 1000 字') }).strict(),
+  /** The code step before signing: its state, a new code, a code to check. */
+  z.object({ action: z.literal('verification'), caseId, token }).strict(),
+  z.object({ action: z.literal('send-code'), caseId, token }).strict(),
+  z.object({ action: z.literal('check-code'), caseId, token, code: z.string().trim().regex(/^\d{6}$/, '请输入 6 位数字验证码') }).strict(),
 ]);
 
 export const acknowledgmentBody = z

@@ -22,6 +22,7 @@ export async function purgeClosedCases(deps: SigningDeps, options: { days: numbe
       );
       await tx.query('UPDATE parties SET signature_png = NULL WHERE case_id = $1', [id]);
       await tx.query(`UPDATE outbox SET text_body = '', html_body = '' WHERE case_id = $1`, [id]);
+      await tx.query('UPDATE parties SET phone = NULL WHERE case_id = $1', [id]);
       await tx.query(`UPDATE events SET detail = detail - 'text' WHERE case_id = $1 AND type = 'question'`, [id]);
       await repo.addEvent(tx, id, null, 'purged', { keptFinal: options.keepFinal });
     });

@@ -3,7 +3,7 @@
  * reminders, retention; shared parts in common.ts). This index keeps one import path for
  * api/ and the other services.
  */
-export { sha256, readingText, type SigningDeps } from './common.js';
+export { sha256, readingText, authorize, assertPartyCanAct, type SigningDeps } from './common.js';
 export { createCase, prepareCase, insertPreparedCase, createAcknowledgment, type CreateCaseInput, type PreparedCase, type AcknowledgmentInput } from './create.js';
 export { viewAsParty, documentForParty, signatureFontForParty, type PartyView } from './party.js';
 export { signAsParty, declineAsParty, askQuestion, MAX_QUESTIONS, type SignatureInput } from './sign.js';

@@ -8,6 +8,7 @@ import { failpoint } from '../jobs/index.js';
 import { assertCaseOpen, assertPartyCanAct, authorize, nowOf, summary, type SigningDeps } from './common.js';
 import { toView, type PartyView } from './party.js';
 import { enqueueSealJob, enqueueStampJob } from './finalize.js';
+import { requireVerification } from './verification/codes.js';
 
 /**
  * A party acts through their link: signs, declines (a checklist) or asks HR (a policy).
@@ -27,6 +28,7 @@ export async function signAsParty(
     assertPartyCanAct(c, parties, party);
     const before = parties.find((p) => p.position < party.position && (p.status !== 'signed' || !p.stamped_at));
     if (c.signing_order === 'sequential' && before) throw refuse.notYourTurn(before.role);
+    await requireVerification(tx, c.id, party, nowOf(deps));
     // The image's size from its header, before anything decodes it (a small PNG can decode to gigabytes).
     const imageProblem = input.signature.kind === 'drawn' ? signatureImageProblem(input.signature.png) : null;
     if (imageProblem) throw new SigningError('signature-too-large', imageProblem, 422);
