@@ -1,4 +1,4 @@
-import { Suspense, lazy, useMemo } from 'react';
+import { Suspense, lazy, useEffect, useMemo, useRef } from 'react';
 import { chineseNumeral, clauseTitle, numberedClauses, type Clause } from '../../../lib/policy-doc.js';
 import { previewHtml } from '../preview.js';
 import type { VariableOptions } from './schema.js';
@@ -26,10 +26,18 @@ interface Props {
 export function ClauseList({ clauses, original, values, variables, editing, setEditing, update, move, reset, remove }: Props) {
   const numbers = useMemo(() => new Map(numberedClauses(clauses).map((x) => [x.clause.id, x.number])), [clauses]);
   const labels = useMemo(() => new Map(variables.map((v) => [v.key, v.label])), [variables]);
+  // Closing the editor (完成 or Escape) puts the keyboard back on that clause's 编辑正文 button.
+  const list = useRef<HTMLOListElement>(null);
+  const lastEditing = useRef<string | null>(null);
+  useEffect(() => {
+    const closed = lastEditing.current;
+    lastEditing.current = editing;
+    if (closed && !editing) list.current?.querySelector<HTMLButtonElement>(`button[data-edit="${CSS.escape(closed)}"]`)?.focus();
+  }, [editing]);
   const lookup = useMemo<VariableOptions['lookup']>(() => (key) => ({ label: labels.get(key) ?? key, value: values[key] ?? '' }), [labels, values]);
 
   return (
-    <ol className="cz-clauses">
+    <ol className="cz-clauses" ref={list}>
       {clauses.map((c, i) => {
         const o = original.find((x) => x.id === c.id);
         const changed = c.origin === 'template' && o && (o.heading !== c.heading || o.body !== c.body || !c.enabled);
@@ -61,7 +69,7 @@ export function ClauseList({ clauses, original, values, variables, editing, setE
               <>
                 <div className="cz-body-view" onClick={() => setEditing(c.id)} title="点击编辑正文" dangerouslySetInnerHTML={{ __html: c.body.trim() ? previewHtml(c.body, values) : '<p class="muted">（正文为空）</p>' }} />
                 <p className="cz-clause-actions">
-                  <button type="button" onClick={() => setEditing(c.id)} aria-label={`编辑正文 ${label}`}>编辑正文</button>
+                  <button type="button" data-edit={c.id} onClick={() => setEditing(c.id)} aria-label={`编辑正文 ${label}`}>编辑正文</button>
                 </p>
               </>
             )}
