@@ -59,7 +59,16 @@ export function ClauseList({ clauses, original, values, variables, editing, setE
             <div className="cz-heading-row">
               {/* The number is computed from the position among enabled clauses, so it is not editable. */}
               {n && <span className="cz-number" aria-hidden="true">{chineseNumeral(n)}、</span>}
-              <input className="cz-heading" type="text" value={c.heading} placeholder="（无标题）" maxLength={100} aria-label={`条款标题 ${label}`} onChange={(e) => update(c.id, { heading: e.target.value })} />
+              <input
+                className="cz-heading"
+                type="text"
+                value={c.heading}
+                placeholder="（无标题）"
+                maxLength={100}
+                aria-label={`条款标题 ${label}`}
+                onChange={(e) => update(c.id, { heading: e.target.value })}
+                onBlur={(e) => e.target.value !== clauseTitle(e.target.value) && update(c.id, { heading: clauseTitle(e.target.value) })}
+              />
             </div>
             {editing === c.id ? (
               <Suspense fallback={<p className="muted">正在打开编辑器…</p>}>

@@ -1,5 +1,14 @@
 import { Node, mergeAttributes, type AnyExtension, type JSONContent, type MarkdownRendererHelpers } from '@tiptap/core';
-import StarterKit from '@tiptap/starter-kit';
+import Document from '@tiptap/extension-document';
+import Paragraph from '@tiptap/extension-paragraph';
+import Text from '@tiptap/extension-text';
+import Bold from '@tiptap/extension-bold';
+import Italic from '@tiptap/extension-italic';
+import Heading from '@tiptap/extension-heading';
+import HardBreak from '@tiptap/extension-hard-break';
+import Blockquote from '@tiptap/extension-blockquote';
+import { BulletList, ListItem, ListKeymap, OrderedList } from '@tiptap/extension-list';
+import { Dropcursor, Gapcursor, TrailingNode, UndoRedo } from '@tiptap/extensions';
 import { Table, TableCell, TableHeader, TableRow } from '@tiptap/extension-table';
 
 /**
@@ -93,16 +102,24 @@ const PolicyTable = Table.extend({
 /** Extensions of the clause editor; `variable` may be pre-configured by the caller. */
 export function clauseExtensions(variable: AnyExtension = Variable): AnyExtension[] {
   return [
-    StarterKit.configure({
-      heading: { levels: [3, 4] },
-      // Not used by the policy templates nor drawn by the PDF/Word exporters.
-      code: false,
-      codeBlock: false,
-      horizontalRule: false,
-      strike: false,
-      link: false,
-      underline: false,
-    }),
+    // One by one rather than StarterKit, whose code blocks, links (linkify) and rules the
+    // templates and exporters do not use but every visitor who opens a clause would download.
+    Document,
+    Paragraph,
+    Text,
+    Bold,
+    Italic,
+    Heading.configure({ levels: [3, 4] }),
+    HardBreak,
+    Blockquote,
+    BulletList,
+    OrderedList,
+    ListItem,
+    ListKeymap,
+    UndoRedo,
+    Dropcursor,
+    Gapcursor,
+    TrailingNode,
     PolicyTable.configure({ resizable: false }),
     TableRow,
     TableHeader,
