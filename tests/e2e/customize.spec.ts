@@ -1,4 +1,5 @@
 import { gotoHydrated, openFreshForm, waitForIslands } from './islands.js';
+import { expectAccessible } from './a11y.js';
 import { expect, test } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -109,6 +110,7 @@ test('the clause editor: bold, variable chips, tables, and numbers computed from
   await expect(purpose).toBeHidden();
   const parties = page.getByRole('textbox', { name: '条款内容 三、参与方' });
   await expect(parties).toBeFocused();
+  await expectAccessible(page); // with the editor and its table toolbar open
   const cell = parties.locator('td', { hasText: '需要交出工作的员工' });
   await cell.locator('p').click();
   await page.keyboard.press('End');
