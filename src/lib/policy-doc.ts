@@ -123,10 +123,29 @@ export function fromTemplate(slug: string, title: string, body: string, optional
   return { slug, title, clauses: splitClauses(body, optionalHeadings), overrides: {} };
 }
 
+const REFERENCE = /“[零〇一二三四五六七八九十百]+、([^”\n]{1,60})”/g;
+
+/**
+ * Clause text that points at another clause the way the templates do (格式见“六、交接内容”)
+ * follows that clause's number too. A reference to a clause that is switched off or renamed
+ * is left as written.
+ */
+function renumberReferences(text: string, headingByTitle: ReadonlyMap<string, string>): string {
+  return text.replace(REFERENCE, (all, title: string) => {
+    const heading = headingByTitle.get(title.trim());
+    return heading ? `“${heading}”` : all;
+  });
+}
+
 /** The Markdown of the enabled clauses, in order and numbered, variables left as `{{key}}`. */
 export function toMarkdown(policy: CustomPolicy): string {
-  return numberedClauses(policy.clauses)
-    .map(({ clause, heading }) => (heading ? `## ${heading}\n\n${clause.body}` : clause.body))
+  const numbered = numberedClauses(policy.clauses);
+  const headingByTitle = new Map(numbered.filter((x) => x.heading).map((x) => [clauseTitle(x.clause.heading), x.heading]));
+  return numbered
+    .map(({ clause, heading }) => {
+      const body = renumberReferences(clause.body, headingByTitle);
+      return heading ? `## ${heading}\n\n${body}` : body;
+    })
     .filter((part) => part.trim())
     .join('\n\n')
     .trim();

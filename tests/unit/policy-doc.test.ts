@@ -101,6 +101,18 @@ describe('clause numbers', () => {
     expect(n.at(-1)!.heading).toBe('二十一、第22条内容');
   });
 
+  it('a reference to another clause (见“六、交接内容”) follows its new number', () => {
+    const source = splitFrontmatter(readFileSync('content/policies/customer-service-handover.md', 'utf8'))!.body;
+    const p = fromTemplate('customer-service-handover', 'X', source);
+    expect(toMarkdown(p)).toContain('格式见“六、交接内容”第（三）项');
+    p.clauses.find((c) => c.heading === '交接原则' || c.heading === '各方职责')!.enabled = false;
+    const md = toMarkdown(p);
+    expect(md).toContain('## 五、交接内容');
+    expect(md).toContain('格式见“五、交接内容”第（三）项');
+    // The stored clause text keeps the template's wording; only the rendered document changes.
+    expect(p.clauses.some((c) => c.body.includes('“六、交接内容”'))).toBe(true);
+  });
+
   it('older saved policies with numbered headings are read without their numbers', () => {
     const old = { slug: 'x', title: 'X', overrides: {}, clauses: [{ id: 'c1', heading: '十一、附则', body: '', enabled: true, origin: 'template' as const }] };
     expect(withoutStoredNumbers(old).clauses[0].heading).toBe('附则');
