@@ -1,16 +1,18 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { PROFILE_FIELDS, parseProfileFile, profileFileContent, type CompanyProfile } from '../../lib/company-profile.js';
-import { diffPolicy, fillText, fromTemplate, toMarkdown, type Clause, type CustomPolicy } from '../../lib/policy-doc.js';
+import { diffPolicy, fillText, fromTemplate, insertClause, toMarkdown, withoutStoredNumbers, type Clause, type CustomPolicy } from '../../lib/policy-doc.js';
 import { downloadBlob, downloadText } from '../form/download.js';
 import { previewHtml } from './preview.js';
 import { SendToStaff } from './SendToStaff.js';
+import { ClauseList } from './editor/ClauseList.js';
 import { useHydrated } from '../useHydrated.js';
 import './customize.css';
 
 /**
  * HR's editor for one template: company profile, per-document values, clauses edited in
- * place / switched off / added / reordered, live preview, diff against the template, saved
- * versions, and export to PDF, Word and Markdown. Everything stays in this browser.
+ * place / switched off / added / reordered (editor/ClauseList.tsx; the rich-text editor loads
+ * on demand), live preview, diff against the template, saved versions, and export to PDF,
+ * Word and Markdown. Everything stays in this browser.
  */
 interface Props {
   slug: string;
@@ -44,6 +46,10 @@ export default function PolicyCustomizer({ slug, title, body, variables, optiona
   const [message, setMessage] = useState('');
   const [error, setError] = useState('');
   const [busy, setBusy] = useState('');
+  const [editing, setEditing] = useState<string | null>(null);
+  // The profile panel starts open while there is no company name, and from then on opens and
+  // closes only when HR toggles it: deriving `open` from the name shut it on the first key.
+  const [profileOpen, setProfileOpen] = useState(true);
   const loaded = useRef(false);
   const profileInput = useRef<HTMLInputElement>(null);
   const hydrated = useHydrated();
@@ -51,10 +57,12 @@ export default function PolicyCustomizer({ slug, title, body, variables, optiona
   useEffect(() => {
     const saved = load<Saved | null>(docKey(slug), null);
     if (saved?.current?.clauses) {
-      setPolicy(saved.current);
-      setVersions(saved.versions ?? []);
+      setPolicy(withoutStoredNumbers(saved.current));
+      setVersions((saved.versions ?? []).map((v) => ({ ...v, policy: withoutStoredNumbers(v.policy) })));
     }
-    setProfile(load<CompanyProfile>(PROFILE_KEY, {}));
+    const savedProfile = load<CompanyProfile>(PROFILE_KEY, {});
+    setProfile(savedProfile);
+    setProfileOpen(!savedProfile.companyName);
     loaded.current = true;
   }, [slug]);
 
@@ -97,10 +105,23 @@ export default function PolicyCustomizer({ slug, title, body, variables, optiona
     });
   const resetClause = (id: string) => {
     const o = original.clauses.find((c) => c.id === id);
+    if (editing === id) setEditing(null); // the open editor holds the old text
     if (o) update(id, { heading: o.heading, body: o.body, enabled: true });
   };
-  const addClause = () =>
-    setPolicy((p) => ({ ...p, clauses: [...p.clauses, { id: `n${Date.now().toString(36)}`, heading: '新增条款', body: '', enabled: true, origin: 'custom' }] }));
+  const addClause = () => {
+    const id = `n${Date.now().toString(36)}`;
+    setPolicy((p) => ({ ...p, clauses: insertClause(p.clauses, { id, heading: '新增条款', body: '', enabled: true, origin: 'custom' }) }));
+    setEditing(id);
+  };
+  const replaceAll = (next: CustomPolicy) => {
+    setEditing(null);
+    setPolicy(next);
+  };
+  // Variables the insert menu offers: the template's own, then the shared profile fields.
+  const insertable = useMemo(
+    () => [...variables, ...PROFILE_FIELDS.filter((f) => !variables.some((v) => v.key === f.key))].map((v) => ({ key: v.key, label: v.label })),
+    [variables],
+  );
 
   const exportFile = async (format: 'pdf' | 'docx') => {
     if (filled.unknown.length) return setError(`还有未定义的变量：${filled.unknown.map((k) => `{{${k}}}`).join('、')}。请在“本文件的取值”中填写或改正拼写后再导出。`);
@@ -141,13 +162,13 @@ export default function PolicyCustomizer({ slug, title, body, variables, optiona
         {error && <p className="alert" role="alert" data-testid="cz-error">{error}</p>}
         {message && <p className="success" role="status">{message}</p>}
 
-        <details className="cz-panel" open={!profile.companyName}>
+        <details className="cz-panel" open={profileOpen} onToggle={(e) => setProfileOpen(e.currentTarget.open)} data-testid="profile-panel">
           <summary>公司信息（所有模板共用）</summary>
           <div className="cz-grid">
             {PROFILE_FIELDS.map((f) => (
               <label key={f.key}>
                 {f.label}
-                <input type="text" maxLength={100} placeholder={f.placeholder} value={profile[f.key] ?? ''} onChange={(e) => setProfile({ ...profile, [f.key]: e.target.value })} />
+                <input type="text" maxLength={100} placeholder={f.placeholder} value={profile[f.key] ?? ''} onChange={(e) => setProfile((p) => ({ ...p, [f.key]: e.target.value }))} />
               </label>
             ))}
           </div>
@@ -184,31 +205,21 @@ export default function PolicyCustomizer({ slug, title, body, variables, optiona
         )}
 
         <h2>条款</h2>
-        <ol className="cz-clauses">
-          {policy.clauses.map((c, i) => {
-            const o = original.clauses.find((x) => x.id === c.id);
-            const changed = c.origin === 'template' && o && (o.heading !== c.heading || o.body !== c.body || !c.enabled);
-            return (
-              <li key={c.id} className={c.enabled ? 'cz-clause' : 'cz-clause cz-off'} data-testid="clause">
-                <div className="cz-clause-bar">
-                  <label className="cz-toggle">
-                    <input type="checkbox" checked={c.enabled} onChange={(e) => update(c.id, { enabled: e.target.checked })} aria-label={`启用条款 ${c.heading || '开头部分'}`} />
-                    {c.optional ? '可选条款' : c.origin === 'custom' ? '自定义条款' : '启用'}
-                  </label>
-                  <button type="button" onClick={() => move(i, -1)} disabled={i === 0} aria-label={`上移 ${c.heading}`}>↑</button>
-                  <button type="button" onClick={() => move(i, 1)} disabled={i === policy.clauses.length - 1} aria-label={`下移 ${c.heading}`}>↓</button>
-                  {changed && <button type="button" onClick={() => resetClause(c.id)}>恢复原文</button>}
-                  {c.origin === 'custom' && <button type="button" onClick={() => setPolicy((p) => ({ ...p, clauses: p.clauses.filter((x) => x.id !== c.id) }))}>删除</button>}
-                </div>
-                <input className="cz-heading" type="text" value={c.heading} placeholder="（无标题）" maxLength={100} aria-label="条款标题" onChange={(e) => update(c.id, { heading: e.target.value })} />
-                <textarea className="cz-body" value={c.body} rows={Math.min(14, Math.max(3, c.body.split('\n').length + 1))} aria-label={`条款内容 ${c.heading}`} onChange={(e) => update(c.id, { body: e.target.value })} />
-              </li>
-            );
-          })}
-        </ol>
+        <ClauseList
+          clauses={policy.clauses}
+          original={original.clauses}
+          values={values}
+          variables={insertable}
+          editing={editing}
+          setEditing={setEditing}
+          update={update}
+          move={move}
+          reset={resetClause}
+          remove={(id) => setPolicy((p) => ({ ...p, clauses: p.clauses.filter((x) => x.id !== id) }))}
+        />
         <p className="actions">
           <button type="button" onClick={addClause}>添加条款</button>
-          <button type="button" onClick={() => window.confirm('放弃所有修改，恢复为模板原文？') && setPolicy(original)}>全部恢复原文</button>
+          <button type="button" onClick={() => window.confirm('放弃所有修改，恢复为模板原文？') && replaceAll(original)}>全部恢复原文</button>
         </p>
 
         <h2>与模板相比的修改（{changes.length}）</h2>
@@ -242,7 +253,7 @@ export default function PolicyCustomizer({ slug, title, body, variables, optiona
           {versions.map((v, i) => (
             <li key={v.savedAt + i}>
               {v.name} · {new Date(v.savedAt).toLocaleString('zh-CN', { hour12: false })}
-              <button type="button" onClick={() => window.confirm(`用“${v.name}”替换当前内容？`) && setPolicy(v.policy)}>恢复</button>
+              <button type="button" onClick={() => window.confirm(`用“${v.name}”替换当前内容？`) && replaceAll(v.policy)}>恢复</button>
               <button type="button" onClick={() => setVersions((vs) => vs.filter((_, j) => j !== i))}>删除</button>
             </li>
           ))}
