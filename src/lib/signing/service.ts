@@ -18,6 +18,8 @@ import { pdfRenders } from '../pdf/render-limit.js';
 import { signatureImageProblem } from '../signature-image.js';
 import { beijingDate, beijingTime, ZONE_LABEL } from '../time-format.js';
 import { ROLE_LABEL, STAGE_INFO, type Stage } from '../process/roles.js';
+import { ackUrl } from '../campaigns/links.js';
+import { campaignStore } from '../campaigns/store.js';
 
 /** Loaded on first use: viewing a link or a status never needs the PDF engine (cold starts). */
 const pdfEngine = () => import('./pdf-engine.js');
@@ -65,7 +67,7 @@ function returnsTo(c: CaseRow, parties?: PartyRow[]): string | null {
   const who = parties?.find((p) => p.role === label);
   return who ? `${label} ${who.name}` : label;
 }
-const summary = (c: CaseRow): CaseSummary => ({ title: c.title, caseNumber: c.case_number, company: c.company, senderName: c.sender_name, returnsTo: returnsTo(c) });
+const summary = (c: CaseRow): CaseSummary => ({ title: c.title, caseNumber: c.case_number, company: c.company, senderName: c.sender_name, returnsTo: returnsTo(c), acknowledgment: c.kind === 'acknowledgment' });
 const signUrl = (base: string, caseId: string, token: string) => `${base}/sign/?c=${encodeURIComponent(caseId)}#t=${token}`;
 
 /** A just-inserted party: nothing sent, nothing signed yet. */
@@ -103,7 +105,7 @@ async function sendLink(tx: Sql, deps: SigningDeps, c: CaseRow, party: PartyRow,
     last_sent_at: now,
     reminders: reminder ? party.reminders + 1 : party.reminders,
   });
-  const url = signUrl(baseUrl, c.id, token);
+  const url = (c.kind === 'acknowledgment' ? ackUrl : signUrl)(baseUrl, c.id, token);
   await repo.queueMail(tx, c.id, c.kind === 'acknowledgment' ? ackRequestMail(summary(c), party, url, expiresAt, reminder) : signRequestMail(summary(c), party, url, expiresAt, reminder));
   await repo.addEvent(tx, c.id, party.id, reminder ? 'reminded' : 'sent', { to: party.email });
   if (!reminder) await robotsHear(tx, waitingNotice(c, party, expiresAt), now);
@@ -571,6 +573,8 @@ export interface AcknowledgmentInput {
   sender: { name: string; email: string };
   archiveEmail?: string;
   baseUrl: string;
+  /** The policy library's published version it was sent from (stored and shown, nothing more). */
+  publishedVersionId?: string;
 }
 
 /** Sends a customized policy to staff; each confirms 已阅读并同意 through their own link. */
@@ -588,6 +592,7 @@ export async function createAcknowledgment(deps: SigningDeps, input: Acknowledgm
       manage_key_hash: sha256(Buffer.from(manageKey)), document_sha256: sha256(pdf.bytes), original_pdf: pdf.bytes, current_pdf: pdf.bytes, signature_boxes: [], kind: 'acknowledgment',
     });
     await repo.addEvent(tx, caseId, null, 'created', { staff: input.staff.length });
+    await campaignStore.record(tx, caseId, input.publishedVersionId);
     const c = (await repo.getCase(tx, caseId))!;
     for (const [i, st] of input.staff.entries()) {
       const party = { id: newId(), case_id: caseId, position: i, role: '员工', name: st.name, email: st.email, status: 'waiting' as const, department: st.department ?? null };
@@ -614,7 +619,7 @@ export async function cancelCaseInTx(tx: Sql, caseId: string, reason?: string): 
   await repo.updateCase(tx, c.id, { status: 'cancelled' });
   await repo.addEvent(tx, c.id, null, 'cancelled', { reason: reason ?? '' });
   for (const p of parties.filter((x) => x.status !== 'waiting')) {
-    await repo.queueMail(tx, c.id, endedMail(summary(c), p.email, 'cancelled', `发起人已撤销这份交接${reason ? `，原因：${reason}` : ''}。`));
+    await repo.queueMail(tx, c.id, endedMail(summary(c), p.email, 'cancelled', `发起人已${c.kind === 'acknowledgment' ? '撤回这份制度确认' : '撤销这份交接'}${reason ? `，原因：${reason}` : ''}。`));
   }
 }
 
