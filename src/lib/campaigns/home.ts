@@ -2,6 +2,7 @@ import type { Sql } from '../store/sql.js';
 import { beijingTime } from '../time-format.js';
 import { HOME_EXPORT_MAX, HOME_PAGE_SIZE, type HomeFilters, type HomeKind } from './requests.js';
 import type { Table } from './sheets.js';
+import { HOME_STATUS_LABEL, KIND_LABEL } from './labels.js';
 
 /**
  * HR home: everything sent — signing cases, acknowledgment campaigns, customer-handover
@@ -140,13 +141,6 @@ export async function listHome(sql: Sql, f: HomeFilters, now = new Date()) {
   return { page: f.page, pageSize: HOME_PAGE_SIZE, matches, pages: Math.max(1, Math.ceil(matches / HOME_PAGE_SIZE)), items };
 }
 export type HomeListing = Awaited<ReturnType<typeof listHome>>;
-
-export const KIND_LABEL: Record<HomeKind, string> = { signing: '签署文件', campaign: '制度确认', process: '客户交接' };
-export const HOME_STATUS_LABEL: Record<HomeKind, Record<HomeItem['status'], string>> = {
-  signing: { open: '签署中', completed: '已完成', declined: '已拒签', cancelled: '已撤销' },
-  campaign: { open: '确认中', completed: '全员已确认', declined: '已结束', cancelled: '已撤回' },
-  process: { open: '进行中', completed: '已归档', declined: '已退回', cancelled: '已撤销' },
-};
 
 /** The filtered list (all pages, up to HOME_EXPORT_MAX rows) as a table for CSV. */
 export async function homeTable(sql: Sql, f: HomeFilters, now = new Date()): Promise<{ table: Table; truncated: boolean }> {

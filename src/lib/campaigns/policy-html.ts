@@ -25,6 +25,7 @@ const marked = new Marked({
   },
 });
 
+/** Tables sit in their own scroll box: a wide one must not make a phone's page scroll sideways. */
 export function policyHtml(markdown: string): string {
-  return marked.parse(markdown, { async: false });
+  return marked.parse(markdown, { async: false }).replaceAll('<table>', '<div class="table-box"><table>').replaceAll('</table>', '</table></div>');
 }
