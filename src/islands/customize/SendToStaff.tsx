@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { parseStaff, staffText, type StaffMember } from '../../lib/staff-list.js';
 import { decodeTextFile } from '../../lib/text-file.js';
 import { isOldExcelName, isXlsxName, readXlsxGrid, XlsxImportError } from '../../lib/xlsx-import.js';
@@ -27,10 +27,12 @@ export function SendToStaff({ title, company, markdown, blocked }: Props) {
   const [error, setError] = useState('');
   const [done, setDone] = useState<{ manageUrl: string; count: number; caseId?: string } | null>(null);
   const [pending, setPending] = useState<{ email: string; count: number } | null>(null);
-  const [version] = useState(() => {
+  const [version, setVersion] = useState('');
+  // Read in the browser only: the customizer is also rendered at build time, without a URL.
+  useEffect(() => {
     const v = new URLSearchParams(location.search).get('version')?.trim() ?? '';
-    return VERSION_ID.test(v) ? v : '';
-  });
+    if (VERSION_ID.test(v)) setVersion(v);
+  }, []);
   const [reused, setReused] = useState('');
   const reuseLast = async () => {
     setError('');
