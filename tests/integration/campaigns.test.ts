@@ -126,14 +126,19 @@ describe.each(storeBackends('camp'))('campaigns on %s', (_name, makeSql) => {
   it('HR home: every kind in one list, filtered by kind, status, overdue and dates, searched, paged', async () => {
     const f = (x: Record<string, unknown>) => homeFilters.parse(x);
     const all = await listHome(sql, f({}));
+    expect(all.items.every((i) => !i.overdue)).toBe(true); // just sent
+    // Four days on: the campaign still waiting for three people is overdue; the withdrawn one is not.
+    const later = new Date(Date.now() + 4 * 86_400_000);
     expect(all.matches).toBeGreaterThanOrEqual(2);
     expect(all.items.every((i) => i.kind === 'campaign')).toBe(true);
     const campaign = all.items.find((i) => i.title === '工作交接管理制度')!;
-    expect(campaign).toMatchObject({ progress: '2/5 已确认', status: 'open', overdue: true }); // three were reminded and have not confirmed
+    expect(campaign).toMatchObject({ progress: '2/5 已确认', status: 'open', overdue: false });
+    expect((await listHome(sql, f({}), later)).items.find((i) => i.id === campaign.id)!.overdue).toBe(true);
     expect((await listHome(sql, f({ kind: 'signing' }))).matches).toBe(0);
     expect((await listHome(sql, f({ status: 'cancelled' }))).items.map((i) => i.title)).toEqual(['考勤制度']);
-    expect((await listHome(sql, f({ overdue: true }))).items.map((i) => i.title)).toEqual(['工作交接管理制度']);
-    expect((await listHome(sql, f({ overdue: false }))).items.map((i) => i.title)).toEqual(['考勤制度']);
+    expect((await listHome(sql, f({ overdue: true }))).matches).toBe(0);
+    expect((await listHome(sql, f({ overdue: true }), later)).items.map((i) => i.title)).toEqual(['工作交接管理制度']);
+    expect((await listHome(sql, f({ overdue: false }), later)).items.map((i) => i.title)).toEqual(['考勤制度']);
     // Search: a person's name, an email, the case number; LIKE wildcards are literal.
     expect((await listHome(sql, f({ q: '孙三' }))).items.map((i) => i.title)).toEqual(['工作交接管理制度']);
     expect((await listHome(sql, f({ q: campaign.caseNumber }))).items).toHaveLength(1);

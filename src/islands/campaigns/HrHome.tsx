@@ -117,7 +117,7 @@ export default function HrHome() {
                   {i.href ? <a href={i.href}>{i.title}</a> : i.title}
                   <div className="muted">{i.caseNumber}</div>
                 </td>
-                <td data-label="状态">{HOME_STATUS_LABEL[i.kind][i.status]}{i.overdue && <> <span className="badge late" title="有人的链接已过期、已被提醒仍未处理，或期限已过">逾期</span></>}</td>
+                <td data-label="状态">{HOME_STATUS_LABEL[i.kind][i.status]}{i.overdue && <> <span className="badge late" title="有人的链接已过期，或已发出 3 天以上仍有人未处理；客户交接为有期限已过">逾期</span></>}</td>
                 <td data-label="进度">{i.progress}</td>
                 <td data-label="相关人员">{i.people}</td>
                 <td data-label="发起时间">{beijingDate(i.createdAt)}</td>
@@ -135,7 +135,7 @@ export default function HrHome() {
           <button type="button" disabled={busy || list.page >= list.pages} onClick={() => void load(filters, list.page + 1)}>下一页</button>
         </nav>
       )}
-      <p className="muted">签署文件的 PDF 在<a href="/archive/">交接档案</a>中下载；“逾期”：仍有人未处理且其链接已过期、已被提醒过或已发出 3 天以上；客户交接为有期限已过。</p>
+      <p className="muted">签署文件的 PDF 在<a href="/archive/">交接档案</a>中下载；“逾期”：仍有人未处理，且其链接已过期或已发出 3 天以上；客户交接为有期限已过。</p>
     </div>
   );
 }

@@ -11,8 +11,8 @@ import { HOME_STATUS_LABEL, KIND_LABEL } from './labels.js';
  * for the rows of the page only.
  *
  * Overdue means, for a case or campaign still open: someone has not acted although their
- * link has expired, they have already been reminded, or their link is older than
- * OVERDUE_DAYS. For a process: the daily deadline check found a deadline past due within
+ * link has expired, or it has been open OVERDUE_DAYS or more (when automatic reminders
+ * become due) with someone still to act. For a process: the daily deadline check found a deadline past due within
  * the last two days (it records one overdue reminder per day while any deadline is late).
  */
 export const OVERDUE_DAYS = 3;
@@ -73,7 +73,7 @@ function matching(f: HomeFilters, now: Date) {
   if (f.overdue !== undefined) {
     const at = p(now);
     const late = `(c.status = 'open' AND EXISTS (SELECT 1 FROM parties lp WHERE lp.case_id = c.id AND lp.status IN ('sent', 'viewed')
-      AND (lp.token_expires_at < ${at} OR lp.reminders > 0 OR lp.last_sent_at < ${at}::timestamptz - make_interval(days => ${OVERDUE_DAYS}))))`;
+      AND (lp.token_expires_at < ${at} OR c.created_at < ${at}::timestamptz - make_interval(days => ${OVERDUE_DAYS}))))`;
     const procLate = `(pr.status = 'open' AND EXISTS (SELECT 1 FROM process_reminders r WHERE r.process_id = pr.id AND r.reminder LIKE 'overdue:%' AND r.sent_at > ${at}::timestamptz - interval '2 days'))`;
     caseWhere.push(f.overdue ? late : `NOT ${late}`);
     procWhere.push(f.overdue ? procLate : `NOT ${procLate}`);
@@ -100,7 +100,7 @@ async function pageOf(sql: Sql, f: HomeFilters, now: Date, limit: number, offset
         `SELECT c.id, c.kind, c.case_number, c.title, c.status, c.created_at, c.sender_name,
                 count(p.id) FILTER (WHERE p.status = 'signed')::int AS done, count(p.id)::int AS total,
                 string_agg(p.name, '、' ORDER BY p.position) FILTER (WHERE p.position < 4) AS names,
-                (c.status = 'open' AND bool_or(p.status IN ('sent', 'viewed') AND (p.token_expires_at < $2 OR p.reminders > 0 OR p.last_sent_at < $2::timestamptz - make_interval(days => ${OVERDUE_DAYS})))) AS overdue
+                (c.status = 'open' AND bool_or(p.status IN ('sent', 'viewed') AND (p.token_expires_at < $2 OR c.created_at < $2::timestamptz - make_interval(days => ${OVERDUE_DAYS})))) AS overdue
            FROM cases c LEFT JOIN parties p ON p.case_id = c.id
           WHERE c.id = ANY($1::text[]) GROUP BY c.id`,
         [caseIds, now],
