@@ -63,7 +63,7 @@ describe.each(storeBackends('camp'))('campaigns on %s', (_name, makeSql) => {
 
     // The staff page: the policy as HTML, whatever HTML the Markdown carried shown as text.
     const read = await readPolicy(deps, ack.caseId, tokenOf(invite));
-    expect(read).toMatchObject({ kind: 'acknowledgment', canSign: true, publishedVersionId: 'v-2026-11' });
+    expect(read).toMatchObject({ kind: 'acknowledgment', canSign: true, publishedVersionId: 'v-2026-11', pageCount: 1 });
     expect(read.html).toContain('<h2>一、目的</h2>');
     expect(read.html).toContain('<table>');
     expect(read.html).not.toContain('<script>');

@@ -23,6 +23,8 @@ interface AckView {
   notice: string | null;
   html: string;
   publishedVersionId: string | null;
+  /** Pages of the policy PDF (the text shown is all of them); null for older acknowledgments. */
+  pageCount: number | null;
 }
 
 /** The signing service's refusals, in the words of a read-and-agree. */
@@ -63,6 +65,8 @@ export default function AckPage() {
   const [question, setQuestion] = useState('');
   const [asked, setAsked] = useState('');
   const end = useRef<HTMLDivElement>(null);
+  /** When the text appeared: the confirmation records how long the reader took. */
+  const shownAt = useRef(0);
   const [inWeChat] = useState(() => /MicroMessenger/i.test(navigator.userAgent));
 
   useReloadOnHashChange();
@@ -75,6 +79,7 @@ export default function AckPage() {
       if (!r.ok) return setError(r.error);
       setView(r.data);
       setName(r.data.you.name);
+      shownAt.current = Date.now();
     });
   }, []);
 
@@ -97,10 +102,13 @@ export default function AckPage() {
     if (!link || !view) return;
     setBusy(true);
     setError('');
-    const r = await call<AckView>({ action: 'sign', caseId: link.caseId, token: link.secret, consent, signature: { kind: 'typed', text: name.trim() } }, '/api/sign');
+    // Confirming is only possible once the end of the text has been on screen: every page of the PDF was read.
+    const seconds = Math.min(86_400, Math.max(0, Math.round((Date.now() - shownAt.current) / 1000)));
+    const reading = view.pageCount ? { pageCount: view.pageCount, pagesViewed: view.pageCount, seconds } : undefined;
+    const r = await call<AckView>({ action: 'sign', caseId: link.caseId, token: link.secret, consent, signature: { kind: 'typed', text: name.trim() }, ...(reading ? { reading } : {}) }, '/api/sign');
     setBusy(false);
     if (!r.ok) return setError(r.error);
-    setView({ ...view, ...r.data, html: view.html, publishedVersionId: view.publishedVersionId });
+    setView({ ...view, ...r.data, html: view.html, publishedVersionId: view.publishedVersionId, pageCount: view.pageCount });
     setDone('已确认：您已阅读并同意本制度。确认记录已保存，可随时下载您的确认回执（PDF）。');
   };
 

@@ -138,10 +138,10 @@ export async function lastStaffList(deps: SigningDeps) {
  * What a staff member reads through their link: their view of the acknowledgment and the
  * policy as HTML. viewAsParty checks the link against the stored record first.
  */
-export async function readPolicy(deps: SigningDeps, caseId: string, token: string): Promise<PartyView & { html: string; publishedVersionId: string | null }> {
+export async function readPolicy(deps: SigningDeps, caseId: string, token: string): Promise<PartyView & { html: string; publishedVersionId: string | null; pageCount: number | null }> {
   const view = await viewAsParty(deps, caseId, token);
   if (view.kind !== 'acknowledgment') throw new SigningError('not-acknowledgment', '这个链接是签署文件的链接：请在签署页面打开。', 409);
   const markdown = await campaignStore.markdownOf(deps.sql, caseId);
   if (!markdown) throw new SigningError('purged', '该制度的内容已按数据保留期限清除。', 410);
-  return { ...view, html: policyHtml(markdown), publishedVersionId: await campaignStore.versionOf(deps.sql, caseId) };
+  return { ...view, html: policyHtml(markdown), publishedVersionId: await campaignStore.versionOf(deps.sql, caseId), pageCount: await campaignStore.pageCountOf(deps.sql, caseId) };
 }

@@ -22,11 +22,15 @@ export interface DepartmentProgress {
 
 export const campaignStore = {
   /** Called inside the transaction that creates the acknowledgment (createAcknowledgment's hook). */
-  record: (tx: Sql, caseId: string, publishedVersionId: string | null | undefined) =>
-    tx.query('INSERT INTO campaigns (case_id, published_version_id) VALUES ($1, $2) ON CONFLICT (case_id) DO NOTHING', [caseId, publishedVersionId ?? null]),
+  record: (tx: Sql, caseId: string, publishedVersionId: string | null | undefined, pageCount: number) =>
+    tx.query('INSERT INTO campaigns (case_id, published_version_id, page_count) VALUES ($1, $2, $3) ON CONFLICT (case_id) DO NOTHING', [caseId, publishedVersionId ?? null, pageCount]),
 
   versionOf: async (tx: Sql, caseId: string) =>
     (await tx.query<{ v: string | null }>('SELECT published_version_id AS v FROM campaigns WHERE case_id = $1', [caseId]))[0]?.v ?? null,
+
+  /** Null for acknowledgments sent before campaigns were recorded. */
+  pageCountOf: async (tx: Sql, caseId: string) =>
+    (await tx.query<{ n: number | null }>('SELECT page_count AS n FROM campaigns WHERE case_id = $1', [caseId]))[0]?.n ?? null,
 
   staff: (tx: Sql, caseId: string) =>
     tx.query<StaffRow>(

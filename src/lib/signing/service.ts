@@ -592,7 +592,7 @@ export async function createAcknowledgment(deps: SigningDeps, input: Acknowledgm
       manage_key_hash: sha256(Buffer.from(manageKey)), document_sha256: sha256(pdf.bytes), original_pdf: pdf.bytes, current_pdf: pdf.bytes, signature_boxes: [], kind: 'acknowledgment',
     });
     await repo.addEvent(tx, caseId, null, 'created', { staff: input.staff.length });
-    await campaignStore.record(tx, caseId, input.publishedVersionId);
+    await campaignStore.record(tx, caseId, input.publishedVersionId, pdf.pageCount);
     const c = (await repo.getCase(tx, caseId))!;
     for (const [i, st] of input.staff.entries()) {
       const party = { id: newId(), case_id: caseId, position: i, role: '员工', name: st.name, email: st.email, status: 'waiting' as const, department: st.department ?? null };

@@ -5,6 +5,8 @@ CREATE TABLE campaigns (
   case_id               text PRIMARY KEY REFERENCES cases(id) ON DELETE CASCADE,
   -- The published policy version it was sent from (the policy library's id), when there was one.
   published_version_id  text,
+  -- Pages of the policy PDF: reading the whole text on the staff page is reading all of them.
+  page_count            integer,
   created_at            timestamptz NOT NULL DEFAULT now()
 );
 
