@@ -1,5 +1,6 @@
 import { parseGrid } from './table-import.js';
 import { gridFormatOf } from './text-file.js';
+import { email } from './schema-parts.js';
 
 /** One person to send a policy to for 已阅读并同意. */
 export interface StaffMember {
@@ -8,7 +9,8 @@ export interface StaffMember {
   department?: string;
 }
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+/** The one email check of every request schema: a list the server would refuse is caught while pasting. */
+const isEmail = (cell: string) => email.safeParse(cell).success;
 
 /**
  * A staff list as HR pastes or uploads it — name, email, department in any column order,
@@ -21,13 +23,18 @@ export function parseStaff(text: string): { staff: StaffMember[]; problems: stri
   const staff: StaffMember[] = [];
   rows.forEach((r, i) => {
     const cells = r.map((c) => c.trim());
-    const emailAt = cells.findIndex((c) => EMAIL.test(c));
+    const emailAt = cells.findIndex(isEmail);
     if (emailAt < 0) {
       if (i > 0 || !/邮箱|email/i.test(cells.join(''))) problems.push(`第 ${i + 1} 行没有有效的邮箱：${cells.join(' ')}`);
       return;
     }
     const others = cells.filter((_, j) => j !== emailAt && cells[j]);
-    staff.push({ name: others[0] ?? cells[emailAt].split('@')[0], email: cells[emailAt].toLowerCase(), department: others[1] });
+    staff.push({ name: others[0] ?? cells[emailAt].split('@')[0], email: email.parse(cells[emailAt]), department: others[1] });
   });
   return { staff, problems };
+}
+
+/** A staff list back as the tab-separated text HR would paste (复用上次名单 fills the box with it). */
+export function staffText(staff: StaffMember[]): string {
+  return staff.map((s) => [s.name, s.email, s.department ?? ''].join('\t').trimEnd()).join('\n');
 }

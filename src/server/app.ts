@@ -23,6 +23,7 @@ const API_ROUTES: Record<string, { load: () => Promise<{ default: VercelHandler 
   '/api/robots': { load: () => import('../../api/robots.js'), maxBody: 8 * 1024 },
   '/api/confirm': { load: () => import('../../api/confirm.js'), maxBody: 8 * 1024 },
   '/api/policy-export': { load: () => import('../../api/policy-export.js'), maxBody: 2 * 1024 * 1024 },
+  '/api/campaigns': { load: () => import('../../api/campaigns.js'), maxBody: 16 * 1024 },
 };
 
 /**

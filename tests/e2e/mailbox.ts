@@ -47,7 +47,7 @@ export class Mailbox {
   }
 
   static link(mail: ParsedMail): string {
-    const url = /https?:\/\/\S+\/sign\/\?c=[\w-]+#t=[\w.-]+/.exec(mail.text ?? '');
+    const url = /https?:\/\/\S+\/(?:sign|ack)\/\?c=[\w-]+#t=[\w.-]+/.exec(mail.text ?? '');
     if (!url) throw new Error('no signing link in mail');
     return url[0];
   }

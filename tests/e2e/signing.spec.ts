@@ -51,6 +51,12 @@ async function readToEnd(page: Page) {
   await expect(page.getByTestId('reading-progress')).toContainText('已阅读至最后一页');
 }
 
+/** The acknowledgment page shows the policy as text: reading to the end is scrolling the page to its end. */
+async function readPolicyToEnd(page: Page) {
+  await expect(page.getByTestId('policy-text')).toBeVisible();
+  await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+}
+
 async function drawSignature(page: Page) {
   const pad = page.getByTestId('signature-pad');
   await pad.scrollIntoViewIfNeeded();
@@ -244,7 +250,7 @@ test('HR sends a customized policy to staff; each confirms 已阅读并同意; H
   const confirm = async (email: string) => {
     const mail = await mailbox.waitFor(email, /请阅读并确认《人员变动交接工作制度》/);
     await openLink(page, Mailbox.link(mail));
-    await readToEnd(page);
+    await readPolicyToEnd(page);
     await page.getByLabel(/我已完整阅读上述制度/).check();
     await page.getByRole('button', { name: '已阅读并同意' }).click();
     await expect(page.getByTestId('sign-done')).toContainText('已阅读并同意');
@@ -261,20 +267,20 @@ test('HR sends a customized policy to staff; each confirms 已阅读并同意; H
   await confirm('zhao@staff.test');
   const before = mailbox.messages.length;
   await page.goto(manageUrl);
-  await expect(page.getByTestId('ack-progress')).toHaveText('已完成 1 / 3 人');
-  await page.getByRole('button', { name: '提醒所有未完成的人' }).click();
-  await expect(page.getByRole('status')).toContainText('旧链接已作废');
+  await expect(page.getByTestId('ack-progress')).toHaveText('已确认 1 / 3 人');
+  await page.getByRole('button', { name: '提醒全部未确认（2 人）' }).click();
+  await expect(page.getByRole('status')).toContainText('旧链接作废');
   await mailbox.waitFor('qian@staff.test', /^提醒：请阅读并确认/, before);
   await mailbox.waitFor('sun@staff.test', /^提醒：请阅读并确认/, before);
   for (const email of ['qian@staff.test', 'sun@staff.test']) {
     const mail = await mailbox.waitFor(email, /^提醒：/, before);
     await openLink(page, Mailbox.link(mail));
-    await readToEnd(page);
+    await readPolicyToEnd(page);
     await page.getByLabel(/我已完整阅读上述制度/).check();
     await page.getByRole('button', { name: '已阅读并同意' }).click();
     await expect(page.getByTestId('sign-done')).toContainText('已阅读并同意');
   }
-  const record = await mailbox.waitFor('hr-ack@example.test', /已全部签署完成/);
+  const record = await mailbox.waitFor('hr-ack@example.test', /全员已阅读确认/);
   const file = join(scratch, 'ack.pdf');
   writeFileSync(file, record.attachments[0].content);
   const text = execFileSync('pdftotext', [file, '-'], { encoding: 'utf8' }).replace(/\s+/g, '');

@@ -33,7 +33,7 @@ const BASE = 'http://test.local';
 const backends = storeBackends('t');
 
 const tokenOf = (mail: OutgoingMail) => /#t=([\w.-]+)/.exec(mail.text)![1];
-const caseOf = (mail: OutgoingMail) => /\/sign\/\?c=([\w-]+)/.exec(mail.text)![1];
+const caseOf = (mail: OutgoingMail) => /\/(?:sign|ack)\/\?c=([\w-]+)/.exec(mail.text)![1];
 
 describe.each(backends)('signing on %s', (_name, makeSql) => {
   let sql: Sql;

@@ -1,14 +1,17 @@
-import { useState } from 'react';
-import { parseStaff } from '../../lib/staff-list.js';
+import { useEffect, useState } from 'react';
+import { parseStaff, staffText, type StaffMember } from '../../lib/staff-list.js';
 import { decodeTextFile } from '../../lib/text-file.js';
 import { isOldExcelName, isXlsxName, readXlsxGrid, XlsxImportError } from '../../lib/xlsx-import.js';
 import { postJson } from '../api.js';
 import '../senders/senders.css';
 
 /**
- * 发给员工确认: HR pastes a staff list (name, email, department — from Excel or CSV) and
- * sends the customized policy; each employee confirms 已阅读并同意 through their own link.
+ * 发给员工确认: HR pastes a staff list (name, email, department — from Excel or CSV) or
+ * reuses the last campaign's (an HR admin signed in), and sends the customized policy; each
+ * employee confirms 已阅读并同意 through their own link. Opened from the policy library with
+ * `?version=<id>`, the campaign records which published version it sent.
  */
+const VERSION_ID = /^[A-Za-z0-9_.:-]{1,64}$/;
 interface Props {
   title: string;
   company?: string;
@@ -22,8 +25,22 @@ export function SendToStaff({ title, company, markdown, blocked }: Props) {
   const [sender, setSender] = useState({ name: '', email: '' });
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState('');
-  const [done, setDone] = useState<{ manageUrl: string; count: number } | null>(null);
+  const [done, setDone] = useState<{ manageUrl: string; count: number; caseId?: string } | null>(null);
   const [pending, setPending] = useState<{ email: string; count: number } | null>(null);
+  const [version, setVersion] = useState('');
+  // Read in the browser only: the customizer is also rendered at build time, without a URL.
+  useEffect(() => {
+    const v = new URLSearchParams(location.search).get('version')?.trim() ?? '';
+    if (VERSION_ID.test(v)) setVersion(v);
+  }, []);
+  const [reused, setReused] = useState('');
+  const reuseLast = async () => {
+    setError('');
+    const r = await postJson<{ title: string; caseNumber: string; createdAt: string; staff: StaffMember[] }>('/api/campaigns', { action: 'last-list' });
+    if (!r.ok) return setError(/登录/.test(r.error) ? '复用上次名单需要 HR 管理员登录：请先在 HR 工作台（/hr/）登录，再回到这里。' : r.error);
+    setList(staffText(r.data.staff));
+    setReused(`已填入上次《${r.data.title}》（${r.data.caseNumber}）的名单，共 ${r.data.staff.length} 人；可以再修改。`);
+  };
   const parsed = parseStaff(list);
   const readFile = async (file: File | undefined) => {
     if (!file) return;
@@ -43,11 +60,13 @@ export function SendToStaff({ title, company, markdown, blocked }: Props) {
     if (blocked) return setError(blocked);
     setBusy(true);
     setError('');
-    const r = await postJson<{ manageUrl: string } | { pending: true; email: string }>('/api/acknowledgments', { title, company, markdown, staff: parsed.staff, sender });
+    const r = await postJson<{ manageUrl: string; caseId?: string } | { pending: true; email: string }>('/api/acknowledgments', {
+      title, company, markdown, staff: parsed.staff, sender, ...(version ? { publishedVersionId: version } : {}),
+    });
     setBusy(false);
     if (r.ok) {
       if ('pending' in r.data) setPending({ email: r.data.email, count: parsed.staff.length });
-      else setDone({ manageUrl: r.data.manageUrl, count: parsed.staff.length });
+      else setDone({ manageUrl: r.data.manageUrl, count: parsed.staff.length, caseId: r.data.caseId });
     } else setError([r.error, ...(r.fields ?? []).slice(0, 5)].join('；'));
   };
 
@@ -55,6 +74,7 @@ export function SendToStaff({ title, company, markdown, blocked }: Props) {
   return (
     <section className="cz-panel cz-send" aria-labelledby="staff-heading">
       <h2 id="staff-heading">发给员工确认（已阅读并同意）</h2>
+      {version && <p className="muted" data-testid="staff-version">发送的制度版本：{version}</p>}
       {pending ? (
         <div className="send-pending" role="status" data-testid="staff-pending">
           <p><strong>请到 {pending.email} 查收确认邮件，点击其中的链接后才会发给各方。</strong></p>
@@ -62,7 +82,8 @@ export function SendToStaff({ title, company, markdown, blocked }: Props) {
         </div>
       ) : done ? (
         <p className="success" role="status" data-testid="staff-done">
-          已发给 {done.count} 位员工。查看谁已确认、一键提醒其余人：<br />
+          已发给 {done.count} 位员工。查看各部门进度、提醒未确认的人、导出名单：<br />
+          {done.caseId && <><a href={`/hr/campaign/?c=${encodeURIComponent(done.caseId)}`} data-testid="staff-campaign-link">在 HR 工作台查看</a>，或使用管理链接：<br /></>}
           <a href={done.manageUrl} data-testid="staff-manage-link">{done.manageUrl}</a>
         </p>
       ) : (
@@ -75,6 +96,10 @@ export function SendToStaff({ title, company, markdown, blocked }: Props) {
             或选择名单文件（Excel .xlsx、CSV 或“Unicode 文本”）
             <input type="file" accept=".xlsx,.csv,.txt,text/csv,text/plain,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" data-testid="staff-file" onChange={(e) => { void readFile(e.target.files?.[0]); e.target.value = ''; }} />
           </label>
+          <p className="actions">
+            <button type="button" onClick={() => void reuseLast()} data-testid="staff-reuse">复用上次名单</button>
+            {reused && <span className="muted" role="status">{reused}</span>}
+          </p>
           <p className="muted" data-testid="staff-count">识别到 {parsed.staff.length} 人{parsed.problems.length ? `；${parsed.problems.length} 行有问题` : ''}</p>
           {parsed.problems.length > 0 && <ul className="bad">{parsed.problems.slice(0, 5).map((p) => <li key={p}>{p}</li>)}</ul>}
           <div className="cz-grid">

@@ -9,6 +9,7 @@ import type { RobotDelivery } from '../../lib/robots/deliveries.js';
 import { RobotDeliveries } from '../robots/RobotDeliveries.js';
 import { RobotChoice } from '../robots/RobotChoice.js';
 import type { CaseRobotChoice } from '../../lib/robots/choice.js';
+import { CampaignPanel } from '../campaigns/CampaignPanel.js';
 
 /** The sender's private page: who has signed, the timeline, reminders, cancel, documents. */
 interface Status {
@@ -31,6 +32,9 @@ interface Status {
 
 const EVENT_LABEL: Record<string, string> = { created: '创建', sent: '发送签署邮件', viewed: '查看', signed: '签署', declined: '拒签', reminded: '提醒（旧链接作废）', completed: '全部完成并封存', cancelled: '撤销', question: '向 HR 提问' };
 const PROCESS_EVENT_LABEL: Record<string, string> = { ...EVENT_LABEL, declined: '退回修改' };
+/** A policy sent to staff is read and confirmed, and withdrawn (撤回) — never signed or 撤销交接. */
+const ACK_EVENT_LABEL: Record<string, string> = { ...EVENT_LABEL, sent: '发送阅读确认邮件', signed: '确认已阅读并同意', completed: '全员确认并封存记录', cancelled: '撤回' };
+const ACK_CASE_LABEL = { open: '确认中', completed: '全员已确认', declined: '已结束', cancelled: '已撤回' } as const;
 const time = (iso: string | null) => labelledTime(iso);
 
 export default function ManagePage() {
@@ -64,6 +68,9 @@ export default function ManagePage() {
   };
 
   const queued = status?.mail.filter((m) => m.status === 'queued') ?? [];
+  // Only an acknowledgment campaign has a robot choice of its own (manageStatus gives null otherwise).
+  const ack = !!status && status.robotChoice !== null;
+  const eventLabel = ack ? ACK_EVENT_LABEL : status?.returnsTo ? PROCESS_EVENT_LABEL : EVENT_LABEL;
   return (
     <div className="manage-page">
       {error && <p className="alert" role="alert" data-testid="manage-error">{error}</p>}
@@ -72,16 +79,26 @@ export default function ManagePage() {
         <>
           <h1>{status.title}</h1>
           <p data-testid="ack-progress">
-            已完成 {status.parties.filter((p) => p.status === 'signed').length} / {status.parties.length} 人
+            {ack ? '已确认' : '已完成'} {status.parties.filter((p) => p.status === 'signed').length} / {status.parties.length} 人
           </p>
           <p className="lead">
-            交接编号 {status.caseNumber} · 状态：<strong data-testid="case-status">{(status.returnsTo ? PROCESS_CASE_LABEL : CASE_LABEL)[status.status]}</strong> · 创建于 {time(status.createdAt)}
+            {ack ? '编号' : '交接编号'} {status.caseNumber} · 状态：<strong data-testid="case-status">{(ack ? ACK_CASE_LABEL : status.returnsTo ? PROCESS_CASE_LABEL : CASE_LABEL)[status.status]}</strong> · 创建于 {time(status.createdAt)}
           </p>
           {queued.length > 0 && (
             <p className="notice" data-testid="mail-queued">
               有 {queued.length} 封邮件尚未发出{queued[0].error ? `（${queued[0].error}）` : ''}，系统会自动重试。
             </p>
           )}
+          {ack ? (
+            <>
+              <CampaignPanel caseId={link.caseId} manageKey={link.secret} showTitle={false} onChange={() => void call({ action: 'status' })} />
+              <p className="actions">
+                <button type="button" onClick={() => download('current')}>下载制度 PDF</button>
+                {status.status === 'completed' && <button type="button" className="primary" onClick={() => download('final')}>下载全员确认记录</button>}
+              </p>
+            </>
+          ) : (
+          <>
           <table className="manage-table">
             <thead><tr><th>角色</th><th>姓名</th><th>邮箱</th><th>状态</th><th>最近发送</th><th>签署时间</th><th>操作</th></tr></thead>
             <tbody>
@@ -125,6 +142,8 @@ export default function ManagePage() {
               </button>
             )}
           </p>
+          </>
+          )}
           <RobotChoice
             choice={status.robotChoice}
             onSave={async (robots) => {
@@ -144,7 +163,7 @@ export default function ManagePage() {
           <h2>时间线</h2>
           <ol className="timeline" data-testid="timeline">
             {status.events.map((e, i) => (
-              <li key={i}>{time(e.at)} · {(status.returnsTo ? PROCESS_EVENT_LABEL : EVENT_LABEL)[e.type] ?? e.type}{e.who ? ` · ${e.who}` : ''}{e.text ? `：${e.text}` : ''}</li>
+              <li key={i}>{time(e.at)} · {eventLabel[e.type] ?? e.type}{e.who ? ` · ${e.who}` : ''}{e.text ? `：${e.text}` : ''}</li>
             ))}
           </ol>
         </>

@@ -21,13 +21,14 @@ export function adminEmails(env = process.env.ADMIN_EMAILS ?? ''): Set<string> {
   return new Set(env.split(/[,;\s]+/).map((e) => e.trim().toLowerCase()).filter(Boolean));
 }
 
-export async function requestAdminLink(deps: ProcessDeps, email: string, baseUrl: string, allowed: Set<string>): Promise<void> {
+/** `landing`: the page the link opens and signs in on (the archive, or HR home at /hr/). */
+export async function requestAdminLink(deps: ProcessDeps, email: string, baseUrl: string, allowed: Set<string>, landing: '/archive/' | '/hr/' = '/archive/'): Promise<void> {
   if (!allowed.has(email)) return;
   const now = deps.now?.() ?? new Date();
   const { token, jti, expiresAt } = await issueLink(deps.secret, 'admin-link', { subject: email }, ADMIN_LINK_MINUTES * 60, now);
   await deps.sql.transaction(async (tx) => {
     await tx.query('INSERT INTO admin_logins (jti, email, expires_at) VALUES ($1,$2,$3)', [jti, email, expiresAt]);
-    await repo.queueMail(tx, null, adminLinkMail(email, `${baseUrl}/archive/#t=${token}`, ADMIN_LINK_MINUTES));
+    await repo.queueMail(tx, null, adminLinkMail(email, `${baseUrl}${landing}#t=${token}`, ADMIN_LINK_MINUTES));
   });
 }
 

@@ -12,6 +12,7 @@ import { robotsHear, waitingNotice } from '../robots/notices.js';
 import { ackRequestMail, signRequestMail, type CaseSummary } from './mail.js';
 import { beijingTime, ZONE_LABEL } from '../time-format.js';
 import { ROLE_LABEL, STAGE_INFO, type Stage } from '../process/roles.js';
+import { ackUrl } from '../campaigns/links.js';
 
 /**
  * What the signing use cases (create, sign, stamp and seal, manage, verify, reminders,
@@ -62,7 +63,7 @@ export function returnsTo(c: CaseRow, parties?: PartyRow[]): string | null {
   const who = parties?.find((p) => p.role === label);
   return who ? `${label} ${who.name}` : label;
 }
-export const summary = (c: CaseRow): CaseSummary => ({ title: c.title, caseNumber: c.case_number, company: c.company, senderName: c.sender_name, returnsTo: returnsTo(c) });
+export const summary = (c: CaseRow): CaseSummary => ({ title: c.title, caseNumber: c.case_number, company: c.company, senderName: c.sender_name, returnsTo: returnsTo(c), acknowledgment: c.kind === 'acknowledgment' });
 export const signUrl = (base: string, caseId: string, token: string) => `${base}/sign/?c=${encodeURIComponent(caseId)}#t=${token}`;
 
 /** A just-inserted party: nothing sent, nothing signed yet. */
@@ -89,7 +90,7 @@ export async function sendLink(tx: Sql, deps: SigningDeps, c: CaseRow, party: Pa
     last_sent_at: now,
     reminders: reminder ? party.reminders + 1 : party.reminders,
   });
-  const url = signUrl(baseUrl, c.id, token);
+  const url = (c.kind === 'acknowledgment' ? ackUrl : signUrl)(baseUrl, c.id, token);
   await repo.queueMail(tx, c.id, c.kind === 'acknowledgment' ? ackRequestMail(summary(c), party, url, expiresAt, reminder) : signRequestMail(summary(c), party, url, expiresAt, reminder));
   await repo.addEvent(tx, c.id, party.id, reminder ? 'reminded' : 'sent', { to: party.email });
   if (!reminder) await robotsHear(tx, waitingNotice(c, party, expiresAt), now);

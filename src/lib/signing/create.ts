@@ -8,6 +8,7 @@ import { SigningError } from './errors.js';
 import { ackCampaignNotice, robotsHear } from '../robots/notices.js';
 import { pdfRenders } from '../pdf/render-limit.js';
 import { setCaseVerification, type VerificationMethod } from './verification/codes.js';
+import { campaignStore } from '../campaigns/store.js';
 import { freshParty, newCaseNumber, newId, nowOf, pdfEngine, sendLink, sha256, type SigningDeps } from './common.js';
 
 /** Opening a case: a filled checklist to be signed by its parties, or a policy for staff to acknowledge. */
@@ -96,6 +97,8 @@ export interface AcknowledgmentInput {
   sender: { name: string; email: string };
   archiveEmail?: string;
   baseUrl: string;
+  /** The policy library's published version it was sent from (stored and shown, nothing more). */
+  publishedVersionId?: string;
 }
 
 /** Sends a customized policy to staff; each confirms 已阅读并同意 through their own link. */
@@ -113,6 +116,7 @@ export async function createAcknowledgment(deps: SigningDeps, input: Acknowledgm
       manage_key_hash: sha256(Buffer.from(manageKey)), document_sha256: sha256(pdf.bytes), original_pdf: pdf.bytes, current_pdf: pdf.bytes, signature_boxes: [], kind: 'acknowledgment',
     });
     await repo.addEvent(tx, caseId, null, 'created', { staff: input.staff.length });
+    await campaignStore.record(tx, caseId, input.publishedVersionId, pdf.pageCount);
     const c = (await repo.getCase(tx, caseId))!;
     for (const [i, st] of input.staff.entries()) {
       const party = { id: newId(), case_id: caseId, position: i, role: '员工', name: st.name, email: st.email, status: 'waiting' as const, department: st.department ?? null };

@@ -50,6 +50,8 @@ export interface CaseSummary {
    * back (“移交人 欧阳明远”). Such a document is returned for correction, never declined for good.
    */
   returnsTo?: string | null;
+  /** A policy sent to staff for 已阅读并同意: its mails speak of reading and confirming, never of signing. */
+  acknowledgment?: boolean;
 }
 
 export function signRequestMail(c: CaseSummary, party: { name: string; email: string; role: string }, url: string, expiresAt: Date, reminder = false): Mail {
@@ -84,17 +86,19 @@ export function ackRequestMail(c: CaseSummary, party: { name: string; email: str
 }
 
 export function completedMail(c: CaseSummary, to: string, verifyUrl: string): Mail {
-  const title = `《${c.title}》（${c.caseNumber}）已全部签署完成`;
+  const title = c.acknowledgment ? `《${c.title}》（${c.caseNumber}）全员已阅读确认` : `《${c.title}》（${c.caseNumber}）已全部签署完成`;
   const body = layout(title, [
-    '所有参与方均已签署。附件是加盖了数字签名的最终 PDF（含审计页），请妥善保存。',
+    c.acknowledgment
+      ? '名单上的全部员工均已确认“已阅读并同意”。附件是加盖了数字签名的确认记录 PDF（制度全文及每位员工的确认时间），请妥善保存。'
+      : '所有参与方均已签署。附件是加盖了数字签名的最终 PDF（含审计页），请妥善保存。',
     `如需核验文件是否被改动，可在 ${verifyUrl} 上传该 PDF。`,
   ]);
   return { kind: 'completed', to, subject: headerSafe(title), attachFinal: true, ...body };
 }
 
 export function endedMail(c: CaseSummary, to: string, how: 'declined' | 'cancelled', detail: string): Mail {
-  const title = `《${c.title}》（${c.caseNumber}）${how === 'declined' ? '已被拒签' : '已撤销'}`;
-  const body = layout(title, [detail, '此前发出的签署链接均已失效。']);
+  const title = `《${c.title}》（${c.caseNumber}）${how === 'declined' ? '已被拒签' : c.acknowledgment ? '已撤回' : '已撤销'}`;
+  const body = layout(title, [detail, c.acknowledgment ? '此前发出的阅读确认链接均已失效，无需再确认。' : '此前发出的签署链接均已失效。']);
   return { kind: how, to, subject: headerSafe(title), ...body };
 }
 

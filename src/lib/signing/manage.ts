@@ -105,7 +105,7 @@ export async function cancelCaseInTx(tx: Sql, caseId: string, reason?: string): 
   await repo.updateCase(tx, c.id, { status: 'cancelled' });
   await repo.addEvent(tx, c.id, null, 'cancelled', { reason: reason ?? '' });
   for (const p of parties.filter((x) => x.status !== 'waiting')) {
-    await repo.queueMail(tx, c.id, endedMail(summary(c), p.email, 'cancelled', `发起人已撤销这份交接${reason ? `，原因：${reason}` : ''}。`));
+    await repo.queueMail(tx, c.id, endedMail(summary(c), p.email, 'cancelled', `发起人已${c.kind === 'acknowledgment' ? '撤回这份制度确认' : '撤销这份交接'}${reason ? `，原因：${reason}` : ''}。`));
   }
 }
 

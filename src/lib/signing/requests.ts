@@ -3,6 +3,7 @@ import '../zod-messages.js';
 import { signatureImageProblem } from '../signature-image.js';
 import { email, personName, recordId, token } from '../schema-parts.js';
 import { PHONE_PATTERN } from '../sms/sender.js';
+import { publishedVersionId } from '../campaigns/requests.js';
 
 /** Bodies the signing endpoints accept. Sizes are bounded; anything else is refused. */
 const caseId = recordId('交接编号');
@@ -103,6 +104,7 @@ export const acknowledgmentBody = z
       .refine((list) => new Set(list.map((s) => s.email)).size === list.length, '员工名单中有重复的邮箱'),
     sender: z.object({ name: personName, email }).strict(),
     archiveEmail: email.optional().or(z.literal('').transform(() => undefined)),
+    publishedVersionId: publishedVersionId.optional(),
   })
   .strict();
 
