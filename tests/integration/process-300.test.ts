@@ -30,7 +30,6 @@ import type { ProcessState } from '../../src/lib/process/state.js';
 import type { Row } from '../../src/lib/form-data.js';
 import { customerRows } from '../fixtures/customers.js';
 import { storeBackends, PROCESS_PEOPLE as PEOPLE } from '../fixtures/stores.js';
-import { drainJobs } from '../fixtures/jobs.js';
 
 const forms = new Map<string, FormDefinition>(
   readdirSync('content/forms').map((f) => {

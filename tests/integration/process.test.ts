@@ -30,7 +30,6 @@ import { workHandoverValues } from '../fixtures/form-values.js';
 import type { ProcessAction } from '../../src/lib/process/requests.js';
 import { customerRows } from '../fixtures/customers.js';
 import { storeBackends, PROCESS_PEOPLE } from '../fixtures/stores.js';
-import { drainJobs } from '../fixtures/jobs.js';
 
 const forms = new Map<string, FormDefinition>(
   readdirSync('content/forms').map((f) => {
