@@ -4,6 +4,7 @@ import { diffPolicy, fillText, fromTemplate, toMarkdown, type Clause, type Custo
 import { downloadBlob, downloadText } from '../form/download.js';
 import { previewHtml } from './preview.js';
 import { SendToStaff } from './SendToStaff.js';
+import LibraryBar from './LibraryBar.js';
 import { useHydrated } from '../useHydrated.js';
 import './customize.css';
 
@@ -140,6 +141,7 @@ export default function PolicyCustomizer({ slug, title, body, variables, optiona
       <fieldset className="cz-editor bare-fieldset" disabled={!hydrated} aria-busy={!hydrated}>
         {error && <p className="alert" role="alert" data-testid="cz-error">{error}</p>}
         {message && <p className="success" role="status">{message}</p>}
+        <LibraryBar templateSlug={slug} variables={variables} policy={policy} profile={profile} onLoad={(l) => { if (l.policy) setPolicy(l.policy); if (l.profile) setProfile(l.profile); }} />
 
         <details className="cz-panel" open={!profile.companyName}>
           <summary>公司信息（所有模板共用）</summary>
