@@ -54,7 +54,7 @@ describe.each(storeBackends('library'))('policy library on %s', (_name, open) =>
     await expect(saveProfile(sql, 'hr-b@ex.com', { companyName: '别的公司' }, null)).rejects.toMatchObject({ status: 409, message: expect.stringContaining('hr-a@ex.com') });
 
     const v1 = await save(sql, 'hr-a@ex.com', template(), null, '初稿', new Date('2026-11-01T02:00:00Z'));
-    expect(v1).toMatchObject({ number: 1, savedBy: 'hr-a@ex.com', note: '初稿', changes: '内容无变化', publishedAt: null });
+    expect(v1).toMatchObject({ number: 1, savedBy: 'hr-a@ex.com', note: '初稿', changes: '首个版本', publishedAt: null });
     // The same address again as a new policy: refused, the first one untouched.
     await expect(save(sql, 'hr-b@ex.com', template(), null)).rejects.toMatchObject({ status: 409, message: expect.stringContaining('/p/handover/') });
 

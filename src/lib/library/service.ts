@@ -205,7 +205,7 @@ function summary(v: VersionRow) {
     number: v.number,
     title: v.title,
     note: v.note,
-    changes: changeSummary(v.changes as ClauseChange[]),
+    changes: v.number === 1 ? '首个版本' : changeSummary(v.changes as ClauseChange[]),
     restoredFrom: v.restored_from,
     savedBy: v.saved_by,
     savedAt: iso(v.saved_at)!,
