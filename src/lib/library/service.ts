@@ -100,6 +100,14 @@ export interface SaveInput {
 
 /** 保存到公司制度库: a new version on top of `baseVersion` (null: a new policy at `slug`). */
 export async function saveVersion(sql: Sql, admin: string, input: SaveInput, now = new Date()) {
+  return saveVersionTx(sql, admin, input, now).catch((e: { code?: string }) => {
+    // Two admins creating the same address at the same moment: the database's unique key decides.
+    if (e?.code === '23505') throw conflict(`公司制度库里刚刚有同事创建了地址为 /p/${input.slug}/ 的制度：请换一个地址，或先载入那份制度再修改。`);
+    throw e;
+  });
+}
+
+function saveVersionTx(sql: Sql, admin: string, input: SaveInput, now: Date) {
   return sql.transaction(async (tx) => {
     const profile = (await currentProfile(tx))?.profile ?? {};
     const vars = resolveValues(input.defaults, profile, input.doc.overrides);
