@@ -1,6 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
 import { gotoHydrated, waitForIslands } from './islands.js';
+import { expectAccessible } from './a11y.js';
 import { Mailbox } from './mailbox.js';
 import { smtpPortFor } from './targets.js';
 
@@ -44,6 +45,7 @@ test('HR moves a browser customization into the library, saves and publishes; st
   await gotoHydrated(page, '/library/');
   await page.getByTestId('library-import').click();
   await expect(page.getByTestId('library-info')).toContainText('已移入 1 份制度');
+  await expect(page.getByTestId('library-import')).toBeHidden(); // moved once, not offered again
   const card = page.getByTestId('library-policy');
   await expect(card).toHaveCount(1);
   await expect(card.getByTestId('library-version')).toHaveCount(1);
@@ -58,6 +60,8 @@ test('HR moves a browser customization into the library, saves and publishes; st
   await waitForIslands(page);
   const bar = page.getByTestId('library-bar');
   await expect(bar).toContainText('基于第 1 版');
+  // The profile panel folds once a company name is set.
+  if (!(await page.getByLabel('公司名称').first().isVisible())) await page.getByText('公司信息（所有模板共用）').click();
   await page.getByLabel('公司名称').first().fill('上海蓝鲸国际贸易有限公司');
   await bar.getByRole('button', { name: '把本机公司信息保存到制度库' }).click();
   await expect(page.getByTestId('library-info')).toContainText('公司信息已保存');
@@ -73,6 +77,7 @@ test('HR moves a browser customization into the library, saves and publishes; st
   await expect(page.getByTestId('library-info')).toContainText('已发布第 2 版');
   const ack = card.getByTestId('library-version').first().getByTestId('library-acknowledge');
   await expect(ack).toHaveAttribute('href', /\/policies\/general-handover-policy\/customize\/\?version=[\w-]{6,32}$/);
+  await expectAccessible(page);
   for (const [name, width] of [['desktop', 1280], ['phone', 390]] as const) {
     await page.setViewportSize({ width, height: 900 });
     await page.screenshot({ path: `${SHOTS}/library-page-${name}.png`, fullPage: true });
@@ -89,6 +94,7 @@ test('HR moves a browser customization into the library, saves and publishes; st
   await expect(reader.locator('.meta')).toContainText(/生效时间：\d{4}-\d{2}-\d{2} \d{2}:\d{2}（北京时间）/);
   await expect(reader.locator('main')).toContainText('上海蓝鲸国际贸易有限公司');
   await expect(reader.locator('script')).toHaveCount(0);
+  await expectAccessible(reader);
   for (const [name, width] of [['desktop', 1280], ['phone', 390]] as const) {
     await reader.setViewportSize({ width, height: 900 });
     // Readable at phone width: nothing wider than the screen.
@@ -97,7 +103,7 @@ test('HR moves a browser customization into the library, saves and publishes; st
   }
 
   await reader.getByRole('link', { name: /与上一发布版本（第 1 版）相比的修改/ }).click();
-  await expect(reader.locator('ins').first()).toContainText('国际');
+  await expect(reader.locator('.changes ins').first()).toContainText('国际');
   await reader.screenshot({ path: `${SHOTS}/published-changes-phone.png`, fullPage: true });
   await reader.goto('/p/general-handover-policy/v1/');
   await expect(reader.locator('.notice')).toContainText('这是历史版本');

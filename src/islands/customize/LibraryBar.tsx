@@ -4,7 +4,7 @@ import type { CustomPolicy } from '../../lib/policy-doc.js';
 import type { LibraryListing, VersionSummary, getVersion } from '../../lib/library/service.js';
 import { beijingTime } from '../../lib/time-format.js';
 import { postJson } from '../api.js';
-import { customizeUrl, localProfile, publicUrl, storedDoc } from '../library/local.js';
+import { customizeUrl, localProfile, markMoved, publicUrl, storedDoc } from '../library/local.js';
 import '../library/library.css';
 
 /**
@@ -115,6 +115,7 @@ export default function LibraryBar({ templateSlug, variables, policy, profile, o
       (v) => {
         setTarget({ slug: v.slug, name: target?.name ?? policy.title, base: v.number, published: target?.published ?? null });
         setNote('');
+        markMoved([templateSlug]);
         history.replaceState(null, '', customizeUrl(templateSlug, `library=${v.slug}`));
         return `已保存为公司制度库的第 ${v.number} 版（${beijingTime(v.savedAt, false)}）。`;
       },

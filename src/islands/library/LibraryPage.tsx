@@ -4,7 +4,7 @@ import type { LibraryListing } from '../../lib/library/service.js';
 import { labelledTime } from '../../lib/time-format.js';
 import { postJson } from '../api.js';
 import { useHydrated } from '../useHydrated.js';
-import { customizeUrl, localPolicies, localProfile, publicUrl, storedDoc } from './local.js';
+import { customizeUrl, localPolicies, localProfile, markMoved, movedTemplates, publicUrl, storedDoc } from './local.js';
 import './library.css';
 
 /**
@@ -40,7 +40,8 @@ export default function LibraryPage({ templates }: Props) {
   }, []);
   useEffect(() => {
     void load();
-    setLocal(localPolicies().filter((p) => templates.some((t) => t.slug === p.templateSlug)));
+    const moved = movedTemplates();
+    setLocal(localPolicies().filter((p) => templates.some((t) => t.slug === p.templateSlug) && !moved.includes(p.templateSlug)));
   }, [load, templates]);
 
   const call = async (key: string, body: Record<string, unknown>, done: (data: never) => string) => {
@@ -75,8 +76,11 @@ export default function LibraryPage({ templates }: Props) {
         profile: pickProfile(localProfile()),
         policies: local.map((p) => ({ templateSlug: p.templateSlug, doc: storedDoc(p.doc), defaults: templates.find((t) => t.slug === p.templateSlug)?.defaults ?? {} })),
       },
-      (r: { created: Array<{ slug: string; name: string }>; profileTaken: boolean }) =>
-        `已移入 ${r.created.length} 份制度${r.created.length ? `：${r.created.map((c) => `《${c.name}》`).join('、')}` : ''}${r.profileTaken ? '，以及本机的公司信息' : ''}。本机浏览器中的内容保持不变。`,
+      (r: { created: Array<{ slug: string; name: string }>; profileTaken: boolean }) => {
+        markMoved(local.map((p) => p.templateSlug));
+        setLocal([]);
+        return `已移入 ${r.created.length} 份制度${r.created.length ? `：${r.created.map((c) => `《${c.name}》`).join('、')}` : ''}${r.profileTaken ? '，以及本机的公司信息' : ''}。本机浏览器中的内容保持不变。`;
+      },
     );
 
   return (

@@ -46,3 +46,23 @@ export function storedDoc(doc: CustomPolicy): CustomPolicy {
 
 export const publicUrl = (slug: string, number?: number) => `/p/${slug}/${number ? `v${number}/` : ''}`;
 export const customizeUrl = (templateSlug: string, query: string) => `/policies/${templateSlug}/customize/?${query}`;
+
+/** Templates whose browser customization was moved into (or saved to) the library: not offered again. */
+const MOVED_KEY = 'handover-kit:library:moved';
+
+export function movedTemplates(): string[] {
+  try {
+    const v = JSON.parse(localStorage.getItem(MOVED_KEY) ?? '[]') as unknown;
+    return Array.isArray(v) ? v.filter((s): s is string => typeof s === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
+export function markMoved(slugs: string[]): void {
+  try {
+    localStorage.setItem(MOVED_KEY, JSON.stringify([...new Set([...movedTemplates(), ...slugs])]));
+  } catch {
+    // storage full or blocked: the panel is merely offered again
+  }
+}
