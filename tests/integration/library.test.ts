@@ -124,6 +124,18 @@ describe.each(storeBackends('library'))('policy library on %s', (_name, open) =>
     expect(moved).toEqual({ created: [{ slug: 'handover-2', name: '工作交接管理制度' }], profileTaken: false }); // the shared profile stays
     await expect(publishVersion(sql, 'hr-c@ex.com', 'handover-2', 1)).rejects.toMatchObject({ status: 422, message: expect.stringContaining('{{securityOfficer}}') });
   });
+
+  it('two admins saving on the same version at the same moment: one new version, one clear conflict', async () => {
+    const head = (await getVersion(sql, 'handover')).version.number;
+    const doc = (await getVersion(sql, 'handover')).doc as CustomPolicy;
+    const results = await Promise.allSettled([
+      save(sql, 'hr-a@ex.com', edit(doc, 'c2', '甲的修改。'), head),
+      save(sql, 'hr-b@ex.com', edit(doc, 'c2', '乙的修改。'), head),
+    ]);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    expect((results.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason).toMatchObject({ status: 409, code: 'conflict' });
+    expect((await getVersion(sql, 'handover')).version.number).toBe(head + 1);
+  });
 });
 
 describe('published pages escape hostile policy text', () => {
