@@ -141,7 +141,9 @@ ${history}`,
 }
 
 function changeItem(ch: ClauseChange): string {
-  const parts = ch.parts?.map(([t, k]) => (k === 'same' ? escapeHtml(t) : k === 'added' ? `<ins>${escapeHtml(t)}</ins>` : `<del>${escapeHtml(t)}</del>`)).join('') ?? '';
+  // Long unchanged stretches are shortened, as in the customizer: the changes stand out.
+  const same = (t: string) => escapeHtml(t.length > 120 ? `${t.slice(0, 50)} … ${t.slice(-50)}` : t);
+  const parts = ch.parts?.map(([t, k]) => (k === 'same' ? same(t) : k === 'added' ? `<ins>${escapeHtml(t)}</ins>` : `<del>${escapeHtml(t)}</del>`)).join('') ?? '';
   return `<li><span class="kind">${CHANGE_LABEL[ch.kind]}</span>：${escapeHtml(ch.heading)}${parts ? `<div class="diff">${parts}</div>` : ''}</li>`;
 }
 
