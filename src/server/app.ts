@@ -24,13 +24,21 @@ const API_ROUTES: Record<string, { load: () => Promise<{ default: VercelHandler 
   '/api/confirm': { load: () => import('../../api/confirm.js'), maxBody: 8 * 1024 },
   '/api/policy-export': { load: () => import('../../api/policy-export.js'), maxBody: 2 * 1024 * 1024 },
   '/api/campaigns': { load: () => import('../../api/campaigns.js'), maxBody: 16 * 1024 },
+  '/api/library': { load: () => import('../../api/library.js'), maxBody: 2 * 1024 * 1024 },
 };
+
+/** Published policies (/p/<slug>/…) are pages of /api/library, as vercel.json's rewrite makes them. */
+function rewritePublished(req: IncomingMessage): void {
+  const { pathname } = new URL(req.url ?? '/', 'http://localhost');
+  if (pathname.startsWith('/p/')) req.url = `/api/library?path=${encodeURIComponent(pathname.slice(3))}`;
+}
 
 /**
  * Routes /api/* to the functions in api/. Returns false for other paths. Used by the app
  * server and by tests that exercise the functions without a built site.
  */
 export function handleApi(req: IncomingMessage, res: ServerResponse): boolean {
+  rewritePublished(req);
   const path = new URL(req.url ?? '/', 'http://localhost').pathname.replace(/\/$/, '');
   const api = API_ROUTES[path];
   if (api) {

@@ -38,14 +38,20 @@ export async function runVercelHandler(handler: VercelHandler, req: IncomingMess
   }
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > maxBody) {
-      fail(413, tooLarge);
-      req.destroy();
-      return;
+  try {
+    for await (const chunk of req) {
+      size += (chunk as Buffer).length;
+      if (size > maxBody) {
+        fail(413, tooLarge);
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk as Buffer);
     }
-    chunks.push(chunk as Buffer);
+  } catch {
+    // The client went away mid-body (a page reloaded during a request): nobody to answer, and
+    // the rejection must not escape — unhandled, it would stop the whole server.
+    return;
   }
   // Like Vercel's helpers: JSON parsed, text as a string, application/octet-stream as a
   // Buffer, and no body for other types (a PDF upload must be sent as octet-stream there).

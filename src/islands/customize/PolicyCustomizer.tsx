@@ -5,6 +5,7 @@ import { downloadBlob, downloadText } from '../form/download.js';
 import { previewHtml } from './preview.js';
 import { SendToStaff } from './SendToStaff.js';
 import { ClauseList } from './editor/ClauseList.js';
+import LibraryBar from './LibraryBar.js';
 import { useHydrated } from '../useHydrated.js';
 import './customize.css';
 
@@ -161,6 +162,7 @@ export default function PolicyCustomizer({ slug, title, body, variables, optiona
       <fieldset className="cz-editor bare-fieldset" disabled={!hydrated} aria-busy={!hydrated}>
         {error && <p className="alert" role="alert" data-testid="cz-error">{error}</p>}
         {message && <p className="success" role="status">{message}</p>}
+        <LibraryBar templateSlug={slug} variables={variables} policy={policy} profile={profile} onLoad={(l) => { if (l.policy) setPolicy(l.policy); if (l.profile) setProfile(l.profile); }} />
 
         <details className="cz-panel" open={profileOpen} onToggle={(e) => setProfileOpen(e.currentTarget.open)} data-testid="profile-panel">
           <summary>公司信息（所有模板共用）</summary>
