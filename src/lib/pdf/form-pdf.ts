@@ -66,24 +66,33 @@ export function formatDateZh(d: Date): string {
   return `${d.getFullYear()}年${d.getMonth() + 1}月${d.getDate()}日`;
 }
 
-/** Each table's filled rows as the PDF prints them (amounts formatted), worked out once per document. */
-function tableCells(input: FormPdfInput): Map<string, string[][]> {
-  const cells = new Map<string, string[][]>();
+/**
+ * Each table's filled rows as the PDF prints them (amounts formatted) and each computed
+ * field's value (a total over a long table), worked out once per document.
+ */
+interface Printed {
+  tables: Map<string, string[][]>;
+  computed: Map<string, string>;
+}
+
+function printedValues(input: FormPdfInput): Printed {
+  const printed: Printed = { tables: new Map(), computed: new Map() };
   for (const s of input.definition.sections) {
     for (const f of s.fields) {
+      if (f.type === 'computed') printed.computed.set(f.id, formatComputed(input.definition, f.id, input.values));
       if (f.type !== 'table') continue;
       const rows = rowsOf(input.values, f.id).filter((r) => !isRowEmpty(r));
-      cells.set(
+      printed.tables.set(
         f.id,
         rows.map((r) => f.columns.map((c) => displayValue(c, r[c.id] ?? ''))),
       );
     }
   }
-  return cells;
+  return printed;
 }
 
 /** Every string the PDF draws, split by weight, so each font subset holds only its characters. */
-function allText(input: FormPdfInput, created: string, tables: Map<string, string[][]>): { regular: string; bold: string } {
+function allText(input: FormPdfInput, created: string, { tables, computed }: Printed): { regular: string; bold: string } {
   const { definition: def, values } = input;
   // A set: a long list repeats itself (状态, 阶段, the same note), and only the characters count.
   const regular = new Set<string>([def.description, input.company ?? '', input.caseNumber ?? '', created, FIXED_TEXT, def.title]);
@@ -95,7 +104,7 @@ function allText(input: FormPdfInput, created: string, tables: Map<string, strin
       if (f.type === 'table') {
         for (const c of f.columns) bold.push(c.label);
         for (const row of tables.get(f.id) ?? []) for (const cell of row) regular.add(cell);
-      } else if (f.type === 'computed') regular.add(formatComputed(def, f.id, values));
+      } else if (f.type === 'computed') regular.add(computed.get(f.id)!);
       else regular.add(displayValue(f, textOf(values, f.id)));
     }
   }
@@ -114,8 +123,8 @@ export async function renderFormPdf(input: FormPdfInput): Promise<FormPdfResult>
   // stay over 6 mm from the edge, inside any printer's reach): every point of width and
   // height saves wrapped lines and pages across hundreds of rows.
   const margin = wide ? LANDSCAPE_MARGIN : undefined;
-  const tables = tableCells(input);
-  const w = await PdfWriter.create(doc, allText(input, created, tables), { pageSize, margin });
+  const printed = printedValues(input);
+  const w = await PdfWriter.create(doc, allText(input, created, printed), { pageSize, margin });
 
   // Title block.
   w.newPage();
@@ -136,7 +145,7 @@ export async function renderFormPdf(input: FormPdfInput): Promise<FormPdfResult>
     for (const f of section.fields) {
       if (f.type === 'table') {
         flush();
-        const rows = tables.get(f.id) ?? [];
+        const rows = printed.tables.get(f.id) ?? [];
         const columns: TableColumn[] = [
           { label: '序号', atomic: true, align: 'right' },
           ...f.columns.map((c): TableColumn => ({ label: c.label, atomic: ATOMIC_TYPES.has(c.type), align: RIGHT_TYPES.has(c.type) ? 'right' : 'left' })),
@@ -147,7 +156,7 @@ export async function renderFormPdf(input: FormPdfInput): Promise<FormPdfResult>
         if (columns.length > DENSE_COLUMNS) drawTable(w, columns, cells, 8, DENSE_TABLE);
         else drawTable(w, columns, cells, 8.5);
       } else if (f.type === 'computed') {
-        pending.push({ label: f.label, value: formatComputed(def, f.id, values) });
+        pending.push({ label: f.label, value: printed.computed.get(f.id)! });
       } else {
         pending.push({ label: f.label, value: displayValue(f, textOf(values, f.id)), wide: f.type === 'longtext' });
       }
