@@ -92,7 +92,7 @@ export default function ArchivePage() {
         >
           退出登录
         </button>{' '}
-        · <a href="/robots/">群机器人通知（企业微信、钉钉、飞书）</a>
+        · <a href="/hr/">HR 工作台（全部发出）</a> · <a href="/robots/">群机器人通知（企业微信、钉钉、飞书）</a>
       </p>
       {error && <p className="alert" role="alert">{error}</p>}
       <form className="filters grid4" onSubmit={(e) => { e.preventDefault(); void load(); }}>
@@ -133,7 +133,7 @@ export default function ArchivePage() {
               <tbody>
                 {cases.map((c) => (
                   <tr key={c.id}>
-                    <td>{c.caseNumber}</td><td>{c.title}{c.kind === 'acknowledgment' && '（员工确认）'}</td><td>{c.department || '—'}</td><td>{c.giver || '—'}</td>
+                    <td>{c.caseNumber}</td><td>{c.kind === 'acknowledgment' ? <a href={`/hr/campaign/?c=${encodeURIComponent(c.id)}`}>{c.title}（制度确认）</a> : c.title}</td><td>{c.department || '—'}</td><td>{c.giver || '—'}</td>
                     <td>{c.signed} / {c.parties}</td><td>{CASE_LABEL[c.status]}</td><td>{beijingDate(c.createdAt)}</td>
                     <td>{c.purged && c.status !== 'completed' ? '已按保留期限清除' : (
                       <button type="button" disabled={downloading === c.id} onClick={() => void download(c)} title={`${c.title} ${c.caseNumber}`}>
