@@ -53,7 +53,7 @@ test('HR moves a browser customization into the library, saves and publishes; st
   await expect(card).toContainText('hr-admin@example.test');
   await card.getByTestId('library-publish').click();
   await expect(page.getByTestId('library-info')).toContainText('已发布第 1 版');
-  await expect(card.getByTestId('library-public-link')).toHaveAttribute('href', '/p/general-handover-policy/');
+  await expect(card.getByTestId('library-public-link')).toHaveAttribute('href', '/p/general-handover-policy');
 
   // The next version from the customize page: a new company name, saved on top of version 1.
   await card.getByRole('link', { name: /编辑最新版本/ }).click();
@@ -87,7 +87,7 @@ test('HR moves a browser customization into the library, saves and publishes; st
   const staff = await browser.newContext({ locale: 'zh-CN' });
   const reader = await staff.newPage();
   expect((await staff.cookies()).length).toBe(0);
-  const res = await reader.goto('/p/general-handover-policy/');
+  const res = await reader.goto('/p/general-handover-policy');
   expect(res!.status()).toBe(200);
   await expect(reader.getByRole('heading', { level: 1 })).toContainText('工作交接');
   await expect(reader.locator('.meta')).toContainText('第 2 版');
@@ -105,7 +105,7 @@ test('HR moves a browser customization into the library, saves and publishes; st
   await reader.getByRole('link', { name: /与上一发布版本（第 1 版）相比的修改/ }).click();
   await expect(reader.locator('.changes ins').first()).toContainText('国际');
   await reader.screenshot({ path: `${SHOTS}/published-changes-phone.png`, fullPage: true });
-  await reader.goto('/p/general-handover-policy/v1/');
+  await reader.goto('/p/general-handover-policy/v1');
   await expect(reader.locator('.notice')).toContainText('这是历史版本');
   await expect(reader.locator('main')).toContainText('上海蓝鲸贸易有限公司');
   const pdf = await reader.request.get('/p/general-handover-policy/pdf');

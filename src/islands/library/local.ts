@@ -44,7 +44,8 @@ export function storedDoc(doc: CustomPolicy): CustomPolicy {
   };
 }
 
-export const publicUrl = (slug: string, number?: number) => `/p/${slug}/${number ? `v${number}/` : ''}`;
+/** Without a trailing slash: the form vercel.json's rewrite (/p/:path*) routes to the function. */
+export const publicUrl = (slug: string, number?: number) => `/p/${slug}${number ? `/v${number}` : ''}`;
 export const customizeUrl = (templateSlug: string, query: string) => `/policies/${templateSlug}/customize/?${query}`;
 
 /** Templates whose browser customization was moved into (or saved to) the library: not offered again. */

@@ -95,8 +95,9 @@ ${main}
 `;
 }
 
-const base = (slug: string) => `/p/${slug}/`;
-const versionUrl = (slug: string, n: number) => `/p/${slug}/v${n}/`;
+// Without a trailing slash: the form vercel.json's rewrite (/p/:path*) routes to the function.
+const base = (slug: string) => `/p/${slug}`;
+const versionUrl = (slug: string, n: number) => `/p/${slug}/v${n}`;
 
 function heading(v: PublishedView) {
   const { policy, version } = v;
@@ -119,8 +120,8 @@ export function publishedPage(v: PublishedView): string {
   const { policy, version, previous } = v;
   const own = versionUrl(policy.slug, version.number);
   const links = [
-    `<li><a href="${own}pdf" download>下载 PDF（第 ${version.number} 版）</a></li>`,
-    previous ? `<li><a href="${own}changes/">与上一发布版本（第 ${previous.number} 版）相比的修改</a></li>` : '<li>这是第一个发布的版本</li>',
+    `<li><a href="${own}/pdf" download>下载 PDF（第 ${version.number} 版）</a></li>`,
+    previous ? `<li><a href="${own}/changes">与上一发布版本（第 ${previous.number} 版）相比的修改</a></li>` : '<li>这是第一个发布的版本</li>',
     v.current ? `<li>本版本的固定地址：<a href="${own}">${own}</a></li>` : '',
   ].join('');
   const history = v.published.length > 1
