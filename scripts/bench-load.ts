@@ -30,6 +30,8 @@ const pct = (xs: number[], p: number) => (xs.length ? [...xs].sort((a, b) => a -
 /* ---------- SMTP receiver (its own process): one JSON line per message ---------- */
 async function smtpReceiver() {
   const { SMTPServer } = await import('smtp-server');
+  // Subjects arrive MIME-encoded (=?UTF-8?B?…?=) and may be folded over several lines.
+  const { default: libmime } = await import('libmime');
   const smtp = new SMTPServer({
     authOptional: true, disabledCommands: ['STARTTLS'], logger: false, size: 50 * 1024 * 1024,
     onData: (stream, session, done) => {
@@ -38,7 +40,8 @@ async function smtpReceiver() {
         if (head.length < 8192) head += d.toString('latin1');
       });
       stream.on('end', () => {
-        const subject = /^Subject: (.*)$/m.exec(head)?.[1] ?? '';
+        const unfolded = Buffer.from(head, 'latin1').toString('utf8').replace(/\r?\n[ \t]+/g, ' ');
+        const subject = libmime.decodeWords(/^Subject: (.*)$/im.exec(unfolded)?.[1] ?? '');
         process.stdout.write(JSON.stringify({ at: Date.now(), to: session.envelope.rcptTo.map((r) => r.address).join(','), subject }) + '\n');
         done();
       });
