@@ -30,6 +30,8 @@ const pct = (xs: number[], p: number) => (xs.length ? [...xs].sort((a, b) => a -
 /* ---------- SMTP receiver (its own process): one JSON line per message ---------- */
 async function smtpReceiver() {
   const { SMTPServer } = await import('smtp-server');
+  // Subjects arrive MIME-encoded (=?UTF-8?B?…?=) and may be folded over several lines.
+  const { default: libmime } = await import('libmime');
   const smtp = new SMTPServer({
     authOptional: true, disabledCommands: ['STARTTLS'], logger: false, size: 50 * 1024 * 1024,
     onData: (stream, session, done) => {
@@ -38,7 +40,8 @@ async function smtpReceiver() {
         if (head.length < 8192) head += d.toString('latin1');
       });
       stream.on('end', () => {
-        const subject = /^Subject: (.*)$/m.exec(head)?.[1] ?? '';
+        const unfolded = Buffer.from(head, 'latin1').toString('utf8').replace(/\r?\n[ \t]+/g, ' ');
+        const subject = libmime.decodeWords(/^Subject: (.*)$/im.exec(unfolded)?.[1] ?? '');
         process.stdout.write(JSON.stringify({ at: Date.now(), to: session.envelope.rcptTo.map((r) => r.address).join(','), subject }) + '\n');
         done();
       });
@@ -197,7 +200,9 @@ async function runAgainst(label: string, root: string, store: string, mails: Arr
   }
   const server = child(['serve', root], env, root);
   try {
+    const say = (what: string) => process.stderr.write(`[bench] ${label} ${store}: ${what}\n`);
     const { base, cookie } = await firstLine(server);
+    say('服务已启动');
     const control = async (path: string, body: unknown = {}) => (await fetch(`${base}${path}`, { method: 'POST', body: JSON.stringify(body) })).json();
     const load = async (path: string, bodies: unknown[], withCookie = false) =>
       JSON.parse(await output(child(['load', JSON.stringify({ base, path, bodies, cookie: withCookie ? cookie : undefined })], process.env))) as {
@@ -225,17 +230,20 @@ async function runAgainst(label: string, root: string, store: string, mails: Arr
     // 1. Case creation, 50 at once; then enough cases for the signers, 10 at a time (not measured).
     const creation = await load('/api/cases', Array.from({ length: CREATIONS }, (_, i) => caseBody(i)), true);
     for (let made = CREATIONS; made < SIGNERS + FINALS; made += 10) await load('/api/cases', Array.from({ length: Math.min(10, SIGNERS + FINALS - made) }, (_, i) => caseBody(made + i)), true);
+    say(`建案完成（${SIGNERS + FINALS} 件）`);
     await idle(600_000);
 
     // 2. 200 first signers at once.
     const firsts = (await control('/__bench/tokens', { limit: SIGNERS })) as Array<{ caseId: string; token: string }>;
     const signing = await load('/api/sign', firsts.map(signBody));
+    say('首位签署完成');
     await idle(600_000);
 
     // 3. 50 last signers at once: each completes its case; the final mail's latency.
     const lasts = (await control('/__bench/tokens', { limit: FINALS, lastSigner: true })) as Array<{ caseId: string; token: string }>;
     const mailsBefore = mails.length;
     const finals = await load('/api/sign', lasts.map((t, i) => signBody(t, 10_000 + i)));
+    say('末位签署完成，等最终邮件');
     const expected = FINALS * (work.signing.parties.length + 1); // every party and the sender
     const waitEnd = Date.now() + 600_000;
     while (mails.slice(mailsBefore).filter((m) => FINAL_SUBJECT.test(m.subject)).length < expected && Date.now() < waitEnd) await new Promise((r) => setTimeout(r, 100));
