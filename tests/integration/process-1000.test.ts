@@ -93,7 +93,7 @@ describe.each(storeBackends('p1000'))('a 1,000-customer case on %s', (_name, mak
       parties: PEOPLE, settings: DEFAULT_SETTINGS, baseUrl: BASE,
     }));
     await flush();
-  }, 60_000);
+  }, 300_000);
   afterAll(() => sql?.close());
 
   it('B–C: the plan with 1,000 customers is signed as submitted, then every material line is received', async () => {
