@@ -16,7 +16,9 @@ const root = resolve(process.argv[2] ?? '.');
 const smtpPort = Number(process.argv[3] ?? 2545);
 process.chdir(root); // forms and content are read relative to the tree
 
-const server = createServer();
+// Keep idle connections longer than the load generator does: a reused socket the server
+// has just closed answers ECONNRESET (seen on a loaded machine).
+const server = createServer({ keepAliveTimeout: 120_000 });
 await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
 const port = (server.address() as AddressInfo).port;
 Object.assign(process.env, {

@@ -302,6 +302,9 @@ async function actionFigures() {
       const times: Timings = new Map();
       try {
         for (let k = 0; k < rounds; k++) await journey(server.base, box, k, times, n);
+      } catch (e) {
+        // Print what was measured; say where it stopped.
+        console.error(`${target.label}: stopped — ${(e as Error).message}`);
       } finally {
         server.stop();
       }

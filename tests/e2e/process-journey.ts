@@ -175,6 +175,9 @@ export async function customerHandoverJourney(page: Page, mailbox: Mailbox) {
   await confirmNotices.getByRole('button', { name: '确认发送 24 封' }).click();
   await expect(page.getByTestId('process-message')).toContainText('已向 24 位客户发送交接告知');
   await page.setViewportSize({ width: 1280, height: 720 });
+  // The notices go out in the background; the page follows the count until all are sent.
+  await expect(page.getByTestId('notice-progress-count')).toHaveText('已发送 30 / 30，失败 0', { timeout: 60_000 });
+  await page.getByTestId('notice-progress').screenshot({ path: `${SHOTS}/case-notice-progress.png` });
   // Customers mostly read the notice on a phone.
   await page.setViewportSize({ width: 390, height: 844 });
   await open(page, link(await mailbox.waitFor('customer4@example.cn', /对接人变更通知/), 'notice'));

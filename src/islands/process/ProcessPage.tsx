@@ -1,4 +1,4 @@
-import { useCallback, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { FormDefinition } from '../../lib/form-definition.js';
 import type { FormValues } from '../../lib/form-data.js';
 import { postForBlob } from '../api.js';
@@ -10,11 +10,12 @@ import { CustomerTable } from './CustomerTable.js';
 import { NoticeSender } from './NoticeSender.js';
 import { RobotDeliveries } from '../robots/RobotDeliveries.js';
 import { RobotChoice } from '../robots/RobotChoice.js';
+import type { ProcessView } from '../../lib/process/view.js';
 import './process.css';
 
 /** The case page: stage progress, what is yours to do now, deadlines, every customer, the timeline. */
 export default function ProcessPage({ forms }: { forms: Record<string, FormDefinition> }) {
-  const { link, view, error, message, busy, call, setError } = useProcess();
+  const { link, view, error, message, busy, call, refresh, setError } = useProcess();
   const [exporting, setExporting] = useState(false);
   // Customer notices: the sender panel, and the customers ticked in the table for it.
   const [noticeOpen, setNoticeOpen] = useState(false);
@@ -23,6 +24,14 @@ export default function ProcessPage({ forms }: { forms: Record<string, FormDefin
   const announce = useCallback(() => undefined, []);
   const plan = useMemo(() => view?.plan as FormValues | null, [view?.plan]);
   const report = useMemo(() => view?.report as FormValues | null, [view?.report]);
+  // Work the server does in the background (customer notices going out, a stage document
+  // being rendered): the page asks again every few seconds until it is done.
+  const working = !!view && view.status === 'open' && (view.preparing || (view.notices?.queued ?? 0) > 0);
+  useEffect(() => {
+    if (!working) return;
+    const timer = setInterval(() => void refresh(), 3000);
+    return () => clearInterval(timer);
+  }, [working, refresh]);
 
   if (!view) return error ? <p className="alert" role="alert">{error}</p> : <p aria-busy="true">正在打开案件…</p>;
   const can = view.can;
@@ -75,7 +84,10 @@ export default function ProcessPage({ forms }: { forms: Record<string, FormDefin
           {view.stageStatus === 'returned' && lastReturn && (
             <div className="alert" data-testid="return-note"><strong>{lastReturn.by} 退回修改（{time(lastReturn.at)}）：</strong>{lastReturn.comment}</div>
           )}
-          {view.stageStatus === 'signing' && signing && (
+          {view.preparing && (
+            <p className="notice" role="status" data-testid="document-preparing">正在生成“{current.title}”的签署文件（客户较多时约需一两分钟），生成后签署人会依次收到签署邮件。本页会自动更新。</p>
+          )}
+          {view.stageStatus === 'signing' && !view.preparing && signing && (
             <div className="signing-status" data-testid="signing-status">
               <p>{current.title}（{signing.caseNumber}）正在签署审核：</p>
               <ul>{signing.signers.map((s, i) => <li key={i}>{s.role} {s.name}：{SIGNER_LABEL[s.status] ?? s.status}</li>)}</ul>
@@ -124,6 +136,8 @@ export default function ProcessPage({ forms }: { forms: Record<string, FormDefin
           <button type="button" className="danger" disabled={busy} onClick={() => { const reason = prompt('请写明撤销原因'); if (reason) void call({ action: 'cancel', reason }); }}>撤销案件</button>
         )}
       </section>
+
+      {view.notices && <NoticeProgressPanel progress={view.notices} onRefresh={() => void refresh()} />}
 
       {can.sendNotices && noticeOpen && (
         <div id="notice-sender">
@@ -204,5 +218,28 @@ export default function ProcessPage({ forms }: { forms: Record<string, FormDefin
         </ol>
       </section>
     </div>
+  );
+}
+
+/** “已发送 120 / 300，失败 0”: the customer notices the background sender has mailed so far. */
+function NoticeProgressPanel({ progress, onRefresh }: { progress: NonNullable<ProcessView['notices']>; onRefresh: () => void }) {
+  const { total, sent, queued, failed, failedCustomers } = progress;
+  return (
+    <section className="notice-progress" aria-labelledby="notice-progress-heading" data-testid="notice-progress">
+      <h2 id="notice-progress-heading">客户交接告知发送进度</h2>
+      <p role="status" aria-live="polite">
+        <strong data-testid="notice-progress-count">已发送 {sent} / {total}，失败 {failed}</strong>
+        {queued > 0 ? `（还有 ${queued} 封在后台排队发送，本页每 3 秒自动更新）` : failed === 0 ? '（已全部发出）' : ''}
+      </p>
+      <progress max={total} value={sent} aria-label="告知邮件已发送比例" />
+      {failed > 0 && (
+        <div className="alert">
+          <p>以下客户的告知邮件发送失败，系统会自动重试；多次失败时请核对客户邮箱是否正确：</p>
+          <ul>{failedCustomers.map((c) => <li key={c.email}>{c.name}（{c.email}）</li>)}</ul>
+          {failed > failedCustomers.length && <p>另有 {failed - failedCustomers.length} 位未列出。</p>}
+        </div>
+      )}
+      <button type="button" onClick={onRefresh}>刷新进度</button>
+    </section>
   );
 }

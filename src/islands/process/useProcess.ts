@@ -28,6 +28,12 @@ export function useProcess() {
     [link],
   );
 
+  /** Reads the view again without marking the page busy (progress polling): a failure is left for the next poll. */
+  const refresh = useCallback(async () => {
+    const r = await postJson<{ view: ProcessView }>('/api/process', { action: 'view', processId: link.processId, ...(link.token ? { token: link.token } : {}) });
+    if (r.ok) setView(r.data.view);
+  }, [link]);
+
   useEffect(() => {
     const l = {
       processId: new URLSearchParams(location.search).get('p') ?? '',
@@ -41,5 +47,5 @@ export function useProcess() {
     return () => window.removeEventListener('hashchange', reload);
   }, []); // eslint-disable-line react-hooks/exhaustive-deps
 
-  return { link, view, error, message, busy, call, setError };
+  return { link, view, error, message, busy, call, refresh, setError };
 }
