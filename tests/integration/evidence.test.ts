@@ -19,6 +19,9 @@ import { createCase, manageStatus, signAsParty, verifyDocument, type SigningDeps
 import { processOutbox, type OutgoingMail } from '../../src/lib/signing/outbox.js';
 import { checkVerificationCode, sendVerificationCode, verificationState, type CodeDelivery } from '../../src/lib/signing/verification/actions.js';
 import { retryPendingTimestamps } from '../../src/lib/signing/timestamps.js';
+import { runJobs } from '../../src/lib/jobs/index.js';
+import { signingJobs } from '../../src/lib/signing/service.js';
+import { drainJobs } from '../fixtures/jobs.js';
 import { verifyEvidence } from '../../src/lib/signing/evidence.js';
 import { hasSignatureTimestamp, findSignature, parseSignedData } from '../../src/lib/pdf/timestamp.js';
 import { httpSmsSender } from '../../src/lib/sms/sender.js';
@@ -98,8 +101,17 @@ describe.each(storeBackends('ev'))('evidence on %s', (_name, makeSql) => {
     const links = people.map((p) => ({ caseId: caseOf(lastTo(p.email)), token: tokenOf(lastTo(p.email)), email: p.email }));
     return { ...created, key: /#k=([\w-]+)/.exec(created.manageUrl)![1], links };
   };
-  const sign = (l: { caseId: string; token: string }) =>
-    signAsParty(deps, { caseId: l.caseId, token: l.token, signature: { kind: 'typed', text: '签名' }, ip: '203.0.113.9', userAgent: 'test-agent', baseUrl: BASE });
+  // A signature is recorded at once; stamping and sealing are jobs, run here as a worker would.
+  const sign = async (l: { caseId: string; token: string }) => {
+    const answer = await signAsParty(deps, { caseId: l.caseId, token: l.token, signature: { kind: 'typed', text: '签名' }, ip: '203.0.113.9', userAgent: 'test-agent', baseUrl: BASE });
+    await drainJobs(deps);
+    return answer;
+  };
+  /** The timestamp job waits a minute (and backs off): made due now, then run once. */
+  const runTimestampJob = async () => {
+    await sql.query(`UPDATE jobs SET run_at = now() WHERE kind = 'signing.timestamp' AND done_at IS NULL AND dead_at IS NULL`);
+    return runJobs(sql, signingJobs(deps));
+  };
   const refusal = (p: Promise<unknown>) => p.then(() => null, (e: { code: string; message: string }) => ({ code: e.code, message: e.message }));
 
   it('a case that asks for a code refuses to sign without one; the right code lets the party sign; codes never reach the logs', async () => {
@@ -245,9 +257,10 @@ describe.each(storeBackends('ev'))('evidence on %s', (_name, makeSql) => {
     expect(finalMails.length).toBeGreaterThan(0);
     expect(Buffer.from(finalMails[0].attachments![0].content as Buffer).equals(Buffer.from(before.final_pdf))).toBe(true);
 
-    expect(await retryPendingTimestamps(deps)).toEqual({ stamped: 0, failed: 1 });
+    // The seal job queued a timestamp job: while the TSA is still down it fails and backs off.
+    expect(await runTimestampJob()).toEqual({ done: 0, failed: 1 });
     tsa.up();
-    expect(await retryPendingTimestamps(deps)).toEqual({ stamped: 1, failed: 0 });
+    expect(await runTimestampJob()).toEqual({ done: 1, failed: 0 });
     const after = (await sql.query<{ final_pdf: Uint8Array; final_sha256: string }>('SELECT final_pdf, final_sha256 FROM cases WHERE id = $1', [c.caseId]))[0];
     expect(after.final_sha256).not.toBe(before.final_sha256);
     expect(after.final_sha256).toBe(createHash('sha256').update(after.final_pdf).digest('hex'));
@@ -260,6 +273,8 @@ describe.each(storeBackends('ev'))('evidence on %s', (_name, makeSql) => {
     // Both the time-stamped final and the copy mailed before it verify.
     expect(await verifyDocument(deps, after.final_pdf)).toMatchObject({ valid: true, caseNumber: c.caseNumber });
     expect(await verifyEvidence(deps, before.final_pdf)).toMatchObject({ valid: true, beforeTimestamp: true, caseNumber: c.caseNumber });
+    // Nothing left to stamp: the job is done, and the maintenance sweep finds nothing pending.
+    expect(await runTimestampJob()).toEqual({ done: 0, failed: 0 });
     expect(await retryPendingTimestamps(deps)).toEqual({ stamped: 0, failed: 0 });
   });
 });
