@@ -24,7 +24,7 @@ export async function runMaintenance(ctx: SigningContext, baseUrl: string): Prom
   if (reminded) await ctx.flushMail();
   await flushRobots(ctx, baseUrl);
   // Seals still without their time-stamp (the TSA down for longer than their job retried) get a new job.
-  if (await requeuePendingTimestamps(ctx.deps.sql, ctx.deps.tsa)) await ctx.runDueJobs();
+  await requeuePendingTimestamps(ctx.deps.sql, ctx.deps.tsa);
   await sweepVerificationCodes(ctx.deps.sql);
   const days = Number(process.env.RETENTION_DAYS ?? 0);
   const purged =
