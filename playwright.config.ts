@@ -28,8 +28,10 @@ process.env.E2E_CRON_SECRET ??= randomBytes(16).toString('base64url');
 
 const { local, vercel } = E2E_TARGETS;
 const PHONE = /phone-signing\.spec\.ts$/;
-// The library journey reads the admin's sign-in mail on the same port: it runs after the phone journeys.
+// The library and campaign journeys read the admin's sign-in mail on the same port: each runs
+// after the one before (local → phone → library → campaigns).
 const LIBRARY = /(^|\/)library\.spec\.ts$/;
+const CAMPAIGNS = /(^|\/)campaigns\.spec\.ts$/;
 const withVercel = !!process.env.E2E_DATABASE_URL && existsSync('.vercel/output/config.json');
 if (!withVercel) console.warn('[e2e] vercel target skipped: it needs `npm run build:vercel` and E2E_DATABASE_URL (npm test sets both up)');
 
@@ -76,9 +78,10 @@ export default defineConfig({
   // Specs that read the product's mail each listen on their target's one SMTP port, so two of
   // them must not run at once against the same target: the phone journeys run after the rest.
   projects: [
-    { name: 'local', testIgnore: [PHONE, LIBRARY], use: { ...devices['Desktop Chrome'], channel: undefined, baseURL: local.url } },
+    { name: 'local', testIgnore: [PHONE, LIBRARY, CAMPAIGNS], use: { ...devices['Desktop Chrome'], channel: undefined, baseURL: local.url } },
     { name: 'local-phone', testMatch: PHONE, dependencies: ['local'], use: { baseURL: local.url } },
     { name: 'local-library', testMatch: LIBRARY, dependencies: ['local-phone'], use: { ...devices['Desktop Chrome'], channel: undefined, baseURL: local.url } },
+    { name: 'local-campaigns', testMatch: CAMPAIGNS, dependencies: ['local-library'], use: { ...devices['Desktop Chrome'], channel: undefined, baseURL: local.url } },
     ...(withVercel
       ? [
           { name: 'vercel', testMatch: /(^|\/)signing\.spec\.ts$/, use: { ...devices['Desktop Chrome'], channel: undefined, baseURL: vercel.url } },

@@ -18,7 +18,7 @@ import { createSelfSignedP12 } from '../../src/lib/pdf/seal.js';
 import { createCase, manageStatus, signAsParty, verifyDocument, type SigningDeps } from '../../src/lib/signing/service.js';
 import { processOutbox, type OutgoingMail } from '../../src/lib/signing/outbox.js';
 import { checkVerificationCode, sendVerificationCode, verificationState, type CodeDelivery } from '../../src/lib/signing/verification/actions.js';
-import { retryPendingTimestamps } from '../../src/lib/signing/timestamps.js';
+import { requeuePendingTimestamps, retryPendingTimestamps } from '../../src/lib/signing/timestamps.js';
 import { runJobs } from '../../src/lib/jobs/index.js';
 import { signingJobs } from '../../src/lib/signing/service.js';
 import { drainJobs } from '../fixtures/jobs.js';
@@ -259,6 +259,10 @@ describe.each(storeBackends('ev'))('evidence on %s', (_name, makeSql) => {
 
     // The seal job queued a timestamp job: while the TSA is still down it fails and backs off.
     expect(await runTimestampJob()).toEqual({ done: 0, failed: 1 });
+    // A job that gave up (a TSA down for a day) is replaced by the maintenance sweep, once.
+    await sql.query(`UPDATE jobs SET dead_at = now() WHERE kind = 'signing.timestamp' AND done_at IS NULL`);
+    expect(await requeuePendingTimestamps(sql, deps.tsa)).toBe(1);
+    expect(await requeuePendingTimestamps(sql, deps.tsa)).toBe(0);
     tsa.up();
     expect(await runTimestampJob()).toEqual({ done: 1, failed: 0 });
     const after = (await sql.query<{ final_pdf: Uint8Array; final_sha256: string }>('SELECT final_pdf, final_sha256 FROM cases WHERE id = $1', [c.caseId]))[0];
