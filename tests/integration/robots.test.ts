@@ -44,6 +44,8 @@ import { applyAction } from '../../src/lib/process/operations.js';
 import { deadlineNotice, robotsHear } from '../../src/lib/robots/notices.js';
 import { customerRows } from '../fixtures/customers.js';
 import { drainJobs } from '../fixtures/jobs.js';
+import { signingJobs } from '../../src/lib/signing/service.js';
+import { processJobs } from '../../src/lib/process/jobs.js';
 
 const forms = new Map<string, FormDefinition>(
   readdirSync('content/forms').map((f) => {
@@ -496,6 +498,8 @@ describe.each(storeBackends('rb'))('group robots on %s', (_name, makeSql) => {
     const employee = { kind: 'party' as const, role: 'employee' as const, name: PROCESS_PEOPLE.employee.name };
     const view = await sql.transaction(async (tx) => processView(tx, processDeps, await loadProcess(tx, processId, false), employee));
     await sql.transaction((tx) => applyAction(tx, processDeps, processId, employee, { action: 'submit-plan', processId, values: { ...view.plan!, customers: customerRows(3) } }));
+    // The plan's document is rendered and its signing case opened by a job.
+    await drainJobs(processDeps, { ...signingJobs(processDeps), ...processJobs(processDeps, async () => {}) });
     const before = server.received.length;
     await processRobotOutbox(deps);
     const got = server.received.slice(before);

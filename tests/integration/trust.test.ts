@@ -65,7 +65,7 @@ describe.each(backends)('trust chain on %s', (_name, makeSql) => {
   const mailsTo = (email: string) => sent.filter((m) => m.to === email);
   const lastTo = (email: string) => mailsTo(email).at(-1)!;
   const signLink = (mail: OutgoingMail) => {
-    const [, caseId, token] = /\/sign\/\?c=([\w-]+)#t=([\w.-]+)/.exec(mail.text)!;
+    const [, caseId, token] = /\/(?:sign|ack)\/\?c=([\w-]+)#t=([\w.-]+)/.exec(mail.text)!;
     return { caseId, token };
   };
   const caseToken = (email: string) => /\/case\/\?p=[\w-]+#t=([\w.-]+)/.exec(mailsTo(email).filter((m) => /\/case\/\?p=[\w-]+#t=/.test(m.text)).at(-1)!.text)![1];
