@@ -308,7 +308,11 @@ async function orchestrate() {
     smtp.kill('SIGKILL');
     if (tree) execFileSync('git', ['worktree', 'remove', '--force', tree], { cwd: HERE, stdio: 'ignore' });
   }
-  console.log('| 存储 / 版本 | 建案 50 并发 | 首位签署 200 并发 | 末位签署 50 并发（完成案件） | 最终邮件晚于最后签名 | 核对 |');
+  // The sizes as run (BENCH_CREATIONS / BENCH_LOAD_SIGNERS / BENCH_FINAL_SIGNERS), not the defaults.
+  const size = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+  const first = size('BENCH_LOAD_SIGNERS', 200);
+  const last = size('BENCH_FINAL_SIGNERS', 50);
+  console.log(`| 存储 / 版本 | 建案 ${size('BENCH_CREATIONS', 50)} 并发 | 首位签署 ${first} 并发 | 末位签署 ${last} 并发（完成案件） | 最终邮件晚于最后签名 | 核对 |`);
   console.log('|---|---|---|---|---|---|');
   for (const r of rows) console.log(`| ${r.name} | ${r.cells.join(' | ')}${r.ok ? '，无丢失' : '，有问题'} |`);
   process.exitCode = rows.every((r) => r.ok) ? 0 : 1;
