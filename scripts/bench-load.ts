@@ -89,7 +89,7 @@ async function serveTree() {
   const hasJobs = typeof ctx.runDueJobs === 'function';
   // The job worker, as under npm start (requests start their jobs themselves too).
   if (hasJobs) setInterval(() => void ctx.runDueJobs(), 500).unref();
-  const [{ stamped }] = await sql.query(`SELECT count(*)::int AS stamped FROM information_schema.columns WHERE table_name = 'parties' AND column_name = 'stamped_at'`);
+  const [{ stamped }] = await sql.query(`SELECT count(*)::int AS stamped FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'parties' AND column_name = 'stamped_at'`);
 
   const control = async (path: string, body: Record<string, unknown>) => {
     if (path === '/__bench/tokens') {
