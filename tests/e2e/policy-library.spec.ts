@@ -75,6 +75,9 @@ test('a template page shows parties, TOC, marked variables and its checklists, w
   await formLink.click();
   await expect(page).toHaveURL(/\/forms\/work-handover\/$/);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('工作交接清单');
+  // The five signature boxes are on the printed copy, which the live form builds when printing
+  // (before the form is live, the server's copy holds them).
+  await page.emulateMedia({ media: 'print' });
   await expect(page.locator('.sign-box')).toHaveCount(5);
 });
 

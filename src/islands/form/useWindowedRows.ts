@@ -18,6 +18,8 @@ export function usePrinting(): boolean {
     const before = () => flushSync(() => setPrinting(true));
     const after = () => setPrinting(media.matches);
     const change = () => (media.matches ? before() : after());
+    // Already printing (or print media) when the form came alive: keep the printed copy.
+    if (media.matches) setPrinting(true);
     window.addEventListener('beforeprint', before);
     window.addEventListener('afterprint', after);
     media.addEventListener('change', change);
