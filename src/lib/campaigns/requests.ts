@@ -22,21 +22,6 @@ export const HOME_PAGE_SIZE = 50;
 export const HOME_EXPORT_MAX = 5000;
 
 /** HR home's filters: kind, status, overdue, created between, and a search over title, people and case number. */
-export const homeFilters = z
-  .object({
-    kind: blankless(z.enum(HOME_KINDS)),
-    status: blankless(z.enum(HOME_STATUSES)),
-    overdue: z.boolean().optional(),
-    from: blankless(date),
-    to: blankless(date),
-    q: blankless(z.string().trim().max(60, '搜索内容不能超过 60 字')),
-    page: z.number().int().min(1).max(10_000).default(1),
-  })
-  .strict()
-  .refine((f) => !f.from || !f.to || f.from <= f.to, { message: '开始日期不能晚于结束日期', path: ['to'] });
-export type HomeFiltersInput = z.input<typeof homeFilters>;
-export type HomeFilters = z.output<typeof homeFilters>;
-
 const homeFilterShape = {
   kind: blankless(z.enum(HOME_KINDS)),
   status: blankless(z.enum(HOME_STATUSES)),
@@ -46,6 +31,12 @@ const homeFilterShape = {
   q: blankless(z.string().trim().max(60, '搜索内容不能超过 60 字')),
   page: z.number().int().min(1).max(10_000).default(1),
 };
+export const homeFilters = z
+  .object(homeFilterShape)
+  .strict()
+  .refine((f) => !f.from || !f.to || f.from <= f.to, { message: '开始日期不能晚于结束日期', path: ['to'] });
+export type HomeFiltersInput = z.input<typeof homeFilters>;
+export type HomeFilters = z.output<typeof homeFilters>;
 
 export const campaignBody = z.discriminatedUnion('action', [
   /** HR home (admins): one page of everything sent, or all of it as CSV. */
