@@ -1,6 +1,7 @@
 import fontkit from '@pdf-lib/fontkit';
 import { PDFDocument, rgb, type PDFFont } from 'pdf-lib';
 import { fontSubset } from './fonts.js';
+import { deflateNatively } from './ink.js';
 import { embedFallbacks, FontChain, subsetCharacters } from './font-chain.js';
 import type { SignatureBox } from './form-pdf.js';
 import { CMAP_GLYPHS_ONLY, MISSING_GLYPH, type MissingCharacter } from './writer.js';
@@ -53,6 +54,7 @@ export async function stampSignature(
   signature: Signature,
 ): Promise<{ bytes: Uint8Array; missingCharacters: MissingCharacter[] }> {
   const doc = await PDFDocument.load(pdf, { updateMetadata: false });
+  deflateNatively(doc);
   doc.registerFontkit(fontkit);
   const page = doc.getPage(box.page);
   const area = box.signatureArea;
