@@ -2,12 +2,13 @@ import { PDFDocument } from 'pdf-lib';
 import forge from 'node-forge';
 import { generateKeyPairSync } from 'node:crypto';
 import { pdflibAddPlaceholder } from '@signpdf/placeholder-pdf-lib';
-import { P12Signer } from '@signpdf/signer-p12';
 import { SignPdf } from '@signpdf/signpdf';
 import { addSignatureTimestamp, type TsaClient } from './timestamp.js';
+import { deflateNatively } from './ink.js';
+import { SealSigner } from './seal-signer.js';
 
 /**
- * Seals a finished document with a PKCS#7 detached signature (@signpdf), so a PDF reader
+ * Seals a finished document with a PKCS#7 detached signature (@signpdf places it, seal-signer.ts makes it), so a PDF reader
  * shows it as signed and any later change as a broken signature.
  */
 export interface SealCertificate {
@@ -21,6 +22,7 @@ export const SIGNATURE_ROOM = 16384;
 /** `signingTime` fixes the seal's time (else now): the same input then seals to the same bytes. */
 export async function sealPdf(pdf: Uint8Array, cert: SealCertificate, info: { reason: string; name: string; location?: string; signingTime?: Date }): Promise<Buffer> {
   const doc = await PDFDocument.load(pdf, { updateMetadata: false });
+  deflateNatively(doc);
   pdflibAddPlaceholder({
     pdfDoc: doc,
     reason: info.reason,
@@ -33,7 +35,7 @@ export async function sealPdf(pdf: Uint8Array, cert: SealCertificate, info: { re
     ...(info.signingTime ? { signingTime: info.signingTime } : {}),
   });
   const prepared = Buffer.from(await doc.save({ useObjectStreams: false }));
-  return new SignPdf().sign(prepared, new P12Signer(cert.p12, { passphrase: cert.passphrase }), info.signingTime);
+  return new SignPdf().sign(prepared, new SealSigner(cert.p12, cert.passphrase), info.signingTime);
 }
 
 /**
