@@ -30,4 +30,6 @@ try {
     : '请检查 SMTP_URL 与 MAIL_FROM。';
   console.error(`发送失败：${err.message}\n${hint}`);
   process.exit(1);
+} finally {
+  mailer.close();
 }

@@ -134,7 +134,7 @@ async function build(): Promise<SigningContext> {
       let full = false;
       do {
         again = false;
-        const r = await processOutbox(sql, mailer.send, BATCH, settings.mailRetryBaseSeconds(), settings.mailLeaseSeconds()).catch((e) => {
+        const r = await processOutbox(sql, mailer.send, BATCH, settings.mailRetryBaseSeconds(), settings.mailLeaseSeconds(), settings.mailConcurrency()).catch((e) => {
           console.error('[mail]', (e as Error).message);
           return { sent: 0, failed: 0 };
         });

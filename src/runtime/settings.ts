@@ -80,8 +80,10 @@ export const settings = {
   mailRetryBaseSeconds: () => Number(process.env.MAIL_RETRY_BASE_SECONDS ?? 30),
   /** First retry of a failed job after this many seconds, doubling each time (capped at an hour). */
   jobRetryBaseSeconds: () => Number(process.env.JOB_RETRY_BASE_SECONDS ?? 10),
-  /** How long a claimed job is a worker's before another may take it over (its worker presumed dead). */
   /** How long a message being sent is its sender's before another sender may try it (the first presumed dead). */
   mailLeaseSeconds: () => Number(process.env.MAIL_LEASE_SECONDS ?? 300),
+  /** Messages in flight at once, each on its own SMTP connection (1–16). */
+  mailConcurrency: () => Math.min(16, Math.max(1, Math.floor(Number(process.env.MAIL_CONCURRENCY ?? 4)) || 1)),
+  /** How long a claimed job is a worker's before another may take it over (its worker presumed dead). */
   jobLeaseSeconds: () => Number(process.env.JOB_LEASE_SECONDS ?? 120),
 };

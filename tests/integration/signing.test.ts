@@ -180,6 +180,29 @@ describe.each(backends)('signing on %s', (_name, makeSql) => {
     for (const s of ['并行1', '并行2', '并行3']) expect(text).toContain(s);
   });
 
+  it('sends several messages side by side: each once, a refused one kept queued', async () => {
+    await flush();
+    const { repo } = await import('../../src/lib/store/repo.js');
+    for (let i = 0; i < 23; i++) await repo.queueMail(sql, null, { kind: 'test', to: `side${i}@ex.com`, subject: `并发 ${i}`, text: 't', html: '<p>t</p>' });
+    let inFlight = 0;
+    let most = 0;
+    const got: string[] = [];
+    const r = await processOutbox(sql, async (m) => {
+      most = Math.max(most, ++inFlight);
+      // Slow and out of order, as SMTP connections answer.
+      await new Promise((ok) => setTimeout(ok, 5 + (m.to.length % 4) * 7));
+      inFlight--;
+      if (m.to === 'side7@ex.com') throw new Error('550 mailbox unavailable');
+      got.push(m.to);
+    }, 50, 30, 300, 4);
+    expect(r).toEqual({ sent: 22, failed: 1 });
+    expect(most).toBe(4);
+    expect(new Set(got).size).toBe(22);
+    const [left] = await sql.query<{ to_address: string; attempts: number }>(`SELECT to_address, attempts FROM outbox WHERE status = 'queued'`);
+    expect(left).toMatchObject({ to_address: 'side7@ex.com', attempts: 1 });
+    await sql.query(`DELETE FROM outbox WHERE kind = 'test'`);
+  });
+
   it('keeps failed mail queued with its error and sends it later; reminds automatically', async () => {
     const before = sent.length;
     const c = await start(work, ['retry@ex.com', 'r2@ex.com', 'r3@ex.com', 'r4@ex.com', 'r5@ex.com']);

@@ -21,28 +21,46 @@ export interface OutgoingMail {
 }
 export type SendMail = (mail: OutgoingMail) => Promise<void>;
 
-export async function processOutbox(sql: Sql, send: SendMail, limit = 50, retryBaseSeconds = 30, leaseSeconds = 300): Promise<{ sent: number; failed: number }> {
+/**
+ * `concurrency` messages are in flight at once (each lane claims its own: the claim is a
+ * lease), so a pooled SMTP transport keeps several connections busy. A final PDF is read
+ * once per case per call, not once per recipient.
+ */
+export async function processOutbox(sql: Sql, send: SendMail, limit = 50, retryBaseSeconds = 30, leaseSeconds = 300, concurrency = 1): Promise<{ sent: number; failed: number }> {
   let sent = 0;
   let failed = 0;
-  for (let i = 0; i < limit; i++) {
-    const mail = await repo.claimMail(sql, leaseSeconds);
-    if (!mail) break;
-    try {
-      let attachments: OutgoingMail['attachments'];
-      if (mail.attach_final && mail.case_id) {
-        const pdf = await repo.getPdf(sql, mail.case_id, 'final_pdf');
-        const c = await repo.getCase(sql, mail.case_id);
-        if (pdf && c) attachments = [{ filename: `${c.title}-${c.case_number}.pdf`, content: Buffer.from(pdf), contentType: 'application/pdf' }];
-      }
-      // Headers once more at the door, whatever queued the message.
-      await send({ to: mail.to_address, subject: headerSafe(mail.subject), text: mail.text_body, html: mail.html_body, attachments, messageId: `<outbox-${mail.id}-${mail.case_id ?? 'none'}@handover.local>` });
-      failpoint('mail-after-send');
-      await repo.mailSent(sql, mail.id);
-      sent++;
-    } catch (e) {
-      await repo.mailFailed(sql, mail.id, (e as Error).message, Math.min(3600, retryBaseSeconds * 2 ** mail.attempts));
-      failed++;
+  let claimed = 0;
+  const finals = new Map<string, Promise<OutgoingMail['attachments']>>();
+  const finalPdf = (caseId: string) => {
+    let found = finals.get(caseId);
+    if (!found) {
+      found = (async () => {
+        const pdf = await repo.getPdf(sql, caseId, 'final_pdf');
+        const c = await repo.getCase(sql, caseId);
+        return pdf && c ? [{ filename: `${c.title}-${c.case_number}.pdf`, content: Buffer.from(pdf), contentType: 'application/pdf' }] : undefined;
+      })();
+      finals.set(caseId, found);
     }
-  }
+    return found;
+  };
+  const lane = async () => {
+    while (claimed < limit) {
+      claimed++;
+      const mail = await repo.claimMail(sql, leaseSeconds);
+      if (!mail) return;
+      try {
+        const attachments = mail.attach_final && mail.case_id ? await finalPdf(mail.case_id) : undefined;
+        // Headers once more at the door, whatever queued the message.
+        await send({ to: mail.to_address, subject: headerSafe(mail.subject), text: mail.text_body, html: mail.html_body, attachments, messageId: `<outbox-${mail.id}-${mail.case_id ?? 'none'}@handover.local>` });
+        failpoint('mail-after-send');
+        await repo.mailSent(sql, mail.id);
+        sent++;
+      } catch (e) {
+        await repo.mailFailed(sql, mail.id, (e as Error).message, Math.min(3600, retryBaseSeconds * 2 ** mail.attempts));
+        failed++;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, concurrency) }, lane));
   return { sent, failed };
 }
