@@ -76,7 +76,11 @@ describe.each(storeBackends('ev'))('evidence on %s', (_name, makeSql) => {
   const sent: OutgoingMail[] = [];
   const codeMails: Array<{ to: string; subject: string; text: string }> = [];
   const delivery: CodeDelivery = { email: async (m) => void codeMails.push(m), sms: null };
-  const flush = () => processOutbox(sql, async (m) => void sent.push(m));
+  // Jobs first (a new case's document and links, stamping, sealing), as a worker runs them before mail.
+  const flush = async () => {
+    await drainJobs(deps);
+    return processOutbox(sql, async (m) => void sent.push(m));
+  };
   const lastTo = (email: string) => sent.filter((m) => m.to === email && /#t=/.test(m.text)).at(-1)!;
 
   beforeAll(async () => {

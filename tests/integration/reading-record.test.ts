@@ -57,7 +57,11 @@ describe.each(storeBackends('r'))('reading records on %s', (_name, makeSql) => {
   let sql: Sql;
   let deps: SigningDeps;
   const sent: OutgoingMail[] = [];
-  const flush = () => processOutbox(sql, async (m) => void sent.push(m));
+  // Jobs first (a new case's document and links, stamping, sealing), as a worker runs them before mail.
+  const flush = async () => {
+    await drainJobs(deps);
+    return processOutbox(sql, async (m) => void sent.push(m));
+  };
   const lastTo = (email: string) => sent.filter((m) => m.to === email).at(-1)!;
 
   beforeAll(async () => {

@@ -112,7 +112,11 @@ describe.each(storeBackends('rb'))('group robots on %s', (_name, makeSql) => {
   let clock = new Date();
   const advance = (ms: number) => (clock = new Date(clock.getTime() + ms));
   const mails: OutgoingMail[] = [];
-  const flushMail = () => processOutbox(sql, async (m) => void mails.push(m));
+  // Jobs first (a new case's document and links), as a worker runs them before mail.
+  const flushMail = async () => {
+    await drainJobs(processDeps, signingJobs(processDeps));
+    return processOutbox(sql, async (m) => void mails.push(m));
+  };
   let n = 0;
   /** A fresh robot on the local platform server; its key answers in `mode`. */
   const robot = async (platform: 'wecom' | 'dingtalk' | 'feishu', opts: { secret?: string; mode?: Mode; serverSecret?: string } = {}) => {

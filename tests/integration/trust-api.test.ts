@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formDefinitionSchema } from '../../src/lib/form-definition.js';
 import { workHandoverValues } from '../fixtures/form-values.js';
 import { signersFor } from '../fixtures/parties.js';
+import { drainJobs } from '../fixtures/jobs.js';
 
 let server: Server;
 let base: string;
@@ -55,6 +56,7 @@ describe('trust chain over HTTP', () => {
       definition: work, values: workHandoverValues(work), sender: { name: 'HR', email: 'hr@flood.test' }, baseUrl: base,
       parties: signersFor(work, (key) => (key === 'giver' ? 'f1@flood.test' : `${key}@flood.test`)),
     });
+    await drainJobs(ctx.deps); // the case's document and links, as the worker makes them
     const token = await tokenFor('f1@flood.test', '/sign/');
     const pdf = () => post('/api/pdf', { formId: 'work-handover', values: workHandoverValues(work) });
     expect((await pdf()).status).toBe(200);

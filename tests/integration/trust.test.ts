@@ -61,7 +61,11 @@ describe.each(backends)('trust chain on %s', (_name, makeSql) => {
   let deps: ProcessDeps;
   let clock = new Date('2026-11-23T02:00:00Z');
   const sent: OutgoingMail[] = [];
-  const flush = () => processOutbox(sql, async (m) => void sent.push(m));
+  // Jobs first (a new case's document and links, stamping, sealing), as a worker runs them before mail.
+  const flush = async () => {
+    await drainJobs(deps);
+    return processOutbox(sql, async (m) => void sent.push(m));
+  };
   const mailsTo = (email: string) => sent.filter((m) => m.to === email);
   const lastTo = (email: string) => mailsTo(email).at(-1)!;
   const signLink = (mail: OutgoingMail) => {

@@ -5,6 +5,7 @@ import { SigningError } from '../signing/errors.js';
 import { issueSignLink } from '../signing/links.js';
 import { ackRequestMail } from '../signing/mail.js';
 import { cancelCaseInTx, viewAsParty, type PartyView, type SigningDeps } from '../signing/service.js';
+import { preparedDocument } from '../signing/common.js';
 import { beijingTime } from '../time-format.js';
 import { ackUrl } from './links.js';
 import { policyHtml } from './policy-html.js';
@@ -73,7 +74,7 @@ export type CampaignView = Awaited<ReturnType<typeof campaignView>>;
 /** A new link for one staff member (the old one stops), mailed as a reminder in the existing layout. */
 async function remindOne(tx: Sql, deps: SigningDeps, c: CaseRow, p: PartyRow, baseUrl: string) {
   const now = nowOf(deps);
-  const { token, jti, expiresAt } = await issueSignLink(deps.secret, { caseId: c.id, partyId: p.id, documentSha256: c.document_sha256 }, deps.ttlDays, now);
+  const { token, jti, expiresAt } = await issueSignLink(deps.secret, { caseId: c.id, partyId: p.id, documentSha256: preparedDocument(c) }, deps.ttlDays, now);
   await repo.updateParty(tx, p.id, { token_jti: jti, token_expires_at: expiresAt, last_sent_at: now, reminders: p.reminders + 1 });
   const summary = { title: c.title, caseNumber: c.case_number, company: c.company, senderName: c.sender_name };
   await repo.queueMail(tx, c.id, ackRequestMail(summary, p, ackUrl(baseUrl, c.id, token), expiresAt, true));

@@ -5,7 +5,7 @@ import type { TsaClient } from '../pdf/timestamp.js';
 import { verificationText, type VerificationDefaults } from './verification/codes.js';
 import type { Sql } from '../store/sql.js';
 import { repo, type CaseRow, type PartyRow } from '../store/repo.js';
-import { refuse } from './errors.js';
+import { refuse, SigningError } from './errors.js';
 import type { ReadingRecord } from './requests.js';
 import { issueSignLink, verifySignLink } from './links.js';
 import { robotsHear, waitingNotice } from '../robots/notices.js';
@@ -79,10 +79,16 @@ export function newCaseNumber(now: Date): string {
   return `HJ-${ymd}-${randomBytes(3).toString('hex').toUpperCase()}`;
 }
 
+/** The document a link is bound to. A case still being prepared has none yet, so nobody can be sent a link. */
+export function preparedDocument(c: Pick<CaseRow, 'document_sha256'>): string {
+  if (!c.document_sha256) throw new SigningError('preparing', '文件正在生成，签署邀请会在生成后自动发出：请稍候再试。', 409);
+  return c.document_sha256;
+}
+
 /** Sends (queues) a signing link to one party: new token, old one revoked. */
 export async function sendLink(tx: Sql, deps: SigningDeps, c: CaseRow, party: PartyRow, baseUrl: string, reminder: boolean) {
   const now = nowOf(deps);
-  const { token, jti, expiresAt } = await issueSignLink(deps.secret, { caseId: c.id, partyId: party.id, documentSha256: c.document_sha256 }, deps.ttlDays, now);
+  const { token, jti, expiresAt } = await issueSignLink(deps.secret, { caseId: c.id, partyId: party.id, documentSha256: preparedDocument(c) }, deps.ttlDays, now);
   await repo.updateParty(tx, party.id, {
     status: party.status === 'waiting' ? 'sent' : party.status,
     token_jti: jti,

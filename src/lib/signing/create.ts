@@ -3,7 +3,8 @@ import type { FormDefinition } from '../form-definition.js';
 import type { FormValues } from '../form-data.js';
 import type { FormPdfResult } from '../pdf/form-pdf.js';
 import type { Sql } from '../store/sql.js';
-import { repo, type PartyRow } from '../store/repo.js';
+import { repo } from '../store/repo.js';
+import { enqueue, type Job, type JobRun } from '../jobs/index.js';
 import { SigningError } from './errors.js';
 import { ackCampaignNotice, robotsHear } from '../robots/notices.js';
 import { pdfRenders } from '../pdf/render-limit.js';
@@ -30,23 +31,28 @@ export interface PreparedCase {
   caseId: string;
   caseNumber: string;
   manageKey: string;
-  pdf: FormPdfResult;
+  /** Null: stored first, rendered by the signing.prepare job (a checklist sent from the site). */
+  pdf: FormPdfResult | null;
 }
 
-/** The slow part of opening a case (the PDF), done before any transaction. */
-export async function prepareCase(deps: SigningDeps, input: CreateCaseInput): Promise<PreparedCase> {
+function checkParties(input: CreateCaseInput) {
   const { definition } = input;
   if (input.parties.length !== definition.signing.parties.length) {
     throw new SigningError('parties', `这张表单需要 ${definition.signing.parties.length} 位签署人，收到 ${input.parties.length} 位。`, 422);
   }
+}
+
+/** The slow part of opening a case (the PDF), done before any transaction. */
+export async function prepareCase(deps: SigningDeps, input: CreateCaseInput): Promise<PreparedCase> {
+  checkParties(input);
   const now = nowOf(deps);
   const caseNumber = input.caseNumber || newCaseNumber(now);
   const { renderFormPdf } = await pdfEngine();
-  const pdf = await renderFormPdf({ definition, values: input.values, company: input.company, caseNumber, createdAt: now });
+  const pdf = await renderFormPdf({ definition: input.definition, values: input.values, company: input.company, caseNumber, createdAt: now });
   return { input, caseId: newId(), caseNumber, manageKey: randomBytes(24).toString('base64url'), pdf };
 }
 
-/** Stores a prepared case and sends the first link(s), in the caller's transaction. */
+/** Stores a case and — once it has its document — sends the first link(s), in the caller's transaction. */
 export async function insertPreparedCase(tx: Sql, deps: SigningDeps, prepared: PreparedCase, owner?: { id: string; stage: string }) {
   const { input, caseId, caseNumber, pdf } = prepared;
   const { definition } = input;
@@ -62,30 +68,71 @@ export async function insertPreparedCase(tx: Sql, deps: SigningDeps, prepared: P
     sender_email: input.sender.email,
     archive_email: input.archiveEmail ?? null,
     manage_key_hash: sha256(Buffer.from(prepared.manageKey)),
-    document_sha256: sha256(pdf.bytes),
-    original_pdf: pdf.bytes,
-    current_pdf: pdf.bytes,
-    signature_boxes: pdf.signatureBoxes,
+    document_sha256: pdf ? sha256(pdf.bytes) : null,
+    original_pdf: pdf?.bytes ?? null,
+    current_pdf: pdf?.bytes ?? null,
+    signature_boxes: pdf?.signatureBoxes ?? null,
     process_id: owner?.id ?? null,
     process_stage: owner?.stage ?? null,
   });
   await repo.addEvent(tx, caseId, null, 'created', { form: definition.id, parties: input.parties.length });
-  const c = (await repo.getCase(tx, caseId))!;
-  const parties: PartyRow[] = [];
   for (const [i, p] of input.parties.entries()) {
-    const party = { id: newId(), case_id: caseId, position: i, role: definition.signing.parties[i].label ?? definition.signing.parties[i].role, name: p.name, email: p.email, status: 'waiting' as const };
-    await repo.insertParty(tx, party);
-    parties.push(freshParty(party));
+    await repo.insertParty(tx, { id: newId(), case_id: caseId, position: i, role: definition.signing.parties[i].label ?? definition.signing.parties[i].role, name: p.name, email: p.email, status: 'waiting' });
   }
   await setCaseVerification(tx, caseId, input.verification ?? (owner ? deps.verification?.process : undefined) ?? 'none', input.parties.map((p) => p.phone));
-  // Sequential: only the first party now; parallel: everyone at once.
-  for (const p of definition.signing.order === 'sequential' ? parties.slice(0, 1) : parties) await sendLink(tx, deps, c, p, input.baseUrl, false);
+  if (pdf) await sendFirstLinks(tx, deps, caseId, input.baseUrl);
 }
 
+/** Sequential: only the first party now; parallel: everyone at once. */
+async function sendFirstLinks(tx: Sql, deps: SigningDeps, caseId: string, baseUrl: string) {
+  const c = (await repo.getCase(tx, caseId))!;
+  const parties = await repo.parties(tx, caseId);
+  for (const p of c.signing_order === 'sequential' ? parties.slice(0, 1) : parties) await sendLink(tx, deps, c, p, baseUrl, false);
+}
+
+export const PREPARE_JOB = 'signing.prepare';
+interface PreparePayload {
+  caseId: string;
+  baseUrl: string;
+  /** The form as it was when the case was sent (a later edit of the site's forms does not change it). */
+  definition: FormDefinition;
+  createdAt: string;
+}
+
+/**
+ * Opens a checklist case: stored, and answered, at once; its PDF is rendered by a job
+ * (prepareCaseDocument), which then mails the links. Fifty senders at once no longer wait for
+ * fifty renders, and a render that fails is retried instead of losing the request.
+ */
 export async function createCase(deps: SigningDeps, input: CreateCaseInput): Promise<{ caseId: string; caseNumber: string; manageUrl: string }> {
-  const prepared = await pdfRenders.run(() => prepareCase(deps, input));
-  await deps.sql.transaction((tx) => insertPreparedCase(tx, deps, prepared));
+  checkParties(input);
+  const now = nowOf(deps);
+  const prepared: PreparedCase = { input, caseId: newId(), caseNumber: input.caseNumber || newCaseNumber(now), manageKey: randomBytes(24).toString('base64url'), pdf: null };
+  await deps.sql.transaction(async (tx) => {
+    await insertPreparedCase(tx, deps, prepared);
+    const payload: PreparePayload = { caseId: prepared.caseId, baseUrl: input.baseUrl, definition: input.definition, createdAt: now.toISOString() };
+    await enqueue(tx, PREPARE_JOB, payload, { dedupeKey: `prepare:${prepared.caseId}` });
+  });
   return { caseId: prepared.caseId, caseNumber: prepared.caseNumber, manageUrl: `${input.baseUrl}/manage/?c=${encodeURIComponent(prepared.caseId)}#k=${prepared.manageKey}` };
+}
+
+/** The signing.prepare job: renders the case's document, stores it and sends the first link(s), in one commit. */
+export async function prepareCaseDocument(deps: SigningDeps, job: Job<PreparePayload>, run: JobRun): Promise<void> {
+  const { caseId, baseUrl, definition, createdAt } = job.payload;
+  const [row] = await deps.sql.query<{ values_json: FormValues; company: string | null; case_number: string; status: string; document_sha256: string | null }>(
+    'SELECT values_json, company, case_number, status, document_sha256 FROM cases WHERE id = $1',
+    [caseId],
+  );
+  if (!row || row.status !== 'open' || row.document_sha256) return;
+  const { renderFormPdf } = await pdfEngine();
+  const pdf = await pdfRenders.run(() => renderFormPdf({ definition, values: row.values_json, company: row.company ?? undefined, caseNumber: row.case_number, createdAt: new Date(createdAt) }));
+  await run.complete(async (tx) => {
+    const locked = await repo.lockCase(tx, caseId);
+    // Cancelled meanwhile (nobody was mailed), or prepared by a worker that was faster.
+    if (!locked || locked.status !== 'open' || locked.document_sha256) return;
+    await repo.updateCase(tx, caseId, { document_sha256: sha256(pdf.bytes), original_pdf: pdf.bytes, current_pdf: pdf.bytes, signature_boxes: pdf.signatureBoxes });
+    await sendFirstLinks(tx, deps, caseId, baseUrl);
+  });
 }
 
 export interface AcknowledgmentInput {

@@ -1,11 +1,12 @@
 import type { SignatureBox } from '../pdf/form-pdf.js';
 import type { Sql } from '../store/sql.js';
-import { repo, type CaseRow } from '../store/repo.js';
+import { repo, type CaseRow, type PartyRow } from '../store/repo.js';
 import { completedNotice, robotsHear } from '../robots/notices.js';
 import { completedMail } from './mail.js';
 import { beijingDate } from '../time-format.js';
 import { enqueue, failpoint, type Job, type JobKinds, type JobRun } from '../jobs/index.js';
 import { partyVerifications } from './verification/codes.js';
+import { PREPARE_JOB, prepareCaseDocument } from './create.js';
 import { enqueueTimestampJob, recordSealTimestamp, retryCaseTimestamp, TIMESTAMP_JOB } from './timestamps.js';
 import { auditEntry, nowOf, pdfEngine, readingRecords, sendLink, sha256, summary, type SigningDeps } from './common.js';
 
@@ -46,8 +47,10 @@ async function untilSettled(body: () => Promise<void>) {
 /**
  * Stamps every signature recorded but not yet stamped, in party order, into the current
  * document, stores it, and moves on: the next party's link in a sequential case (so they
- * sign a document that shows the signatures before theirs), or the seal job once everyone's
- * signature is in. Signatures arriving together are stamped in one pass.
+ * sign a document that shows the signatures before theirs), or — once everyone's signature
+ * is in — the seal, in the same pass. Signatures arriving together are stamped in one pass.
+ * The seal job remains for a case whose last stamp was committed without its seal (a worker
+ * that rendered before the last signature arrived).
  */
 export async function stampSignatures(deps: SigningDeps, job: Job<CasePayload>, run: JobRun): Promise<void> {
   const { caseId, baseUrl } = job.payload;
@@ -69,6 +72,11 @@ export async function stampSignatures(deps: SigningDeps, job: Job<CasePayload>, 
         : { kind: 'typed' as const, name: p.signed_name ?? p.name, date };
       pdf = (await stampSignature(pdf, boxes[p.position], signature)).bytes;
     }
+    // When these were the last signatures, the case is sealed in this same pass: one load and
+    // save of the document less, and no second job to wait for before the final mail.
+    const stampedNow = new Map(pending.map((p, i) => [p.id, before[i]]));
+    const everyone = (await repo.parties(deps.sql, caseId)).map((p) => (stampedNow.has(p.id) ? { ...p, doc_sha256_signed: stampedNow.get(p.id)!, stamped_at: nowOf(deps) } : p));
+    const seal = everyone.every((p) => p.status === 'signed' && p.stamped_at) ? await renderSeal(deps, c, everyone, pdf) : null;
     const startedFrom = sha256(current);
     await run.complete(async (tx) => {
       const locked = await repo.lockCase(tx, caseId);
@@ -85,7 +93,10 @@ export async function stampSignatures(deps: SigningDeps, job: Job<CasePayload>, 
       if (locked.signing_order === 'sequential' && next && parties.every((p) => p.position >= next.position || p.stamped_at)) {
         await sendLink(tx, deps, locked, next, baseUrl, false);
       }
-      if (parties.every((p) => p.status === 'signed' && p.stamped_at)) await enqueueSealJob(tx, caseId, baseUrl);
+      if (!parties.every((p) => p.status === 'signed' && p.stamped_at)) return;
+      // A signature cannot be taken back, so the parties sealed above are the parties now.
+      if (seal) await finishCase(tx, deps, locked, seal, baseUrl);
+      else await enqueueSealJob(tx, caseId, baseUrl);
     });
   });
 }
@@ -104,18 +115,7 @@ export async function sealCase(deps: SigningDeps, job: Job<CasePayload>, run: Jo
     if (!parties.every((p) => p.status === 'signed' && p.stamped_at)) return;
     const current = await repo.getPdf(deps.sql, caseId, 'current_pdf');
     if (!current) return;
-    const readings = await readingRecords(deps.sql, caseId);
-    const verifications = await partyVerifications(deps.sql, caseId);
-    const { appendAuditPage, sealWithTimestamp } = await pdfEngine();
-    const withAudit = await appendAuditPage(current, {
-      caseNumber: c.case_number,
-      title: c.title,
-      originalSha256: c.document_sha256,
-      entries: parties.map((p) => auditEntry(c, p, readings.get(p.id), verifications.get(p.id))),
-    });
-    // Asked of the TSA here, outside any transaction; when it is down the seal goes out without
-    // a time-stamp and a timestamp job adds it later (the signed bytes do not change).
-    const seal = await sealWithTimestamp(withAudit.bytes, deps.cert, { reason: `${c.title} ${c.case_number} 各方签署完成`, name: 'Handover Kit 工作交接' }, deps.tsa);
+    const seal = await renderSeal(deps, c, parties, current);
     const startedFrom = sha256(current);
     await run.complete(async (tx) => {
       const locked = await repo.lockCase(tx, caseId);
@@ -124,6 +124,22 @@ export async function sealCase(deps: SigningDeps, job: Job<CasePayload>, run: Jo
       await finishCase(tx, deps, locked, seal, baseUrl);
     });
   });
+}
+
+/** The audit page and the seal over `pdf`, for a case whose parties have all signed (outside any transaction). */
+async function renderSeal(deps: SigningDeps, c: CaseRow, parties: PartyRow[], pdf: Uint8Array): Promise<SealResult> {
+  const readings = await readingRecords(deps.sql, c.id);
+  const verifications = await partyVerifications(deps.sql, c.id);
+  const { appendAuditPage, sealWithTimestamp } = await pdfEngine();
+  const withAudit = await appendAuditPage(pdf, {
+    caseNumber: c.case_number,
+    title: c.title,
+    originalSha256: c.document_sha256 ?? undefined,
+    entries: parties.map((p) => auditEntry(c, p, readings.get(p.id), verifications.get(p.id))),
+  });
+  // Asked of the TSA here, outside any transaction; when it is down the seal goes out without
+  // a time-stamp and a timestamp job adds it later (the signed bytes do not change).
+  return sealWithTimestamp(withAudit.bytes, deps.cert, { reason: `${c.title} ${c.case_number} 各方签署完成`, name: 'Handover Kit 工作交接' }, deps.tsa);
 }
 
 async function finishCase(tx: Sql, deps: SigningDeps, c: CaseRow, seal: SealResult, baseUrl: string) {
@@ -148,6 +164,7 @@ export function signingJobs(deps: SigningDeps): JobKinds {
   return {
     [STAMP_JOB]: { handle: (job: Job<CasePayload>, run: JobRun) => stampSignatures(deps, job, run), leaseSeconds: 120 },
     [SEAL_JOB]: { handle: (job: Job<CasePayload>, run: JobRun) => sealCase(deps, job, run), leaseSeconds: 120 },
+    [PREPARE_JOB]: { handle: (job: Job<Parameters<typeof prepareCaseDocument>[1]['payload']>, run: JobRun) => prepareCaseDocument(deps, job, run), leaseSeconds: 120 },
     [TIMESTAMP_JOB]: { handle: async (job: Job<{ caseId: string }>) => void (await retryCaseTimestamp(deps, job.payload.caseId)), leaseSeconds: 60 },
   };
 }

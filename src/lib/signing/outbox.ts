@@ -30,6 +30,7 @@ export async function processOutbox(sql: Sql, send: SendMail, limit = 50, retryB
   let sent = 0;
   let failed = 0;
   let claimed = 0;
+  const inHand = new Set<string>();
   const finals = new Map<string, Promise<OutgoingMail['attachments']>>();
   const finalPdf = (caseId: string) => {
     let found = finals.get(caseId);
@@ -48,6 +49,10 @@ export async function processOutbox(sql: Sql, send: SendMail, limit = 50, retryB
       claimed++;
       const mail = await repo.claimMail(sql, leaseSeconds);
       if (!mail) return;
+      // A send slower than the lease lets its message be claimed again: not by this sender,
+      // whose first send will still mark it.
+      if (inHand.has(mail.id)) continue;
+      inHand.add(mail.id);
       try {
         const attachments = mail.attach_final && mail.case_id ? await finalPdf(mail.case_id) : undefined;
         // Headers once more at the door, whatever queued the message.

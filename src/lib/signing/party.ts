@@ -125,7 +125,7 @@ async function ownCopy(deps: SigningDeps, c: CaseRow, party: PartyRow, policy: U
   const withAudit = await appendAuditPage(policy, {
     caseNumber: c.case_number,
     title: c.title,
-    originalSha256: c.document_sha256,
+    originalSha256: c.document_sha256 ?? undefined,
     entries: [auditEntry(c, party, reading, (await deps.sql.transaction((tx) => partyVerifications(tx, c.id))).get(party.id))],
     note: '这是您本人的确认回执：只列出您自己的确认记录；全体员工的确认记录由发起人（HR）存档。',
   });

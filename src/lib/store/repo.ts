@@ -15,9 +15,10 @@ export interface CaseRow {
   sender_email: string;
   archive_email: string | null;
   manage_key_hash: string;
-  document_sha256: string;
-  original_pdf: Uint8Array;
-  current_pdf: Uint8Array;
+  /** Null while a new checklist case's document is being rendered (the signing.prepare job); nobody has a link yet. */
+  document_sha256: string | null;
+  original_pdf: Uint8Array | null;
+  current_pdf: Uint8Array | null;
   signature_boxes: unknown;
   final_pdf: Uint8Array | null;
   final_sha256: string | null;
@@ -100,7 +101,7 @@ export const repo = {
         manage_key_hash, document_sha256, original_pdf, current_pdf, signature_boxes, kind, process_id, process_stage)
        VALUES ($1,$2,$3,$4,$5,$6,$7,'open',$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18)`,
       [c.id, c.form_id, c.title, c.company, c.case_number, JSON.stringify(c.values_json), c.signing_order, c.sender_name, c.sender_email,
-        c.archive_email, c.manage_key_hash, c.document_sha256, c.original_pdf, c.current_pdf, JSON.stringify(c.signature_boxes), c.kind ?? 'form',
+        c.archive_email, c.manage_key_hash, c.document_sha256, c.original_pdf, c.current_pdf, c.signature_boxes == null ? null : JSON.stringify(c.signature_boxes), c.kind ?? 'form',
         c.process_id ?? null, c.process_stage ?? null],
     ),
 
@@ -143,9 +144,10 @@ export const repo = {
   findCaseByFinalHash: async (tx: Sql, sha256: string) =>
     (await tx.query<CaseRow>(`SELECT ${CASE_COLUMNS_LIGHT} FROM cases WHERE final_sha256 = $1`, [sha256]))[0],
 
-  updateCase: (tx: Sql, id: string, set: Partial<Pick<CaseRow, 'status' | 'current_pdf' | 'final_pdf' | 'final_sha256' | 'completed_at'>>) => {
+  updateCase: (tx: Sql, id: string, set: Partial<Pick<CaseRow, 'status' | 'current_pdf' | 'final_pdf' | 'final_sha256' | 'completed_at' | 'document_sha256' | 'original_pdf' | 'signature_boxes'>>) => {
     const keys = Object.keys(set) as (keyof typeof set)[];
-    return tx.query(`UPDATE cases SET ${keys.map((k, i) => `${k} = $${i + 2}`).join(', ')} WHERE id = $1`, [id, ...keys.map((k) => set[k])]);
+    const value = (k: keyof typeof set) => (k === 'signature_boxes' ? JSON.stringify(set[k]) : set[k]);
+    return tx.query(`UPDATE cases SET ${keys.map((k, i) => `${k} = $${i + 2}`).join(', ')} WHERE id = $1`, [id, ...keys.map(value)]);
   },
 
   parties: (tx: Sql, caseId: string) => tx.query<PartyRow>(`SELECT ${PARTY_COLUMNS} FROM parties WHERE case_id = $1 ORDER BY position`, [caseId]),
