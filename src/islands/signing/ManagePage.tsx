@@ -16,6 +16,7 @@ interface Status {
   caseNumber: string;
   title: string;
   status: 'open' | 'completed' | 'declined' | 'cancelled';
+  preparing?: boolean;
   order: string;
   /** Set for a document of a customer-handover process (sent back for correction, not declined). */
   returnsTo: string | null;
@@ -66,6 +67,13 @@ export default function ManagePage() {
     if (r.ok) downloadBlob(`${status?.title}-${status?.caseNumber}${which === 'final' ? '-已签署' : ''}.pdf`, r.blob);
     else setError(r.error);
   };
+
+  // A new case's document is rendered in the background; look again until its links are out.
+  useEffect(() => {
+    if (!status?.preparing) return;
+    const t = setTimeout(() => void call({ action: 'status' }), 1500);
+    return () => clearTimeout(t);
+  }, [status, call]);
 
   const queued = status?.mail.filter((m) => m.status === 'queued') ?? [];
   // Only an acknowledgment campaign has a robot choice of its own (manageStatus gives null otherwise).
@@ -121,8 +129,13 @@ export default function ManagePage() {
               ))}
             </tbody>
           </table>
+          {status.preparing && (
+            <p className="notice" role="status" data-testid="case-preparing">
+              正在生成交接文件，生成后会自动向签署人发出邀请（通常只需几秒钟）。
+            </p>
+          )}
           <p className="actions">
-            <button type="button" onClick={() => download('current')}>下载当前文件</button>
+            {!status.preparing && <button type="button" onClick={() => download('current')}>下载当前文件</button>}
             {status.status === 'completed' && <button type="button" className="primary" onClick={() => download('final')}>下载最终文件</button>}
             {status.status === 'open' && status.parties.some((p) => p.status === 'sent' || p.status === 'viewed') && (
               <button type="button" onClick={async () => (await call({ action: 'remind-all' })) && setMessage('已重新发送给所有未完成的人，旧链接已作废。')}>

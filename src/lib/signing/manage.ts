@@ -28,6 +28,8 @@ export async function manageStatus(deps: SigningDeps, caseId: string, key: strin
       title: c.title,
       company: c.company,
       status: c.status,
+      /** The document is still being rendered (a new case): nobody has a link yet. */
+      preparing: c.status === 'open' && !c.document_sha256,
       order: c.signing_order,
       /** A process document goes back for correction: the page says 退回修改, not 拒签. */
       returnsTo: returnsTo(c, parties),
@@ -117,6 +119,7 @@ export async function managerDocument(deps: SigningDeps, caseId: string, key: st
 export async function caseDocument(tx: Sql, c: Pick<CaseRow, 'id' | 'status' | 'case_number' | 'title'>, which: 'current' | 'final') {
   const pdf = await repo.getPdf(tx, c.id, which === 'final' ? 'final_pdf' : 'current_pdf');
   if (pdf && pdf.length === 0) throw new SigningError('purged', '该文件已按数据保留期限清除。', 410);
+  if (!pdf && which === 'current' && c.status === 'open') throw new SigningError('preparing', '文件正在生成，请稍候几秒再下载。', 409);
   if (!pdf) throw new SigningError(c.status === 'completed' ? 'purged' : 'no-final', c.status === 'completed' ? '该文件已按数据保留期限清除。' : '还没有最终文件：所有人签署后才会生成。', c.status === 'completed' ? 410 : 404);
   return { pdf, caseNumber: c.case_number, title: c.title };
 }
