@@ -78,6 +78,8 @@ async function serveTree() {
   const from = (p: string) => import(pathToFileURL(join(root, p)).href);
   process.chdir(root);
   const { handleApi } = await from('src/server/app.ts');
+  // PDF work on worker threads, as under npm start (trees from before the pool render in-process).
+  if (existsSync(join(root, 'src/runtime/pdf-workers.ts'))) (await from('src/runtime/pdf-workers.ts')).startPdfWorkers();
   const { signingContext } = await from('src/runtime/context.ts');
   const ctx = await signingContext();
   const sql = ctx.deps.sql;

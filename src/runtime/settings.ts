@@ -84,6 +84,10 @@ export const settings = {
   mailLeaseSeconds: () => Number(process.env.MAIL_LEASE_SECONDS ?? 300),
   /** Messages in flight at once, each on its own SMTP connection (1–16). */
   mailConcurrency: () => Math.min(16, Math.max(1, Math.floor(Number(process.env.MAIL_CONCURRENCY ?? 4)) || 1)),
+  /** Worker threads for PDF work under a long-running server (0: render on the main thread). */
+  pdfWorkers: () => Math.min(8, Math.max(0, Math.floor(Number(process.env.PDF_WORKERS ?? 2)) || 0)),
+  /** Jobs a worker runs side by side (their PDF work on the worker threads, their commits short). */
+  jobConcurrency: () => Math.min(16, Math.max(1, Math.floor(Number(process.env.JOB_CONCURRENCY ?? 4)) || 1)),
   /** How long a claimed job is a worker's before another may take it over (its worker presumed dead). */
   jobLeaseSeconds: () => Number(process.env.JOB_LEASE_SECONDS ?? 120),
 };

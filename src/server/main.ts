@@ -5,6 +5,7 @@ import { signingContext } from '../runtime/context.js';
 import { appUrl } from '../runtime/settings.js';
 import { runMaintenance } from '../runtime/maintenance.js';
 import { nextDueInSeconds } from '../lib/jobs/index.js';
+import { startPdfWorkers } from '../runtime/pdf-workers.js';
 
 const port = Number(process.env.PORT ?? 4321);
 const host = process.env.HOST ?? '127.0.0.1';
@@ -14,6 +15,9 @@ const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
 // Links in mail point at the address this server listens on unless APP_URL says otherwise
 // (behind a proxy or another host name): never at whatever Host a request claims.
 process.env.APP_URL ||= `http://${shown}:${port}`;
+
+// PDF work (rendering, stamping, sealing) on worker threads: answers never wait behind it.
+startPdfWorkers();
 
 server.listen(port, host, () => {
   console.log(`工作交接已启动：http://${shown}:${port}/  （Ctrl+C 停止）；邮件中的链接指向 ${appUrl()}`);

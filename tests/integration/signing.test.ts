@@ -187,7 +187,7 @@ describe.each(backends)('signing on %s', (_name, makeSql) => {
       definition: work, values: workHandoverValues(work), company: '上海某某贸易有限公司', sender: { name: 'HR 小王', email: 'hr@ex.com' },
       parties: emails.map((email, i) => ({ name: signersFor(work)[i].name, email })), baseUrl: BASE,
     });
-    const emails = signersFor(work).map((p, i) => `prep${i}@ex.com`);
+    const emails = signersFor(work).map((_, i) => `prep${i}@ex.com`);
     const created = await open(emails);
     const key = /#k=([\w-]+)/.exec(created.manageUrl)![1];
     let status = await manageStatus(deps, created.caseId, key);

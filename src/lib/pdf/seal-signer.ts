@@ -30,7 +30,9 @@ const OID_SHA256 = '2.16.840.1.101.3.4.2.1';
 // By the file's and passphrase's hash: a process seals with one certificate, opened once.
 const opened = new Map<string, Promise<SealKey>>();
 
-function openSealKey(p12: Buffer, passphrase: string): Promise<SealKey> {
+function openSealKey(file: Uint8Array, passphrase: string): Promise<SealKey> {
+  // From a worker thread a Buffer arrives as a plain Uint8Array.
+  const p12 = Buffer.isBuffer(file) ? file : Buffer.from(file.buffer, file.byteOffset, file.byteLength);
   const id = createHash('sha256').update(p12).update('\0').update(passphrase).digest('hex');
   let key = opened.get(id);
   if (!key) {
@@ -63,7 +65,7 @@ async function readP12(p12: Buffer, passphrase: string): Promise<SealKey> {
 }
 
 export class SealSigner extends Signer {
-  constructor(private readonly p12: Buffer, private readonly passphrase: string) {
+  constructor(private readonly p12: Uint8Array, private readonly passphrase: string) {
     super();
   }
 

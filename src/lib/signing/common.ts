@@ -18,8 +18,19 @@ import { ackUrl } from '../campaigns/links.js';
  * What the signing use cases (create, sign, stamp and seal, manage, verify, reminders,
  * retention: one file each) share: their dependencies, links, authorization, audit lines.
  */
-/** Loaded on first use: viewing a link or a status never needs the PDF engine (cold starts). */
-export const pdfEngine = () => import('./pdf-engine.js');
+/** The PDF engine's functions (pdf-engine.ts), wherever they run. */
+export type PdfEngine = typeof import('./pdf-engine.js');
+let elsewhere: (() => Promise<PdfEngine>) | null = null;
+
+/**
+ * Loaded on first use: viewing a link or a status never needs the PDF engine (cold starts).
+ * A long-running server runs it on worker threads instead (src/runtime/pdf-workers.ts), so
+ * answers never wait behind a render and both cores render; a function or a test runs it here.
+ */
+export const pdfEngine = (): Promise<PdfEngine> => (elsewhere ? elsewhere() : import('./pdf-engine.js'));
+export function runPdfEngineElsewhere(engine: (() => Promise<PdfEngine>) | null): void {
+  elsewhere = engine;
+}
 
 /**
  * The signing flow. Every state change and its event row are written in one transaction;
