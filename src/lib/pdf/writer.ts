@@ -1,4 +1,5 @@
-import { PDFDocument, rgb, type PDFFont, type PDFPage, type RGB } from 'pdf-lib';
+import type { PDFDocument, PDFFont, PDFPage, RGB } from 'pdf-lib';
+import { rgb } from './pdf-lib.js';
 import { fontSubset } from './fonts.js';
 import { fallbackSubsets, FontChain } from './font-chain.js';
 import { deflateNatively, PageInk } from './ink.js';
