@@ -7,8 +7,10 @@
  * alternating runs, so a busy machine slows both alike. Printed per case: warm wall-clock
  * median and p95, and the CPU time median (steadier when other processes share the cores);
  * then cold starts, each a fresh process (bench-pdf-cold.ts), alternating too. Both
- * versions' PDFs of the 1,000-row list are rasterised (pdftoppm, 60 dpi): page 1 and a middle
- * page must be pixel-identical, and the PNGs are kept in test-artifacts/pdf-compare/ to look at.
+ * versions' text must be the same (pdftotext, every case), and their PDFs of the 1,000-row
+ * list and the 1-page form are rasterised (pdftoppm, 60 dpi): page 1 and a middle page of
+ * the list and the form's page must be pixel-identical; the PNGs are kept in
+ * test-artifacts/pdf-compare/ to look at.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -62,6 +64,7 @@ const versions = [await load(`基线 ${rev}`, base), await load('当前', here)]
 console.log(`PDF 渲染对比（同一次运行，交替执行；机器负载 ${(await import('node:os')).loadavg()[0].toFixed(1)}）\n`);
 console.log('| 用例 | 版本 | 页数 | 大小 | 热渲染中位数 | p95 | CPU 中位数 |');
 console.log('|---|---|---:|---:|---:|---:|---:|');
+const textChecks: string[] = [];
 for (const name of versions[0].inputs.keys()) {
   const runs = name.includes('1,000') ? 5 : 15;
   const wall = versions.map(() => [] as number[]);
@@ -84,7 +87,17 @@ for (const name of versions[0].inputs.keys()) {
   versions.forEach((v, k) => {
     console.log(`| ${name} | ${v.label} | ${last[k].pageCount} | ${kb(last[k].bytes.length)} | ${ms(median(wall[k]))} | ${ms(p95(wall[k]))} | ${ms(median(cpu[k]))} |`);
     if (name === '客户清单 1,000 行') writeFileSync(`${OUT}/${k === 0 ? 'before' : 'after'}-1000.pdf`, last[k].bytes);
+    if (name.includes('1 页表单')) writeFileSync(`${OUT}/${k === 0 ? 'before' : 'after'}-form.pdf`, last[k].bytes);
   });
+  // The same text for copy, search and screen readers (ToUnicode): pdftotext of both versions.
+  const text = last.map((r, k) => {
+    const file = `${OUT}/text-${k}.pdf`;
+    writeFileSync(file, r.bytes);
+    const out = execFileSync('pdftotext', ['-enc', 'UTF-8', file, '-'], { encoding: 'utf8', maxBuffer: 64 << 20 });
+    rmSync(file);
+    return out;
+  });
+  textChecks.push(`  ${name}：${text[0] === text[1] ? 'pdftotext 文本相同' : 'pdftotext 文本不同！'}`);
 }
 
 // Cold start: a fresh process each, alternating; the first of each is thrown away (tsx's transform cache).
@@ -108,19 +121,23 @@ for (let i = 0; i < coldRuns; i++) {
 console.log(`\n冷启动（新进程：加载模块、读取字体、渲染 1 页表单，各 ${coldRuns} 次）`);
 versions.forEach((v, k) => console.log(`  ${v.label}：中位数 ${ms(median(cold[k].wall))}，CPU 中位数 ${ms(median(cold[k].cpu))}`));
 
-// The pages must look the same: page 1 and a middle page of the 1,000-row list.
+console.log('\n文本对比（两个版本的最后一次渲染）：');
+for (const line of textChecks) console.log(line);
+
+// The pages must look the same: page 1 and a middle page of the 1,000-row list, and the 1-page form.
 const pages = Number(execFileSync('bash', ['-c', `pdfinfo ${OUT}/after-1000.pdf | awk '/^Pages:/ {print $2}'`], { encoding: 'utf8' }).trim());
-console.log('\n1,000 行客户清单，60 dpi 光栅化对比：');
-for (const page of [1, Math.ceil(pages / 2)]) {
+console.log('\n1,000 行客户清单与 1 页表单，60 dpi 光栅化对比：');
+for (const [doc, page] of [['1000', 1], ['1000', Math.ceil(pages / 2)], ['form', 1]] as const) {
   const raster = (which: string, format: string[]) =>
-    execFileSync('pdftoppm', ['-r', '60', ...format, '-f', String(page), '-l', String(page), '-singlefile', `${OUT}/${which}-1000.pdf`, `${OUT}/${which}-p${page}`]);
+    execFileSync('pdftoppm', ['-r', '60', ...format, '-f', String(page), '-l', String(page), '-singlefile', `${OUT}/${which}-${doc}.pdf`, `${OUT}/${which}-${doc}-p${page}`]);
   for (const which of ['before', 'after']) {
     raster(which, []);
     raster(which, ['-png']);
   }
-  const [a, b] = ['before', 'after'].map((which) => readFileSync(`${OUT}/${which}-p${page}.ppm`));
+  const [a, b] = ['before', 'after'].map((which) => readFileSync(`${OUT}/${which}-${doc}-p${page}.ppm`));
   let differing = 0;
   for (let i = 0; i < Math.max(a.length, b.length); i++) if (a[i] !== b[i]) differing++;
-  console.log(`  第 ${page} 页：${differing === 0 ? '逐像素相同' : `${differing} 个字节不同`}（${OUT}/before-p${page}.png 与 after-p${page}.png）`);
-  for (const which of ['before', 'after']) rmSync(`${OUT}/${which}-p${page}.ppm`);
+  const label = doc === 'form' ? '1 页表单' : '客户清单';
+  console.log(`  ${label}第 ${page} 页：${differing === 0 ? '逐像素相同' : `${differing} 个字节不同`}（${OUT}/before-${doc}-p${page}.png 与 after-${doc}-p${page}.png）`);
+  for (const which of ['before', 'after']) rmSync(`${OUT}/${which}-${doc}-p${page}.ppm`);
 }

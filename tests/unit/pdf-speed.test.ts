@@ -1,19 +1,20 @@
 /**
  * What the faster PDF engine must keep: HarfBuzz subsets cut from a font loaded once are
  * the bytes subset-font makes; the writer's own glyph lookup measures exactly what pdf-lib
- * measures (so no line break moves); text it writes straight into the content stream is
- * extractable (ToUnicode) and drawn in the right fonts, fallback runs included; a second
- * save after more drawing carries the new text.
+ * measures with fontkit (so no line break moves); text it writes straight into the content
+ * stream is extractable (ToUnicode) and drawn in the right fonts, fallback runs included; a
+ * second save after more drawing carries the new text.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import fontkit from '@pdf-lib/fontkit';
 import { PDFDocument } from 'pdf-lib';
 import subsetFont from 'subset-font';
 import { FONT_FILES, fontSubset } from '../../src/lib/pdf/fonts.js';
-import { PdfWriter } from '../../src/lib/pdf/writer.js';
+import { CMAP_GLYPHS_ONLY, PdfWriter } from '../../src/lib/pdf/writer.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'pdf-speed-'));
 const pdftotext = (bytes: Uint8Array): string => {
@@ -45,16 +46,22 @@ describe('font subsets from a font loaded once', () => {
 });
 
 describe('the writer draws and measures itself', () => {
-  it('measures exactly as pdf-lib does, character by character and summed', async () => {
+  it('measures exactly as pdf-lib with fontkit does, character by character and summed', async () => {
     const doc = await PDFDocument.create();
     const w = await PdfWriter.create(doc, { regular: SAMPLE, bold: SAMPLE });
-    for (const font of [w.regular, w.bold]) {
+    // The reference: the same font, subset, embedded the way pdf-lib does with fontkit.
+    const ref = await PDFDocument.create();
+    ref.registerFontkit(fontkit);
+    for (const [name, font] of [['regular', w.regular], ['bold', w.bold]] as const) {
+      const theirs = await ref.embedFont(await fontSubset(name, SAMPLE, { layout: false }), { subset: false, features: CMAP_GLYPHS_ONLY });
       let sum = 0;
       for (const ch of SAMPLE) {
-        expect(w.width(ch, font, 1), ch).toBe(font.widthOfTextAtSize(ch, 1));
-        sum += font.widthOfTextAtSize(ch, 1);
+        expect(w.width(ch, font, 1), ch).toBe(theirs.widthOfTextAtSize(ch, 1));
+        sum += theirs.widthOfTextAtSize(ch, 1);
       }
       expect(w.width(SAMPLE, font, 9)).toBe(sum * 9);
+      // pdf-lib's own measure of the writer's font (read by sfnt.ts) agrees too.
+      expect(font.widthOfTextAtSize(SAMPLE, 9)).toBe(theirs.widthOfTextAtSize(SAMPLE, 9));
     }
   });
 

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { PDFDocument, PDFFont, PDFPage, RGB } from 'pdf-lib';
-import fontkit from '@pdf-lib/fontkit';
+import { SfntFont } from './sfnt.js';
 
 /**
  * Rare characters in names (生僻字: 𠮷 U+20BB7, 𡒄 U+21484, compatibility ideographs such as
@@ -75,13 +75,13 @@ function readOnce(file: string): Promise<Buffer> {
   return bytes;
 }
 
-/** fontkit reads a TrueType cmap lazily: asking it is far cheaper than a HarfBuzz subset. */
+/** Reading a TrueType cmap (sfnt.ts reads only that table) is far cheaper than a HarfBuzz subset. */
 const cmaps = new Map<string, Promise<(ch: string) => boolean>>();
 function hasGlyph(file: string): Promise<(ch: string) => boolean> {
   let has = cmaps.get(file);
   if (!has) {
     has = readOnce(file).then((bytes) => {
-      const font = fontkit.create(bytes);
+      const font = new SfntFont(bytes);
       return (ch: string) => font.hasGlyphForCodePoint(ch.codePointAt(0)!);
     });
     cmaps.set(file, has);
@@ -92,7 +92,7 @@ function hasGlyph(file: string): Promise<(ch: string) => boolean> {
 /** The code points a TrueType subset holds (none when HarfBuzz kept no character: it then writes no cmap). */
 export function subsetCharacters(bytes: Uint8Array): Set<number> {
   try {
-    return new Set<number>(fontkit.create(bytes).characterSet);
+    return new Set<number>(new SfntFont(bytes).characterSet);
   } catch {
     return new Set();
   }
@@ -120,7 +120,7 @@ export async function fallbackSubsets(chars: Iterable<string>): Promise<Uint8Arr
   for (const file of FALLBACK_FONT_FILES) {
     if (!rest.length) return out;
     // Whole fonts of several MB: subset only when the cmap says they have something. (The
-    // small WOFF2 slices below are subset straight away: decoding one for fontkit costs more.)
+    // small WOFF2 slices below are subset straight away: they would need decoding first.)
     const has = await hasGlyph(file);
     const cut = rest.some(has) ? await subsetOf(file, rest.filter(has)) : null;
     if (cut) {

@@ -1,4 +1,4 @@
-import { PDFDocument } from 'pdf-lib';
+import { PDFDocument } from './pdf-lib.js';
 import type { FormDefinition } from '../form-definition.js';
 import { hasWideTable } from '../form-definition.js';
 import { formatComputed, isRowEmpty, rowsOf, textOf, type FormValues } from '../form-data.js';

@@ -1,5 +1,6 @@
 import { deflateSync } from 'node:zlib';
-import { PDFName, PDFRawStream, PDFStream, type PDFContext, type PDFDict, type PDFDocument, type PDFFont, type PDFPage, type RGB } from 'pdf-lib';
+import type { PDFContext, PDFDict, PDFDocument, PDFFont, PDFPage, RGB } from 'pdf-lib';
+import { PDFName, PDFRawStream, PDFStream } from './pdf-lib.js';
 
 /**
  * A page's drawing as PDF content operators written straight into a string. pdf-lib's

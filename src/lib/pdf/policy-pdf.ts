@@ -1,4 +1,4 @@
-import { PDFDocument } from 'pdf-lib';
+import { PDFDocument } from './pdf-lib.js';
 import type { Block } from '../markdown-blocks.js';
 import { PdfWriter } from './writer.js';
 

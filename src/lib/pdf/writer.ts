@@ -1,8 +1,9 @@
-import fontkit from '@pdf-lib/fontkit';
-import { PDFDocument, rgb, type PDFFont, type PDFPage, type RGB } from 'pdf-lib';
+import type { PDFDocument, PDFFont, PDFPage, RGB } from 'pdf-lib';
+import { rgb } from './pdf-lib.js';
 import { fontSubset } from './fonts.js';
 import { fallbackSubsets, FontChain } from './font-chain.js';
 import { deflateNatively, PageInk } from './ink.js';
+import { SfntFont, sfntKit } from './sfnt.js';
 import { wrapText } from './line-break.js';
 import { drawTable, type TableColumn } from './table.js';
 export type { TableColumn } from './table.js';
@@ -48,10 +49,7 @@ interface Glyph {
 }
 
 /** What the writer reads of a font itself: its cmap and advance widths. */
-interface Metrics {
-  glyphForCodePoint(cp: number): { id: number; advanceWidth: number };
-  unitsPerEm: number;
-}
+type Metrics = SfntFont;
 
 export class PdfWriter {
   page!: PDFPage;
@@ -87,7 +85,9 @@ export class PdfWriter {
     text: { regular: string; bold: string },
     options: { pageSize?: [number, number]; margin?: PdfWriter['margin'] } = {},
   ): Promise<PdfWriter> {
-    doc.registerFontkit(fontkit);
+    // The fonts are HarfBuzz subsets drawn one cmap glyph per character: pdf-lib only reads
+    // them (cmap, widths, metrics), which sfnt.ts does without loading fontkit.
+    doc.registerFontkit(sfntKit as unknown as Parameters<PDFDocument['registerFontkit']>[0]);
     deflateNatively(doc);
     const always = MISSING_GLYPH + '0123456789第页共/';
     // Each character once: a long table's text is hundreds of thousands of characters, a few hundred distinct.
@@ -99,8 +99,8 @@ export class PdfWriter {
     const metrics = new Map<PDFFont, Metrics>();
     const embed = async (bytes: Uint8Array) => {
       const font = await doc.embedFont(bytes, { subset: false, features: CMAP_GLYPHS_ONLY });
-      // The writer's own reading of the same bytes (pdf-lib keeps its fontkit font private).
-      metrics.set(font, fontkit.create(bytes) as unknown as Metrics);
+      // The writer's own reading of the same bytes (pdf-lib keeps its font object private).
+      metrics.set(font, new SfntFont(bytes));
       return font;
     };
     const regular = await embed(regularBytes);
