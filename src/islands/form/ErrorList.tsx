@@ -1,4 +1,4 @@
-import type { MouseEvent } from 'react';
+import { memo, type MouseEvent } from 'react';
 import type { FormError } from '../../lib/form-errors.js';
 import './table-editor.css';
 import { whenRendered } from './useWindowedRows.js';
@@ -34,7 +34,8 @@ interface Props {
  * Errors next to the button that found them: a link to the first one, then each error (its
  * place in words) as a link that focuses the field or table cell to correct.
  */
-export function ErrorList({ errors, anchor, title, max = 10, total = errors.length, testId }: Props) {
+// Memoized: the form page's summary stays as it is while the form re-renders for each keystroke.
+export const ErrorList = memo(function ErrorList({ errors, anchor, title, max = 10, total = errors.length, testId }: Props) {
   if (errors.length === 0) return null;
   const link = (path: string) => ({
     href: `#${anchor(path)}`,
@@ -58,4 +59,4 @@ export function ErrorList({ errors, anchor, title, max = 10, total = errors.leng
       </ul>
     </div>
   );
-}
+});
