@@ -46,6 +46,16 @@ export function isRowEmpty(row: Row): boolean {
   return Object.values(row).every((v) => !v.trim());
 }
 
+// The passes over every row that follow typing in a 1,000-row table (row counts, progress,
+// computed totals) ask each row whether it is blank: answered once per row object, under the
+// same rule as the error cache below (an edit replaces the row object, it is not changed in place).
+const blankCache = new WeakMap<Row, boolean>();
+function isBlank(row: Row): boolean {
+  let blank = blankCache.get(row);
+  if (blank === undefined) blankCache.set(row, (blank = isRowEmpty(row)));
+  return blank;
+}
+
 /** A row-like object whose every value is a blank string (anything else is validated). */
 function isBlankRecord(r: unknown): boolean {
   return !!r && typeof r === 'object' && !Array.isArray(r) && Object.values(r).every((v) => typeof v === 'string' && !v.trim());
@@ -151,7 +161,7 @@ export function checkTable(table: TableField, rows: readonly Row[]): TableCheck 
       checked.push(i);
     }
     errors[i] = e;
-    if (!isRowEmpty(row)) filled++;
+    if (!isBlank(row)) filled++;
     for (const _ in e) {
       invalid++;
       break;
@@ -209,6 +219,49 @@ export function validateForm(definition: FormDefinition, values: FormValues): Er
     } else if (scalar[f.id]) errors[f.id] = scalar[f.id];
   }
   return errors;
+}
+
+/** What the check summary shows: how many errors, the first few of them located, and the table-level ones. */
+export interface ErrorSummary {
+  /** Every error of the form (what `validateForm` would list). */
+  count: number;
+  /** The first `max` errors in form order, each saying where it is (「客户 第 4 行：…」). */
+  first: { path: string; text: string }[];
+  /** Errors of a table as a whole (its row count), keyed by table id. */
+  tables: Record<string, string>;
+}
+
+/**
+ * `validateForm` counted rather than listed: the same errors in the same order, but only the
+ * first `max` are worked into located messages. Table rows come from their cached check
+ * (`checkTable`), so with 1,000 rows that each have an error a keystroke re-checks one row and
+ * writes `max` messages, not 1,000.
+ */
+export function errorSummary(definition: FormDefinition, values: FormValues, max: number): ErrorSummary {
+  const scalar = fieldErrors(definition, values);
+  const summary: ErrorSummary = { count: 0, first: [], tables: {} };
+  const add = (path: string, text: () => string) => {
+    summary.count++;
+    if (summary.first.length < max) summary.first.push({ path, text: text() });
+  };
+  for (const f of allFields(definition)) {
+    if (f.type === 'computed') continue;
+    if (f.type !== 'table') {
+      if (scalar[f.id]) add(f.id, () => scalar[f.id]);
+      continue;
+    }
+    const rows = rowsOf(values, f.id);
+    const { errors, filled } = checkTable(f, rows);
+    const whole = filled > f.maxRows ? `${f.label}最多 ${f.maxRows} 行（当前 ${filled} 行）` : filled < f.minRows ? `${f.label}至少需要 ${f.minRows} 行` : '';
+    if (whole) {
+      summary.tables[f.id] = whole;
+      add(f.id, () => whole);
+    }
+    errors.forEach((e, i) => {
+      for (const col in e) add(`${f.id}.${i}.${col}`, () => locateMessage(definition, [f.id, i, col], e[col]));
+    });
+  }
+  return summary;
 }
 
 /**
@@ -280,7 +333,7 @@ function addRuleIssues(ctx: z.RefinementCtx, errors: Record<string, string>) {
 export function computeValue(definition: FormDefinition, id: string, values: FormValues): number {
   const f = allFields(definition).find((x) => x.id === id);
   if (!f || f.type !== 'computed') throw new Error(`not a computed field: ${id}`);
-  const rows = rowsOf(values, f.compute.table).filter((r) => !isRowEmpty(r));
+  const rows = rowsOf(values, f.compute.table).filter((r) => !isBlank(r));
   const c = f.compute;
   switch (c.kind) {
     case 'count':
@@ -310,7 +363,7 @@ export function completeness(definition: FormDefinition, values: FormValues) {
   for (const t of tableFields(definition)) {
     const statusCols = t.columns.filter((c) => c.type === 'status');
     for (const row of rowsOf(values, t.id)) {
-      if (isRowEmpty(row)) continue;
+      if (isBlank(row)) continue;
       for (const c of statusCols) {
         const v = (row[c.id] ?? '').trim();
         if (v === '不适用') continue;

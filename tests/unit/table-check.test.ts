@@ -1,12 +1,13 @@
 /**
  * Incremental validation of a long table (checkTable, validateForm): an edit re-checks only
  * the edited row; moving rows (delete, sort) re-checks none but renumbers the messages; the
- * table's own checks (row count) follow every change.
+ * table's own checks (row count) follow every change; the check summary counts them all and
+ * words only the first few.
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { formDefinitionSchema, type TableField } from '../../src/lib/form-definition.js';
-import { checkTable, emptyRow, emptyValues, validateForm, type Row } from '../../src/lib/form-data.js';
+import { checkTable, emptyRow, emptyValues, errorSummary, validateForm, type Row } from '../../src/lib/form-data.js';
 import { customerRows } from '../fixtures/customers.js';
 
 const customers = formDefinitionSchema.parse(JSON.parse(readFileSync('content/forms/customer-handover.json', 'utf8')));
@@ -79,5 +80,47 @@ describe('validateForm on a long table', () => {
     expect(validateForm(def, values).customers).toBe(`${table.label}最多 3 行（当前 4 行）`);
     values.customers = customerRows(3);
     expect(validateForm(def, values).customers).toBeUndefined();
+  });
+});
+
+describe('errorSummary (the check summary of the form page)', () => {
+  /** validateForm's list, as the summary should count and begin it. */
+  const listed = (def: typeof customers, values: ReturnType<typeof emptyValues>) => Object.entries(validateForm(def, values)).map(([path, text]) => ({ path, text }));
+
+  it('counts every error of validateForm and words the first ones, in the same order', () => {
+    // Required top-level fields left blank (before the table) and 1,000 rows without 交接状态.
+    const values = emptyValues(customers);
+    values.customers = edit(missingStatus(), 3, { email: 'not-an-email' });
+    const all = listed(customers, values);
+    const summary = errorSummary(customers, values, 20);
+    expect(all.length).toBeGreaterThan(1000);
+    expect(summary.count).toBe(all.length);
+    expect(summary.first).toEqual(all.slice(0, 20));
+    expect(summary.first.some((e) => e.path === 'customers.3.email')).toBe(true);
+    expect(summary.tables).toEqual({});
+  });
+
+  it('follows an edit and a removed row like validateForm', () => {
+    const values = emptyValues(customers);
+    values.customers = missingStatus();
+    const fixed = { ...values, customers: edit(values.customers as Row[], 0, { status: '已交接' }) };
+    const summary = errorSummary(customers, fixed, 5);
+    expect(summary.count).toBe(listed(customers, fixed).length);
+    expect(summary.first).toEqual(listed(customers, fixed).slice(0, 5));
+    expect(summary.first.map((e) => e.path)).not.toContain('customers.0.status');
+    const shifted = { ...values, customers: (values.customers as Row[]).slice(1) };
+    expect(errorSummary(customers, shifted, 5).first).toEqual(listed(customers, shifted).slice(0, 5));
+  });
+
+  it('reports the table-wide check (its row limit) under the table', () => {
+    const small = { ...table, maxRows: 3 };
+    const def = { ...customers, sections: customers.sections.map((s) => ({ ...s, fields: s.fields.map((f) => (f.id === 'customers' ? small : f)) })) };
+    const values = emptyValues(def);
+    values.customers = customerRows(4);
+    const summary = errorSummary(def, values, 100);
+    expect(summary.tables.customers).toBe(`${table.label}最多 3 行（当前 4 行）`);
+    expect(summary.first).toEqual(listed(def, values));
+    values.customers = customerRows(3);
+    expect(errorSummary(def, values, 100).tables).toEqual({});
   });
 });

@@ -1,4 +1,4 @@
-import type { MouseEvent } from 'react';
+import { memo, type MouseEvent } from 'react';
 import type { FormError } from '../../lib/form-errors.js';
 import './table-editor.css';
 import { whenRendered } from './useWindowedRows.js';
@@ -25,6 +25,8 @@ interface Props {
   anchor: (path: string) => string;
   title?: string;
   max?: number;
+  /** How many errors there are when `errors` holds only the first ones (a 1,000-row table's summary). */
+  total?: number;
   testId?: string;
 }
 
@@ -32,7 +34,8 @@ interface Props {
  * Errors next to the button that found them: a link to the first one, then each error (its
  * place in words) as a link that focuses the field or table cell to correct.
  */
-export function ErrorList({ errors, anchor, title, max = 10, testId }: Props) {
+// Memoized: the form page's summary stays as it is while the form re-renders for each keystroke.
+export const ErrorList = memo(function ErrorList({ errors, anchor, title, max = 10, total = errors.length, testId }: Props) {
   if (errors.length === 0) return null;
   const link = (path: string) => ({
     href: `#${anchor(path)}`,
@@ -46,14 +49,14 @@ export function ErrorList({ errors, anchor, title, max = 10, testId }: Props) {
       {title && <p className="error-list-title"><strong>{title}</strong></p>}
       <p>
         <a className="first-error" {...link(errors[0].path)}>转到第一处需要修改的地方</a>
-        {errors.length > 1 && <span>（共 {errors.length} 处）</span>}
+        {total > 1 && <span>（共 {total} 处）</span>}
       </p>
       <ul>
         {errors.slice(0, max).map((e) => (
           <li key={e.path + e.text}><a {...link(e.path)}>{e.text}</a></li>
         ))}
-        {errors.length > max && <li>……另有 {errors.length - max} 处</li>}
+        {total > max && <li>……另有 {total - Math.min(max, errors.length)} 处</li>}
       </ul>
     </div>
   );
-}
+});

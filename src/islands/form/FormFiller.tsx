@@ -1,7 +1,7 @@
-import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { FormDefinition, ScalarField } from '../../lib/form-definition.js';
 import {
-  allFields, completeness, emptyValues, fieldErrors, formatComputed, inputFields, rowsOf, textOf, validateForm,
+  allFields, completeness, emptyValues, errorSummary, fieldErrors, formatComputed, inputFields, rowsOf, tableFields, textOf,
   type FormValues, type Row,
 } from '../../lib/form-data.js';
 import { errorAnchor } from '../../lib/form-errors.js';
@@ -15,9 +15,12 @@ import { SendForSigning } from './SendForSigning.js';
 import { downloadText } from './download.js';
 import { useHydrated } from '../useHydrated.js';
 import { usePrinting } from './useWindowedRows.js';
+import { useSettled } from './useSettled.js';
 import './form.css';
 
 const AUTOSAVE_MS = 400;
+/** Errors listed in the check summary (the rest are counted). */
+const SUMMARY_MAX = 20;
 
 function draftTitle(definition: FormDefinition, values: FormValues): string {
   const named = inputFields(definition).find((f) => f.type === 'text' && textOf(values, f.id).trim());
@@ -133,13 +136,24 @@ export default function FormFiller({ definition }: { definition: FormDefinition 
   }, [definition]);
   const touch = useCallback((id: string) => setTouched((t) => (t.has(id) ? t : new Set(t).add(id))), []);
 
-  // Figures over every row (progress, the check summary) follow the typing a moment later, in a
-  // deferred render: the frame after a keystroke does not wait for a pass over 1,000 rows.
-  const settled = useDeferredValue(values);
+  // Figures over every row (progress, totals, the check summary) follow the typing once it
+  // pauses: the frame after a keystroke does not wait for a pass over 1,000 rows. When a table
+  // gains or loses rows (a paste, a new row) they follow at once.
+  const settled = useSettled(values, (v) => tableFields(definition).map((t) => rowsOf(v, t.id).length).join());
   const progress = useMemo(() => completeness(definition, settled), [definition, settled]);
-  const errors = useMemo(() => (showAll ? validateForm(definition, settled) : {}), [showAll, definition, settled]);
-  const errorList = useMemo(() => Object.entries(errors).map(([path, text]) => ({ path, text })), [errors]);
-  const errorCount = errorList.length;
+  // The summary is a count and the first errors as links: with an error on each of 1,000 rows,
+  // a keystroke re-checks its own row (cached checks) and writes 20 messages, not 1,000.
+  const summary = useMemo(() => (showAll ? errorSummary(definition, settled, SUMMARY_MAX) : null), [showAll, definition, settled]);
+  const errorCount = summary?.count ?? 0;
+  // Computed figures (e.g. the sum of a table's amounts) go over every row: deferred as well.
+  const computedText = useMemo(() => {
+    const out = new Map<string, string>();
+    for (const f of allFields(definition)) if (f.type === 'computed') out.set(f.id, formatComputed(definition, f.id, settled));
+    return out;
+  }, [definition, settled]);
+  // The PDF and signing panels read the values when clicked, so typing does not re-render them.
+  const getValues = useCallback(() => latest.current.values, []);
+  const onRefused = useCallback(() => setMarkAll(true), []);
   const anchor = useCallback((path: string) => errorAnchor(definition, path), [definition]);
   // Top-level fields only (value checks and the form's rules, e.g. 最后工作日 not before 交接日期):
   // cheap enough for every keystroke; table rows are checked row by row in TableEditor.
@@ -205,6 +219,8 @@ export default function FormFiller({ definition }: { definition: FormDefinition 
   };
 
   const currentInList = drafts.some((d) => d.id === draftId);
+  // Dates formatted once per list, not on every keystroke (toLocaleString is slow).
+  const draftOptions = useMemo(() => drafts.map((d) => <option key={d.id} value={d.id}>{d.title} · {formatTime(d.updatedAt)}</option>), [drafts]);
 
   return (
     <div className="form-filler">
@@ -217,9 +233,7 @@ export default function FormFiller({ definition }: { definition: FormDefinition 
             onChange={(e) => { saveNow(); if (e.target.value) loadDraft(e.target.value); }}
           >
             {!currentInList && <option value="">新草稿（未保存）</option>}
-            {drafts.map((d) => (
-              <option key={d.id} value={d.id}>{d.title} · {formatTime(d.updatedAt)}</option>
-            ))}
+            {draftOptions}
           </select>
           <button type="button" onClick={newDraft}>新建</button>
           <button type="button" onClick={deleteDraft}>删除</button>
@@ -241,15 +255,15 @@ export default function FormFiller({ definition }: { definition: FormDefinition 
           <button type="button" onClick={check}>检查填写</button>
           <button type="button" onClick={() => window.print()}>打印</button>
         </div>
-        <PdfActions definition={definition} values={values} header={header} onHeaderChange={setHeader} announce={announce} onRefused={() => setMarkAll(true)} />
-        <SendForSigning definition={definition} values={values} header={header} />
+        <PdfActions definition={definition} getValues={getValues} header={header} onHeaderChange={setHeader} announce={announce} onRefused={onRefused} />
+        <SendForSigning definition={definition} getValues={getValues} header={header} />
 
         {showAll && (
           <div className={errorCount ? 'error-summary' : 'ok-summary'} tabIndex={-1} ref={summaryRef} role="region" aria-label="检查结果" data-testid="check-result">
             {errorCount === 0 ? (
               <p>检查通过：所有内容格式正确。</p>
             ) : (
-              <ErrorList errors={errorList} anchor={anchor} title={`有 ${errorCount} 处需要修改：`} max={20} />
+              <ErrorList errors={summary!.first} total={errorCount} anchor={anchor} title={`有 ${errorCount} 处需要修改：`} max={SUMMARY_MAX} />
             )}
           </div>
         )}
@@ -264,7 +278,7 @@ export default function FormFiller({ definition }: { definition: FormDefinition 
                   return (
                     <div key={f.id} className="field-table">
                       {f.help && <p className="section-help">{f.help}</p>}
-                      {errors[f.id] && <p className="bad">{errors[f.id]}</p>}
+                      {summary?.tables[f.id] && <p className="bad">{summary.tables[f.id]}</p>}
                       <TableEditor table={f} rows={rowsOf(values, f.id)} formTitle={definition.title} onRowsChange={rowsUpdaters.get(f.id)!} announce={announce} />
                     </div>
                   );
@@ -273,7 +287,7 @@ export default function FormFiller({ definition }: { definition: FormDefinition 
                   return (
                     <div key={f.id} className="field field-computed">
                       <span className="field-label" id={`l-${f.id}`}>{f.label}</span>
-                      <output aria-labelledby={`l-${f.id}`} data-testid={`computed-${f.id}`}>{formatComputed(definition, f.id, values)}</output>
+                      <output aria-labelledby={`l-${f.id}`} data-testid={`computed-${f.id}`}>{computedText.get(f.id)}</output>
                     </div>
                   );
                 }

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { memo, useEffect, useState } from 'react';
 import type { FormDefinition } from '../../lib/form-definition.js';
 import type { FormValues } from '../../lib/form-data.js';
 import { errorAnchor, type FormError } from '../../lib/form-errors.js';
@@ -14,7 +14,8 @@ export interface PdfHeader {
 
 interface Props {
   definition: FormDefinition;
-  values: FormValues;
+  /** The values as they are now (read when the button is pressed). */
+  getValues: () => FormValues;
   header: PdfHeader;
   onHeaderChange: (header: PdfHeader) => void;
   announce: (message: string) => void;
@@ -23,7 +24,7 @@ interface Props {
 }
 
 /** Asks /api/pdf for the stamped PDF, to preview in a new tab or to download. */
-export function PdfActions({ definition, values, header, onHeaderChange, announce, onRefused }: Props) {
+export const PdfActions = memo(function PdfActions({ definition, getValues, header, onHeaderChange, announce, onRefused }: Props) {
   const { company, caseNumber } = header;
   const setCompany = (v: string) => onHeaderChange({ ...header, company: v });
   const setCaseNumber = (v: string) => onHeaderChange({ ...header, caseNumber: v });
@@ -55,7 +56,7 @@ export function PdfActions({ definition, values, header, onHeaderChange, announc
       const res = await fetch(`/api/pdf${mode === 'download' ? '?download=1' : ''}`, {
         method: 'POST',
         headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ formId: definition.id, values, company: company.trim() || undefined, caseNumber: caseNumber.trim() || undefined }),
+        body: JSON.stringify({ formId: definition.id, values: getValues(), company: company.trim() || undefined, caseNumber: caseNumber.trim() || undefined }),
       });
       if (!res.ok) {
         const data = (await res.json().catch(() => ({}))) as { error?: string; fields?: string[]; errors?: FormError[] };
@@ -111,4 +112,4 @@ export function PdfActions({ definition, values, header, onHeaderChange, announc
       )}
     </div>
   );
-}
+});

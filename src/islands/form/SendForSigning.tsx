@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { memo, useState } from 'react';
 import type { FormDefinition } from '../../lib/form-definition.js';
 import type { FormValues } from '../../lib/form-data.js';
 import { postJson } from '../api.js';
@@ -8,11 +8,12 @@ import '../senders/senders.css';
 /** 发起签署: each party's name and email (roles and order come from the definition), then send. */
 interface Props {
   definition: FormDefinition;
-  values: FormValues;
+  /** The values as they are now (read when the button is pressed). */
+  getValues: () => FormValues;
   header: PdfHeader;
 }
 
-export function SendForSigning({ definition, values, header }: Props) {
+export const SendForSigning = memo(function SendForSigning({ definition, getValues, header }: Props) {
   const roles = definition.signing.parties.map((p) => p.label ?? p.role);
   const [open, setOpen] = useState(false);
   const [parties, setParties] = useState(() => roles.map(() => ({ name: '', email: '', phone: '' })));
@@ -32,7 +33,7 @@ export function SendForSigning({ definition, values, header }: Props) {
       formId: definition.id,
       // Blank rows are sent as they are: the server drops them after checking, so the row
       // numbers of its errors are those of the table on screen.
-      values,
+      values: getValues(),
       company: header.company.trim() || undefined,
       caseNumber: header.caseNumber.trim() || undefined,
       sender,
@@ -121,4 +122,4 @@ export function SendForSigning({ definition, values, header }: Props) {
       )}
     </section>
   );
-}
+});

@@ -1,4 +1,4 @@
-import { memo, useCallback, useDeferredValue, useEffect, useLayoutEffect, useMemo, useRef, useState, type ClipboardEvent, type FocusEvent, type KeyboardEvent } from 'react';
+import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type ClipboardEvent, type FocusEvent, type KeyboardEvent } from 'react';
 import { decodeTextFile, gridFormatOf } from '../../lib/text-file.js';
 import { isOldExcelName, isXlsxName, readXlsxGrid, XlsxImportError } from '../../lib/xlsx-import.js';
 import type { TableField } from '../../lib/form-definition.js';
@@ -10,6 +10,7 @@ import { FieldInput } from './FieldInput.js';
 import { MappingDialog } from './MappingDialog.js';
 import { SHOW_CELL_EVENT } from './ErrorList.js';
 import { useWindowedRows, whenRendered } from './useWindowedRows.js';
+import { useSettled } from './useSettled.js';
 import './table-editor.css';
 import { downloadText } from './download.js';
 
@@ -70,6 +71,8 @@ const TableRow = memo(function TableRow({ table, row, index, position, selected,
   );
 });
 
+const rowCountOf = (rows: Row[]) => rows.length;
+
 /** Orders a choice column by its option order (A, B, C); other columns by their text. */
 function sortRows(table: TableField, rows: Row[], columnId: string): Row[] {
   const col = table.columns.find((c) => c.id === columnId)!;
@@ -86,7 +89,9 @@ function matchingRows(rows: Row[], filter: string, all: number[]): number[] {
   return q ? all.filter((i) => Object.values(rows[i]).some((v) => v.toLowerCase().includes(q))) : all;
 }
 
-export function TableEditor({ table, rows, formTitle, onRowsChange, announce }: Props) {
+// Memoized: the form re-renders on each keystroke (and again for its deferred figures); a table
+// whose rows did not change is skipped.
+export const TableEditor = memo(function TableEditor({ table, rows, formTitle, onRowsChange, announce }: Props) {
   const [plan, setPlan] = useState<ImportPlan | null>(null);
   const [status, setStatus] = useState('');
   const [selected, setSelected] = useState<ReadonlySet<number>>(new Set());
@@ -104,9 +109,9 @@ export function TableEditor({ table, rows, formTitle, onRowsChange, announce }: 
     tableRef.current!.style.width = `${tableWidthEm(table)}em`;
   }, [table]);
   // Only rows new or edited since the last check are validated again (checkTable). The counts
-  // follow a moment after the rows (a deferred render): a paste of 1,000 rows shows its rows
-  // first, and a keystroke's frame does not wait for a pass over every row.
-  const countedRows = useDeferredValue(rows);
+  // follow edits once typing pauses (a keystroke's frame does not wait for a pass over every
+  // row), and a paste or a removed row at once.
+  const countedRows = useSettled(rows, rowCountOf);
   const { filled, invalid: invalidRows } = useMemo(() => checkTable(table, countedRows), [table, countedRows]);
   // Unfiltered, the list of shown rows stays the same array while typing (only the row count
   // changes it), so the window's row keys and measurements are not worked out again per key.
@@ -391,4 +396,4 @@ export function TableEditor({ table, rows, formTitle, onRowsChange, announce }: 
       )}
     </div>
   );
-}
+});
