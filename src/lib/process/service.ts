@@ -147,7 +147,8 @@ export async function actorFromToken(tx: Sql, deps: ProcessDeps, processId: stri
   const now = nowOf(deps);
   const claims = await verifyLink(deps.secret, token, 'case', now);
   if (claims.subject !== processId) throw new SigningError('other-case', '链接与这个交接案件不匹配：请使用该案件邮件中的链接。', 403);
-  const p = await processRepo.get(tx, processId);
+  // The row's head only: checking a link needs no customer data.
+  const p = await processRepo.head(tx, processId);
   const party = p && (await processRepo.parties(tx, processId)).find((x) => x.role === claims.holder);
   if (!p || !party) throw new SigningError('not-found', '找不到这个交接案件。', 404);
   if (party.revoked_at) throw new SigningError('access-revoked', '您对这个交接案件的访问已被收回，链接已停止使用：如仍需查看，请联系 HR。', 410);
