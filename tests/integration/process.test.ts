@@ -267,7 +267,8 @@ describe.each(backends)('customer handover process on %s', (_name, makeSql) => {
 
   it('purges a closed process\'s customer data after the retention period and keeps the record', async () => {
     const adminView = () => sql.transaction(async (tx) => processView(tx, deps, await loadProcess(tx, processId, false), { kind: 'admin', email: 'hr-admin@ex.com' }));
-    const open = await sql.query<{ id: string; state: unknown }>("SELECT id, state FROM processes WHERE status = 'open'");
+    // Whole rows: the state's large parts have columns of their own (migration 016).
+    const open = await sql.query<{ row: unknown }>("SELECT to_jsonb(p) AS row FROM processes p WHERE status = 'open' ORDER BY id");
     clock = new Date(Date.now() + 10 * 86_400_000);
     expect(await purgeClosedProcesses(deps, 30)).toBe(0); // not yet due
     await sql.query("UPDATE process_parties SET mobile = '13800138000' WHERE process_id = $1", [processId]);
@@ -283,12 +284,12 @@ describe.each(backends)('customer handover process on %s', (_name, makeSql) => {
     expect(texts).toContain('确认已重新拜访 （已按保留期限清除）');
     expect(texts.some((t) => t.startsWith('退回客户交接计划：'))).toBe(true);
     // No customer name, address, comment or return reason is left in the process tables or in sent mail.
-    const left = JSON.stringify(await sql.query("SELECT p.state, (SELECT json_agg(detail) FROM process_events e WHERE e.process_id = p.id) AS events FROM processes p WHERE p.id = $1", [processId]));
+    const left = JSON.stringify(await sql.query("SELECT to_jsonb(p) AS row, (SELECT json_agg(detail) FROM process_events e WHERE e.process_id = p.id) AS events FROM processes p WHERE p.id = $1", [processId]));
     for (const secret of ['华东贸易有限公司', 'customer3@example.cn', '新对接人的电话是多少', '请补充 A 级客户的回款风险', '合同原件缺第 3 页']) expect(left).not.toContain(secret);
     expect(await sql.query("SELECT 1 FROM outbox WHERE to_address LIKE 'customer%' AND status = 'sent'")).toEqual([]);
     expect(await sql.query('SELECT mobile FROM process_parties WHERE process_id = $1 AND mobile IS NOT NULL', [processId])).toEqual([]);
     // Open processes are untouched; a second run has nothing to do.
-    expect(await sql.query<{ id: string; state: unknown }>("SELECT id, state FROM processes WHERE status = 'open'")).toEqual(open);
+    expect(await sql.query<{ row: unknown }>("SELECT to_jsonb(p) AS row FROM processes p WHERE status = 'open' ORDER BY id")).toEqual(open);
     expect(await purgeClosedProcesses(deps, 365)).toBe(0);
   });
 });

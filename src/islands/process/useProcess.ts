@@ -2,7 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { postJson } from '../api.js';
 import type { ProcessView } from '../../lib/process/view.js';
 
-/** The case page's data and its one way to change it: post an action, get the new view. */
+/** The case page's data and its one way to change it: post an action, then read the new view. */
 export function useProcess() {
   const [link, setLink] = useState({ processId: '', token: '' });
   const [view, setView] = useState<ProcessView | null>(null);
@@ -10,22 +10,39 @@ export function useProcess() {
   const [message, setMessage] = useState('');
   const [busy, setBusy] = useState(false);
 
+  /** Reads the view; false (with the error shown) when it could not. */
+  const load = useCallback(async (l: { processId: string; token: string }) => {
+    const r = await postJson<{ view: ProcessView }>('/api/process', { action: 'view', processId: l.processId, ...(l.token ? { token: l.token } : {}) });
+    if (r.ok) setView(r.data.view);
+    else setError(r.error);
+    return r.ok;
+  }, []);
+
+  /**
+   * Posts an action. Stage actions answer with their message only (a 1,000-customer view is
+   * ~700 KB to build and send): the page then reads the view again, busy until it has it.
+   * Answers that carry the view (reading it, HR's access and robot steps) are used as they are.
+   */
   const call = useCallback(
     async (body: Record<string, unknown>, l = link): Promise<boolean> => {
       setBusy(true);
-      const r = await postJson<{ message: string | null; view: ProcessView }>('/api/process', { processId: l.processId, ...(l.token ? { token: l.token } : {}), ...body });
-      setBusy(false);
-      if (r.ok) {
-        setView(r.data.view);
-        setError('');
+      try {
+        const r = await postJson<{ message: string | null; view?: ProcessView }>('/api/process', { processId: l.processId, ...(l.token ? { token: l.token } : {}), ...body });
+        if (!r.ok) {
+          setError(r.fields && r.fields.length > 1 ? `${r.error}（${r.fields.slice(0, 3).join('；')}）` : r.error);
+          setMessage('');
+          return false;
+        }
+        // The message shows with the view it speaks of, not before it.
+        if (r.data.view) setView(r.data.view);
+        if (r.data.view || (await load(l))) setError('');
         if (r.data.message) setMessage(r.data.message);
-      } else {
-        setError(r.fields && r.fields.length > 1 ? `${r.error}（${r.fields.slice(0, 3).join('；')}）` : r.error);
-        setMessage('');
+        return true;
+      } finally {
+        setBusy(false);
       }
-      return r.ok;
     },
-    [link],
+    [link, load],
   );
 
   /** Reads the view again without marking the page busy (progress polling): a failure is left for the next poll. */

@@ -11,12 +11,14 @@ import { loadProcess, partyOf, summaryOf, type ProcessDeps } from './service.js'
  * Customer notices leave the request: sending 1,000 of them (a signed link and an SMTP
  * conversation each) took seconds. The request records one row per customer
  * (`process_notices`) and queues jobs of `NOTICE_BATCH` customers each; a job mails its
- * customers one by one and marks each row sent right after the SMTP server took the
- * message, so a retried batch (SMTP down, worker killed) mails only those still unsent.
+ * customers a few at a time (NOTICE_CONCURRENCY) and marks each row sent right after the
+ * SMTP server took that message, so a retried batch (SMTP down, worker killed) mails only those still unsent.
  * The case page counts the rows: 已发送 120 / 300，失败 0.
  */
 export const NOTICE_JOB = 'process.notices';
 export const NOTICE_BATCH = 25;
+/** Messages of one batch in flight at once. */
+export const NOTICE_CONCURRENCY = 5;
 /** Days a customer's notice link stays open. */
 const NOTICE_LINK_DAYS = 60;
 
@@ -60,7 +62,7 @@ export async function queueNotices(tx: Sql, processId: string, recipients: Proce
 
 /**
  * Mails one batch: each customer still unsent gets the notice with a link under the jti
- * recorded for them. A failed send is counted on its row and the job fails, so the queue
+ * recorded for them, NOTICE_CONCURRENCY messages in flight at once. A failed send is counted on its row and the job fails, so the queue
  * tries the batch again with back-off (only the unsent ones); after the job's last attempt
  * the rows stay 'failed' for the case page to show. A closed process sends nothing more.
  */
@@ -82,7 +84,7 @@ async function sendNoticeBatch(deps: ProcessDeps, send: SendMail, job: Job<Notic
   const now = deps.now?.() ?? new Date();
   let failed = 0;
   let lastError = '';
-  for (const r of rows) {
+  const sendOne = async (r: NoticeRow) => {
     const { token } = await issueLink(deps.secret, 'notice', { subject: processId, holder: r.customer_id }, NOTICE_LINK_DAYS * 86_400, now, r.jti);
     const url = `${l.p.base_url}/notice/?p=${encodeURIComponent(processId)}#t=${token}`;
     const mail = customerNoticeMail(summary, r, receiver, url);
@@ -95,13 +97,22 @@ async function sendNoticeBatch(deps: ProcessDeps, send: SendMail, job: Job<Notic
         `UPDATE process_notices SET status = 'failed', attempts = attempts + 1, last_error = $3 WHERE process_id = $1 AND customer_id = $2 AND status <> 'sent'`,
         [processId, r.customer_id, lastError.slice(0, 300)],
       );
-      continue;
+      return;
     }
+    // Marked right after the SMTP server took this message, whatever its neighbours do.
     await deps.sql.query(
       `UPDATE process_notices SET status = 'sent', attempts = attempts + 1, sent_at = now(), last_error = NULL WHERE process_id = $1 AND customer_id = $2`,
       [processId, r.customer_id],
     );
-  }
+  };
+  // A few conversations at once: one at a time, each waited on the SMTP round trips
+  // (≈ 9 mails/s at 1,000 customers). The mailer pools its connections; the bound keeps a
+  // batch from opening more than the SMTP server will take from one sender.
+  let next = 0;
+  const lane = async () => {
+    while (next < rows.length) await sendOne(rows[next++]);
+  };
+  await Promise.all(Array.from({ length: Math.min(NOTICE_CONCURRENCY, rows.length) }, lane));
   // The queue retries the batch later (back-off); the error names no customer or address.
   if (failed) throw new Error(`${failed} 封客户告知邮件发送失败，将重试：${lastError.replace(/[^\s]+@[^\s]+/g, '…').slice(0, 200)}`);
 }

@@ -37,7 +37,7 @@ export async function answerNotice(deps: ProcessDeps, processId: string, token: 
     const customers = l.p.state.customers.map((c) =>
       c.id === customer.id ? { ...c, notice: { ...c.notice!, status: answer, answeredAt: new Date().toISOString(), comment: comment.slice(0, 1000) } } : c,
     );
-    await processRepo.save(tx, processId, { state: { ...l.p.state, customers } });
+    await processRepo.save(tx, processId, { state: { ...l.p.state, customers } }, l.p.state);
     await processRepo.addEvent(tx, processId, `客户 ${customer.name}`, 'notice-answered', { customer: customer.name, answer, comment: comment.slice(0, 200) });
   });
   return viewNotice(deps, processId, token);

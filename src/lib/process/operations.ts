@@ -67,7 +67,7 @@ function need(allowed: boolean, l: Loaded, stage?: Stage) {
 }
 
 async function save(tx: Sql, l: Loaded, actor: Actor, state: ProcessState, type: string, detail: Record<string, unknown> = {}) {
-  await processRepo.save(tx, l.p.id, { state });
+  await processRepo.save(tx, l.p.id, { state }, l.p.state);
   await processRepo.addEvent(tx, l.p.id, actorLabel(actor), type, detail);
 }
 
@@ -236,7 +236,7 @@ export async function applyAction(
       case 'cancel': {
         need(can.cancel, l);
         for (const sc of state.stageCases.filter((x) => x.status === 'open')) await cancelCaseInTx(tx, sc.caseId, `客户交接案件已撤销：${a.reason}`);
-        await processRepo.save(tx, l.p.id, { status: 'cancelled', closed_at: deps.now?.() ?? new Date(), state: { ...state, stageCases: state.stageCases.map((x) => (x.status === 'open' || x.status === 'preparing' ? { ...x, status: 'cancelled' } : x)) } });
+        await processRepo.save(tx, l.p.id, { status: 'cancelled', closed_at: deps.now?.() ?? new Date(), state: { ...state, stageCases: state.stageCases.map((x) => (x.status === 'open' || x.status === 'preparing' ? { ...x, status: 'cancelled' } : x)) } }, l.p.state);
         await processRepo.addEvent(tx, l.p.id, actorLabel(actor), 'cancelled', { reason: a.reason });
         return '案件已撤销。';
       }

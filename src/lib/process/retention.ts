@@ -1,3 +1,4 @@
+import { processRepo } from '../store/process-repo.js';
 import type { ProcessDeps } from './service.js';
 import type { ProcessState } from './state.js';
 
@@ -16,13 +17,14 @@ const PERSONAL_DETAIL_KEYS = ['customer', 'comment', 'reason'];
 export async function purgeClosedProcesses(deps: ProcessDeps, days: number): Promise<number> {
   const now = deps.now?.() ?? new Date();
   const cutoff = new Date(now.getTime() - days * 86_400_000);
-  const due = await deps.sql.query<{ id: string; state: ProcessState }>(
-    `SELECT p.id, p.state FROM processes p
+  const due = await deps.sql.query<{ id: string }>(
+    `SELECT p.id FROM processes p
       WHERE p.status <> 'open' AND p.purged_at IS NULL
         AND coalesce((SELECT max(e.at) FROM process_events e WHERE e.process_id = p.id), p.created_at) < $1`,
     [cutoff],
   );
-  for (const { id, state } of due) {
+  for (const { id } of due) {
+    const state = (await processRepo.get(deps.sql, id))!.state;
     const kept: ProcessState = {
       ...state,
       plan: {},
@@ -35,7 +37,10 @@ export async function purgeClosedProcesses(deps: ProcessDeps, days: number): Pro
       returns: state.returns.map((r) => ({ ...r, comment: '' })),
     };
     await deps.sql.transaction(async (tx) => {
-      await tx.query('UPDATE processes SET state = $2, purged_at = $3 WHERE id = $1 AND purged_at IS NULL', [id, JSON.stringify(kept), now]);
+      const [left] = await tx.query('UPDATE processes SET purged_at = $2 WHERE id = $1 AND purged_at IS NULL RETURNING id', [id, now]);
+      if (!left) return;
+      // Every part written (no `before`): the customer list and lines are emptied in their columns too.
+      await processRepo.save(tx, id, { state: kept });
       await tx.query(`UPDATE process_events SET detail = detail - $2::text[] WHERE process_id = $1`, [id, PERSONAL_DETAIL_KEYS]);
       // Mobile numbers were kept only to @mention people in group robots while the case ran.
       await tx.query('UPDATE process_parties SET mobile = NULL WHERE process_id = $1', [id]);

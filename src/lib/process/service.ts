@@ -147,7 +147,8 @@ export async function actorFromToken(tx: Sql, deps: ProcessDeps, processId: stri
   const now = nowOf(deps);
   const claims = await verifyLink(deps.secret, token, 'case', now);
   if (claims.subject !== processId) throw new SigningError('other-case', '链接与这个交接案件不匹配：请使用该案件邮件中的链接。', 403);
-  const p = await processRepo.get(tx, processId);
+  // The row's head only: checking a link needs no customer data.
+  const p = await processRepo.head(tx, processId);
   const party = p && (await processRepo.parties(tx, processId)).find((x) => x.role === claims.holder);
   if (!p || !party) throw new SigningError('not-found', '找不到这个交接案件。', 404);
   if (party.revoked_at) throw new SigningError('access-revoked', '您对这个交接案件的访问已被收回，链接已停止使用：如仍需查看，请联系 HR。', 410);
@@ -221,7 +222,7 @@ export async function submitStage(tx: Sql, deps: ProcessDeps, l: Loaded, stage: 
   const caseId = newId();
   const caseNumber = `${l.p.case_number}-${stage}${state.stageCases.filter((c) => c.stage === stage).length + 1}`;
   const next: ProcessState = { ...state, stageStatus: 'signing', stageCases: [...state.stageCases, { stage, caseId, status: 'preparing' }] };
-  await processRepo.save(tx, l.p.id, { state: next });
+  await processRepo.save(tx, l.p.id, { state: next }, l.p.state);
   await processRepo.addEvent(tx, l.p.id, actorLabel(actor), 'submitted', { stage, signers: signers.map((s) => ROLE_LABEL[s.role]) });
   const payload: StageDocumentPayload = { processId: l.p.id, stage, caseId, caseNumber, today: todayOf(deps) };
   await enqueue(tx, STAGE_DOCUMENT_JOB, payload, { dedupeKey: `${STAGE_DOCUMENT_JOB}:${caseId}` });
@@ -255,7 +256,7 @@ async function prepareStageDocument(deps: ProcessDeps, job: Job<StageDocumentPay
     if (!waiting(now)) return;
     await insertPreparedCase(tx, deps, { ...prepared, caseId }, { id: processId, stage });
     const stageCases = now.p.state.stageCases.map((c) => (c.caseId === caseId ? { ...c, status: 'open' as const } : c));
-    await processRepo.save(tx, processId, { state: { ...now.p.state, stageCases } });
+    await processRepo.save(tx, processId, { state: { ...now.p.state, stageCases } }, now.p.state);
   });
 }
 
@@ -296,7 +297,7 @@ async function enterStage(tx: Sql, deps: ProcessDeps, l: Loaded, stage: Stage | 
       await repo.queueMail(tx, null, processCompletedMail(summary, party, await issueCaseLink(tx, deps, l.p, party)));
     }
   }
-  await processRepo.save(tx, l.p.id, stage === 'done' ? { stage, state: next, status: 'completed', completed_at: nowOf(deps), closed_at: nowOf(deps) } : { stage, state: next });
+  await processRepo.save(tx, l.p.id, stage === 'done' ? { stage, state: next, status: 'completed', completed_at: nowOf(deps), closed_at: nowOf(deps) } : { stage, state: next }, l.p.state);
   await processRepo.addEvent(tx, l.p.id, null, stage === 'done' ? 'completed' : 'stage', { stage });
 }
 
@@ -308,7 +309,7 @@ export async function onStageCaseClosed(tx: Sql, deps: ProcessDeps, c: CaseRow, 
   const stage = c.process_stage as Stage;
   const state: ProcessState = { ...l.p.state, stageCases: l.p.state.stageCases.map((sc) => (sc.caseId === c.id ? { ...sc, status: c.status } : sc)) };
   if (l.p.status !== 'open' || l.p.stage !== stage) {
-    await processRepo.save(tx, l.p.id, { state });
+    await processRepo.save(tx, l.p.id, { state }, l.p.state);
     return;
   }
   if (outcome.kind === 'completed') {
@@ -318,7 +319,7 @@ export async function onStageCaseClosed(tx: Sql, deps: ProcessDeps, c: CaseRow, 
   }
   const by = `${outcome.by.role} ${outcome.by.name}`;
   const next: ProcessState = { ...state, stageStatus: 'returned', returns: [...state.returns, { stage, by, comment: outcome.reason, at: nowOf(deps).toISOString() }] };
-  await processRepo.save(tx, l.p.id, { state: next });
+  await processRepo.save(tx, l.p.id, { state: next }, l.p.state);
   await processRepo.addEvent(tx, l.p.id, by, 'returned', { stage, comment: outcome.reason });
   const owner = partyOf(l, STAGE_INFO[stage].owner);
   await repo.queueMail(tx, null, returnedMail(summaryOf(l.p, l.parties), owner, STAGE_INFO[stage].title, by, outcome.reason, await issueCaseLink(tx, deps, l.p, owner)));

@@ -125,3 +125,13 @@ export async function processView(tx: Sql, deps: ProcessDeps, l: Loaded, actor: 
   };
 }
 export type ProcessView = Awaited<ReturnType<typeof processView>>;
+
+/**
+ * What /api/process answers to a stage action: its message and where the case now stands.
+ * The case page then reads the view again (`view` action) — building the ~700 KB view of a
+ * 1,000-customer case into every answer doubled each action's time.
+ */
+export interface ProcessActionAnswer {
+  message: string | null;
+  result: { stage: ProcessView['stage'] | null; status: ProcessView['status'] | null };
+}
