@@ -1,6 +1,6 @@
 /** `npm start`: serves the whole product locally and prints where. */
 import { resolve } from 'node:path';
-import { createApp } from './app.js';
+import { createApp, preloadApi } from './app.js';
 import { signingContext } from '../runtime/context.js';
 import { appUrl } from '../runtime/settings.js';
 import { runMaintenance } from '../runtime/maintenance.js';
@@ -36,6 +36,7 @@ server.listen(port, host, () => {
           .catch((e) => console.error('[jobs]', (e as Error).message));
       setInterval(poll, Number(process.env.JOB_POLL_MS ?? 1_000)).unref();
       poll();
+      void preloadApi();
     })
     .catch((e) => console.error(`签署服务未能启动：${(e as Error).message}`));
 });
