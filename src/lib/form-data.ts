@@ -269,6 +269,15 @@ export function errorSummary(definition: FormDefinition, values: FormValues, max
  * the definition, and each value is checked by the same rule the browser shows.
  */
 export function buildFormSchema(definition: FormDefinition) {
+  // Built once per definition (the site's forms are loaded once): every send and preview of
+  // a form used to build its schema again.
+  let schema = formSchemas.get(definition);
+  if (!schema) formSchemas.set(definition, (schema = makeFormSchema(definition)));
+  return schema;
+}
+const formSchemas = new WeakMap<FormDefinition, ReturnType<typeof makeFormSchema>>();
+
+function makeFormSchema(definition: FormDefinition) {
   const cell = (f: ScalarField) =>
     z
       .string({ invalid_type_error: `${f.label}必须是文本` })
