@@ -20,7 +20,8 @@ export function startPdfWorkers(threads = settings.pdfWorkers()): Piscina | null
     filename: new URL(`./pdf-worker.${typescript ? 'ts' : 'js'}`, import.meta.url).href,
     minThreads: threads,
     maxThreads: threads,
-    ...(typescript ? { execArgv: [...process.execArgv.filter((a) => !a.startsWith('--cpu-prof')), '--import', 'tsx'] } : {}),
+    // Threads inherit the process's flags; under tsx those already load TypeScript, elsewhere (Vitest) tsx is added.
+    ...(typescript && !process.execArgv.some((a) => a.includes('tsx')) ? { execArgv: [...process.execArgv, '--import', 'tsx'] } : {}),
   });
   const run = <T>(task: PdfTask) => pool.run(task) as Promise<T>;
   // Small and synchronous helpers stay here; what costs CPU goes to the pool.
