@@ -13,6 +13,7 @@ import { onStageCaseClosed, type ProcessDeps } from '../lib/process/service.js';
 import { processJobs } from '../lib/process/jobs.js';
 import { loadCalendar } from '../lib/process/calendar.js';
 import { findForm } from './forms.js';
+import { answersFirst } from './in-flight.js';
 import { assertConfigured, dataDir as dataDirSetting, settings } from './settings.js';
 import { tsaClient, verificationDefaults } from './evidence.js';
 
@@ -163,6 +164,7 @@ async function build(): Promise<SigningContext> {
           const r = await runJobs(sql, jobs, {
             max: 10,
             concurrency: settings.jobConcurrency(),
+            beforeClaim: () => answersFirst(),
             retryBaseSeconds: settings.jobRetryBaseSeconds(),
             leaseSeconds: process.env.JOB_LEASE_SECONDS ? settings.jobLeaseSeconds() : undefined,
             onError: (job, e) => console.error(`[jobs] ${job.kind} #${job.id} 第 ${job.attempts} 次失败：${e.message}`),

@@ -5,6 +5,7 @@ import sirv from 'sirv';
 import { applySecurityHeaders } from './security-headers.js';
 import { runVercelHandler, type VercelHandler } from './vercel-adapter.js';
 import { MAX_PDF_BODY_BYTES } from '../lib/pdf-request.js';
+import { inFlight } from '../runtime/in-flight.js';
 
 /** The functions in api/, by route. A fixed table: no path from the URL reaches the file system. */
 const API_ROUTES: Record<string, { load: () => Promise<{ default: VercelHandler }>; maxBody: number }> = {
@@ -51,6 +52,8 @@ export function handleApi(req: IncomingMessage, res: ServerResponse): boolean {
   const path = new URL(req.url ?? '/', 'http://localhost').pathname.replace(/\/$/, '');
   const api = API_ROUTES[path];
   if (api) {
+    inFlight.start();
+    res.once('close', inFlight.end);
     void api.load().then((m) => runVercelHandler(m.default, req, res, api.maxBody));
     return true;
   }

@@ -5,6 +5,7 @@
  * when two workers race for the same jobs.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { answersFirst, inFlight } from '../../src/runtime/in-flight.js';
 import { migrate } from '../../src/lib/store/migrate.js';
 import type { Sql } from '../../src/lib/store/sql.js';
 import { claim, completeJob, enqueue, nextDueInSeconds, runJobs, type JobKinds } from '../../src/lib/jobs/index.js';
@@ -111,5 +112,26 @@ describe.each(storeBackends('jobs'))('job queue on %s', (_name, makeSql) => {
     expect(a.done + b.done).toBe(40);
     const rows = await sql.query<{ n: number }>("SELECT n FROM effects WHERE job_kind = 'race' ORDER BY n");
     expect(rows.map((r) => r.n)).toEqual(Array.from({ length: 40 }, (_, i) => i));
+  });
+
+  it('a server lets its answers go first: claims wait while a request is being answered, never for long', async () => {
+    await sql.transaction(async (tx) => {
+      for (let i = 0; i < 3; i++) await enqueue(tx, 'polite', { n: i });
+    });
+    const claimedAt: number[] = [];
+    const kinds: JobKinds = { polite: { handle: async () => void claimedAt.push(Date.now()) } };
+    inFlight.start(); // a request is being answered
+    const t0 = Date.now();
+    setTimeout(inFlight.end, 150); // … and answered
+    expect(await runJobs(sql, kinds, { beforeClaim: () => answersFirst(2_000) })).toEqual({ done: 3, failed: 0 });
+    expect(Math.min(...claimedAt) - t0).toBeGreaterThanOrEqual(140);
+    // With a request that never ends, work is only delayed.
+    await sql.transaction((tx) => enqueue(tx, 'polite', { n: 9 }));
+    inFlight.start();
+    const t1 = Date.now();
+    expect(await runJobs(sql, kinds, { beforeClaim: () => answersFirst(100) })).toEqual({ done: 1, failed: 0 });
+    expect(Date.now() - t1).toBeLessThan(2_000);
+    inFlight.end();
+    expect(inFlight.count).toBe(0);
   });
 });

@@ -76,9 +76,10 @@ export async function insertPreparedCase(tx: Sql, deps: SigningDeps, prepared: P
     process_stage: owner?.stage ?? null,
   });
   await repo.addEvent(tx, caseId, null, 'created', { form: definition.id, parties: input.parties.length });
-  for (const [i, p] of input.parties.entries()) {
-    await repo.insertParty(tx, { id: newId(), case_id: caseId, position: i, role: definition.signing.parties[i].label ?? definition.signing.parties[i].role, name: p.name, email: p.email, status: 'waiting' });
-  }
+  await repo.insertParties(
+    tx,
+    input.parties.map((p, i) => ({ id: newId(), case_id: caseId, position: i, role: definition.signing.parties[i].label ?? definition.signing.parties[i].role, name: p.name, email: p.email, status: 'waiting' as const })),
+  );
   await setCaseVerification(tx, caseId, input.verification ?? (owner ? deps.verification?.process : undefined) ?? 'none', input.parties.map((p) => p.phone));
   if (pdf) await sendFirstLinks(tx, deps, caseId, input.baseUrl);
 }

@@ -110,6 +110,15 @@ export const repo = {
       p.id, p.case_id, p.position, p.role, p.name, p.email, p.status, p.department ?? null,
     ]),
 
+  /** Several parties in one statement (a new case's five, in order). */
+  insertParties: (tx: Sql, ps: Array<Pick<PartyRow, 'id' | 'case_id' | 'position' | 'role' | 'name' | 'email' | 'status'> & { department?: string | null }>) =>
+    ps.length
+      ? tx.query(
+          `INSERT INTO parties (id, case_id, position, role, name, email, status, department) VALUES ${ps.map((_, i) => `(${Array.from({ length: 8 }, (_, k) => `$${i * 8 + k + 1}`).join(',')})`).join(',')}`,
+          ps.flatMap((p) => [p.id, p.case_id, p.position, p.role, p.name, p.email, p.status, p.department ?? null]),
+        )
+      : Promise.resolve([]),
+
   /** The case without its PDFs (cheap). */
   getCase: async (tx: Sql, id: string) => (await tx.query<CaseRow>(`SELECT ${CASE_COLUMNS_LIGHT} FROM cases WHERE id = $1`, [id]))[0],
 
