@@ -248,6 +248,7 @@ describe.each(backends)('customer handover process on %s', (_name, makeSql) => {
       definition: work, values: workHandoverValues(work), company: '上海某某贸易有限公司', sender: { name: 'HR 小王', email: 'hr@ex.com' },
       parties: Object.values(PEOPLE).slice(0, 5), baseUrl: BASE,
     });
+    await drainJobs(deps); // its document is rendered by a job
     const all = await listArchive(deps, {});
     // Stage documents of a process belong to the process, not to the list of signing cases.
     expect(all.cases.map((c) => c.id)).toEqual([standalone.caseId]);

@@ -24,6 +24,7 @@ import { createPostgresSql } from '../../src/lib/store/postgres.js';
 import { migrate } from '../../src/lib/store/migrate.js';
 import type { Sql } from '../../src/lib/store/sql.js';
 import { createSelfSignedP12 } from '../../src/lib/pdf/seal.js';
+import { drainJobs } from '../fixtures/jobs.js';
 import { processOutbox, type OutgoingMail } from '../../src/lib/signing/outbox.js';
 import { builtInCalendar } from '../../src/lib/process/calendar.js';
 import type { ProcessDeps } from '../../src/lib/process/service.js';
@@ -71,8 +72,9 @@ beforeEach(() => {
 const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
   fetch(`${base}${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body: JSON.stringify(body) });
 const to = (m: { to?: unknown }) => (m.to && !Array.isArray(m.to) ? (m.to as { text: string }).text : '');
-/** Every mail the server has sent so far (the outbox flushed first). */
+/** Every mail the server has sent so far (its jobs run and the outbox flushed first: a new case's links come from a job). */
 const delivered = async () => {
+  await ctx.runDueJobs();
   await ctx.flushMail();
   return mailbox.messages.map((m) => ({ to: to(m), subject: m.subject ?? '', text: m.text ?? '' }));
 };
@@ -267,7 +269,11 @@ describe.each(stores)('pending sends on %s', (_name, makeSql) => {
   let deps: ProcessDeps;
   const clock = new Date('2026-11-23T02:00:00Z');
   const sent: OutgoingMail[] = [];
-  const flush = () => processOutbox(sql, async (m) => void sent.push(m));
+  // Jobs first (a new case's document and links), as a worker runs them before mail.
+  const flush = async () => {
+    await drainJobs(deps);
+    return processOutbox(sql, async (m) => void sent.push(m));
+  };
   const quota = { perSender: 20, recipientsPerDay: 3000 };
   const BASE = 'http://test.local';
 
