@@ -13,12 +13,9 @@ import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { processRepo } from '../src/lib/store/process-repo.js';
 import { DEFAULT_SETTINGS } from '../src/lib/process/settings.js';
-import { emptyState } from '../src/lib/process/state.js';
-import { customersFromPlan, initialMaterials, initialVisits } from '../src/lib/process/customers.js';
-import { confirmMaterials, confirmVisit, drawSpotCheckSample } from '../src/lib/process/actions.js';
 import { issueCaseLink, loadProcess } from '../src/lib/process/service.js';
 import { processView } from '../src/lib/process/view.js';
-import { customerRows } from '../tests/fixtures/customers.js';
+import { BENCH_NAMES, visitedState } from './bench-process-state.js';
 
 const N = Number(process.env.BENCH_CUSTOMERS ?? 1000);
 const dataDir = mkdtempSync(join(tmpdir(), 'bench-profile-'));
@@ -29,13 +26,8 @@ const { processDeps: deps } = await signingContext();
 const sql = deps.sql;
 
 // A process in stage E: every line confirmed, every visit done, the sample drawn.
-const names = { employee: '欧阳明远', receiver: '司马晓燕', supervisor: '诸葛建国' };
-let state = emptyState({ giverName: names.employee, department: '华东销售部', reason: '离职', receiverName: names.receiver, witnessName: names.supervisor, handoverDate: '2026-11-23', customers: customerRows(N) });
-state = { ...state, customers: customersFromPlan(state.plan) };
-state = { ...state, materials: initialMaterials(state.customers, '2026-11-30'), visits: initialVisits(state.customers, '欧阳明远、司马晓燕', '2026-12-07', '2026-12-30') };
-state = confirmMaterials(state, state.materials.map((_, i) => i), '2026-12-01');
-for (const c of state.customers) state = confirmVisit(state, c.id, { actualDate: '2026-12-10', outcome: '已拜访', customerAccepts: '是', followUp: '' });
-state = drawSpotCheckSample(state, { share: 0.2, min: 3 }, 'bench:E', new Date().toISOString());
+const names = BENCH_NAMES;
+const state = visitedState(N, names);
 const id = `profile${Date.now().toString(36)}`;
 await sql.transaction(async (tx) => {
   await processRepo.insert(tx, {

@@ -16,16 +16,14 @@ import { repo } from '../src/lib/store/repo.js';
 import { processRepo } from '../src/lib/store/process-repo.js';
 import { renderFormPdf } from '../src/lib/pdf/form-pdf.js';
 import { DEFAULT_SETTINGS } from '../src/lib/process/settings.js';
-import { emptyState } from '../src/lib/process/state.js';
-import { customersFromPlan, initialMaterials, initialVisits } from '../src/lib/process/customers.js';
-import { confirmMaterials, confirmVisit, drawSpotCheckSample, recordCall } from '../src/lib/process/actions.js';
+import { recordCall } from '../src/lib/process/actions.js';
 import { draftReport } from '../src/lib/process/report.js';
 import { stageDocumentValues } from '../src/lib/process/documents.js';
 import { STAGES, STAGE_INFO } from '../src/lib/process/roles.js';
 import { issueCaseLink, loadProcess } from '../src/lib/process/service.js';
 import { processView } from '../src/lib/process/view.js';
 import { exportProcessZip } from '../src/lib/process/export.js';
-import { customerRows } from '../tests/fixtures/customers.js';
+import { BENCH_NAMES, visitedState } from './bench-process-state.js';
 
 /** The case page, PDFs and export of a finished 1,000-customer case (in this process). */
 async function caseFigures() {
@@ -46,13 +44,8 @@ async function caseFigures() {
   const sql = deps.sql;
 
   // A finished case: every stage's data built by the same functions the service uses.
-  const names = { employee: '欧阳明远', receiver: '司马晓燕', supervisor: '诸葛建国' };
-  let state = emptyState({ giverName: names.employee, department: '华东销售部', reason: '离职', receiverName: names.receiver, witnessName: names.supervisor, handoverDate: '2026-11-23', customers: customerRows(N) });
-  state = { ...state, customers: customersFromPlan(state.plan) };
-  state = { ...state, materials: initialMaterials(state.customers, '2026-11-30'), visits: initialVisits(state.customers, '欧阳明远、司马晓燕', '2026-12-07', '2026-12-30') };
-  state = confirmMaterials(state, state.materials.map((_, i) => i), '2026-12-01');
-  for (const c of state.customers) state = confirmVisit(state, c.id, { actualDate: '2026-12-10', outcome: '已拜访', customerAccepts: '是', followUp: '' });
-  state = drawSpotCheckSample(state, { share: 0.2, min: 3 }, 'bench:E', new Date().toISOString());
+  const names = BENCH_NAMES;
+  let state = visitedState(N, names);
   for (const id of state.sample!.ids) state = recordCall(state, { customerId: id, caller: names.supervisor, callDate: '2026-12-20', reached: '已接通', handoverConfirmed: '是', satisfaction: '5', issues: '' });
   const ctx = { names, department: '华东销售部', today: '2026-12-28', lastWorkingDay: '2026-11-30', visitsDue: '2026-12-30', sampleSharePercent: 20, sampleMin: 3, openedOn: '2026-11-23' };
   state = { ...state, report: draftReport(state, ctx) };
