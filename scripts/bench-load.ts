@@ -93,7 +93,25 @@ async function serveTree() {
   if (hasJobs) setInterval(() => void ctx.runDueJobs(), 500).unref();
   const [{ stamped }] = await sql.query(`SELECT count(*)::int AS stamped FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'parties' AND column_name = 'stamped_at'`);
 
+  // BENCH_PROFILE=<dir>: a V8 CPU profile of the server around the first signers, to see
+  // where a signature's time goes (open the .cpuprofile in Chrome DevTools).
+  const { Session } = await import('node:inspector/promises');
+  const inspector = new Session();
   const control = async (path: string, body: Record<string, unknown>) => {
+    if (path === '/__bench/profile') {
+      if (body.start) {
+        inspector.connect();
+        await inspector.post('Profiler.enable');
+        await inspector.post('Profiler.setSamplingInterval', { interval: 200 });
+        await inspector.post('Profiler.start');
+        return {};
+      }
+      const { profile } = await inspector.post('Profiler.stop');
+      const { writeFileSync } = await import('node:fs');
+      writeFileSync(String(body.file), JSON.stringify(profile));
+      inspector.disconnect();
+      return { file: body.file };
+    }
     if (path === '/__bench/tokens') {
       // Links for the party at `position` of `limit` cases not used yet, as their mail would
       // carry; `lastSigner`: everyone else on the case has signed already (set up directly,
@@ -237,7 +255,10 @@ async function runAgainst(label: string, root: string, store: string, mails: Arr
 
     // 2. 200 first signers at once.
     const firsts = (await control('/__bench/tokens', { limit: SIGNERS })) as Array<{ caseId: string; token: string }>;
+    const profile = process.env.BENCH_PROFILE;
+    if (profile) await control('/__bench/profile', { start: true });
     const signing = await load('/api/sign', firsts.map(signBody));
+    if (profile) say(`CPU 剖析：${((await control('/__bench/profile', { file: join(resolve(profile), `signing-${store}-${label.replace(/\s+/g, '-')}.cpuprofile`) })) as { file: string }).file}`);
     say('首位签署完成');
     await idle(600_000);
 

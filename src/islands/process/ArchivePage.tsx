@@ -23,6 +23,8 @@ export default function ArchivePage() {
   const [filters, setFilters] = useState({ kind: '', department: '', status: '', from: '', to: '' });
   const [list, setList] = useState<ArchiveList | null>(null);
   const [downloading, setDownloading] = useState('');
+  // The filters the shown list was read with, so a background refresh keeps to them.
+  const [applied, setApplied] = useState(filters);
 
   const load = useCallback(async (f = filters) => {
     const r = await postJson<ArchiveList>('/api/admin', { action: 'list', ...f });
@@ -30,6 +32,7 @@ export default function ArchivePage() {
       setState('signed-in');
       setEmail(r.data.email);
       setList(r.data);
+      setApplied(f);
       setError('');
     } else setState('signed-out');
     return r.ok;
@@ -46,6 +49,14 @@ export default function ArchivePage() {
       });
     } else void load();
   }, []); // eslint-disable-line react-hooks/exhaustive-deps
+
+  // A case sent a moment ago has its document rendered in the background; look again until it is there.
+  const preparing = list?.cases.some((c) => c.preparing) ?? false;
+  useEffect(() => {
+    if (!preparing) return;
+    const t = setTimeout(() => void load(applied), 2000);
+    return () => clearTimeout(t);
+  }, [list, preparing, applied, load]);
 
   const requestLink = async (e: FormEvent) => {
     e.preventDefault();
@@ -135,7 +146,7 @@ export default function ArchivePage() {
                   <tr key={c.id}>
                     <td>{c.caseNumber}</td><td>{c.kind === 'acknowledgment' ? <a href={`/hr/campaign/?c=${encodeURIComponent(c.id)}`}>{c.title}（制度确认）</a> : c.title}</td><td>{c.department || '—'}</td><td>{c.giver || '—'}</td>
                     <td>{c.signed} / {c.parties}</td><td>{CASE_LABEL[c.status]}</td><td>{beijingDate(c.createdAt)}</td>
-                    <td>{c.purged && c.status !== 'completed' ? '已按保留期限清除' : (
+                    <td>{c.purged && c.status !== 'completed' ? '已按保留期限清除' : c.preparing ? <span className="muted" data-testid="archive-preparing">正在生成文件…</span> : (
                       <button type="button" disabled={downloading === c.id} onClick={() => void download(c)} title={`${c.title} ${c.caseNumber}`}>
                         {downloading === c.id ? '正在下载…' : c.status === 'completed' ? '下载已签署版' : '下载当前版'}
                       </button>

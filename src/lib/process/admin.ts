@@ -107,6 +107,8 @@ export async function listArchive(deps: ProcessDeps, filters: ArchiveFilters & {
       parties: c.parties,
       signed: c.signed,
       purged: c.purged,
+      /** Its document is still being rendered by the prepare job: nothing to download yet. */
+      preparing: c.preparing,
       createdAt: new Date(c.created_at).toISOString(),
       completedAt: c.completed_at ? new Date(c.completed_at).toISOString() : null,
     })),

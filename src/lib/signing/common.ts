@@ -123,10 +123,10 @@ export interface Authorized {
 export async function authorize(tx: Sql, deps: SigningDeps, caseId: string, token: string, lock: boolean): Promise<Authorized> {
   const claims = await verifySignLink(deps.secret, token, nowOf(deps));
   if (claims.caseId !== caseId) throw refuse.otherCase();
-  const c = lock ? await repo.lockCase(tx, caseId) : await repo.getCase(tx, caseId);
-  if (!c) throw refuse.notFound();
+  const found = await repo.caseWithParties(tx, caseId, lock);
+  if (!found) throw refuse.notFound();
+  const { c, parties } = found;
   if (claims.documentSha256 !== c.document_sha256) throw refuse.documentChanged();
-  const parties = await repo.parties(tx, caseId);
   const party = parties.find((p) => p.id === claims.partyId);
   if (!party) throw refuse.otherCase();
   if (party.token_jti !== claims.jti) throw refuse.revoked();

@@ -8,7 +8,7 @@ import { enqueue, type Job, type JobRun } from '../jobs/index.js';
 import { SigningError } from './errors.js';
 import { ackCampaignNotice, robotsHear } from '../robots/notices.js';
 import { pdfRenders } from '../pdf/render-limit.js';
-import { setCaseVerification, type VerificationMethod } from './verification/codes.js';
+import { setPartyPhones, type VerificationMethod } from './verification/codes.js';
 import { campaignStore } from '../campaigns/store.js';
 import { freshParty, newCaseNumber, newId, nowOf, pdfEngine, sendLink, sha256, type SigningDeps } from './common.js';
 
@@ -74,13 +74,14 @@ export async function insertPreparedCase(tx: Sql, deps: SigningDeps, prepared: P
     signature_boxes: pdf?.signatureBoxes ?? null,
     process_id: owner?.id ?? null,
     process_stage: owner?.stage ?? null,
+    verification: input.verification ?? (owner ? deps.verification?.process : undefined) ?? 'none',
   });
   await repo.addEvent(tx, caseId, null, 'created', { form: definition.id, parties: input.parties.length });
   await repo.insertParties(
     tx,
     input.parties.map((p, i) => ({ id: newId(), case_id: caseId, position: i, role: definition.signing.parties[i].label ?? definition.signing.parties[i].role, name: p.name, email: p.email, status: 'waiting' as const })),
   );
-  await setCaseVerification(tx, caseId, input.verification ?? (owner ? deps.verification?.process : undefined) ?? 'none', input.parties.map((p) => p.phone));
+  await setPartyPhones(tx, caseId, input.parties.map((p) => p.phone));
   if (pdf) await sendFirstLinks(tx, deps, caseId, input.baseUrl);
 }
 
@@ -162,6 +163,7 @@ export async function createAcknowledgment(deps: SigningDeps, input: Acknowledgm
       id: caseId, form_id: 'policy', title: input.title, company: input.company ?? null, case_number: caseNumber, values_json: { markdown: input.markdown },
       signing_order: 'parallel', sender_name: input.sender.name, sender_email: input.sender.email, archive_email: input.archiveEmail ?? null,
       manage_key_hash: sha256(Buffer.from(manageKey)), document_sha256: sha256(pdf.bytes), original_pdf: pdf.bytes, current_pdf: pdf.bytes, signature_boxes: [], kind: 'acknowledgment',
+      verification: deps.verification?.acknowledgment ?? 'none',
     });
     await repo.addEvent(tx, caseId, null, 'created', { staff: input.staff.length });
     await campaignStore.record(tx, caseId, input.publishedVersionId, pdf.pageCount);
@@ -171,7 +173,6 @@ export async function createAcknowledgment(deps: SigningDeps, input: Acknowledgm
       await repo.insertParty(tx, party);
       await sendLink(tx, deps, c, freshParty(party), input.baseUrl, false);
     }
-    await setCaseVerification(tx, caseId, deps.verification?.acknowledgment ?? 'none');
     await robotsHear(tx, ackCampaignNotice(c, input.staff.length, deps.ttlDays), now);
   });
   return { caseId, caseNumber, manageUrl: `${input.baseUrl}/manage/?c=${encodeURIComponent(caseId)}#k=${manageKey}` };

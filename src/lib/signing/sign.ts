@@ -28,7 +28,7 @@ export async function signAsParty(
     assertPartyCanAct(c, parties, party);
     const before = parties.find((p) => p.position < party.position && (p.status !== 'signed' || !p.stamped_at));
     if (c.signing_order === 'sequential' && before) throw refuse.notYourTurn(before.role);
-    await requireVerification(tx, c.id, party, nowOf(deps));
+    await requireVerification(tx, c, party, nowOf(deps));
     // The image's size from its header, before anything decodes it (a small PNG can decode to gigabytes).
     const imageProblem = input.signature.kind === 'drawn' ? signatureImageProblem(input.signature.png) : null;
     if (imageProblem) throw new SigningError('signature-too-large', imageProblem, 422);

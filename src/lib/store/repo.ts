@@ -28,6 +28,8 @@ export interface CaseRow {
   /** Set when the case is one stage's document of a customer-handover process. */
   process_id: string | null;
   process_stage: string | null;
+  /** What a party must do before signing besides opening their link (migration 014). */
+  verification: 'none' | 'email' | 'sms';
 }
 
 export type PartyStatus = 'waiting' | 'sent' | 'viewed' | 'signed' | 'declined';
@@ -88,21 +90,39 @@ const PARTY_COLUMNS =
   'id, case_id, position, role, name, email, status, token_jti, token_expires_at, last_sent_at, reminders, signed_at, signature_kind, signed_name, ip, user_agent, doc_sha256_signed, decline_reason, department, stamped_at';
 
 const CASE_COLUMNS_LIGHT =
-  'id, form_id, title, company, case_number, signing_order, status, sender_name, sender_email, archive_email, manage_key_hash, document_sha256, signature_boxes, final_sha256, created_at, completed_at, kind, process_id, process_stage';
+  'id, form_id, title, company, case_number, signing_order, status, sender_name, sender_email, archive_email, manage_key_hash, document_sha256, signature_boxes, final_sha256, created_at, completed_at, kind, process_id, process_stage, verification';
+
+/**
+ * A case and its parties in one statement, one row per party: a link's request is
+ * authorized with a single round trip to the database (the case's columns repeat on each
+ * row; the parties' come prefixed with p_). `FOR UPDATE OF c` locks the case row only.
+ */
+const CASE_WITH_PARTIES = `SELECT ${CASE_COLUMNS_LIGHT.split(', ').map((k) => `c.${k}`).join(', ')}, ${PARTY_COLUMNS.split(', ').map((k) => `p.${k} AS p_${k}`).join(', ')}
+  FROM cases c JOIN parties p ON p.case_id = c.id WHERE c.id = $1 ORDER BY p.position`;
+const splitCaseRows = (rows: Record<string, unknown>[]): { c: CaseRow; parties: PartyRow[] } | undefined => {
+  if (!rows.length) return undefined;
+  const c: Record<string, unknown> = {};
+  const parties = rows.map(() => ({}) as Record<string, unknown>);
+  for (const key of Object.keys(rows[0])) {
+    if (key.startsWith('p_')) rows.forEach((r, i) => (parties[i][key.slice(2)] = r[key]));
+    else c[key] = rows[0][key];
+  }
+  return { c: c as unknown as CaseRow, parties: parties as unknown as PartyRow[] };
+};
 
 export const repo = {
   insertCase: (
     tx: Sql,
-    c: Omit<CaseRow, 'created_at' | 'completed_at' | 'final_pdf' | 'final_sha256' | 'status' | 'kind' | 'process_id' | 'process_stage'> &
-      Partial<Pick<CaseRow, 'kind' | 'process_id' | 'process_stage'>>,
+    c: Omit<CaseRow, 'created_at' | 'completed_at' | 'final_pdf' | 'final_sha256' | 'status' | 'kind' | 'process_id' | 'process_stage' | 'verification'> &
+      Partial<Pick<CaseRow, 'kind' | 'process_id' | 'process_stage' | 'verification'>>,
   ) =>
     tx.query(
       `INSERT INTO cases (id, form_id, title, company, case_number, values_json, signing_order, status, sender_name, sender_email, archive_email,
-        manage_key_hash, document_sha256, original_pdf, current_pdf, signature_boxes, kind, process_id, process_stage)
-       VALUES ($1,$2,$3,$4,$5,$6,$7,'open',$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18)`,
+        manage_key_hash, document_sha256, original_pdf, current_pdf, signature_boxes, kind, process_id, process_stage, verification)
+       VALUES ($1,$2,$3,$4,$5,$6,$7,'open',$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19)`,
       [c.id, c.form_id, c.title, c.company, c.case_number, JSON.stringify(c.values_json), c.signing_order, c.sender_name, c.sender_email,
         c.archive_email, c.manage_key_hash, c.document_sha256, c.original_pdf, c.current_pdf, c.signature_boxes == null ? null : JSON.stringify(c.signature_boxes), c.kind ?? 'form',
-        c.process_id ?? null, c.process_stage ?? null],
+        c.process_id ?? null, c.process_stage ?? null, c.verification ?? 'none'],
     ),
 
   insertParty: (tx: Sql, p: Pick<PartyRow, 'id' | 'case_id' | 'position' | 'role' | 'name' | 'email' | 'status'> & { department?: string | null }) =>
@@ -128,6 +148,10 @@ export const repo = {
    */
   lockCase: async (tx: Sql, id: string) => (await tx.query<CaseRow>(`SELECT ${CASE_COLUMNS_LIGHT} FROM cases WHERE id = $1 FOR UPDATE`, [id]))[0],
 
+  /** The case (light columns) with its parties in position order; `lock` locks the case row as lockCase does. Undefined when there is no such case. */
+  caseWithParties: async (tx: Sql, id: string, lock: boolean) =>
+    splitCaseRows(await tx.query<Record<string, unknown>>(`${CASE_WITH_PARTIES}${lock ? ' FOR UPDATE OF c' : ''}`, [id])),
+
   getPdf: async (tx: Sql, id: string, which: 'current_pdf' | 'final_pdf' | 'original_pdf') =>
     (await tx.query<{ pdf: Uint8Array | null }>(`SELECT ${which} AS pdf FROM cases WHERE id = $1`, [id]))[0]?.pdf ?? null,
 
@@ -139,9 +163,9 @@ export const repo = {
     const params: unknown[] = [];
     const where = archiveWhere(f, { department: "coalesce(c.values_json->>'department', '')", status: 'c.status', created: 'c.created_at' }, params, ['c.process_id IS NULL']);
     params.push(f.limit);
-    return sql.query<{ id: string; case_number: string; title: string; kind: string; company: string | null; department: string | null; giver: string | null; status: CaseRow['status']; created_at: Date; completed_at: Date | null; purged: boolean; parties: number; signed: number }>(
+    return sql.query<{ id: string; case_number: string; title: string; kind: string; company: string | null; department: string | null; giver: string | null; status: CaseRow['status']; created_at: Date; completed_at: Date | null; purged: boolean; preparing: boolean; parties: number; signed: number }>(
       `SELECT c.id, c.case_number, c.title, c.kind, c.company, c.values_json->>'department' AS department, c.values_json->>'giverName' AS giver,
-              c.status, c.created_at, c.completed_at, c.purged_at IS NOT NULL AS purged,
+              c.status, c.created_at, c.completed_at, c.purged_at IS NOT NULL AS purged, c.document_sha256 IS NULL AS preparing,
               (SELECT count(*)::int FROM parties p WHERE p.case_id = c.id) AS parties,
               (SELECT count(*)::int FROM parties p WHERE p.case_id = c.id AND p.status = 'signed') AS signed
          FROM cases c ${where}

@@ -4,7 +4,7 @@ import { authorize, assertPartyCanAct, type SigningDeps } from '../common.js';
 import { layout } from '../mail.js';
 import {
   CODE_TTL_SECONDS, MAX_ATTEMPTS, RESEND_AFTER_SECONDS, SENDS_PER_HOUR, VERIFIED_FOR_SECONDS,
-  caseVerification, codeHmac, codeKey, codeRefuse, codesFor, currentVerification, maskEmail, maskPhone, newCode, sameHex,
+  codeHmac, codeKey, codeRefuse, codesFor, currentVerification, maskEmail, maskPhone, newCode, sameHex,
   type CodeChannel, type VerificationMethod,
 } from './codes.js';
 
@@ -55,7 +55,7 @@ function resendWait(latest: { created_at: Date } | undefined, now: Date): number
 export async function verificationState(deps: SigningDeps, caseId: string, token: string, smsAvailable: boolean): Promise<VerificationState> {
   return deps.sql.transaction(async (tx) => {
     const { c, party } = await authorize(tx, deps, caseId, token, false);
-    const method = await caseVerification(tx, c.id);
+    const method = c.verification;
     const now = nowOf(deps);
     const jti = party.token_jti ?? '';
     const done = method === 'none' ? null : await currentVerification(tx, party.id, jti, now);
@@ -93,7 +93,7 @@ export async function sendVerificationCode(deps: SigningDeps, input: { caseId: s
   const prepared = await deps.sql.transaction(async (tx) => {
     const { c, parties, party } = await authorize(tx, deps, input.caseId, input.token, true);
     assertPartyCanAct(c, parties, party);
-    const method = await caseVerification(tx, c.id);
+    const method = c.verification;
     if (method === 'none') throw codeRefuse.notRequired();
     const [latest] = await tx.query<{ created_at: Date }>('SELECT created_at FROM verification_codes WHERE party_id = $1 ORDER BY id DESC LIMIT 1', [party.id]);
     const wait = resendWait(latest, now);
@@ -134,7 +134,7 @@ export async function checkVerificationCode(deps: SigningDeps, input: { caseId: 
   const outcome = await deps.sql.transaction(async (tx) => {
     const { c, parties, party } = await authorize(tx, deps, input.caseId, input.token, true);
     assertPartyCanAct(c, parties, party);
-    if ((await caseVerification(tx, c.id)) === 'none') throw codeRefuse.notRequired();
+    if (c.verification === 'none') throw codeRefuse.notRequired();
     const binding = { caseId: c.id, partyId: party.id, jti: party.token_jti ?? '' };
     const rows = await codesFor(tx, party.id, binding.jti);
     const latest = rows[0];

@@ -77,21 +77,15 @@ export interface CodeRow {
   verified_at: Date | null;
 }
 
-export const codesFor = (tx: Sql, partyId: string, jti: string) =>
-  tx.query<CodeRow>('SELECT * FROM verification_codes WHERE party_id = $1 AND link_jti = $2 ORDER BY id DESC LIMIT 20', [partyId, jti]);
-
-/** Sets a new case's method, and the parties' mobile numbers for SMS (by position), in the caller's transaction. */
-export async function setCaseVerification(tx: Sql, caseId: string, method: VerificationMethod, phones: Array<string | undefined> = []): Promise<void> {
-  if (method !== 'none') await tx.query('UPDATE cases SET verification = $2 WHERE id = $1', [caseId, method]);
+/** A new case's parties' mobile numbers for SMS codes (by position), in the caller's transaction; the method itself is a column of the case row. */
+export async function setPartyPhones(tx: Sql, caseId: string, phones: Array<string | undefined>): Promise<void> {
   for (const [position, phone] of phones.entries()) {
     if (phone) await tx.query('UPDATE parties SET phone = $3 WHERE case_id = $1 AND position = $2', [caseId, position, phone]);
   }
 }
 
-export async function caseVerification(tx: Sql, caseId: string): Promise<VerificationMethod> {
-  const [row] = await tx.query<{ verification: VerificationMethod }>('SELECT verification FROM cases WHERE id = $1', [caseId]);
-  return row?.verification ?? 'none';
-}
+export const codesFor = (tx: Sql, partyId: string, jti: string) =>
+  tx.query<CodeRow>('SELECT * FROM verification_codes WHERE party_id = $1 AND link_jti = $2 ORDER BY id DESC LIMIT 20', [partyId, jti]);
 
 /** The party's check that still lets them sign through this link, if any. */
 export async function currentVerification(tx: Sql, partyId: string, jti: string, now: Date): Promise<CodeRow | null> {
@@ -106,8 +100,8 @@ export async function currentVerification(tx: Sql, partyId: string, jti: string,
  * The sign request's check (called by signAsParty in its transaction): a case that asks for
  * a code refuses a signature without a recent successful check on this very link.
  */
-export async function requireVerification(tx: Sql, caseId: string, party: { id: string; token_jti: string | null }, now: Date): Promise<void> {
-  if ((await caseVerification(tx, caseId)) === 'none') return;
+export async function requireVerification(tx: Sql, c: { verification: VerificationMethod }, party: { id: string; token_jti: string | null }, now: Date): Promise<void> {
+  if (c.verification === 'none') return;
   if (party.token_jti && (await currentVerification(tx, party.id, party.token_jti, now))) return;
   throw new SigningError('verification-required', `请先完成身份验证：获取并输入 6 位验证码后再签署（验证后 ${VERIFIED_FOR_SECONDS / 60} 分钟内有效）。`, 403);
 }
