@@ -6,7 +6,7 @@ import { toCsv, toXlsx } from '../src/lib/campaigns/sheets.js';
 import { adminEmails, adminFromSession, requestAdminLink } from '../src/lib/process/admin.js';
 import { formatZodIssues } from '../src/lib/zod-messages.js';
 import { beijingDate } from '../src/lib/time-format.js';
-import { adminCookie, endpoint, readJson, sendError, withinLimit } from '../src/runtime/http.js';
+import { adminCookie, endpoint, readJson, sendError, withinLimit, withinLinkLimit } from '../src/runtime/http.js';
 import { signingContext } from '../src/runtime/context.js';
 import { appUrl } from '../src/runtime/settings.js';
 
@@ -27,7 +27,7 @@ function sendFile(res: VercelResponse, bytes: Uint8Array, type: string, fileName
 async function handler(req: VercelRequest, res: VercelResponse) {
   const body = readJson(req, res, campaignBody);
   if (!body) return;
-  if (!(await withinLimit(req, res, body.action === 'read' ? 'sign' : 'manage'))) return;
+  if (!(await (body.action === 'read' ? withinLinkLimit(req, res, 'sign', body.token, 'sign') : withinLimit(req, res, 'manage')))) return;
   try {
     const ctx = await signingContext();
     const deps = ctx.processDeps;

@@ -1,7 +1,7 @@
 import type { VercelRequest, VercelResponse } from '@vercel/node';
 import { signBody } from '../src/lib/signing/requests.js';
 import { askQuestion, declineAsParty, documentForParty, signatureFontForParty, signAsParty, viewAsParty } from '../src/lib/signing/service.js';
-import { endpoint, readJson, sendError, sendPdf, withinLimit } from '../src/runtime/http.js';
+import { endpoint, readJson, sendError, sendPdf, withinLinkLimit } from '../src/runtime/http.js';
 import { signingContext } from '../src/runtime/context.js';
 import { appUrl } from '../src/runtime/settings.js';
 import { clientIp } from '../src/runtime/request-info.js';
@@ -10,9 +10,8 @@ import { codeDelivery, smsSender } from '../src/runtime/evidence.js';
 
 /** POST /api/sign — a party's actions through their link: view, document, sign (recorded at once, stamped by a job), decline (a checklist), ask HR (a policy). */
 async function handler(req: VercelRequest, res: VercelResponse) {
-  if (!(await withinLimit(req, res, 'sign'))) return;
   const body = readJson(req, res, signBody);
-  if (!body) return;
+  if (!body || !(await withinLinkLimit(req, res, 'sign', body.token, 'sign'))) return;
   try {
     const ctx = await signingContext();
     const who = { ip: clientIp(req), userAgent: String(req.headers['user-agent'] ?? '') };

@@ -3,9 +3,10 @@ import type { ZodType, ZodTypeDef } from 'zod';
 import { SigningError } from '../lib/signing/errors.js';
 import { formatZodIssues } from '../lib/zod-messages.js';
 import { clientIp } from './request-info.js';
-import { hit, LIMITS, type Bucket } from './limits.js';
+import { hit, LIMITS, type Bucket, type Limit } from './limits.js';
+import { verifyLink, type LinkKind } from '../lib/signing/links.js';
 import { assertConfigured, ConfigError } from './settings.js';
-import { database } from './context.js';
+import { database, signingContext } from './context.js';
 
 export type Handler = (req: VercelRequest, res: VercelResponse) => unknown;
 
@@ -28,10 +29,29 @@ export function endpoint(name: string, handler: Handler): Handler {
 }
 
 /** False (and a 429 sent) when this client has made too many requests to `bucket`. */
-export async function withinLimit(req: VercelRequest, res: VercelResponse, bucket: Bucket): Promise<boolean> {
+export function withinLimit(req: VercelRequest, res: VercelResponse, bucket: Bucket): Promise<boolean> {
+  return counted(res, bucket, `${bucket}:${clientIp(req) || 'unknown'}`, LIMITS[bucket]());
+}
+
+/**
+ * The limit for a request made through an emailed link (signing, reading a policy, a
+ * customer's notice). A link we issued — its signature checks out — is counted on its own:
+ * a company's staff share one address behind their NAT and open their links in the same
+ * minute after the all-hands mail, and each of them is a client of their own. Anything else
+ * (made up, tampered, truncated, expired, another kind of link) counts against the address
+ * under the tighter `badLinks` limit: that is what stops guessing, and a guesser does not
+ * lock their colleagues out.
+ */
+export async function withinLinkLimit(req: VercelRequest, res: VercelResponse, bucket: Bucket, token: string, kind: LinkKind): Promise<boolean> {
+  const claims = await verifyLink((await signingContext()).deps.secret, token, kind).catch(() => null);
+  if (claims) return counted(res, bucket, `${bucket}:link:${claims.jti}`, LIMITS[bucket]());
+  return counted(res, 'badLinks', `badLinks:${clientIp(req) || 'unknown'}`, LIMITS.badLinks());
+}
+
+async function counted(res: VercelResponse, bucket: Bucket, key: string, limit: Limit): Promise<boolean> {
   let wait = 0;
   try {
-    wait = await hit(await database(), `${bucket}:${clientIp(req) || 'unknown'}`, LIMITS[bucket]());
+    wait = await hit(await database(), key, limit);
   } catch (e) {
     // The handler meets the same database next and answers with its own clear error.
     console.error(`[limits] ${bucket}:`, (e as Error).message);

@@ -16,9 +16,11 @@ const env = (name: string, fallback: number) => {
   return Number.isFinite(n) && n > 0 ? n : fallback;
 };
 
-/** Per IP. The env names are the README's. */
+/** Per IP, except `sign`: per link (http.ts withinLinkLimit). The env names are the README's. */
 export const LIMITS = {
   sign: () => ({ limit: env('RATE_LIMIT_SIGN', 120), windowSeconds: 60 }),
+  /** Requests per IP with a link that is not one of ours: guessing, tampering. */
+  badLinks: () => ({ limit: env('RATE_LIMIT_BAD_LINKS', 30), windowSeconds: 60 }),
   manage: () => ({ limit: env('RATE_LIMIT_MANAGE', 120), windowSeconds: 60 }),
   verify: () => ({ limit: env('RATE_LIMIT_VERIFY', 30), windowSeconds: 60 }),
   process: () => ({ limit: env('RATE_LIMIT_PROCESS', 300), windowSeconds: 60 }),

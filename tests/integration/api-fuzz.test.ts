@@ -18,7 +18,7 @@ let countRows: () => Promise<string>;
 beforeAll(async () => {
   process.env.DATA_DIR = mkdtempSync(join(tmpdir(), 'fuzz-'));
   delete process.env.DATABASE_URL; // an embedded store of its own
-  process.env.RATE_LIMIT_SIGN = process.env.RATE_LIMIT_MANAGE = process.env.RATE_LIMIT_VERIFY = process.env.RATE_LIMIT_PROCESS = process.env.RATE_LIMIT_ADMIN_LINK = process.env.RATE_LIMIT_RENDER = process.env.RATE_LIMIT_SEND = '100000';
+  process.env.RATE_LIMIT_SIGN = process.env.RATE_LIMIT_BAD_LINKS = process.env.RATE_LIMIT_MANAGE = process.env.RATE_LIMIT_VERIFY = process.env.RATE_LIMIT_PROCESS = process.env.RATE_LIMIT_ADMIN_LINK = process.env.RATE_LIMIT_RENDER = process.env.RATE_LIMIT_SEND = '100000';
   process.env.APP_URL = 'http://127.0.0.1:9';
   const { handleApi } = await import('../../src/server/app.js');
   const { signingContext } = await import('../../src/runtime/context.js');

@@ -175,7 +175,7 @@ describe('/api/campaigns over HTTP with real mail', () => {
     delete process.env.DATABASE_URL;
     process.env.SMTP_URL = `smtp://127.0.0.1:${smtpPort}`;
     process.env.ADMIN_EMAILS = 'hr-admin@corp.test';
-    process.env.RATE_LIMIT_SEND = process.env.RATE_LIMIT_MANAGE = process.env.RATE_LIMIT_SIGN = process.env.RATE_LIMIT_ADMIN_LINK = '100000';
+    process.env.RATE_LIMIT_SEND = process.env.RATE_LIMIT_MANAGE = process.env.RATE_LIMIT_SIGN = process.env.RATE_LIMIT_BAD_LINKS = process.env.RATE_LIMIT_ADMIN_LINK = '100000';
     const { handleApi } = await import('../../src/server/app.js');
     server = createHttpServer((req, res) => void handleApi(req, res));
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));

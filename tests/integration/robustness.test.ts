@@ -52,7 +52,7 @@ afterAll(() => children.forEach((c) => c.kill('SIGKILL')));
 async function startServer(env: Record<string, string>): Promise<{ base: string; proc: ChildProcess }> {
   const port = await freePort();
   const proc = spawn(process.execPath, ['--import', 'tsx', 'tests/fixtures/api-server.ts'], {
-    env: { ...process.env, ...env, PORT: String(port), RATE_LIMIT_SIGN: '100000', RATE_LIMIT_MANAGE: '100000', RATE_LIMIT_SEND: '100000', RATE_LIMIT_RENDER: '100000' },
+    env: { ...process.env, ...env, PORT: String(port), RATE_LIMIT_SIGN: '100000', RATE_LIMIT_BAD_LINKS: '100000', RATE_LIMIT_MANAGE: '100000', RATE_LIMIT_SEND: '100000', RATE_LIMIT_RENDER: '100000' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.push(proc);

@@ -23,7 +23,7 @@ beforeAll(async () => {
   process.env.DATA_DIR = mkdtempSync(join(tmpdir(), 'trust-api-'));
   delete process.env.DATABASE_URL;
   delete process.env.SMTP_URL;
-  process.env.RATE_LIMIT_SIGN = process.env.RATE_LIMIT_MANAGE = process.env.RATE_LIMIT_PROCESS = process.env.RATE_LIMIT_RENDER = process.env.RATE_LIMIT_ADMIN_LINK = '100000';
+  process.env.RATE_LIMIT_SIGN = process.env.RATE_LIMIT_BAD_LINKS = process.env.RATE_LIMIT_MANAGE = process.env.RATE_LIMIT_PROCESS = process.env.RATE_LIMIT_RENDER = process.env.RATE_LIMIT_ADMIN_LINK = '100000';
   process.env.ADMIN_EMAILS = 'hr-admin@trust.test';
   const { handleApi } = await import('../../src/server/app.js');
   server = createServer((req, res) => void handleApi(req, res));

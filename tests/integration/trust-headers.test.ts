@@ -31,7 +31,11 @@ function post(path: string, body: unknown, headers: Record<string, string> = {})
     const req = request({ host: '127.0.0.1', port, path, method: 'POST', headers: { 'Content-Type': 'application/json', 'Content-Length': data.length, ...headers } }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, json: JSON.parse(Buffer.concat(chunks).toString() || '{}'), cacheControl: String(res.headers['cache-control']) }));
+      res.on('end', () => {
+        // A document answers with the PDF itself.
+        const json = String(res.headers['content-type']).includes('json') ? JSON.parse(Buffer.concat(chunks).toString() || '{}') : {};
+        resolve({ status: res.statusCode ?? 0, json, cacheControl: String(res.headers['cache-control']) });
+      });
     });
     req.on('error', reject);
     req.end(data);
@@ -109,10 +113,12 @@ describe('X-Forwarded-For is believed only from a trusted proxy', () => {
 
   it('rotating forged X-Forwarded-For values still hit the limit (135 requests)', async () => {
     const statuses: number[] = [];
+    // Made-up links, well-formed: a link that is not ours counts against the address.
+    const madeUp = (i: number) => `eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.${String(i).padStart(43, 'a')}`;
     for (let i = 0; i < 135; i++) {
-      statuses.push((await post('/api/sign', { action: 'view', caseId: 'abcdefghij', token: 'x.y.z' }, { 'X-Forwarded-For': `10.${i >> 8}.${i & 255}.1` })).status);
+      statuses.push((await post('/api/sign', { action: 'view', caseId: 'abcdefghij', token: madeUp(i) }, { 'X-Forwarded-For': `10.${i >> 8}.${i & 255}.1` })).status);
     }
-    expect(statuses.filter((s) => s === 429).length).toBeGreaterThan(80);
+    expect(statuses.filter((s) => s === 429).length, JSON.stringify(statuses)).toBeGreaterThan(80);
   });
 });
 
@@ -157,5 +163,35 @@ describe('real links in the wrong place', () => {
     // And each real link still works in its own place.
     expect((await post('/api/sign', { action: 'view', caseId: a.caseId, token: aGiver })).status).toBe(200);
     expect((await post('/api/manage', { action: 'status', caseId: b.caseId, key: b.key })).status).toBe(200);
+  });
+});
+
+describe('a company behind one address', () => {
+  it('twenty colleagues behind one NAT open, read and sign their own links in the same minute: none is refused, and a guesser among them is', async () => {
+    await resetLimits();
+    // RATE_LIMIT_SIGN is 40 here: 20 colleagues × 3 requests each is 60 from one address.
+    const made = await Promise.all(Array.from({ length: 20 }, (_, i) => createCaseHere(`nat-${i}`)));
+    const tokens = await Promise.all(made.map(async (_, i) => /#t=([\w.-]+)/.exec((await mailbox.waitFor(`giver+nat-${i}@example.test`, /请签署/)).text ?? '')![1]));
+    const statuses: number[] = [];
+    await Promise.all(
+      made.map(async ({ caseId }, i) => {
+        statuses.push((await post('/api/sign', { action: 'view', caseId, token: tokens[i] })).status);
+        statuses.push((await post('/api/sign', { action: 'document', caseId, token: tokens[i] })).status);
+        statuses.push((await post('/api/sign', { action: 'sign', caseId, token: tokens[i], consent: true, signature: { kind: 'typed', text: '欧阳明远' } })).status);
+      }),
+    );
+    expect(statuses.filter((s) => s !== 200)).toEqual([]);
+    expect((await Promise.all(made.map(({ caseId }) => auditIps(caseId)))).flat()).toHaveLength(20);
+
+    // Someone at the same address tries made-up and tampered links: they are stopped…
+    const guesses: number[] = [];
+    for (let i = 0; i < 45; i++) {
+      const tampered = `${tokens[0].slice(0, -4)}${String(1000 + i)}`;
+      guesses.push((await post('/api/sign', { action: 'view', caseId: made[0].caseId, token: i % 2 ? tampered : `eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.${String(i).padStart(43, 'b')}` })).status);
+    }
+    expect(guesses.filter((s) => s === 429).length).toBeGreaterThan(0);
+    expect(guesses.every((s) => s === 429 || s === 401 || s === 403 || s === 404)).toBe(true);
+    // …while a colleague's real link still opens.
+    expect((await post('/api/sign', { action: 'view', caseId: made[1].caseId, token: tokens[1] })).status).toBe(200);
   });
 });
