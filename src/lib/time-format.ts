@@ -6,14 +6,15 @@
 const ZONE = 'Asia/Shanghai';
 export const ZONE_LABEL = '北京时间';
 
-const parts = (d: Date, withSeconds: boolean) =>
-  Object.fromEntries(
+// Built once: a new Intl.DateTimeFormat costs more than a tenth of a millisecond, and a
+// campaign's mails or a case page's timeline format thousands of times.
+const formats = [false, true].map(
+  (withSeconds) =>
     new Intl.DateTimeFormat('en-CA', {
       timeZone: ZONE, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', ...(withSeconds ? { second: '2-digit' } : {}), hourCycle: 'h23',
-    })
-      .formatToParts(d)
-      .map((p) => [p.type, p.value]),
-  );
+    }),
+);
+const parts = (d: Date, withSeconds: boolean) => Object.fromEntries(formats[withSeconds ? 1 : 0].formatToParts(d).map((p) => [p.type, p.value]));
 
 /** 2026-11-29 14:03:05 in Beijing time, without the label (for PDFs that label it once). */
 export function beijingTime(when: Date | string, withSeconds = true): string {

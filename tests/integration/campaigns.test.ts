@@ -162,6 +162,54 @@ const freePort = () =>
     });
   });
 
+describe.each(storeBackends('camp2000'))('a campaign to a whole company on %s', (_name, makeSql) => {
+  let sql: Sql;
+  let deps: SigningDeps;
+  beforeAll(async () => {
+    sql = await makeSql();
+    await migrate(sql);
+    deps = { sql, secret: new TextEncoder().encode('c'.repeat(40)), cert, ttlDays: 14 };
+  });
+  afterAll(() => sql?.close());
+
+  it('a campaign to 2,000 staff: a few statements whatever the size, each person mailed their own link, in list order', async () => {
+    // Every statement counted: a remote database is milliseconds away, and 10,000 round trips are a timeout.
+    let statements = 0;
+    const counted = (s: Sql): Sql => ({
+      kind: s.kind,
+      query: (text, params) => (statements++, s.query(text, params)),
+      exec: (text) => (statements++, s.exec(text)),
+      transaction: (fn) => s.transaction((tx) => fn(counted(tx))),
+      close: () => s.close(),
+    });
+    const staff = Array.from({ length: 2000 }, (_, i) => ({ name: `员工${i}`, email: `s${i}@big.ex.com`, department: i % 2 ? '销售部' : '运营部' }));
+    const ack = await createAcknowledgment({ ...deps, sql: counted(sql) }, { title: '员工手册', markdown: POLICY, staff, sender: { name: 'HR 小王', email: 'hr@ex.com' }, baseUrl: BASE });
+    expect(statements).toBeLessThan(30);
+
+    const mails = await sql.query<{ to_address: string; text_body: string }>('SELECT to_address, text_body FROM outbox WHERE case_id = $1 ORDER BY id', [ack.caseId]);
+    expect(mails.map((m) => m.to_address)).toEqual(staff.map((s) => s.email));
+    const tokens = mails.map((m) => /#t=([\w.-]+)/.exec(m.text_body)![1]);
+    expect(new Set(tokens).size).toBe(2000);
+    const [{ sent, parties }] = await sql.query<{ sent: number; parties: number }>(
+      "SELECT (SELECT count(*)::int FROM events WHERE case_id = $1 AND type = 'sent') AS sent, (SELECT count(DISTINCT token_jti)::int FROM parties WHERE case_id = $1 AND status = 'sent') AS parties",
+      [ack.caseId],
+    );
+    expect({ sent, parties }).toEqual({ sent: 2000, parties: 2000 });
+    // Each link opens its own person's page.
+    for (const i of [0, 1234, 1999]) expect((await readPolicy(deps, ack.caseId, tokens[i])).you).toMatchObject({ name: `员工${i}` });
+    expect((await campaignView(deps, ack.caseId, { admin: 'hr-admin@ex.com' })).departments).toEqual([
+      { department: '运营部', total: 1000, done: 0, pending: 1000 },
+      { department: '销售部', total: 1000, done: 0, pending: 1000 },
+    ]);
+
+    // Reminding everyone pending is a few statements too, and each old link stops.
+    statements = 0;
+    expect(await remindStaff({ ...deps, sql: counted(sql) }, { caseId: ack.caseId, auth: { admin: 'hr-admin@ex.com' }, baseUrl: BASE })).toBe(2000);
+    expect(statements).toBeLessThan(30);
+    await expect(readPolicy(deps, ack.caseId, tokens[7])).rejects.toMatchObject({ code: 'revoked' });
+  });
+});
+
 describe('/api/campaigns over HTTP with real mail', () => {
   const mailbox = new Mailbox();
   let server: Server;

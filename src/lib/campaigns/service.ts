@@ -1,13 +1,10 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Sql } from '../store/sql.js';
-import { repo, type CaseRow, type PartyRow } from '../store/repo.js';
+import { repo, type CaseRow } from '../store/repo.js';
 import { SigningError } from '../signing/errors.js';
-import { issueSignLink } from '../signing/links.js';
-import { ackRequestMail } from '../signing/mail.js';
 import { cancelCaseInTx, viewAsParty, type PartyView, type SigningDeps } from '../signing/service.js';
-import { preparedDocument } from '../signing/common.js';
+import { sendLinks } from '../signing/common.js';
 import { beijingTime } from '../time-format.js';
-import { ackUrl } from './links.js';
 import { policyHtml } from './policy-html.js';
 import { campaignStore, type DepartmentProgress } from './store.js';
 import type { Table } from './sheets.js';
@@ -21,7 +18,6 @@ import type { Table } from './sheets.js';
 export type CampaignAuth = { admin: string } | { key: string };
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
-const nowOf = (d: SigningDeps) => d.now?.() ?? new Date();
 const NO_DEPARTMENT = '（未填部门）';
 
 export const notCampaign = () => new SigningError('not-campaign', '找不到这次制度确认：链接可能不完整，或它不是发给员工确认的制度。', 404);
@@ -71,16 +67,6 @@ export async function campaignView(deps: SigningDeps, caseId: string, auth: Camp
 }
 export type CampaignView = Awaited<ReturnType<typeof campaignView>>;
 
-/** A new link for one staff member (the old one stops), mailed as a reminder in the existing layout. */
-async function remindOne(tx: Sql, deps: SigningDeps, c: CaseRow, p: PartyRow, baseUrl: string) {
-  const now = nowOf(deps);
-  const { token, jti, expiresAt } = await issueSignLink(deps.secret, { caseId: c.id, partyId: p.id, documentSha256: preparedDocument(c) }, deps.ttlDays, now);
-  await repo.updateParty(tx, p.id, { token_jti: jti, token_expires_at: expiresAt, last_sent_at: now, reminders: p.reminders + 1 });
-  const summary = { title: c.title, caseNumber: c.case_number, company: c.company, senderName: c.sender_name };
-  await repo.queueMail(tx, c.id, ackRequestMail(summary, p, ackUrl(baseUrl, c.id, token), expiresAt, true));
-  await repo.addEvent(tx, c.id, p.id, 'reminded', { to: p.email });
-}
-
 /** Reminds one person, or everyone who has not confirmed yet; returns how many were mailed. */
 export async function remindStaff(deps: SigningDeps, input: { caseId: string; auth: CampaignAuth; partyId?: string; baseUrl: string }): Promise<number> {
   return deps.sql.transaction(async (tx) => {
@@ -93,10 +79,11 @@ export async function remindStaff(deps: SigningDeps, input: { caseId: string; au
       const one = parties.find((p) => p.id === input.partyId);
       if (!one) throw new SigningError('not-found', '名单中没有这位员工：请刷新页面后再试。', 404);
       if (one.status === 'signed') throw new SigningError('already-signed', `${one.name} 已确认“已阅读并同意”，无需提醒。`, 409);
-      await remindOne(tx, deps, c, one, input.baseUrl);
+      await sendLinks(tx, deps, c, [one], input.baseUrl, true);
       return 1;
     }
-    for (const p of pending) await remindOne(tx, deps, c, p, input.baseUrl);
+    // New links (the old ones stop), mailed as reminders: a few statements for 2,000 people.
+    await sendLinks(tx, deps, c, pending, input.baseUrl, true);
     return pending.length;
   });
 }

@@ -41,8 +41,8 @@ export async function robotsHear(tx: Sql, notice: Notice | null, now = new Date(
   return robots.length;
 }
 
-const date = (d: Date | string) =>
-  new Intl.DateTimeFormat('zh-CN', { timeZone: 'Asia/Shanghai', year: 'numeric', month: 'long', day: 'numeric' }).format(new Date(d));
+const dayFormat = new Intl.DateTimeFormat('zh-CN', { timeZone: 'Asia/Shanghai', year: 'numeric', month: 'long', day: 'numeric' });
+const date = (d: Date | string) => dayFormat.format(new Date(d));
 
 /** A customer-handover case's page (it asks for the visitor's own link) or the product home. */
 // Paths: the sender puts the product's address (APP_URL) in front when it sends.

@@ -10,7 +10,7 @@ import { ackCampaignNotice, robotsHear } from '../robots/notices.js';
 import { pdfRenders } from '../pdf/render-limit.js';
 import { setPartyPhones, type VerificationMethod } from './verification/codes.js';
 import { campaignStore } from '../campaigns/store.js';
-import { freshParty, newCaseNumber, newId, nowOf, pdfEngine, sendLink, sha256, type SigningDeps } from './common.js';
+import { freshParty, newCaseNumber, newId, nowOf, pdfEngine, sendLinks, sha256, type SigningDeps } from './common.js';
 
 /** Opening a case: a filled checklist to be signed by its parties, or a policy for staff to acknowledge. */
 export interface CreateCaseInput {
@@ -89,7 +89,7 @@ export async function insertPreparedCase(tx: Sql, deps: SigningDeps, prepared: P
 async function sendFirstLinks(tx: Sql, deps: SigningDeps, caseId: string, baseUrl: string) {
   const c = (await repo.getCase(tx, caseId))!;
   const parties = await repo.parties(tx, caseId);
-  for (const p of c.signing_order === 'sequential' ? parties.slice(0, 1) : parties) await sendLink(tx, deps, c, p, baseUrl, false);
+  await sendLinks(tx, deps, c, c.signing_order === 'sequential' ? parties.slice(0, 1) : parties, baseUrl, false);
 }
 
 export const PREPARE_JOB = 'signing.prepare';
@@ -168,11 +168,9 @@ export async function createAcknowledgment(deps: SigningDeps, input: Acknowledgm
     await repo.addEvent(tx, caseId, null, 'created', { staff: input.staff.length });
     await campaignStore.record(tx, caseId, input.publishedVersionId, pdf.pageCount);
     const c = (await repo.getCase(tx, caseId))!;
-    for (const [i, st] of input.staff.entries()) {
-      const party = { id: newId(), case_id: caseId, position: i, role: '员工', name: st.name, email: st.email, status: 'waiting' as const, department: st.department ?? null };
-      await repo.insertParty(tx, party);
-      await sendLink(tx, deps, c, freshParty(party), input.baseUrl, false);
-    }
+    const staff = input.staff.map((st, i) => ({ id: newId(), case_id: caseId, position: i, role: '员工', name: st.name, email: st.email, status: 'waiting' as const, department: st.department ?? null }));
+    await repo.insertParties(tx, staff);
+    await sendLinks(tx, deps, c, staff.map(freshParty), input.baseUrl, false);
     await robotsHear(tx, ackCampaignNotice(c, input.staff.length, deps.ttlDays), now);
   });
   return { caseId, caseNumber, manageUrl: `${input.baseUrl}/manage/?c=${encodeURIComponent(caseId)}#k=${manageKey}` };

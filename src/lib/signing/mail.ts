@@ -4,6 +4,10 @@
  */
 export const escapeHtml = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+/** The day a link expires, as the mails have always written it (2026/12/14); one formatter for every mail. */
+const linkDate = new Intl.DateTimeFormat('zh-CN', { timeZone: 'Asia/Shanghai' });
+
 /**
  * What every mail header built from user text goes through (subjects of the signing and the
  * process mails alike): line breaks, tabs and the Unicode line/paragraph separators become
@@ -64,7 +68,7 @@ export function signRequestMail(c: CaseSummary, party: { name: string; email: st
       c.returnsTo
         ? `打开链接后可先下载 PDF 查看，再手写或输入姓名签署；如需修改，可以写明意见退回修改，文件会退回${c.returnsTo}修改后重新提交，交接案件继续进行。`
         : '打开链接后可先下载 PDF 查看，再手写或输入姓名签署；如有异议，也可以填写原因后拒签。',
-      `此链接仅供您本人使用，${expiresAt.toLocaleDateString('zh-CN', { timeZone: 'Asia/Shanghai' })} 前有效，只能签署一次；签署后再打开，只读显示您已签署的文件，直到链接过期。`,
+      `此链接仅供您本人使用，${linkDate.format(expiresAt)} 前有效，只能签署一次；签署后再打开，只读显示您已签署的文件，直到链接过期。`,
     ],
     { label: '查看并签署', url },
   );
@@ -78,7 +82,7 @@ export function ackRequestMail(c: CaseSummary, party: { name: string; email: str
     [
       `${party.name}，您好：`,
       `${c.senderName}${c.company ? `（${c.company}）` : ''}发布了《${c.title}》，请您阅读全文后点击“已阅读并同意”确认；如有疑问，可以在页面上“向 HR 提问”。`,
-      `此链接仅供您本人使用，${expiresAt.toLocaleDateString('zh-CN', { timeZone: 'Asia/Shanghai' })} 前有效。`,
+      `此链接仅供您本人使用，${linkDate.format(expiresAt)} 前有效。`,
     ],
     { label: '阅读并确认', url },
   );

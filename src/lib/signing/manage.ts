@@ -7,7 +7,7 @@ import { caseRobotChoice, setCaseRobots } from '../robots/choice.js';
 import type { RobotEvent } from '../robots/store.js';
 import { endedMail } from './mail.js';
 import { timestampStatus } from './timestamps.js';
-import { assertCaseOpen, returnsTo, sendLink, sha256, summary, type SigningDeps } from './common.js';
+import { assertCaseOpen, returnsTo, sendLink, sendLinks, sha256, summary, type SigningDeps } from './common.js';
 
 /** The sender's side, through the management link: status and timeline, reminders, robots, cancel, documents. */
 
@@ -87,7 +87,7 @@ export async function remindAllPending(deps: SigningDeps, input: { caseId: strin
     assertCaseOpen(c, parties);
     if (c.status === 'completed') throw refuse.completed();
     const pending = parties.filter((p) => p.status === 'sent' || p.status === 'viewed');
-    for (const p of pending) await sendLink(tx, deps, c, p, input.baseUrl, true);
+    await sendLinks(tx, deps, c, pending, input.baseUrl, true);
     return pending.length;
   });
 }
@@ -106,9 +106,9 @@ export async function cancelCaseInTx(tx: Sql, caseId: string, reason?: string): 
   const parties = await repo.parties(tx, c.id);
   await repo.updateCase(tx, c.id, { status: 'cancelled' });
   await repo.addEvent(tx, c.id, null, 'cancelled', { reason: reason ?? '' });
-  for (const p of parties.filter((x) => x.status !== 'waiting')) {
-    await repo.queueMail(tx, c.id, endedMail(summary(c), p.email, 'cancelled', `发起人已${c.kind === 'acknowledgment' ? '撤回这份制度确认' : '撤销这份交接'}${reason ? `，原因：${reason}` : ''}。`));
-  }
+  const told = parties.filter((x) => x.status !== 'waiting');
+  const detail = `发起人已${c.kind === 'acknowledgment' ? '撤回这份制度确认' : '撤销这份交接'}${reason ? `，原因：${reason}` : ''}。`;
+  await repo.queueMails(tx, c.id, told.map((p) => endedMail(summary(c), p.email, 'cancelled', detail)));
 }
 
 export async function managerDocument(deps: SigningDeps, caseId: string, key: string, which: 'current' | 'final') {

@@ -110,6 +110,9 @@ const splitCaseRows = (rows: Record<string, unknown>[]): { c: CaseRow; parties: 
   return { c: c as unknown as CaseRow, parties: parties as unknown as PartyRow[] };
 };
 
+/** Rows per multi-row INSERT: well under PostgreSQL's 65,535 parameters, and statements of a sensible size. */
+const ROWS_PER_INSERT = 500;
+
 export const repo = {
   insertCase: (
     tx: Sql,
@@ -125,19 +128,16 @@ export const repo = {
         c.process_id ?? null, c.process_stage ?? null, c.verification ?? 'none'],
     ),
 
-  insertParty: (tx: Sql, p: Pick<PartyRow, 'id' | 'case_id' | 'position' | 'role' | 'name' | 'email' | 'status'> & { department?: string | null }) =>
-    tx.query('INSERT INTO parties (id, case_id, position, role, name, email, status, department) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)', [
-      p.id, p.case_id, p.position, p.role, p.name, p.email, p.status, p.department ?? null,
-    ]),
-
-  /** Several parties in one statement (a new case's five, in order). */
-  insertParties: (tx: Sql, ps: Array<Pick<PartyRow, 'id' | 'case_id' | 'position' | 'role' | 'name' | 'email' | 'status'> & { department?: string | null }>) =>
-    ps.length
-      ? tx.query(
-          `INSERT INTO parties (id, case_id, position, role, name, email, status, department) VALUES ${ps.map((_, i) => `(${Array.from({ length: 8 }, (_, k) => `$${i * 8 + k + 1}`).join(',')})`).join(',')}`,
-          ps.flatMap((p) => [p.id, p.case_id, p.position, p.role, p.name, p.email, p.status, p.department ?? null]),
-        )
-      : Promise.resolve([]),
+  /** Parties in order, in a few statements however many (a new case's five, a campaign's 2,000). */
+  insertParties: async (tx: Sql, all: Array<Pick<PartyRow, 'id' | 'case_id' | 'position' | 'role' | 'name' | 'email' | 'status'> & { department?: string | null }>) => {
+    for (let i = 0; i < all.length; i += ROWS_PER_INSERT) {
+      const ps = all.slice(i, i + ROWS_PER_INSERT);
+      await tx.query(
+        `INSERT INTO parties (id, case_id, position, role, name, email, status, department) VALUES ${ps.map((_, i) => `(${Array.from({ length: 8 }, (_, k) => `$${i * 8 + k + 1}`).join(',')})`).join(',')}`,
+        ps.flatMap((p) => [p.id, p.case_id, p.position, p.role, p.name, p.email, p.status, p.department ?? null]),
+      );
+    }
+  },
 
   /** The case without its PDFs (cheap). */
   getCase: async (tx: Sql, id: string) => (await tx.query<CaseRow>(`SELECT ${CASE_COLUMNS_LIGHT} FROM cases WHERE id = $1`, [id]))[0],
@@ -194,10 +194,44 @@ export const repo = {
     return tx.query(`UPDATE parties SET ${keys.map((k, i) => `${k} = $${i + 2}`).join(', ')} WHERE id = $1`, [id, ...keys.map((k) => set[k])]);
   },
 
+  /**
+   * New links for many parties in one statement: the link's id and expiry, sent (unless they
+   * are further along), and a reminder counted when it is one.
+   */
+  markLinksSent: (tx: Sql, links: Array<{ partyId: string; jti: string }>, expiresAt: Date, now: Date, reminder: boolean) =>
+    tx.query(
+      `UPDATE parties p SET status = CASE WHEN p.status = 'waiting' THEN 'sent' ELSE p.status END, token_jti = u.jti, token_expires_at = $3,
+              last_sent_at = $4, reminders = p.reminders + $5
+         FROM unnest($1::text[], $2::text[]) AS u(id, jti) WHERE p.id = u.id`,
+      [links.map((l) => l.partyId), links.map((l) => l.jti), expiresAt, now, reminder ? 1 : 0],
+    ),
+
+  /** Several events of one case, in order, a few statements however many (a campaign to 2,000 staff). */
+  addEvents: async (tx: Sql, caseId: string, events: Array<{ partyId: string | null; type: EventType; detail?: Record<string, unknown> }>) => {
+    for (let i = 0; i < events.length; i += ROWS_PER_INSERT) {
+      const chunk = events.slice(i, i + ROWS_PER_INSERT);
+      await tx.query(
+        `INSERT INTO events (case_id, party_id, type, detail) VALUES ${chunk.map((_, k) => `($1,$${k * 3 + 2},$${k * 3 + 3},$${k * 3 + 4})`).join(',')}`,
+        [caseId, ...chunk.flatMap((e) => [e.partyId, e.type, JSON.stringify(e.detail ?? {})])],
+      );
+    }
+  },
+
   addEvent: (tx: Sql, caseId: string, partyId: string | null, type: EventType, detail: Record<string, unknown> = {}) =>
     tx.query('INSERT INTO events (case_id, party_id, type, detail) VALUES ($1,$2,$3,$4)', [caseId, partyId, type, JSON.stringify(detail)]),
 
   events: (tx: Sql, caseId: string) => tx.query<EventRow>('SELECT * FROM events WHERE case_id = $1 ORDER BY id', [caseId]),
+
+  /** Several messages for one case, in order, a few statements however many. */
+  queueMails: async (tx: Sql, caseId: string | null, mails: Array<{ kind: string; to: string; subject: string; text: string; html: string }>) => {
+    for (let i = 0; i < mails.length; i += ROWS_PER_INSERT) {
+      const chunk = mails.slice(i, i + ROWS_PER_INSERT);
+      await tx.query(
+        `INSERT INTO outbox (case_id, kind, to_address, subject, text_body, html_body) VALUES ${chunk.map((_, k) => `($1,${[2, 3, 4, 5, 6].map((n) => `$${k * 5 + n}`).join(',')})`).join(',')}`,
+        [caseId, ...chunk.flatMap((m) => [m.kind, m.to, m.subject, m.text, m.html])],
+      );
+    }
+  },
 
   queueMail: (tx: Sql, caseId: string | null, m: { kind: string; to: string; subject: string; text: string; html: string; attachFinal?: boolean }) =>
     tx.query('INSERT INTO outbox (case_id, kind, to_address, subject, text_body, html_body, attach_final) VALUES ($1,$2,$3,$4,$5,$6,$7)', [
