@@ -4,7 +4,7 @@
  * are served side by side and driven the same way.
  *   - paste N customers from Excel: time from the paste to the rows on screen (the row count
  *     shown and the next frame painted), in the page's own clock
- *   - then key press → next frame in a cell of the middle row (median, p95 of 40 keys). Frames
+ *   - then key press → next frame in a cell of the middle row (median, p95 of 2 × 40 keys). Frames
  *     come at ~60 Hz, so this waits up to a frame even when the page does nothing; beside it,
  *     the page's own work per key: handling the key (keydown to the end of the input event,
  *     the render it flushes included) plus rendering its frame (rAF to the task after it)
@@ -19,7 +19,7 @@ import { existsSync, mkdtempSync, rmSync, symlinkSync, cpSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import type { AddressInfo } from 'node:net';
-import { chromium, type Page } from '@playwright/test';
+import { chromium, type Browser, type Page } from '@playwright/test';
 import { createApp } from '../src/server/app.js';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -129,41 +129,58 @@ export interface Figures {
   work: number[];
 }
 
-/** One site, every scenario, each in a fresh page. */
-async function measureSite(distDir: string, scenarios: Scenario[], keys: number): Promise<Figures[]> {
-  const server = createApp({ distDir });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as AddressInfo;
+/** One scenario on one site, in a fresh page. */
+async function measureOnce(browser: Browser, port: number, s: Scenario, keys: number): Promise<Figures> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  try {
+    const page = await context.newPage();
+    // The old table can keep the page busy for a minute on a loaded machine.
+    page.setDefaultTimeout(600_000);
+    await page.goto(`http://127.0.0.1:${port}/forms/customer-handover/`);
+    await page.waitForFunction(() => !document.querySelector('astro-island[ssr]'));
+    const pasteMs = await pasteRows(page, s.rows, s.errors);
+    await page.waitForTimeout(1500); // let the paste's own work (autosave, print view) settle
+    if (s.errors) {
+      // 检查填写: the summary of every error is then worked out again on each key.
+      await page.getByRole('button', { name: '检查填写' }).click();
+      await page.getByTestId('check-result').waitFor();
+      await page.waitForTimeout(500);
+    }
+    const typed = await typeInMiddle(page, s.rows, keys);
+    return { pasteMs, keys: typed.frame, work: typed.work };
+  } finally {
+    await context.close();
+  }
+}
+
+/**
+ * Every site, every scenario. On a shared machine the load changes from minute to minute: the
+ * sites take turns within each scenario (in `rounds` rounds, the order alternating), so each
+ * comparison is made under the same load. Per site and scenario: the paste time's median over
+ * the rounds, and the keys of all rounds.
+ */
+async function measureSites(distDirs: string[], scenarios: Scenario[], keys: number, rounds: number): Promise<Figures[][]> {
+  const servers = distDirs.map((distDir) => createApp({ distDir }));
+  await Promise.all(servers.map((server) => new Promise<void>((r) => server.listen(0, '127.0.0.1', r))));
+  const ports = servers.map((server) => (server.address() as AddressInfo).port);
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     args: [...(process.getuid?.() === 0 ? ['--no-sandbox'] : []), '--disable-gpu', '--disable-background-networking'],
   });
-  const out: Figures[] = [];
+  const runs: Figures[][][] = distDirs.map(() => scenarios.map(() => []));
   try {
-    for (const s of scenarios) {
-      const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-      const page = await context.newPage();
-      // The old table can keep the page busy for a minute on a loaded machine.
-      page.setDefaultTimeout(600_000);
-      await page.goto(`http://127.0.0.1:${port}/forms/customer-handover/`);
-      await page.waitForFunction(() => !document.querySelector('astro-island[ssr]'));
-      const pasteMs = await pasteRows(page, s.rows, s.errors);
-      await page.waitForTimeout(1500); // let the paste's own work (autosave, print view) settle
-      if (s.errors) {
-        // 检查填写: the summary of every error is then worked out again on each key.
-        await page.getByRole('button', { name: '检查填写' }).click();
-        await page.getByTestId('check-result').waitFor();
-        await page.waitForTimeout(500);
+    for (const [si, s] of scenarios.entries()) {
+      for (let round = 0; round < rounds; round++) {
+        const order = distDirs.map((_, i) => i);
+        if (round % 2) order.reverse();
+        for (const i of order) runs[i][si].push(await measureOnce(browser, ports[i], s, keys));
       }
-      const typed = await typeInMiddle(page, s.rows, keys);
-      out.push({ pasteMs, keys: typed.frame, work: typed.work });
-      await context.close();
     }
   } finally {
     await browser.close();
-    server.close();
+    for (const server of servers) server.close();
   }
-  return out;
+  return runs.map((site) => site.map((rs) => ({ pasteMs: median(rs.map((r) => r.pasteMs)), keys: rs.flatMap((r) => r.keys), work: rs.flatMap((r) => r.work) })));
 }
 
 export const SCENARIOS: Scenario[] = [
@@ -173,15 +190,20 @@ export const SCENARIOS: Scenario[] = [
 ];
 
 /** Measures the base commits' sites (BENCH_BASE, comma-separated) and the current one; prints one table. */
-export async function tableBench({ base = process.env.BENCH_BASE ?? '9f3e708', dist = 'dist', keys = Number(process.env.BENCH_KEYS ?? 40), scenarios = SCENARIOS } = {}): Promise<void> {
+export async function tableBench({
+  base = process.env.BENCH_BASE ?? '9f3e708',
+  dist = 'dist',
+  keys = Number(process.env.BENCH_KEYS ?? 40),
+  rounds = Number(process.env.BENCH_ROUNDS ?? 2),
+  scenarios = SCENARIOS,
+} = {}): Promise<void> {
   const bases = base.split(',').map((b) => b.trim()).filter(Boolean);
   const baseDirs = bases.map(baseDist);
   const load = loadavg()[0];
-  const sites: [string, Figures[]][] = [];
-  for (const [i, b] of bases.entries()) sites.push([`基线 ${b}`, await measureSite(baseDirs[i], scenarios, keys)]);
-  sites.push(['当前', await measureSite(resolve(dist), scenarios, keys)]);
+  const figures = await measureSites([...baseDirs, resolve(dist)], scenarios, keys, rounds);
+  const sites = [...bases.map((b) => `基线 ${b}`), '当前'].map((label, i) => [label, figures[i]] as const);
   // Wall-clock figures: on a shared machine they grow with its load, so the load is printed too.
-  console.log(`清单客户表（Chromium，1280 px，每场景 ${keys} 次按键）：基线 ${bases.join('、')} 与当前树，同一次运行；系统负载 ${load.toFixed(1)} → ${loadavg()[0].toFixed(1)}（${cpus().length} 核）`);
+  console.log(`清单客户表（Chromium，1280 px，每场景 ${rounds} 轮 × ${keys} 次按键，各版本轮流测）：基线 ${bases.join('、')} 与当前树，同一次运行；系统负载 ${load.toFixed(1)} → ${loadavg()[0].toFixed(1)}（${cpus().length} 核）`);
   console.log('| 场景 | 版本 | 粘贴到行显示 | 按键到下一帧 中位数 | p95 | 最慢 | 每键自身工作 中位数 | p95 |');
   console.log('|---|---|---:|---:|---:|---:|---:|---:|');
   scenarios.forEach((s, i) => {

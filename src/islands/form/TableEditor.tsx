@@ -46,6 +46,27 @@ interface RowProps {
 
 const NO_ROW: Row = {};
 
+interface CellProps {
+  tableId: string;
+  column: TableField['columns'][number];
+  index: number;
+  value: string;
+  error: string | undefined;
+  onCell: (index: number, column: string, value: string) => void;
+}
+
+/** One cell: re-rendered when its own value or error changes, not with the rest of its row. */
+const TableCell = memo(function TableCell({ tableId, column, index, value, error, onCell }: CellProps) {
+  const id = cellId(tableId, index, column.id);
+  const onChange = useCallback((v: string) => onCell(index, column.id, v), [onCell, index, column.id]);
+  return (
+    <td className={error ? 'cell cell-invalid' : 'cell'} data-col={column.id}>
+      <FieldInput field={column} id={id} ariaLabel={`第 ${index + 1} 行 ${column.label}`} value={value} invalid={!!error} errorId={`${id}-err`} compact onChange={onChange} />
+      {error && <span className="cell-error" id={`${id}-err`} role="note">{error}</span>}
+    </td>
+  );
+});
+
 const TableRow = memo(function TableRow({ table, source, index, position, selected, measure, onCell, onRemove, onSelect }: RowProps) {
   // Subscribed to its own row: typing in another row (or a top-level field) does not render it.
   const own = () => source.get()[index] ?? NO_ROW;
@@ -59,25 +80,9 @@ const TableRow = memo(function TableRow({ table, source, index, position, select
           <span>{index + 1}</span>
         </label>
       </th>
-      {table.columns.map((c) => {
-        const id = cellId(table.id, index, c.id);
-        const error = errors[c.id];
-        return (
-          <td key={c.id} className={error ? 'cell cell-invalid' : 'cell'} data-col={c.id}>
-            <FieldInput
-              field={c}
-              id={id}
-              ariaLabel={`第 ${index + 1} 行 ${c.label}`}
-              value={row[c.id] ?? ''}
-              invalid={!!error}
-              errorId={`${id}-err`}
-              compact
-              onChange={(v) => onCell(index, c.id, v)}
-            />
-            {error && <span className="cell-error" id={`${id}-err`} role="note">{error}</span>}
-          </td>
-        );
-      })}
+      {table.columns.map((c) => (
+        <TableCell key={c.id} tableId={table.id} column={c} index={index} value={row[c.id] ?? ''} error={errors[c.id]} onCell={onCell} />
+      ))}
       <td className="row-actions">
         <button type="button" className="icon-btn" aria-label={`删除第 ${index + 1} 行`} title="删除此行" onClick={() => onRemove(index)}>×</button>
       </td>
