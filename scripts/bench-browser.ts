@@ -11,7 +11,8 @@
  * Scenarios: clean rows, and rows that each lack a required value (交接状态) with 检查填写
  * switched on, so every row shows its error and the summary is checked on every key.
  *
- * `tsx scripts/bench-browser.ts` runs it alone (BENCH_BASE=<commit>[,<commit>…], default 9f3e708; the
+ * `tsx scripts/bench-browser.ts` runs it alone (BENCH_BASE=<commit>[,<commit>…], default 9f3e708;
+ * BENCH_KEYS keys per round, default 40; BENCH_ROUNDS rounds, default 2; the
  * current site must be built into dist/); `npm run bench` runs it as its section 3.
  */
 import { execFileSync } from 'node:child_process';
