@@ -4,11 +4,15 @@
  * are served side by side and driven the same way.
  *   - paste N customers from Excel: time from the paste to the rows on screen (the row count
  *     shown and the next frame painted), in the page's own clock
- *   - then key press → next frame in a cell of the middle row (median, p95 of 40 keys)
+ *   - then key press → next frame in a cell of the middle row (median, p95 of 2 × 40 keys). Frames
+ *     come at ~60 Hz, so this waits up to a frame even when the page does nothing; beside it,
+ *     the page's own work per key: handling the key (keydown to the end of the input event,
+ *     the render it flushes included) plus rendering its frame (rAF to the task after it)
  * Scenarios: clean rows, and rows that each lack a required value (交接状态) with 检查填写
  * switched on, so every row shows its error and the summary is checked on every key.
  *
- * `tsx scripts/bench-browser.ts` runs it alone (BENCH_BASE=<commit>, default 9f3e708; the
+ * `tsx scripts/bench-browser.ts` runs it alone (BENCH_BASE=<commit>[,<commit>…], default 9f3e708;
+ * BENCH_KEYS keys per round, default 40; BENCH_ROUNDS rounds, default 2; the
  * current site must be built into dist/); `npm run bench` runs it as its section 3.
  */
 import { execFileSync } from 'node:child_process';
@@ -16,7 +20,7 @@ import { existsSync, mkdtempSync, rmSync, symlinkSync, cpSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import type { AddressInfo } from 'node:net';
-import { chromium, type Page } from '@playwright/test';
+import { chromium, type Browser, type Page } from '@playwright/test';
 import { createApp } from '../src/server/app.js';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -67,7 +71,7 @@ async function pasteRows(page: Page, rows: number, errors: boolean): Promise<num
 }
 
 /** Scrolls the table until the middle row's cell is rendered (a windowed table renders it only then), types `keys` keys. */
-async function typeInMiddle(page: Page, rows: number, keys: number): Promise<number[]> {
+async function typeInMiddle(page: Page, rows: number, keys: number): Promise<{ frame: number[]; work: number[] }> {
   const row = Math.floor(rows / 2);
   await page.locator('[data-table="customers"] .table-scroll').evaluate(async (el, { row, rows }) => {
     const id = `customers-${row}-needs`;
@@ -77,12 +81,29 @@ async function typeInMiddle(page: Page, rows: number, keys: number): Promise<num
     }
   }, { row, rows });
   await page.evaluate(() => {
-    const w = window as unknown as { __lat: number[] };
+    const w = window as unknown as { __lat: number[]; __work: number[] };
     w.__lat = [];
+    w.__work = [];
+    // The page's own work per key, without the wait for the next frame: from the keydown (first
+    // listener, capture on document) to the end of the input event's dispatch (a listener on
+    // window runs after the page's handlers and the render they flush), plus the frame's
+    // rendering (rAF → the task after the frame: style, layout, paint, observers).
+    let key: { start: number; input: number } | null = null;
+    window.addEventListener('input', () => {
+      if (key && !key.input) key.input = performance.now() - key.start;
+    });
     document.addEventListener('keydown', (e) => {
       const t0 = e.timeStamp;
+      const k = (key = { start: performance.now(), input: 0 });
       // After the next animation frame (and the paint that follows it).
-      requestAnimationFrame(() => setTimeout(() => w.__lat.push(performance.now() - t0), 0));
+      requestAnimationFrame(() => {
+        const frame = performance.now();
+        setTimeout(() => {
+          const now = performance.now();
+          w.__lat.push(now - t0);
+          w.__work.push(k.input + (now - frame));
+        }, 0);
+      });
     }, true);
   });
   await page.locator(`#customers-${row}-needs`).click();
@@ -91,7 +112,10 @@ async function typeInMiddle(page: Page, rows: number, keys: number): Promise<num
     await page.waitForTimeout(30);
   }
   await page.waitForTimeout(300);
-  return page.evaluate(() => (window as unknown as { __lat: number[] }).__lat);
+  return page.evaluate(() => {
+    const w = window as unknown as { __lat: number[]; __work: number[] };
+    return { frame: w.__lat, work: w.__work };
+  });
 }
 
 export interface Scenario {
@@ -100,43 +124,64 @@ export interface Scenario {
 }
 export interface Figures {
   pasteMs: number;
+  /** Key press → next frame (ms). */
   keys: number[];
+  /** The page's own work per key (ms): handling the key and rendering its frame. */
+  work: number[];
 }
 
-/** One site, every scenario, each in a fresh page. */
-async function measureSite(distDir: string, scenarios: Scenario[], keys: number): Promise<Figures[]> {
-  const server = createApp({ distDir });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as AddressInfo;
+/** One scenario on one site, in a fresh page. */
+async function measureOnce(browser: Browser, port: number, s: Scenario, keys: number): Promise<Figures> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  try {
+    const page = await context.newPage();
+    // The old table can keep the page busy for a minute on a loaded machine.
+    page.setDefaultTimeout(600_000);
+    await page.goto(`http://127.0.0.1:${port}/forms/customer-handover/`);
+    await page.waitForFunction(() => !document.querySelector('astro-island[ssr]'));
+    const pasteMs = await pasteRows(page, s.rows, s.errors);
+    await page.waitForTimeout(1500); // let the paste's own work (autosave, print view) settle
+    if (s.errors) {
+      // 检查填写: the summary of every error is then worked out again on each key.
+      await page.getByRole('button', { name: '检查填写' }).click();
+      await page.getByTestId('check-result').waitFor();
+      await page.waitForTimeout(500);
+    }
+    const typed = await typeInMiddle(page, s.rows, keys);
+    return { pasteMs, keys: typed.frame, work: typed.work };
+  } finally {
+    await context.close();
+  }
+}
+
+/**
+ * Every site, every scenario. On a shared machine the load changes from minute to minute: the
+ * sites take turns within each scenario (in `rounds` rounds, the order alternating), so each
+ * comparison is made under the same load. Per site and scenario: the paste time's median over
+ * the rounds, and the keys of all rounds.
+ */
+async function measureSites(distDirs: string[], scenarios: Scenario[], keys: number, rounds: number): Promise<Figures[][]> {
+  const servers = distDirs.map((distDir) => createApp({ distDir }));
+  await Promise.all(servers.map((server) => new Promise<void>((r) => server.listen(0, '127.0.0.1', r))));
+  const ports = servers.map((server) => (server.address() as AddressInfo).port);
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     args: [...(process.getuid?.() === 0 ? ['--no-sandbox'] : []), '--disable-gpu', '--disable-background-networking'],
   });
-  const out: Figures[] = [];
+  const runs: Figures[][][] = distDirs.map(() => scenarios.map(() => []));
   try {
-    for (const s of scenarios) {
-      const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-      const page = await context.newPage();
-      // The old table can keep the page busy for a minute on a loaded machine.
-      page.setDefaultTimeout(600_000);
-      await page.goto(`http://127.0.0.1:${port}/forms/customer-handover/`);
-      await page.waitForFunction(() => !document.querySelector('astro-island[ssr]'));
-      const pasteMs = await pasteRows(page, s.rows, s.errors);
-      await page.waitForTimeout(1500); // let the paste's own work (autosave, print view) settle
-      if (s.errors) {
-        // 检查填写: the summary of every error is then worked out again on each key.
-        await page.getByRole('button', { name: '检查填写' }).click();
-        await page.getByTestId('check-result').waitFor();
-        await page.waitForTimeout(500);
+    for (const [si, s] of scenarios.entries()) {
+      for (let round = 0; round < rounds; round++) {
+        const order = distDirs.map((_, i) => i);
+        if (round % 2) order.reverse();
+        for (const i of order) runs[i][si].push(await measureOnce(browser, ports[i], s, keys));
       }
-      out.push({ pasteMs, keys: await typeInMiddle(page, s.rows, keys) });
-      await context.close();
     }
   } finally {
     await browser.close();
-    server.close();
+    for (const server of servers) server.close();
   }
-  return out;
+  return runs.map((site) => site.map((rs) => ({ pasteMs: median(rs.map((r) => r.pasteMs)), keys: rs.flatMap((r) => r.keys), work: rs.flatMap((r) => r.work) })));
 }
 
 export const SCENARIOS: Scenario[] = [
@@ -145,20 +190,28 @@ export const SCENARIOS: Scenario[] = [
   { rows: 1000, errors: true },
 ];
 
-/** Measures the base commit's site and the current one; prints one table. */
-export async function tableBench({ base = process.env.BENCH_BASE ?? '9f3e708', dist = 'dist', keys = Number(process.env.BENCH_KEYS ?? 40), scenarios = SCENARIOS } = {}): Promise<void> {
-  const baseDir = baseDist(base);
+/** Measures the base commits' sites (BENCH_BASE, comma-separated) and the current one; prints one table. */
+export async function tableBench({
+  base = process.env.BENCH_BASE ?? '9f3e708',
+  dist = 'dist',
+  keys = Number(process.env.BENCH_KEYS ?? 40),
+  rounds = Number(process.env.BENCH_ROUNDS ?? 2),
+  scenarios = SCENARIOS,
+} = {}): Promise<void> {
+  const bases = base.split(',').map((b) => b.trim()).filter(Boolean);
+  const baseDirs = bases.map(baseDist);
   const load = loadavg()[0];
-  const before = await measureSite(baseDir, scenarios, keys);
-  const after = await measureSite(resolve(dist), scenarios, keys);
+  const figures = await measureSites([...baseDirs, resolve(dist)], scenarios, keys, rounds);
+  const sites = [...bases.map((b) => `基线 ${b}`), '当前'].map((label, i) => [label, figures[i]] as const);
   // Wall-clock figures: on a shared machine they grow with its load, so the load is printed too.
-  console.log(`清单客户表（Chromium，1280 px，每场景 ${keys} 次按键）：基线 ${base} 与当前树，同一次运行；系统负载 ${load.toFixed(1)} → ${loadavg()[0].toFixed(1)}（${cpus().length} 核）`);
-  console.log('| 场景 | 版本 | 粘贴到行显示 | 按键到下一帧 中位数 | p95 | 最慢 |');
-  console.log('|---|---|---:|---:|---:|---:|');
+  console.log(`清单客户表（Chromium，1280 px，每场景 ${rounds} 轮 × ${keys} 次按键，各版本轮流测）：基线 ${bases.join('、')} 与当前树，同一次运行；系统负载 ${load.toFixed(1)} → ${loadavg()[0].toFixed(1)}（${cpus().length} 核）`);
+  console.log('| 场景 | 版本 | 粘贴到行显示 | 按键到下一帧 中位数 | p95 | 最慢 | 每键自身工作 中位数 | p95 |');
+  console.log('|---|---|---:|---:|---:|---:|---:|---:|');
   scenarios.forEach((s, i) => {
     const name = `${s.rows} 行${s.errors ? '，每行缺必填（已点检查填写）' : '，无错误'}`;
-    for (const [label, f] of [[`基线 ${base}`, before[i]], ['当前', after[i]]] as const) {
-      console.log(`| ${name} | ${label} | ${ms(f.pasteMs)} | ${ms(median(f.keys))} | ${ms(p95(f.keys))} | ${ms(Math.max(...f.keys))} |`);
+    for (const [label, figures] of sites) {
+      const f = figures[i];
+      console.log(`| ${name} | ${label} | ${ms(f.pasteMs)} | ${ms(median(f.keys))} | ${ms(p95(f.keys))} | ${ms(Math.max(...f.keys))} | ${ms(median(f.work))} | ${ms(p95(f.work))} |`);
     }
   });
   console.log('');

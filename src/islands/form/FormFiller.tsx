@@ -1,14 +1,15 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import type { FormDefinition, ScalarField } from '../../lib/form-definition.js';
 import {
   allFields, completeness, emptyValues, errorSummary, fieldErrors, formatComputed, inputFields, rowsOf, tableFields, textOf,
-  type FormValues, type Row,
+  type FormValues,
 } from '../../lib/form-data.js';
 import { errorAnchor } from '../../lib/form-errors.js';
 import { ErrorList } from './ErrorList.js';
 import { DraftStore, DraftStoreError, draftFileContent, newDraftId, parseDraftFile, type DraftMeta } from '../../lib/drafts.js';
 import { FieldInput } from './FieldInput.js';
-import { TableEditor } from './TableEditor.js';
+import { TableGrid } from './TableEditor.js';
+import { ValuesStore } from './valuesStore.js';
 import { PrintView } from './PrintView.js';
 import { PdfActions, type PdfHeader } from './PdfActions.js';
 import { SendForSigning } from './SendForSigning.js';
@@ -34,7 +35,10 @@ const formatTime = (iso: string) =>
 export default function FormFiller({ definition }: { definition: FormDefinition }) {
   const store = useMemo(() => (typeof window === 'undefined' ? null : new DraftStore(window.localStorage, definition.id)), [definition.id]);
   const [draftId, setDraftId] = useState('');
-  const [values, setValues] = useState<FormValues>(() => emptyValues(definition));
+  // The values live in a store: a keystroke in a table renders its row, not this form (which
+  // follows the top-level fields at once and the tables once typing pauses).
+  const form = useMemo(() => new ValuesStore(emptyValues(definition)), [definition]);
+  const values = useSyncExternalStore(form.subscribe, form.getFieldValues, form.getFieldValues);
   const [drafts, setDrafts] = useState<DraftMeta[]>([]);
   const [saveStatus, setSaveStatus] = useState<{ ok: boolean; text: string }>({ ok: true, text: '' });
   const [touched, setTouched] = useState<ReadonlySet<string>>(new Set());
@@ -45,10 +49,9 @@ export default function FormFiller({ definition }: { definition: FormDefinition 
   const [announcement, setAnnouncement] = useState('');
   const [importError, setImportError] = useState('');
   const [header, setHeader] = useState<PdfHeader>({ company: '', caseNumber: '' });
-  const dirty = useRef(false);
   const pending = useRef<ReturnType<typeof setTimeout> | null>(null);
-  const latest = useRef({ draftId, values });
-  latest.current = { draftId, values };
+  const latest = useRef({ draftId });
+  latest.current = { draftId };
   const importInput = useRef<HTMLInputElement>(null);
   const summaryRef = useRef<HTMLDivElement>(null);
 
@@ -66,31 +69,31 @@ export default function FormFiller({ definition }: { definition: FormDefinition 
   const saveNow = useCallback(() => {
     if (pending.current) clearTimeout(pending.current);
     pending.current = null;
-    if (!store || !dirty.current || !latest.current.draftId) return;
+    if (!store || !form.dirty || !latest.current.draftId) return;
     try {
-      const meta = store.save({ id: latest.current.draftId, title: draftTitle(definition, latest.current.values), values: latest.current.values });
-      dirty.current = false;
+      const values = form.get();
+      const meta = store.save({ id: latest.current.draftId, title: draftTitle(definition, values), values });
+      form.dirty = false;
       setDrafts(store.list());
       setSaveStatus({ ok: true, text: `已自动保存 ${formatTime(meta.updatedAt)}` });
     } catch (e) {
       setSaveStatus({ ok: false, text: e instanceof DraftStoreError ? e.message : '草稿保存失败，请导出为文件。' });
     }
-  }, [store, definition]);
+  }, [store, definition, form]);
 
   const loadDraft = useCallback(
     (id: string) => {
       const d = store?.load(id);
       if (!d) return false;
       setDraftId(d.id);
-      setValues({ ...emptyValues(definition), ...d.values });
+      form.replace({ ...emptyValues(definition), ...d.values }, false);
       setTouched(new Set());
       setShowAll(false);
       setMarkAll(false);
-      dirty.current = false;
       setSaveStatus({ ok: true, text: `已打开草稿（保存于 ${formatTime(d.updatedAt)}）` });
       return true;
     },
-    [store, definition],
+    [store, definition, form],
   );
 
   // On first load, reopen the most recent draft of this form.
@@ -102,12 +105,16 @@ export default function FormFiller({ definition }: { definition: FormDefinition 
   }, [store, loadDraft]);
 
   // Autosave shortly after each change, and at once when the tab is hidden or closed.
-  useEffect(() => {
-    if (!dirty.current) return;
-    if (pending.current) clearTimeout(pending.current);
-    // Saved when the browser is idle: writing a 1,000-row draft should not land in a frame.
-    pending.current = setTimeout(() => (window.requestIdleCallback ?? setTimeout)(saveNow, { timeout: 2000 }), AUTOSAVE_MS);
-  }, [values, saveNow]);
+  useEffect(
+    () =>
+      form.subscribe(() => {
+        if (!form.dirty) return;
+        if (pending.current) clearTimeout(pending.current);
+        // Saved when the browser is idle: writing a 1,000-row draft should not land in a frame.
+        pending.current = setTimeout(() => (window.requestIdleCallback ?? setTimeout)(saveNow, { timeout: 2000 }), AUTOSAVE_MS);
+      }),
+    [form, saveNow],
+  );
   useEffect(() => {
     const flush = () => saveNow();
     window.addEventListener('pagehide', flush);
@@ -118,28 +125,14 @@ export default function FormFiller({ definition }: { definition: FormDefinition 
     };
   }, [saveNow]);
 
-  const setField = useCallback((id: string, value: string) => {
-    dirty.current = true;
-    setValues((v) => ({ ...v, [id]: value }));
-  }, []);
-  const rowsUpdaters = useMemo(() => {
-    const map = new Map<string, (update: (rows: Row[]) => Row[]) => void>();
-    for (const f of allFields(definition)) {
-      if (f.type === 'table') {
-        map.set(f.id, (update) => {
-          dirty.current = true;
-          setValues((v) => ({ ...v, [f.id]: update(rowsOf(v, f.id)) }));
-        });
-      }
-    }
-    return map;
-  }, [definition]);
+  const setField = useCallback((id: string, value: string) => form.setField(id, value), [form]);
   const touch = useCallback((id: string) => setTouched((t) => (t.has(id) ? t : new Set(t).add(id))), []);
 
   // Figures over every row (progress, totals, the check summary) follow the typing once it
   // pauses: the frame after a keystroke does not wait for a pass over 1,000 rows. When a table
   // gains or loses rows (a paste, a new row) they follow at once.
-  const settled = useSettled(values, (v) => tableFields(definition).map((t) => rowsOf(v, t.id).length).join());
+  const shapeOf = useCallback((v: FormValues) => tableFields(definition).map((t) => rowsOf(v, t.id).length).join(), [definition]);
+  const settled = useSettled(form.subscribe, form.get, shapeOf);
   const progress = useMemo(() => completeness(definition, settled), [definition, settled]);
   // The summary is a count and the first errors as links: with an error on each of 1,000 rows,
   // a keystroke re-checks its own row (cached checks) and writes 20 messages, not 1,000.
@@ -152,7 +145,7 @@ export default function FormFiller({ definition }: { definition: FormDefinition 
     return out;
   }, [definition, settled]);
   // The PDF and signing panels read the values when clicked, so typing does not re-render them.
-  const getValues = useCallback(() => latest.current.values, []);
+  const getValues = form.get;
   const onRefused = useCallback(() => setMarkAll(true), []);
   const anchor = useCallback((path: string) => errorAnchor(definition, path), [definition]);
   // Top-level fields only (value checks and the form's rules, e.g. 最后工作日 not before 交接日期):
@@ -166,11 +159,10 @@ export default function FormFiller({ definition }: { definition: FormDefinition 
   const newDraft = () => {
     saveNow();
     setDraftId(newDraftId());
-    setValues(emptyValues(definition));
+    form.replace(emptyValues(definition), false);
     setTouched(new Set());
     setShowAll(false);
     setMarkAll(false);
-    dirty.current = false;
     setSaveStatus({ ok: true, text: '新草稿：开始填写后自动保存' });
   };
 
@@ -187,6 +179,7 @@ export default function FormFiller({ definition }: { definition: FormDefinition 
   const exportDraft = () => {
     saveNow();
     const now = new Date().toISOString();
+    const values = form.get();
     const title = draftTitle(definition, values);
     downloadText(`${definition.title}-${title}.json`, draftFileContent(definition, { id: draftId, title, createdAt: now, updatedAt: now, values }), 'application/json');
     announce('草稿已导出为 JSON 文件');
@@ -202,9 +195,8 @@ export default function FormFiller({ definition }: { definition: FormDefinition 
     saveNow();
     // An import becomes a new draft: the one being edited stays as it was.
     setDraftId(newDraftId());
-    setValues({ ...emptyValues(definition), ...parsed.values });
+    form.replace({ ...emptyValues(definition), ...parsed.values }, true);
     setShowAll(true);
-    dirty.current = true;
     announce('已导入为新草稿，原草稿保持不变');
   };
 
@@ -279,7 +271,7 @@ export default function FormFiller({ definition }: { definition: FormDefinition 
                     <div key={f.id} className="field-table">
                       {f.help && <p className="section-help">{f.help}</p>}
                       {summary?.tables[f.id] && <p className="bad">{summary.tables[f.id]}</p>}
-                      <TableEditor table={f} rows={rowsOf(values, f.id)} formTitle={definition.title} onRowsChange={rowsUpdaters.get(f.id)!} announce={announce} />
+                      <TableGrid table={f} source={form.table(f.id)} formTitle={definition.title} announce={announce} />
                     </div>
                   );
                 }
@@ -310,7 +302,8 @@ export default function FormFiller({ definition }: { definition: FormDefinition 
         <p className="visually-hidden" role="status" aria-live="polite">{announcement}</p>
         {toastVisible && <p className="toast" aria-hidden="true">{announcement}</p>}
       </fieldset>
-      {(printing || !hydrated) && <PrintView definition={definition} values={values} />}
+      {/* Renders again with each settled change while printing: the values now, not a moment ago. */}
+      {(printing || !hydrated) && <PrintView definition={definition} values={form.get()} />}
     </div>
   );
 }

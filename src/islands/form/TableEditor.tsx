@@ -1,4 +1,4 @@
-import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type ClipboardEvent, type FocusEvent, type KeyboardEvent } from 'react';
+import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, useSyncExternalStore, type ClipboardEvent, type FocusEvent, type KeyboardEvent } from 'react';
 import { decodeTextFile, gridFormatOf } from '../../lib/text-file.js';
 import { isOldExcelName, isXlsxName, readXlsxGrid, XlsxImportError } from '../../lib/xlsx-import.js';
 import type { TableField } from '../../lib/form-definition.js';
@@ -11,6 +11,7 @@ import { MappingDialog } from './MappingDialog.js';
 import { SHOW_CELL_EVENT } from './ErrorList.js';
 import { useWindowedRows, whenRendered } from './useWindowedRows.js';
 import { useSettled } from './useSettled.js';
+import type { RowsSource } from './valuesStore.js';
 import './table-editor.css';
 import { downloadText } from './download.js';
 
@@ -22,9 +23,17 @@ interface Props {
   announce: (message: string) => void;
 }
 
+interface GridProps {
+  table: TableField;
+  /** The rows, read row by row: a keystroke re-renders its own row only. */
+  source: RowsSource;
+  formTitle: string;
+  announce: (message: string) => void;
+}
+
 interface RowProps {
   table: TableField;
-  row: Row;
+  source: RowsSource;
   index: number;
   /** Place among the rows shown (the filter may hide some). */
   position: number;
@@ -35,8 +44,34 @@ interface RowProps {
   onSelect: (index: number, selected: boolean) => void;
 }
 
-const TableRow = memo(function TableRow({ table, row, index, position, selected, measure, onCell, onRemove, onSelect }: RowProps) {
-  const errors = rowErrors(table, row); // cached per row object
+const NO_ROW: Row = {};
+
+interface CellProps {
+  tableId: string;
+  column: TableField['columns'][number];
+  index: number;
+  value: string;
+  error: string | undefined;
+  onCell: (index: number, column: string, value: string) => void;
+}
+
+/** One cell: re-rendered when its own value or error changes, not with the rest of its row. */
+const TableCell = memo(function TableCell({ tableId, column, index, value, error, onCell }: CellProps) {
+  const id = cellId(tableId, index, column.id);
+  const onChange = useCallback((v: string) => onCell(index, column.id, v), [onCell, index, column.id]);
+  return (
+    <td className={error ? 'cell cell-invalid' : 'cell'} data-col={column.id}>
+      <FieldInput field={column} id={id} ariaLabel={`第 ${index + 1} 行 ${column.label}`} value={value} invalid={!!error} errorId={`${id}-err`} compact onChange={onChange} />
+      {error && <span className="cell-error" id={`${id}-err`} role="note">{error}</span>}
+    </td>
+  );
+});
+
+const TableRow = memo(function TableRow({ table, source, index, position, selected, measure, onCell, onRemove, onSelect }: RowProps) {
+  // Subscribed to its own row: typing in another row (or a top-level field) does not render it.
+  const own = () => source.get()[index] ?? NO_ROW;
+  const row = useSyncExternalStore(source.subscribe, own, own);
+  const errors = rowErrors(table, row); // checked once per row object: only the edited row is checked again
   return (
     <tr data-row={index} data-index={position} ref={measure} aria-rowindex={position + 2} className={selected ? 'row-selected' : undefined}>
       <th scope="row" className="rownum">
@@ -45,25 +80,9 @@ const TableRow = memo(function TableRow({ table, row, index, position, selected,
           <span>{index + 1}</span>
         </label>
       </th>
-      {table.columns.map((c) => {
-        const id = cellId(table.id, index, c.id);
-        const error = errors[c.id];
-        return (
-          <td key={c.id} className={error ? 'cell cell-invalid' : 'cell'} data-col={c.id}>
-            <FieldInput
-              field={c}
-              id={id}
-              ariaLabel={`第 ${index + 1} 行 ${c.label}`}
-              value={row[c.id] ?? ''}
-              invalid={!!error}
-              errorId={`${id}-err`}
-              compact
-              onChange={(v) => onCell(index, c.id, v)}
-            />
-            {error && <span className="cell-error" id={`${id}-err`} role="note">{error}</span>}
-          </td>
-        );
-      })}
+      {table.columns.map((c) => (
+        <TableCell key={c.id} tableId={table.id} column={c} index={index} value={row[c.id] ?? ''} error={errors[c.id]} onCell={onCell} />
+      ))}
       <td className="row-actions">
         <button type="button" className="icon-btn" aria-label={`删除第 ${index + 1} 行`} title="删除此行" onClick={() => onRemove(index)}>×</button>
       </td>
@@ -89,9 +108,43 @@ function matchingRows(rows: Row[], filter: string, all: number[]): number[] {
   return q ? all.filter((i) => Object.values(rows[i]).some((v) => v.toLowerCase().includes(q))) : all;
 }
 
-// Memoized: the form re-renders on each keystroke (and again for its deferred figures); a table
-// whose rows did not change is skipped.
-export const TableEditor = memo(function TableEditor({ table, rows, formTitle, onRowsChange, announce }: Props) {
+/**
+ * The table editor for a parent that keeps the rows in its state (the case page): the rows
+ * are handed to the grid as a source its rows subscribe to.
+ */
+export const TableEditor = memo(function TableEditor({ rows, onRowsChange, ...rest }: Props) {
+  const source = usePropsSource(rows, onRowsChange);
+  return <TableGrid source={source} {...rest} />;
+});
+
+function usePropsSource(rows: Row[], onRowsChange: Props['onRowsChange']): RowsSource {
+  const current = useRef({ rows, onRowsChange });
+  // Read by the grid's rows while this renders; they are told of the change once it is committed.
+  current.current = { rows, onRowsChange };
+  const [listeners] = useState(() => new Set<() => void>());
+  const [source] = useState<RowsSource>(() => ({
+    get: () => current.current.rows,
+    subscribe: (listener) => {
+      listeners.add(listener);
+      return () => {
+        listeners.delete(listener);
+      };
+    },
+    update: (change) => current.current.onRowsChange(change),
+  }));
+  useLayoutEffect(() => {
+    for (const listener of [...listeners]) listener();
+  }, [rows, listeners]);
+  return source;
+}
+
+/**
+ * The rows of a table with their toolbar, import, filter and bulk setting. It renders when the
+ * row count, the filter, the selection or the settled rows (once typing pauses) change; a
+ * keystroke renders only its row (TableRow subscribes to it).
+ */
+export const TableGrid = memo(function TableGrid({ table, source, formTitle, announce }: GridProps) {
+  const onRowsChange = source.update;
   const [plan, setPlan] = useState<ImportPlan | null>(null);
   const [status, setStatus] = useState('');
   const [selected, setSelected] = useState<ReadonlySet<number>>(new Set());
@@ -108,21 +161,22 @@ export const TableEditor = memo(function TableEditor({ table, rows, formTitle, o
   useLayoutEffect(() => {
     tableRef.current!.style.width = `${tableWidthEm(table)}em`;
   }, [table]);
-  // Only rows new or edited since the last check are validated again (checkTable). The counts
-  // follow edits once typing pauses (a keystroke's frame does not wait for a pass over every
-  // row), and a paste or a removed row at once.
-  const countedRows = useSettled(rows, rowCountOf);
-  const { filled, invalid: invalidRows } = useMemo(() => checkTable(table, countedRows), [table, countedRows]);
+  // The row count follows at once (a paste, a new or removed row); the rows' contents as they
+  // are when typing pauses. Only rows new or edited since the last check are validated again
+  // (checkTable), so the counts and the filter cost a pass over cached results, after the
+  // keystroke's frame.
+  const rowCount = useSyncExternalStore(source.subscribe, () => source.get().length, () => source.get().length);
+  const rows = useSettled(source.subscribe, source.get, rowCountOf);
+  const { filled, invalid: invalidRows } = useMemo(() => checkTable(table, rows), [table, rows]);
+  /** Rows filled now (the settled count may be a moment behind the typing). */
+  const filledNow = () => checkTable(table, source.get()).filled;
   // Unfiltered, the list of shown rows stays the same array while typing (only the row count
   // changes it), so the window's row keys and measurements are not worked out again per key.
-  const rowCount = rows.length;
   const all = useMemo(() => Array.from({ length: rowCount }, (_, i) => i), [rowCount]);
   const shown = useMemo(() => matchingRows(rows, filter, all), [rows, filter, all]);
   const keyOf = useCallback((p: number) => shown[p], [shown]);
-  const rowsNow = useRef(rows);
-  rowsNow.current = rows;
   // A row showing an error message is about twice as tall.
-  const kindOf = useCallback((p: number) => (Object.keys(rowErrors(table, rowsNow.current[shown[p]])).length ? 'error' : 'ok'), [table, shown]);
+  const kindOf = useCallback((p: number) => (Object.keys(rowErrors(table, source.get()[shown[p]] ?? NO_ROW)).length ? 'error' : 'ok'), [table, source, shown]);
   const win = useWindowedRows({ count: shown.length, scrollRef, estimate: 38, header: 34, keyOf, kindOf });
   // A row to bring into view once rendered (an error link, a new row, the next row by keyboard).
   const [reveal, setReveal] = useState<{ index: number; column?: string } | null>(null);
@@ -197,7 +251,13 @@ export const TableEditor = memo(function TableEditor({ table, rows, formTitle, o
   }, [announce]);
 
   const onCell = useCallback(
-    (index: number, column: string, value: string) => onRowsChange((rs) => rs.map((r, i) => (i === index ? { ...r, [column]: value } : r))),
+    (index: number, column: string, value: string) =>
+      onRowsChange((rs) => {
+        // A new array and a new object for this row only: the others keep their identity (and their checks).
+        const next = rs.slice();
+        next[index] = { ...rs[index], [column]: value };
+        return next;
+      }),
     [onRowsChange],
   );
   const onRemove = useCallback(
@@ -217,6 +277,7 @@ export const TableEditor = memo(function TableEditor({ table, rows, formTitle, o
   }, []);
 
   const addRow = () => {
+    const rows = source.get();
     if (rows.length >= table.maxRows) return announce(`${table.label}最多 ${table.maxRows} 行，不能再添加`);
     setFilter('');
     onRowsChange((rs) => [...rs, emptyRow(table)]);
@@ -225,7 +286,8 @@ export const TableEditor = memo(function TableEditor({ table, rows, formTitle, o
   };
 
   const runImport = (p: ImportPlan, mode: ImportMode) => {
-    const result = applyImport(p, table, rows, mode);
+    const filled = filledNow();
+    const result = applyImport(p, table, source.get(), mode);
     onRowsChange(() => result.rows);
     setFilter('');
     const replaced = mode === 'replace' && filled > 0 ? `已替换原有 ${filled} 行，` : '';
@@ -239,7 +301,7 @@ export const TableEditor = memo(function TableEditor({ table, rows, formTitle, o
     if (grid.length === 0) return say('没有读到任何数据');
     const p = planImport(grid, table);
     // With rows already in the table the user says whether to replace them or add to them.
-    if (p.needsMapping || filled > 0) setPlan(p);
+    if (p.needsMapping || filledNow() > 0) setPlan(p);
     else runImport(p, 'append');
   };
 
@@ -268,8 +330,8 @@ export const TableEditor = memo(function TableEditor({ table, rows, formTitle, o
   };
 
   const exportCsv = () => {
-    downloadText(`${formTitle}-${table.label}.csv`, tableToCsv(table, rows), 'text/csv;charset=utf-8');
-    announce(`已导出 ${filled} 行`);
+    downloadText(`${formTitle}-${table.label}.csv`, tableToCsv(table, source.get()), 'text/csv;charset=utf-8');
+    announce(`已导出 ${filledNow()} 行`);
   };
 
   const bulkField = table.columns.find((c) => c.id === bulkColumn) ?? table.columns[0];
@@ -300,13 +362,13 @@ export const TableEditor = memo(function TableEditor({ table, rows, formTitle, o
       </div>
       <p className="paste-hint">可直接从 Excel / WPS 复制多行（含表头更准确），点进表格后按 Ctrl+V 粘贴。</p>
       {status && <p className="table-status" data-testid={`table-status-${table.id}`}>{status}</p>}
-      {rows.length > 0 && (
+      {rowCount > 0 && (
         <div className="bulk-bar" role="group" aria-label={`${table.label}：批量设置`}>
           <label className="bulk-filter">
             筛选
             <input ref={filterRef} type="search" value={filter} onChange={(e) => setFilter(e.target.value)} placeholder="查找任意内容" />
           </label>
-          {filter.trim() && <span>显示 {shown.length} / {rows.length} 行</span>}
+          {filter.trim() && <span>显示 {shown.length} / {rowCount} 行</span>}
           <button type="button" onClick={() => setSelected(new Set(shown))} disabled={shown.length === 0}>
             {filter.trim() ? `选中筛选结果（${shown.length} 行）` : '全选'}
           </button>
@@ -332,7 +394,7 @@ export const TableEditor = memo(function TableEditor({ table, rows, formTitle, o
       <div className="table-scroll" ref={scrollRef} onPaste={onPaste} onKeyDown={onGridKey} onFocus={onGridFocus} tabIndex={0} role="region" aria-label={`${table.label}（表格，可左右滚动）`}>
         <table className="edit-table" ref={tableRef} aria-rowcount={shown.length + 1}>
           <caption className="visually-hidden">
-            {table.label}：{filter.trim() ? `筛选出 ${shown.length} 行，共 ${rows.length} 行` : `共 ${rows.length} 行`}
+            {table.label}：{filter.trim() ? `筛选出 ${shown.length} 行，共 ${rowCount} 行` : `共 ${rowCount} 行`}
             {win.windowed && '，滚动时逐段显示'}
           </caption>
           <colgroup>
@@ -364,7 +426,7 @@ export const TableEditor = memo(function TableEditor({ table, rows, formTitle, o
                 <TableRow
                   key={part.key}
                   table={table}
-                  row={rows[shown[part.index]]}
+                  source={source}
                   index={shown[part.index]}
                   position={part.index}
                   selected={selected.has(shown[part.index])}
@@ -375,7 +437,7 @@ export const TableEditor = memo(function TableEditor({ table, rows, formTitle, o
                 />
               ),
             )}
-            {rows.length === 0 && (
+            {rowCount === 0 && (
               <tr>
                 <td colSpan={table.columns.length + 2} className="empty-table">
                   还没有内容：点“添加一行”，或把 Excel 中的表格粘贴到这里。
@@ -389,7 +451,7 @@ export const TableEditor = memo(function TableEditor({ table, rows, formTitle, o
         <MappingDialog
           table={table}
           plan={plan}
-          existingRows={filled}
+          existingRows={filledNow()}
           onCancel={() => { setPlan(null); say('已取消导入'); }}
           onConfirm={(mapping, mode) => { setPlan(null); runImport({ ...plan, mapping }, mode); }}
         />
