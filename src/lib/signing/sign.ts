@@ -48,8 +48,7 @@ export async function signAsParty(
       stamped_at: recordedOnly ? now : null,
       doc_sha256_signed: recordedOnly ? c.document_sha256 : null,
     };
-    await repo.updateParty(tx, party.id, set);
-    await repo.addEvent(tx, c.id, party.id, 'signed', { kind: input.signature.kind, ...(input.reading ? { reading: input.reading } : {}) });
+    await repo.updatePartyWithEvent(tx, party.id, set, { caseId: c.id, type: 'signed', detail: { kind: input.signature.kind, ...(input.reading ? { reading: input.reading } : {}) } });
     Object.assign(party, set);
     if (!recordedOnly) await enqueueStampJob(tx, c.id, input.baseUrl);
     else if (parties.every((p) => p.status === 'signed')) await enqueueSealJob(tx, c.id, input.baseUrl);

@@ -194,6 +194,17 @@ export const repo = {
     return tx.query(`UPDATE parties SET ${keys.map((k, i) => `${k} = $${i + 2}`).join(', ')} WHERE id = $1`, [id, ...keys.map((k) => set[k])]);
   },
 
+  /** A party's change and the event that records it, in one statement (a signature under load: one round trip fewer). */
+  updatePartyWithEvent: (tx: Sql, id: string, set: Partial<Omit<PartyRow, 'id' | 'case_id' | 'position'>>, event: { caseId: string; type: EventType; detail: Record<string, unknown> }) => {
+    const keys = Object.keys(set) as (keyof typeof set)[];
+    const n = keys.length + 2;
+    return tx.query(
+      `WITH changed AS (UPDATE parties SET ${keys.map((k, i) => `${k} = $${i + 2}`).join(', ')} WHERE id = $1 RETURNING id)
+       INSERT INTO events (case_id, party_id, type, detail) SELECT $${n}, changed.id, $${n + 1}, $${n + 2} FROM changed`,
+      [id, ...keys.map((k) => set[k]), event.caseId, event.type, JSON.stringify(event.detail)],
+    );
+  },
+
   /**
    * New links for many parties in one statement: the link's id and expiry, sent (unless they
    * are further along), and a reminder counted when it is one.
