@@ -14,7 +14,7 @@
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -52,7 +52,9 @@ async function smtpReceiver() {
 
 /* ---------- load generator (its own process) ---------- */
 async function loadGenerator() {
-  const spec = JSON.parse(process.argv[3]) as { base: string; path: string; bodies: unknown[]; cookie?: string };
+  // The requests come in a file: a few hundred bodies with their tokens are more than one argument may hold (E2BIG).
+  const { readFileSync } = await import('node:fs');
+  const spec = JSON.parse(readFileSync(process.argv[3], 'utf8')) as { base: string; path: string; bodies: unknown[]; cookie?: string };
   const latencies: number[] = [];
   const statuses: number[] = [];
   const t0 = performance.now();
@@ -180,6 +182,13 @@ async function serveTree() {
 }
 
 /* ---------- the orchestrator ---------- */
+/** A load generator's requests, written where it can read them. */
+function specFile(spec: unknown): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'bench-load-spec-')), 'spec.json');
+  writeFileSync(file, JSON.stringify(spec));
+  return file;
+}
+
 function child(args: string[], env: NodeJS.ProcessEnv, cwd = HERE): ChildProcess {
   return spawn(process.execPath, ['--import', 'tsx', SELF, ...args], { cwd, env, stdio: ['ignore', 'pipe', 'inherit'] });
 }
@@ -225,7 +234,7 @@ async function runAgainst(label: string, root: string, store: string, mails: Arr
     say('服务已启动');
     const control = async (path: string, body: unknown = {}) => (await fetch(`${base}${path}`, { method: 'POST', body: JSON.stringify(body) })).json();
     const load = async (path: string, bodies: unknown[], withCookie = false) =>
-      JSON.parse(await output(child(['load', JSON.stringify({ base, path, bodies, cookie: withCookie ? cookie : undefined })], process.env))) as {
+      JSON.parse(await output(child(['load', specFile({ base, path, bodies, cookie: withCookie ? cookie : undefined })], process.env))) as {
         latencies: number[]; statuses: number[]; seconds: number; endedAt: number;
       };
     const idle = async (limitMs: number) => {
