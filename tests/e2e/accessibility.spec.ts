@@ -16,6 +16,8 @@ const PAGES = [
   '/policies/general-handover-policy/customize/',
   '/case/new/',
   '/archive/',
+  '/hr/',
+  '/robots/',
   '/verify/',
   '/no-such-page/',
 ];

@@ -2,6 +2,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { readSheet } from 'read-excel-file/node';
 import { gotoHydrated } from './islands.js';
+import { expectAccessible } from './a11y.js';
 import { Mailbox } from './mailbox.js';
 import { smtpPortFor } from './targets.js';
 
@@ -81,6 +82,7 @@ test('HR runs a campaign: staff read the policy as text on a phone and agree; HR
     expect(await part.innerText()).not.toMatch(/签署|撤销交接/);
   }
   await staffPage.screenshot({ path: `${SHOTS}/campaign-staff-phone.png` });
+  await expectAccessible(staffPage); // the staff page as thousands of employees meet it, on a phone
   // Also at 360 px.
   await staffPage.setViewportSize({ width: 360, height: 740 });
   expect(await noSideScroll(staffPage)).toBe(true);
