@@ -236,6 +236,15 @@ describe.skipIf(!existsSync(join(REAL, 'config.json')))('the runner on the real 
     expect(api.headers.get('x-vercel-error')).toBe('NOT_FOUND');
   });
 
+  it('sends a published policy\'s address to the library, with or without a trailing slash', async () => {
+    // The library's own messages write /p/<slug>/; staff type it as they read it.
+    for (const path of ['/p/no-such-policy', '/p/no-such-policy/', '/p/no-such-policy/v2', '/p/no-such-policy/changes/']) {
+      const res = await get(path);
+      expect(res.status, path).toBe(404);
+      expect(await res.text(), path).toContain('找不到这份制度'); // the library's answer, not the site's 404 page
+    }
+  });
+
   // On Vercel reading req.body of malformed JSON throws; readJson turns that into a 400.
   it('answers malformed JSON to /api/pdf with a JSON error (4xx), not a crash', async () => {
     const res = await get('/api/pdf', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"formId": ' });
