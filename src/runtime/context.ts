@@ -47,9 +47,10 @@ export interface SigningContext {
   jobs: JobKinds;
   /**
    * Runs due jobs until none is due, sending mail as they queue it. One run per process at a
-   * time; a call during a run asks for another pass. Resolves when this process is idle.
+   * time; a call during a run asks for another pass. Resolves when this process is idle, or
+   * — given `budgetMs` — once that time has passed and the batch in hand is done.
    */
-  runDueJobs: () => Promise<void>;
+  runDueJobs: (budgetMs?: number) => Promise<void>;
   /**
    * After answering: on Vercel `waitUntil` keeps the function alive while it works through
    * the queue (the cron function sweeps whatever is left); under `npm start` the worker loop
@@ -122,6 +123,11 @@ async function build(): Promise<SigningContext> {
   const calendar = loadCalendar(holidays ? JSON.parse(holidays) : undefined);
   const processDeps: ProcessDeps = Object.assign(deps, { forms: findForm, calendar, caseLinkDays: settings.caseLinkDays() });
   deps.onProcessCaseClosed = (tx, c, outcome) => onStageCaseClosed(tx, processDeps, c, outcome);
+  // A cron run must finish inside the function's maxDuration whatever the backlog (2,000
+  // campaign mails, a queue of stamps): when set, the mail and job loops take no new batch
+  // after this time and leave the rest to the next run.
+  let stopAt = 0;
+  const pastStop = () => stopAt > 0 && Date.now() > stopAt;
   // One sender at a time; a request that queues mail while it runs just asks for another pass.
   let running: Promise<void> | null = null;
   let again = false;
@@ -141,7 +147,7 @@ async function build(): Promise<SigningContext> {
         });
         // Keep going while there may be more due (a full batch of successful sends).
         full = r.sent === BATCH;
-      } while (again || full);
+      } while ((again || full) && !pastStop());
     })().finally(() => {
       running = null;
     });
@@ -150,7 +156,8 @@ async function build(): Promise<SigningContext> {
   const jobs: JobKinds = { ...signingJobs(deps), ...processJobs(processDeps, mailer.send) };
   let working: Promise<void> | null = null;
   let workAgain = false;
-  const runDueJobs = (): Promise<void> => {
+  const runDueJobs = (budgetMs?: number): Promise<void> => {
+    if (budgetMs !== undefined) stopAt = Date.now() + budgetMs;
     if (working) {
       workAgain = true;
       return working;
@@ -173,12 +180,13 @@ async function build(): Promise<SigningContext> {
             return { done: 0, failed: 0 };
           });
           if (r.done) void flushMail();
-          if (r.done + r.failed < 10) break;
+          if (r.done + r.failed < 10 || pastStop()) break;
         }
         await flushMail();
-      } while (workAgain);
+      } while (workAgain && !pastStop());
     })().finally(() => {
       working = null;
+      stopAt = 0;
     });
     return working;
   };
