@@ -114,10 +114,11 @@ export async function sendLinks(tx: Sql, deps: SigningDeps, c: CaseRow, parties:
   const expiresAt = links[0].expiresAt; // one clock for the batch
   await repo.markLinksSent(tx, parties.map((p, i) => ({ partyId: p.id, jti: links[i].jti })), expiresAt, now, reminder);
   const ack = c.kind === 'acknowledgment';
+  const about = summary(c);
   await repo.queueMails(
     tx,
     c.id,
-    parties.map((p, i) => (ack ? ackRequestMail : signRequestMail)(summary(c), p, (ack ? ackUrl : signUrl)(baseUrl, c.id, links[i].token), expiresAt, reminder)),
+    parties.map((p, i) => (ack ? ackRequestMail : signRequestMail)(about, p, (ack ? ackUrl : signUrl)(baseUrl, c.id, links[i].token), expiresAt, reminder)),
   );
   await repo.addEvents(tx, c.id, parties.map((p) => ({ partyId: p.id, type: reminder ? 'reminded' : 'sent', detail: { to: p.email } })));
   if (!reminder) for (const p of parties) await robotsHear(tx, waitingNotice(c, p, expiresAt), now);

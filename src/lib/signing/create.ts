@@ -87,8 +87,7 @@ export async function insertPreparedCase(tx: Sql, deps: SigningDeps, prepared: P
 
 /** Sequential: only the first party now; parallel: everyone at once. */
 async function sendFirstLinks(tx: Sql, deps: SigningDeps, caseId: string, baseUrl: string) {
-  const c = (await repo.getCase(tx, caseId))!;
-  const parties = await repo.parties(tx, caseId);
+  const { c, parties } = (await repo.caseWithParties(tx, caseId, false))!;
   await sendLinks(tx, deps, c, c.signing_order === 'sequential' ? parties.slice(0, 1) : parties, baseUrl, false);
 }
 
