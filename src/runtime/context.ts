@@ -171,7 +171,7 @@ async function build(): Promise<SigningContext> {
           const r = await runJobs(sql, jobs, {
             max: 10,
             concurrency: settings.jobConcurrency(),
-            beforeClaim: () => answersFirst(),
+            beforeClaim: answersFirst,
             retryBaseSeconds: settings.jobRetryBaseSeconds(),
             leaseSeconds: process.env.JOB_LEASE_SECONDS ? settings.jobLeaseSeconds() : undefined,
             onError: (job, e) => console.error(`[jobs] ${job.kind} #${job.id} 第 ${job.attempts} 次失败：${e.message}`),

@@ -114,7 +114,7 @@ describe.each(storeBackends('jobs'))('job queue on %s', (_name, makeSql) => {
     expect(rows.map((r) => r.n)).toEqual(Array.from({ length: 40 }, (_, i) => i));
   });
 
-  it('a server lets its answers go first: claims wait while a request is being answered, never for long', async () => {
+  it('a server lets its answers go first: claims wait while a request is being answered, never for long, and one lane keeps going', async () => {
     await sql.transaction(async (tx) => {
       for (let i = 0; i < 3; i++) await enqueue(tx, 'polite', { n: i });
     });
@@ -123,14 +123,21 @@ describe.each(storeBackends('jobs'))('job queue on %s', (_name, makeSql) => {
     inFlight.start(); // a request is being answered
     const t0 = Date.now();
     setTimeout(inFlight.end, 150); // … and answered
-    expect(await runJobs(sql, kinds, { beforeClaim: () => answersFirst(2_000) })).toEqual({ done: 3, failed: 0 });
+    // A second lane waits for a quiet moment (the first would have gone after 200 ms).
+    expect(await runJobs(sql, kinds, { beforeClaim: () => answersFirst(1) })).toEqual({ done: 3, failed: 0 });
     expect(Math.min(...claimedAt) - t0).toBeGreaterThanOrEqual(140);
-    // With a request that never ends, work is only delayed.
-    await sql.transaction((tx) => enqueue(tx, 'polite', { n: 9 }));
+    // With requests that never end, work is only delayed: the first lane claims after 200 ms
+    // each time, the others after 3 s at most.
+    await sql.transaction(async (tx) => {
+      for (let i = 0; i < 3; i++) await enqueue(tx, 'polite', { n: 10 + i });
+    });
+    claimedAt.length = 0;
     inFlight.start();
     const t1 = Date.now();
-    expect(await runJobs(sql, kinds, { beforeClaim: () => answersFirst(100) })).toEqual({ done: 1, failed: 0 });
-    expect(Date.now() - t1).toBeLessThan(2_000);
+    expect(await runJobs(sql, kinds, { concurrency: 3, beforeClaim: answersFirst })).toEqual({ done: 3, failed: 0 });
+    expect(claimedAt[0] - t1).toBeGreaterThanOrEqual(190);
+    expect(claimedAt[0] - t1).toBeLessThan(2_000);
+    expect(Date.now() - t1).toBeLessThan(6_000);
     inFlight.end();
     expect(inFlight.count).toBe(0);
   });

@@ -148,8 +148,8 @@ export interface RunOptions {
   leaseSeconds?: number;
   /** How many jobs run side by side (their slow parts overlap; commits are short). */
   concurrency?: number;
-  /** Awaited before each claim: a server lets its answers go first (src/runtime/in-flight.ts). */
-  beforeClaim?: () => Promise<void>;
+  /** Awaited before each claim, with the lane's number (0 first): a server lets its answers go first (src/runtime/in-flight.ts). */
+  beforeClaim?: (lane: number) => Promise<void>;
   /** Called with an attempt's error (logged by the caller without payloads). */
   onError?: (job: Job, error: Error) => void;
 }
@@ -166,10 +166,10 @@ export async function runJobs(sql: Sql, kinds: JobKinds, options: RunOptions = {
   let failed = 0;
   let started = 0;
   let empty = false;
-  const lane = async () => {
+  const lane = async (_: unknown, number: number) => {
     while (!empty && started < max) {
       started++;
-      await options.beforeClaim?.();
+      await options.beforeClaim?.(number);
       // One at a time per lane: a lease only starts when the job does.
       const [job] = await claim(sql, { kinds: names, limit: 1, leaseSeconds: options.leaseSeconds ?? Math.max(...names.map((k) => kinds[k].leaseSeconds ?? 60)) });
       if (!job) {
