@@ -95,7 +95,7 @@ async function serveTree() {
   if (hasJobs) setInterval(() => void ctx.runDueJobs(), 500).unref();
   const [{ stamped }] = await sql.query(`SELECT count(*)::int AS stamped FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'parties' AND column_name = 'stamped_at'`);
 
-  // BENCH_PROFILE=<dir>: a V8 CPU profile of the server around the first signers, to see
+  // BENCH_PROFILE=<dir>: a V8 CPU profile of the server around the creations and the first signers, to see
   // where a signature's time goes (open the .cpuprofile in Chrome DevTools).
   const { Session } = await import('node:inspector/promises');
   const inspector = new Session();
@@ -287,8 +287,16 @@ async function runAgainst(label: string, root: string, store: string, mails: Arr
     const signBody = (t: { caseId: string; token: string }, i: number) => ({ action: 'sign', caseId: t.caseId, token: t.token, consent: true, signature: { kind: 'typed', text: `签署人${i}` } });
 
     // 1. Case creation, 50 at once; then enough cases for the signers, 10 at a time (not measured).
+    const profile = process.env.BENCH_PROFILE;
+    const profiled = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
+      if (!profile) return work();
+      await control('/__bench/profile', { start: true });
+      const result = await work();
+      say(`CPU 剖析：${((await control('/__bench/profile', { file: join(resolve(profile), `${name}-${store}-${label.replace(/\s+/g, '-')}.cpuprofile`) })) as { file: string }).file}`);
+      return result;
+    };
     const cpu0 = cpuMs(server.pid!);
-    const creation = await load('/api/cases', Array.from({ length: CREATIONS }, (_, i) => caseBody(i)), true);
+    const creation = await profiled('creation', () => load('/api/cases', Array.from({ length: CREATIONS }, (_, i) => caseBody(i)), true));
     const creationCpu = perRequest(cpu0, cpuMs(server.pid!), CREATIONS);
     for (let made = CREATIONS; made < SIGNERS + FINALS; made += 10) await load('/api/cases', Array.from({ length: Math.min(10, SIGNERS + FINALS - made) }, (_, i) => caseBody(made + i)), true);
     say(`建案完成（${SIGNERS + FINALS} 件）`);
@@ -296,12 +304,9 @@ async function runAgainst(label: string, root: string, store: string, mails: Arr
 
     // 2. 200 first signers at once.
     const firsts = (await control('/__bench/tokens', { limit: SIGNERS })) as Array<{ caseId: string; token: string }>;
-    const profile = process.env.BENCH_PROFILE;
-    if (profile) await control('/__bench/profile', { start: true });
     const cpu1 = cpuMs(server.pid!);
-    const signing = await load('/api/sign', firsts.map(signBody));
+    const signing = await profiled('signing', () => load('/api/sign', firsts.map(signBody)));
     const signingCpu = perRequest(cpu1, cpuMs(server.pid!), firsts.length);
-    if (profile) say(`CPU 剖析：${((await control('/__bench/profile', { file: join(resolve(profile), `signing-${store}-${label.replace(/\s+/g, '-')}.cpuprofile`) })) as { file: string }).file}`);
     say('首位签署完成');
     await idle(600_000);
 

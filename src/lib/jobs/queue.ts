@@ -35,15 +35,32 @@ export interface EnqueueOptions {
   maxAttempts?: number;
 }
 
+/** A job to queue: its kind, what it works on, and the options of `enqueue`. */
+export interface QueuedJob {
+  kind: string;
+  payload: unknown;
+  options?: EnqueueOptions;
+}
+
+/**
+ * `enqueue`'s INSERT, its parameters numbered from `first`: a statement that makes a change
+ * can queue the job that follows from it in the same round trip (a signature and its
+ * stamping, src/lib/store/repo.ts).
+ */
+export function enqueueStatement({ kind, payload, options = {} }: QueuedJob, first = 1): { text: string; params: unknown[] } {
+  const $ = (i: number) => `$${first + i}`;
+  return {
+    text: `INSERT INTO jobs (kind, payload, dedupe_key, run_at, max_attempts)
+     VALUES (${$(0)}, ${$(1)}, ${$(2)}, now() + make_interval(secs => ${$(3)}), ${$(4)})
+     ON CONFLICT (dedupe_key) WHERE dedupe_key IS NOT NULL AND claim_token IS NULL AND done_at IS NULL AND dead_at IS NULL DO NOTHING`,
+    params: [kind, JSON.stringify(payload ?? {}), options.dedupeKey ?? null, options.delaySeconds ?? 0, options.maxAttempts ?? 10],
+  };
+}
+
 /** Adds a job in the caller's transaction. Returns its id, or null when a waiting job with the same dedupe key exists. */
 export async function enqueue(tx: Sql, kind: string, payload: unknown, options: EnqueueOptions = {}): Promise<string | null> {
-  const rows = await tx.query<{ id: string }>(
-    `INSERT INTO jobs (kind, payload, dedupe_key, run_at, max_attempts)
-     VALUES ($1, $2, $3, now() + make_interval(secs => $4), $5)
-     ON CONFLICT (dedupe_key) WHERE dedupe_key IS NOT NULL AND claim_token IS NULL AND done_at IS NULL AND dead_at IS NULL DO NOTHING
-     RETURNING id`,
-    [kind, JSON.stringify(payload ?? {}), options.dedupeKey ?? null, options.delaySeconds ?? 0, options.maxAttempts ?? 10],
-  );
+  const { text, params } = enqueueStatement({ kind, payload, options });
+  const rows = await tx.query<{ id: string }>(`${text} RETURNING id`, params);
   return rows[0]?.id ?? null;
 }
 

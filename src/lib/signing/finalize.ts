@@ -4,7 +4,7 @@ import { repo, type CaseRow, type PartyRow } from '../store/repo.js';
 import { completedNotice, robotsHear } from '../robots/notices.js';
 import { completedMail } from './mail.js';
 import { beijingDate } from '../time-format.js';
-import { enqueue, failpoint, type Job, type JobKinds, type JobRun } from '../jobs/index.js';
+import { enqueue, failpoint, type Job, type JobKinds, type JobRun, type QueuedJob } from '../jobs/index.js';
 import { partyVerifications } from './verification/codes.js';
 import { PREPARE_JOB, prepareCaseDocument } from './create.js';
 import { enqueueTimestampJob, recordSealTimestamp, retryCaseTimestamp, TIMESTAMP_JOB } from './timestamps.js';
@@ -102,8 +102,12 @@ export async function stampSignatures(deps: SigningDeps, job: Job<CasePayload>, 
 }
 
 /** Stamping for a case: one waiting job per case, so signatures arriving together are stamped in one pass. */
-export const enqueueStampJob = (tx: Sql, caseId: string, baseUrl: string) => enqueue(tx, STAMP_JOB, { caseId, baseUrl }, { dedupeKey: `stamp:${caseId}` });
-export const enqueueSealJob = (tx: Sql, caseId: string, baseUrl: string) => enqueue(tx, SEAL_JOB, { caseId, baseUrl }, { dedupeKey: `seal:${caseId}` });
+export const stampJob = (caseId: string, baseUrl: string): QueuedJob => ({ kind: STAMP_JOB, payload: { caseId, baseUrl }, options: { dedupeKey: `stamp:${caseId}` } });
+export const sealJob = (caseId: string, baseUrl: string): QueuedJob => ({ kind: SEAL_JOB, payload: { caseId, baseUrl }, options: { dedupeKey: `seal:${caseId}` } });
+const enqueueSealJob = (tx: Sql, caseId: string, baseUrl: string) => {
+  const job = sealJob(caseId, baseUrl);
+  return enqueue(tx, job.kind, job.payload, job.options);
+};
 
 /** Audit page, PKCS#7 seal, final hash, the completed event and the final mail to everyone — one commit. */
 export async function sealCase(deps: SigningDeps, job: Job<CasePayload>, run: JobRun): Promise<void> {

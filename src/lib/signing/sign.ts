@@ -7,7 +7,7 @@ import { signatureImageProblem } from '../signature-image.js';
 import { failpoint } from '../jobs/index.js';
 import { assertCaseOpen, assertPartyCanAct, authorize, nowOf, summary, type SigningDeps } from './common.js';
 import { toView, type PartyView } from './party.js';
-import { enqueueSealJob, enqueueStampJob } from './finalize.js';
+import { sealJob, stampJob } from './finalize.js';
 import { requireVerification } from './verification/codes.js';
 
 /**
@@ -48,10 +48,12 @@ export async function signAsParty(
       stamped_at: recordedOnly ? now : null,
       doc_sha256_signed: recordedOnly ? c.document_sha256 : null,
     };
-    await repo.updatePartyWithEvent(tx, party.id, set, { caseId: c.id, type: 'signed', detail: { kind: input.signature.kind, ...(input.reading ? { reading: input.reading } : {}) } });
+    // What follows, queued in the same statement: the stamping, or — the last
+    // acknowledgment of a policy — the seal.
+    const next = !recordedOnly ? stampJob(c.id, input.baseUrl) : parties.every((p) => p === party || p.status === 'signed') ? sealJob(c.id, input.baseUrl) : undefined;
+    const event = { caseId: c.id, type: 'signed' as const, detail: { kind: input.signature.kind, ...(input.reading ? { reading: input.reading } : {}) } };
+    await repo.updatePartyWithEvent(tx, party.id, set, event, next);
     Object.assign(party, set);
-    if (!recordedOnly) await enqueueStampJob(tx, c.id, input.baseUrl);
-    else if (parties.every((p) => p.status === 'signed')) await enqueueSealJob(tx, c.id, input.baseUrl);
     failpoint('sign-before-commit');
     return toView(c, parties, party);
   });

@@ -1,5 +1,6 @@
 import type { Sql } from './sql.js';
 import { archiveWhere, type ArchiveFilters } from './archive-filters.js';
+import { enqueueStatement, type QueuedJob } from '../jobs/index.js';
 
 /** Row shapes and the SQL the signing service uses. Every write takes the caller's transaction. */
 export interface CaseRow {
@@ -195,13 +196,21 @@ export const repo = {
   },
 
   /** A party's change and the event that records it, in one statement (a signature under load: one round trip fewer). */
-  updatePartyWithEvent: (tx: Sql, id: string, set: Partial<Omit<PartyRow, 'id' | 'case_id' | 'position'>>, event: { caseId: string; type: EventType; detail: Record<string, unknown> }) => {
+  /** A party's change and its event in one statement, and the job that follows from it (a signature's stamping) when given. */
+  updatePartyWithEvent: (
+    tx: Sql,
+    id: string,
+    set: Partial<Omit<PartyRow, 'id' | 'case_id' | 'position'>>,
+    event: { caseId: string; type: EventType; detail: Record<string, unknown> },
+    job?: QueuedJob,
+  ) => {
     const keys = Object.keys(set) as (keyof typeof set)[];
     const n = keys.length + 2;
+    const queued = job ? enqueueStatement(job, n + 3) : null;
     return tx.query(
-      `WITH changed AS (UPDATE parties SET ${keys.map((k, i) => `${k} = $${i + 2}`).join(', ')} WHERE id = $1 RETURNING id)
+      `WITH changed AS (UPDATE parties SET ${keys.map((k, i) => `${k} = $${i + 2}`).join(', ')} WHERE id = $1 RETURNING id)${queued ? `, queued AS (${queued.text})` : ''}
        INSERT INTO events (case_id, party_id, type, detail) SELECT $${n}, changed.id, $${n + 1}, $${n + 2} FROM changed`,
-      [id, ...keys.map((k) => set[k]), event.caseId, event.type, JSON.stringify(event.detail)],
+      [id, ...keys.map((k) => set[k]), event.caseId, event.type, JSON.stringify(event.detail), ...(queued?.params ?? [])],
     );
   },
 
