@@ -81,11 +81,30 @@ export async function issueLink(
 }
 
 /**
+ * Tokens this process has verified, per secret: a link's request checks its token twice (the
+ * rate limit, then the action), and each HMAC check through WebCrypto costs more than the
+ * rest of the lookup. A hit stands for the same check — same token, same secret, same kind —
+ * except for time, so expiry is checked again on every use. Only good tokens are kept, at most
+ * `VERIFIED_MAX` per secret (the oldest go first).
+ */
+const verified = new WeakMap<Uint8Array, Map<string, LinkClaims>>();
+const VERIFIED_MAX = 5_000;
+
+/**
  * Verifies a link token as `kind`: signature, expiry (its own refusal), issuer and
  * audience. Any other kind of link, a forged or truncated token, is "invalid".
  */
 export async function verifyLink(secret: Uint8Array, token: string, kind: LinkKind, now = new Date()): Promise<LinkClaims> {
   if (typeof token !== 'string' || token.length > 2048) throw refuse.invalid();
+  let seen = verified.get(secret);
+  if (!seen) verified.set(secret, (seen = new Map()));
+  const key = `${kind} ${token}`;
+  const known = seen.get(key);
+  if (known) {
+    // jose's rule: expired once `exp` (whole seconds) is not after now.
+    if (known.expiresAt.getTime() / 1000 <= Math.floor(now.getTime() / 1000)) throw refuse.expired();
+    return { ...known };
+  }
   let payload: Record<string, unknown>;
   try {
     payload = (await jwtVerify(token, await hmacKey(secret), { algorithms: ['HS256'], currentDate: now })).payload as Record<string, unknown>;
@@ -96,7 +115,10 @@ export async function verifyLink(secret: Uint8Array, token: string, kind: LinkKi
   const { aud, iss, sub, h, d, jti, exp } = payload;
   if (aud !== kind || iss !== ISSUER || typeof sub !== 'string' || typeof h !== 'string' || typeof jti !== 'string' || typeof exp !== 'number') throw refuse.invalid();
   if (kind === 'sign' && typeof d !== 'string') throw refuse.invalid();
-  return { kind, subject: sub, holder: h, documentSha256: typeof d === 'string' ? d : '', jti, expiresAt: new Date(exp * 1000) };
+  const claims: LinkClaims = { kind, subject: sub, holder: h, documentSha256: typeof d === 'string' ? d : '', jti, expiresAt: new Date(exp * 1000) };
+  if (seen.size >= VERIFIED_MAX) seen.delete(seen.keys().next().value!);
+  seen.set(key, claims);
+  return { ...claims };
 }
 
 /* ---------- signing links ---------- */
