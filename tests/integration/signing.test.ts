@@ -180,6 +180,65 @@ describe.each(backends)('signing on %s', (_name, makeSql) => {
     for (const s of ['并行1', '并行2', '并行3']) expect(text).toContain(s);
   });
 
+  it('signatures arriving together are written together: each answered as if it came alone, a bad one refused alone, in a handful of transactions', async () => {
+    const cases = [];
+    for (let i = 0; i < 10; i++) cases.push(await start(threeParallel, [1, 2, 3].map((k) => `b${i}-${k}@ex.com`)));
+    const links = cases.flatMap((_, i) => [1, 2, 3].map((k) => lastTo(`b${i}-${k}@ex.com`)));
+    let transactions = 0;
+    const batched: SigningDeps = { ...deps, sql: { ...sql, transaction: (fn) => (transactions++, sql.transaction(fn)) } };
+    const signOne = (mail: OutgoingMail, text: string, token = tokenOf(mail)) =>
+      signAsParty(batched, { caseId: caseOf(mail), token, signature: { kind: 'typed', text }, ip: '203.0.113.9', userAgent: 'test-agent', baseUrl: BASE });
+    // 30 signers at the same instant, one of them clicking twice, and a forged link.
+    const answers = await Promise.allSettled([
+      ...links.map((m, i) => signOne(m, `同批${i}`)),
+      signOne(links[4], '再点一次'),
+      signOne(links[7], '伪造', tokenOf(links[7]).slice(0, -4) + 'AAAA'),
+    ]);
+    const views = answers.slice(0, 30).map((a) => (a.status === 'fulfilled' ? a.value : a.reason));
+    views.forEach((v, i) => expect(v).toMatchObject({ you: { name: signersFor(threeParallel)[i % 3].name, status: 'signed' }, preparing: true }));
+    expect(answers[30]).toMatchObject({ status: 'rejected', reason: { code: 'already-signed' } });
+    expect(answers[31]).toMatchObject({ status: 'rejected', reason: { code: 'invalid' } });
+    // The first few went alone (nothing was being written yet); the rest waited and went together.
+    expect(transactions).toBeLessThanOrEqual(8);
+    const ids = cases.map((c) => c.caseId);
+    const [row] = await sql.query<{ signed: number; events: number; names: number }>(
+      `SELECT (SELECT count(*)::int FROM parties WHERE case_id = ANY($1) AND status = 'signed') AS signed,
+              (SELECT count(*)::int FROM events WHERE case_id = ANY($1) AND type = 'signed') AS events,
+              (SELECT count(DISTINCT signed_name)::int FROM parties WHERE case_id = ANY($1) AND signed_name LIKE '同批%') AS names`,
+      [ids],
+    );
+    expect(row).toEqual({ signed: 30, events: 30, names: 30 });
+    await flush();
+    const done = await sql.query<{ n: number }>("SELECT count(*)::int AS n FROM cases WHERE id = ANY($1) AND status = 'completed' AND final_sha256 IS NOT NULL", [ids]);
+    expect(done[0].n).toBe(10);
+  });
+
+  it('a batch the database refuses is tried again one by one: only the signature that fails is lost to its signer', async () => {
+    const cases = [];
+    for (let i = 0; i < 3; i++) cases.push(await start(threeParallel, [1, 2, 3].map((k) => `f${i}-${k}@ex.com`)));
+    const links = cases.flatMap((_, i) => [1, 2, 3].map((k) => lastTo(`f${i}-${k}@ex.com`)));
+    // One party's row cannot be written (as a constraint or a lost row would refuse it).
+    const poisoned = (JSON.parse(Buffer.from(tokenOf(links[5]).split('.')[1], 'base64url').toString()) as { h: string }).h;
+    let failedAmongOthers = false;
+    const failing = (s: Sql, written = { n: 0 }): Sql => ({
+      ...s,
+      query: (text, params) => {
+        if (!/UPDATE parties SET/.test(text)) return s.query(text, params);
+        if (params?.[0] !== poisoned) return (written.n++, s.query(text, params));
+        failedAmongOthers ||= written.n > 0;
+        return Promise.reject(new Error('simulated write failure'));
+      },
+      transaction: (fn) => s.transaction((tx) => fn(failing(tx, { n: 0 }))),
+    });
+    const batched: SigningDeps = { ...deps, sql: failing(sql) };
+    const answers = await Promise.allSettled(links.map((m, i) => signAsParty(batched, { caseId: caseOf(m), token: tokenOf(m), signature: { kind: 'typed', text: `重试${i}` }, ip: '203.0.113.9', userAgent: 'test-agent', baseUrl: BASE })));
+    expect(answers.map((a) => a.status)).toEqual(links.map((_, i) => (i === 5 ? 'rejected' : 'fulfilled')));
+    const [row] = await sql.query<{ n: number }>("SELECT count(*)::int AS n FROM parties WHERE case_id = ANY($1) AND status = 'signed'", [cases.map((c) => c.caseId)]);
+    expect(row.n).toBe(8);
+    // It failed inside a batch with others, which were then written one by one.
+    expect(failedAmongOthers).toBe(true);
+  });
+
   it('answers a new case before its document exists; the prepare job renders it and mails the links, or does nothing once cancelled', async () => {
     await flush();
     const before = sent.length;

@@ -7,7 +7,7 @@ import type { Sql } from '../store/sql.js';
 import { repo, type CaseRow, type PartyRow } from '../store/repo.js';
 import { refuse, SigningError } from './errors.js';
 import type { ReadingRecord } from './requests.js';
-import { issueSignLink, verifySignLink } from './links.js';
+import { issueSignLink, verifySignLink, type SignLinkClaims } from './links.js';
 import { robotsHear, waitingNotice } from '../robots/notices.js';
 import { ackRequestMail, signRequestMail, type CaseSummary } from './mail.js';
 import { beijingTime, ZONE_LABEL } from '../time-format.js';
@@ -134,7 +134,11 @@ export interface Authorized {
 export async function authorize(tx: Sql, deps: SigningDeps, caseId: string, token: string, lock: boolean): Promise<Authorized> {
   const claims = await verifySignLink(deps.secret, token, nowOf(deps));
   if (claims.caseId !== caseId) throw refuse.otherCase();
-  const found = await repo.caseWithParties(tx, caseId, lock);
+  return authorizeFound(claims, await repo.caseWithParties(tx, caseId, lock));
+}
+
+/** `authorize` once the case is read: the link's claims against the stored case and party. */
+export function authorizeFound(claims: SignLinkClaims, found: { c: CaseRow; parties: PartyRow[] } | undefined): Authorized {
   if (!found) throw refuse.notFound();
   const { c, parties } = found;
   if (claims.documentSha256 !== c.document_sha256) throw refuse.documentChanged();

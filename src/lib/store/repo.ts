@@ -98,8 +98,9 @@ const CASE_COLUMNS_LIGHT =
  * authorized with a single round trip to the database (the case's columns repeat on each
  * row; the parties' come prefixed with p_). `FOR UPDATE OF c` locks the case row only.
  */
-const CASE_WITH_PARTIES = `SELECT ${CASE_COLUMNS_LIGHT.split(', ').map((k) => `c.${k}`).join(', ')}, ${PARTY_COLUMNS.split(', ').map((k) => `p.${k} AS p_${k}`).join(', ')}
-  FROM cases c JOIN parties p ON p.case_id = c.id WHERE c.id = $1 ORDER BY p.position`;
+const CASES_JOIN_PARTIES = `SELECT ${CASE_COLUMNS_LIGHT.split(', ').map((k) => `c.${k}`).join(', ')}, ${PARTY_COLUMNS.split(', ').map((k) => `p.${k} AS p_${k}`).join(', ')}
+  FROM cases c JOIN parties p ON p.case_id = c.id`;
+const CASE_WITH_PARTIES = `${CASES_JOIN_PARTIES} WHERE c.id = $1 ORDER BY p.position`;
 const splitCaseRows = (rows: Record<string, unknown>[]): { c: CaseRow; parties: PartyRow[] } | undefined => {
   if (!rows.length) return undefined;
   const c: Record<string, unknown> = {};
@@ -152,6 +153,18 @@ export const repo = {
   /** The case (light columns) with its parties in position order; `lock` locks the case row as lockCase does. Undefined when there is no such case. */
   caseWithParties: async (tx: Sql, id: string, lock: boolean) =>
     splitCaseRows(await tx.query<Record<string, unknown>>(`${CASE_WITH_PARTIES}${lock ? ' FOR UPDATE OF c' : ''}`, [id])),
+
+  /**
+   * Several cases with their parties, locked, in one statement (a batch of signatures, see
+   * src/lib/signing/sign.ts). Locked in id order, so two batches that share cases wait for
+   * each other instead of deadlocking.
+   */
+  casesWithParties: async (tx: Sql, ids: string[]) => {
+    const rows = await tx.query<Record<string, unknown>>(`${CASES_JOIN_PARTIES} WHERE c.id = ANY($1::text[]) ORDER BY c.id, p.position FOR UPDATE OF c`, [ids]);
+    const byCase = new Map<string, Record<string, unknown>[]>();
+    for (const r of rows) byCase.set(String(r.id), [...(byCase.get(String(r.id)) ?? []), r]);
+    return new Map([...byCase].map(([id, caseRows]) => [id, splitCaseRows(caseRows)!]));
+  },
 
   getPdf: async (tx: Sql, id: string, which: 'current_pdf' | 'final_pdf' | 'original_pdf') =>
     (await tx.query<{ pdf: Uint8Array | null }>(`SELECT ${which} AS pdf FROM cases WHERE id = $1`, [id]))[0]?.pdf ?? null,
