@@ -220,15 +220,15 @@ describe.each(backends)('signing on %s', (_name, makeSql) => {
     // One party's row cannot be written (as a constraint or a lost row would refuse it).
     const poisoned = (JSON.parse(Buffer.from(tokenOf(links[5]).split('.')[1], 'base64url').toString()) as { h: string }).h;
     let failedAmongOthers = false;
-    const failing = (s: Sql, written = { n: 0 }): Sql => ({
+    const failing = (s: Sql): Sql => ({
       ...s,
       query: (text, params) => {
-        if (!/UPDATE parties SET/.test(text)) return s.query(text, params);
-        if (params?.[0] !== poisoned) return (written.n++, s.query(text, params));
-        failedAmongOthers ||= written.n > 0;
+        const ids = /UPDATE parties p SET status = 'signed'/.test(text) ? (params?.[0] as string[]) : [];
+        if (!ids.includes(poisoned)) return s.query(text, params);
+        failedAmongOthers ||= ids.length > 1;
         return Promise.reject(new Error('simulated write failure'));
       },
-      transaction: (fn) => s.transaction((tx) => fn(failing(tx, { n: 0 }))),
+      transaction: (fn) => s.transaction((tx) => fn(failing(tx))),
     });
     const batched: SigningDeps = { ...deps, sql: failing(sql) };
     const answers = await Promise.allSettled(links.map((m, i) => signAsParty(batched, { caseId: caseOf(m), token: tokenOf(m), signature: { kind: 'typed', text: `重试${i}` }, ip: '203.0.113.9', userAgent: 'test-agent', baseUrl: BASE })));

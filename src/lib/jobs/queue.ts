@@ -43,23 +43,26 @@ export interface QueuedJob {
 }
 
 /**
- * `enqueue`'s INSERT, its parameters numbered from `first`: a statement that makes a change
- * can queue the job that follows from it in the same round trip (a signature and its
- * stamping, src/lib/store/repo.ts).
+ * `enqueue`'s INSERT for one job or several, its parameters numbered from `first`: a
+ * statement that makes a change can queue the jobs that follow from it in the same round
+ * trip (signatures and their stamping, src/lib/store/repo.ts).
  */
-export function enqueueStatement({ kind, payload, options = {} }: QueuedJob, first = 1): { text: string; params: unknown[] } {
-  const $ = (i: number) => `$${first + i}`;
+export function enqueueStatement(jobs: QueuedJob[], first = 1): { text: string; params: unknown[] } {
+  const rows = jobs.map((_, j) => {
+    const $ = (i: number) => `$${first + j * 5 + i}`;
+    return `(${$(0)}, ${$(1)}, ${$(2)}, now() + make_interval(secs => ${$(3)}), ${$(4)})`;
+  });
   return {
     text: `INSERT INTO jobs (kind, payload, dedupe_key, run_at, max_attempts)
-     VALUES (${$(0)}, ${$(1)}, ${$(2)}, now() + make_interval(secs => ${$(3)}), ${$(4)})
+     VALUES ${rows.join(', ')}
      ON CONFLICT (dedupe_key) WHERE dedupe_key IS NOT NULL AND claim_token IS NULL AND done_at IS NULL AND dead_at IS NULL DO NOTHING`,
-    params: [kind, JSON.stringify(payload ?? {}), options.dedupeKey ?? null, options.delaySeconds ?? 0, options.maxAttempts ?? 10],
+    params: jobs.flatMap(({ kind, payload, options = {} }) => [kind, JSON.stringify(payload ?? {}), options.dedupeKey ?? null, options.delaySeconds ?? 0, options.maxAttempts ?? 10]),
   };
 }
 
 /** Adds a job in the caller's transaction. Returns its id, or null when a waiting job with the same dedupe key exists. */
 export async function enqueue(tx: Sql, kind: string, payload: unknown, options: EnqueueOptions = {}): Promise<string | null> {
-  const { text, params } = enqueueStatement({ kind, payload, options });
+  const { text, params } = enqueueStatement([{ kind, payload, options }]);
   const rows = await tx.query<{ id: string }>(`${text} RETURNING id`, params);
   return rows[0]?.id ?? null;
 }

@@ -1,4 +1,4 @@
-import { repo } from '../store/repo.js';
+import { repo, type SignatureSet } from '../store/repo.js';
 import { refuse, SigningError } from './errors.js';
 import type { ReadingRecord } from './requests.js';
 import { returnedNotice, robotsHear } from '../robots/notices.js';
@@ -8,6 +8,7 @@ import { failpoint } from '../jobs/index.js';
 import { assertCaseOpen, assertPartyCanAct, authorize, authorizeFound, nowOf, summary, type Authorized, type SigningDeps } from './common.js';
 import { verifySignLink } from './links.js';
 import type { Sql } from '../store/sql.js';
+import type { QueuedJob } from '../jobs/index.js';
 import { toView, type PartyView } from './party.js';
 import { sealJob, stampJob } from './finalize.js';
 import { requireVerification } from './verification/codes.js';
@@ -107,6 +108,7 @@ async function signBatch(deps: SigningDeps, inputs: SignInput[]): Promise<Array<
   return deps.sql.transaction(async (tx) => {
     const found = await repo.casesWithParties(tx, ids);
     const results: Array<{ view: PartyView } | { error: unknown }> = [];
+    const writes: Signature[] = [];
     for (const [i, input] of inputs.entries()) {
       const c = claims[i];
       if ('error' in c) {
@@ -114,23 +116,39 @@ async function signBatch(deps: SigningDeps, inputs: SignInput[]): Promise<Array<
         continue;
       }
       try {
-        results.push({ view: await recordSignature(tx, deps, authorizeFound(c, found.get(input.caseId)), input) });
+        const signature = await checkSignature(tx, deps, authorizeFound(c, found.get(input.caseId)), input);
+        writes.push(signature);
+        results.push({ view: signature.view });
       } catch (e) {
         if (!(e instanceof SigningError)) throw e;
         results.push({ error: e });
       }
+    }
+    // Every signature of the batch, its event and the jobs that follow: one statement.
+    if (writes.length) {
+      const jobs = new Map(writes.flatMap((w) => (w.next ? [[w.next.options?.dedupeKey ?? w.next.kind, w.next] as const] : [])));
+      await repo.recordSignatures(tx, writes, [...jobs.values()]);
     }
     failpoint('sign-before-commit');
     return results;
   });
 }
 
+interface Signature {
+  caseId: string;
+  partyId: string;
+  set: SignatureSet;
+  detail: Record<string, unknown>;
+  next?: QueuedJob;
+  view: PartyView;
+}
+
 /**
- * One signature, on rows read and locked: the checks (each a refusal, before anything is
- * written), then the party row, its event and the job that follows in one statement; the
- * in-memory rows change with it, for the answer and for the next signature of the batch.
+ * One signature, on rows read and locked: the checks (each a refusal), then what it writes
+ * — its party row, its event, the job that follows. The in-memory rows change at once, for
+ * the answer and for the next signature of the batch; the batch writes them all together.
  */
-async function recordSignature(tx: Sql, deps: SigningDeps, { c, parties, party }: Authorized, input: SignInput): Promise<PartyView> {
+async function checkSignature(tx: Sql, deps: SigningDeps, { c, parties, party }: Authorized, input: SignInput): Promise<Signature> {
   assertPartyCanAct(c, parties, party);
   const before = parties.find((p) => p.position < party.position && (p.status !== 'signed' || !p.stamped_at));
   if (c.signing_order === 'sequential' && before) throw refuse.notYourTurn(before.role);
@@ -143,8 +161,8 @@ async function recordSignature(tx: Sql, deps: SigningDeps, { c, parties, party }
   // A policy acknowledgment is recorded, not stamped: the document stays as issued, so
   // there is nothing to prepare.
   const recordedOnly = c.kind === 'acknowledgment';
-  const set = {
-    status: 'signed' as const,
+  const set: SignatureSet = {
+    status: 'signed',
     signed_at: now,
     signature_kind: input.signature.kind,
     signed_name: input.signature.kind === 'typed' ? input.signature.text : party.name,
@@ -154,13 +172,11 @@ async function recordSignature(tx: Sql, deps: SigningDeps, { c, parties, party }
     stamped_at: recordedOnly ? now : null,
     doc_sha256_signed: recordedOnly ? c.document_sha256 : null,
   };
-  // What follows, queued in the same statement: the stamping, or — the last
-  // acknowledgment of a policy — the seal.
+  // What follows: the stamping, or — the last acknowledgment of a policy — the seal.
   const next = !recordedOnly ? stampJob(c.id, input.baseUrl) : parties.every((p) => p === party || p.status === 'signed') ? sealJob(c.id, input.baseUrl) : undefined;
-  const event = { caseId: c.id, type: 'signed' as const, detail: { kind: input.signature.kind, ...(input.reading ? { reading: input.reading } : {}) } };
-  await repo.updatePartyWithEvent(tx, party.id, set, event, next);
+  const detail = { kind: input.signature.kind, ...(input.reading ? { reading: input.reading } : {}) };
   Object.assign(party, set);
-  return toView(c, parties, party);
+  return { caseId: c.id, partyId: party.id, set, detail, next, view: toView(c, parties, party) };
 }
 
 export async function declineAsParty(

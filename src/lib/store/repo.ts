@@ -60,6 +60,12 @@ export interface PartyRow {
   stamped_at: Date | null;
 }
 
+/** What a signature writes to its party row. */
+export type SignatureSet = Pick<PartyRow, 'signed_at' | 'signature_kind' | 'signed_name' | 'ip' | 'user_agent' | 'stamped_at' | 'doc_sha256_signed'> & {
+  status: 'signed';
+  signature_png: Uint8Array | null;
+};
+
 export type EventType = 'created' | 'sent' | 'viewed' | 'signed' | 'declined' | 'reminded' | 'completed' | 'cancelled' | 'purged' | 'question';
 export interface EventRow {
   id: string;
@@ -209,21 +215,40 @@ export const repo = {
   },
 
   /** A party's change and the event that records it, in one statement (a signature under load: one round trip fewer). */
-  /** A party's change and its event in one statement, and the job that follows from it (a signature's stamping) when given. */
-  updatePartyWithEvent: (
-    tx: Sql,
-    id: string,
-    set: Partial<Omit<PartyRow, 'id' | 'case_id' | 'position'>>,
-    event: { caseId: string; type: EventType; detail: Record<string, unknown> },
-    job?: QueuedJob,
-  ) => {
-    const keys = Object.keys(set) as (keyof typeof set)[];
-    const n = keys.length + 2;
-    const queued = job ? enqueueStatement(job, n + 3) : null;
+  /**
+   * Signatures — of one party or of a whole batch (src/lib/signing/sign.ts) — with their
+   * events and the jobs that follow, in one statement whatever their number: a batch costs
+   * one round trip, not one per signer. Events are written in the order given.
+   */
+  recordSignatures: (tx: Sql, signatures: Array<{ caseId: string; partyId: string; set: SignatureSet; detail: Record<string, unknown> }>, jobs: QueuedJob[]) => {
+    const column = <T>(pick: (s: (typeof signatures)[number]) => T) => signatures.map(pick);
+    const queued = jobs.length ? enqueueStatement(jobs, 13) : null;
     return tx.query(
-      `WITH changed AS (UPDATE parties SET ${keys.map((k, i) => `${k} = $${i + 2}`).join(', ')} WHERE id = $1 RETURNING id)${queued ? `, queued AS (${queued.text})` : ''}
-       INSERT INTO events (case_id, party_id, type, detail) SELECT $${n}, changed.id, $${n + 1}, $${n + 2} FROM changed`,
-      [id, ...keys.map((k) => set[k]), event.caseId, event.type, JSON.stringify(event.detail), ...(queued?.params ?? [])],
+      `WITH u AS (
+         SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::timestamptz[], $9::text[])
+           AS u(id, signed_at, signature_kind, signed_name, ip, user_agent, png_hex, stamped_at, doc_sha256_signed)
+       ), changed AS (
+         UPDATE parties p SET status = 'signed', signed_at = u.signed_at, signature_kind = u.signature_kind, signed_name = u.signed_name, ip = u.ip,
+                user_agent = u.user_agent, signature_png = decode(u.png_hex, 'hex'), stamped_at = u.stamped_at, doc_sha256_signed = u.doc_sha256_signed
+           FROM u WHERE p.id = u.id
+       )${queued ? `, queued AS (${queued.text})` : ''}
+       INSERT INTO events (case_id, party_id, type, detail)
+       SELECT e.case_id, e.party_id, 'signed', e.detail::jsonb FROM unnest($10::text[], $11::text[], $12::text[]) WITH ORDINALITY AS e(case_id, party_id, detail, n) ORDER BY e.n`,
+      [
+        column((s) => s.partyId),
+        column((s) => s.set.signed_at),
+        column((s) => s.set.signature_kind),
+        column((s) => s.set.signed_name),
+        column((s) => s.set.ip),
+        column((s) => s.set.user_agent),
+        column((s) => (s.set.signature_png ? Buffer.from(s.set.signature_png).toString('hex') : null)),
+        column((s) => s.set.stamped_at),
+        column((s) => s.set.doc_sha256_signed),
+        column((s) => s.caseId),
+        column((s) => s.partyId),
+        column((s) => JSON.stringify(s.detail)),
+        ...(queued?.params ?? []),
+      ],
     );
   },
 
