@@ -14,6 +14,10 @@
  * `tsx scripts/bench-browser.ts` runs it alone (BENCH_BASE=<commit>[,<commit>…], default 9f3e708;
  * BENCH_KEYS keys per round, default 40; BENCH_ROUNDS rounds, default 2; the
  * current site must be built into dist/); `npm run bench` runs it as its section 3.
+ * BENCH_TRACE=1 also records a Chromium trace while typing and prints where each key's
+ * main-thread CPU time goes (its own task; its frame: hover hit test, paint, layerize, commit).
+ * CPU time, unlike the wall clock, hardly moves with the machine's load; tracing slows the
+ * page a little, the same for every site.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, symlinkSync, cpSync } from 'node:fs';
@@ -128,6 +132,77 @@ export interface Figures {
   keys: number[];
   /** The page's own work per key (ms): handling the key and rendering its frame. */
   work: number[];
+  /** With BENCH_TRACE: main-thread CPU per key by part (ms, one entry per key). */
+  cpu?: Record<string, number[]>;
+}
+
+interface TraceEvent {
+  name: string;
+  ph: string;
+  ts: number;
+  dur?: number;
+  /** Thread (CPU) time of a complete event. */
+  tdur?: number;
+  pid: number;
+  tid: number;
+  args?: { name?: string; data?: { type?: string } };
+}
+interface TraceNode {
+  e: TraceEvent;
+  kids: TraceNode[];
+}
+
+/** The parts of a key's main-thread work, by the trace event that holds each. */
+const CPU_PARTS: [string, string][] = [
+  ['hover hit test', 'EventHandler::handleMouseMoveEvent'],
+  ['paint', 'Blink.Paint.UpdateTime'],
+  ['layerize', 'Layerize'],
+  ['commit', 'Commit'],
+];
+
+/**
+ * Main-thread CPU per key from a Chromium trace: the task that handled the keydown, and the
+ * next frame (BeginMainFrame) with its parts. Only the renderer that received the keys counts.
+ */
+export function cpuPerKey(events: TraceEvent[]): Record<string, number[]> {
+  const mains = new Set(events.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`));
+  const isKeydown = (e: TraceEvent) => e.name === 'EventDispatch' && e.args?.data?.type === 'keydown';
+  const thread = events.find((e) => isKeydown(e) && mains.has(`${e.pid}:${e.tid}`));
+  const out: Record<string, number[]> = { 'key task': [], frame: [], ...Object.fromEntries(CPU_PARTS.map(([label]) => [label, [] as number[]])) };
+  if (!thread) return out;
+  const own = events
+    .filter((e) => e.ph === 'X' && e.dur !== undefined && e.pid === thread.pid && e.tid === thread.tid)
+    .sort((a, b) => a.ts - b.ts || b.dur! - a.dur!);
+  // Nesting from the times: an event inside another's span is its child.
+  const roots: TraceNode[] = [];
+  const stack: TraceNode[] = [];
+  for (const e of own) {
+    while (stack.length && stack[stack.length - 1].e.ts + stack[stack.length - 1].e.dur! <= e.ts) stack.pop();
+    const node = { e, kids: [] };
+    (stack.length ? stack[stack.length - 1].kids : roots).push(node);
+    stack.push(node);
+  }
+  const find = (n: TraceNode, test: (e: TraceEvent) => boolean): TraceEvent[] => n.kids.flatMap((k) => (test(k.e) ? [k.e] : find(k, test)));
+  const cpu = (e: TraceEvent) => (e.tdur ?? e.dur!) / 1000;
+  roots.forEach((task, i) => {
+    if (!find(task, isKeydown).length) return;
+    out['key task'].push(cpu(task.e));
+    for (const next of roots.slice(i + 1)) {
+      const [frame] = find(next, (e) => e.name === 'ProxyMain::BeginMainFrame');
+      if (!frame) continue;
+      const node = next.e === frame ? next : (function locate(n: TraceNode): TraceNode | undefined {
+        for (const k of n.kids) {
+          const hit = k.e === frame ? k : locate(k);
+          if (hit) return hit;
+        }
+        return undefined;
+      })(next)!;
+      out.frame.push(cpu(frame));
+      for (const [label, name] of CPU_PARTS) out[label].push(find(node, (e) => e.name === name).reduce((sum, e) => sum + cpu(e), 0));
+      break;
+    }
+  });
+  return out;
 }
 
 /** One scenario on one site, in a fresh page. */
@@ -147,8 +222,11 @@ async function measureOnce(browser: Browser, port: number, s: Scenario, keys: nu
       await page.getByTestId('check-result').waitFor();
       await page.waitForTimeout(500);
     }
+    const trace = !!process.env.BENCH_TRACE;
+    if (trace) await browser.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'disabled-by-default-devtools.timeline.frame', 'blink', 'cc', 'toplevel'] });
     const typed = await typeInMiddle(page, s.rows, keys);
-    return { pasteMs, keys: typed.frame, work: typed.work };
+    const cpu = trace ? cpuPerKey((JSON.parse((await browser.stopTracing()).toString('utf8')) as { traceEvents: TraceEvent[] }).traceEvents) : undefined;
+    return { pasteMs, keys: typed.frame, work: typed.work, cpu };
   } finally {
     await context.close();
   }
@@ -181,7 +259,8 @@ async function measureSites(distDirs: string[], scenarios: Scenario[], keys: num
     await browser.close();
     for (const server of servers) server.close();
   }
-  return runs.map((site) => site.map((rs) => ({ pasteMs: median(rs.map((r) => r.pasteMs)), keys: rs.flatMap((r) => r.keys), work: rs.flatMap((r) => r.work) })));
+  const mergeCpu = (rs: Figures[]) => (rs[0].cpu ? Object.fromEntries(Object.keys(rs[0].cpu).map((k) => [k, rs.flatMap((r) => r.cpu![k])])) : undefined);
+  return runs.map((site) => site.map((rs) => ({ pasteMs: median(rs.map((r) => r.pasteMs)), keys: rs.flatMap((r) => r.keys), work: rs.flatMap((r) => r.work), cpu: mergeCpu(rs) })));
 }
 
 export const SCENARIOS: Scenario[] = [
@@ -215,6 +294,20 @@ export async function tableBench({
     }
   });
   console.log('');
+  const parts = sites[0][1][0].cpu && Object.keys(sites[0][1][0].cpu);
+  if (parts) {
+    console.log('每键主线程 CPU 时间（Chromium 跟踪，中位数 / p95）：按键任务、其后一帧及帧内各部分');
+    console.log(`| 场景 | 版本 | ${parts.join(' | ')} |`);
+    console.log(`|---|---|${parts.map(() => '---:').join('|')}|`);
+    scenarios.forEach((s, i) => {
+      const name = `${s.rows} 行${s.errors ? '，每行缺必填' : '，无错误'}`;
+      for (const [label, figures] of sites) {
+        const cpu = figures[i].cpu!;
+        console.log(`| ${name} | ${label} | ${parts.map((p) => (cpu[p].length ? `${median(cpu[p]).toFixed(2)} / ${p95(cpu[p]).toFixed(2)}` : '–')).join(' | ')} |`);
+      }
+    });
+    console.log('');
+  }
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await tableBench();

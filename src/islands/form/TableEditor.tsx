@@ -69,7 +69,9 @@ const TableCell = memo(function TableCell({ tableId, column, index, value, error
 
 const TableRow = memo(function TableRow({ table, source, index, position, selected, measure, onCell, onRemove, onSelect }: RowProps) {
   // Subscribed to its own row: typing in another row (or a top-level field) does not render it.
-  const own = () => source.get()[index] ?? NO_ROW;
+  // The same function while the row stays at its index: a new one each render would make React
+  // schedule an extra task after every keystroke to re-check the store.
+  const own = useCallback(() => source.get()[index] ?? NO_ROW, [source, index]);
   const row = useSyncExternalStore(source.subscribe, own, own);
   const errors = rowErrors(table, row); // checked once per row object: only the edited row is checked again
   return (
@@ -177,7 +179,10 @@ export const TableGrid = memo(function TableGrid({ table, source, formTitle, ann
   const keyOf = useCallback((p: number) => shown[p], [shown]);
   // A row showing an error message is about twice as tall.
   const kindOf = useCallback((p: number) => (Object.keys(rowErrors(table, source.get()[shown[p]] ?? NO_ROW)).length ? 'error' : 'ok'), [table, source, shown]);
-  const win = useWindowedRows({ count: shown.length, scrollRef, estimate: 38, header: 34, keyOf, kindOf });
+  // Every rendered row is walked again by each keystroke's frame (paint and layerize go over the
+  // whole rendered table): three rows beyond each edge (~110–220 px) are margin enough for a
+  // wheel's scroll step, and keep ~16 rows rendered instead of ~24.
+  const win = useWindowedRows({ count: shown.length, scrollRef, estimate: 38, header: 34, keyOf, kindOf, overscan: 3 });
   // A row to bring into view once rendered (an error link, a new row, the next row by keyboard).
   const [reveal, setReveal] = useState<{ index: number; column?: string } | null>(null);
 

@@ -53,6 +53,8 @@ interface Options {
    * height is right from the start, and End or a scroll to the last row lands there.
    */
   kindOf?: (index: number) => string;
+  /** Rows rendered beyond each edge of the view (default 6). */
+  overscan?: number;
 }
 
 export interface WindowedRows {
@@ -72,7 +74,7 @@ export interface WindowedRows {
  * case page's customer list. The focused row stays mounted when scrolled away, so typing,
  * Tab and screen readers do not lose their place.
  */
-export function useWindowedRows({ count, scrollRef, estimate, header = 0, printAll = false, keyOf, kindOf }: Options): WindowedRows {
+export function useWindowedRows({ count, scrollRef, estimate, header = 0, printAll = false, keyOf, kindOf, overscan = 6 }: Options): WindowedRows {
   const printing = usePrinting();
   const windowed = count > WINDOW_FROM && !(printAll && printing);
   const kept = useRef<number | null>(null);
@@ -109,7 +111,7 @@ export function useWindowedRows({ count, scrollRef, estimate, header = 0, printA
       }
       return size;
     },
-    overscan: 6,
+    overscan,
     scrollPaddingStart: header,
     getItemKey: keyOf,
     rangeExtractor: (range: Range) => {
