@@ -57,6 +57,8 @@ async function loadGenerator() {
   const spec = JSON.parse(readFileSync(process.argv[3], 'utf8')) as { base: string; path: string; bodies: unknown[]; cookie?: string };
   const latencies: number[] = [];
   const statuses: number[] = [];
+  // "start" and "end" lines around the requests: the orchestrator reads the server's CPU time then.
+  process.stdout.write('start\n');
   const t0 = performance.now();
   await Promise.all(
     spec.bodies.map(async (body) => {
@@ -71,7 +73,9 @@ async function loadGenerator() {
       statuses.push(res.status);
     }),
   );
-  process.stdout.write(JSON.stringify({ latencies, statuses, seconds: (performance.now() - t0) / 1000, endedAt: Date.now() }));
+  const seconds = (performance.now() - t0) / 1000;
+  process.stdout.write('end\n');
+  process.stdout.write(JSON.stringify({ latencies, statuses, seconds, endedAt: Date.now() }) + '\n');
 }
 
 /* ---------- the server under test (its own process), from the tree at argv[3] ---------- */
@@ -234,11 +238,15 @@ const firstLine = (p: ChildProcess) =>
     rl.once('line', (l) => ok(JSON.parse(l)));
     p.once('exit', (code) => fail(new Error(`child exited ${code}`)));
   });
-const output = (p: ChildProcess) =>
+/** The load generator's result (its last line); `mark` is called at its "start" and "end" lines. */
+const output = (p: ChildProcess, mark: (what: string) => void = () => {}) =>
   new Promise<string>((ok, fail) => {
-    let out = '';
-    p.stdout!.on('data', (d) => (out += d));
-    p.once('exit', (code) => (code === 0 ? ok(out) : fail(new Error(`load generator exited ${code}`))));
+    let last = '';
+    createInterface({ input: p.stdout! }).on('line', (line) => {
+      if (line === 'start' || line === 'end') mark(line);
+      else last = line;
+    });
+    p.once('exit', (code) => (code === 0 ? ok(last) : fail(new Error(`load generator exited ${code}`))));
   });
 
 interface Row { name: string; cells: string[]; ok: boolean }
@@ -269,10 +277,14 @@ async function runAgainst(label: string, root: string, store: string, mails: Arr
     const { base, cookie } = await firstLine(server);
     say('服务已启动');
     const control = async (path: string, body: unknown = {}) => (await fetch(`${base}${path}`, { method: 'POST', body: JSON.stringify(body) })).json();
-    const load = async (path: string, bodies: unknown[], withCookie = false) =>
-      JSON.parse(await output(child(['load', specFile({ base, path, bodies, cookie: withCookie ? cookie : undefined })], process.env))) as {
+    // The server's CPU time is read when the first request goes out and when the last answer is in.
+    const load = async (path: string, bodies: unknown[], withCookie = false) => {
+      const cpu: Record<string, ReturnType<typeof cpuMs>> = {};
+      const result = JSON.parse(await output(child(['load', specFile({ base, path, bodies, cookie: withCookie ? cookie : undefined })], process.env), (at) => (cpu[at] = cpuMs(server.pid!)))) as {
         latencies: number[]; statuses: number[]; seconds: number; endedAt: number;
       };
+      return { ...result, cpu: perRequest(cpu.start, cpu.end, bodies.length) };
+    };
     const idle = async (limitMs: number) => {
       const end = Date.now() + limitMs;
       for (;;) {
@@ -303,17 +315,13 @@ async function runAgainst(label: string, root: string, store: string, mails: Arr
       say(`CPU 剖析：${((await control('/__bench/profile', { file: join(resolve(profile), `${name}-${store}-${label.replace(/\s+/g, '-')}.cpuprofile`) })) as { file: string }).file}`);
       return result;
     };
-    const cpu0 = cpuMs(server.pid!);
     const creation = await profiled('creation', () => load('/api/cases', Array.from({ length: CREATIONS }, (_, i) => caseBody(i)), true));
-    const creationCpu = perRequest(cpu0, cpuMs(server.pid!), CREATIONS);
     say(`建案完成（${SIGNERS + FINALS} 件）`);
     await idle(600_000);
 
     // 2. 200 first signers at once.
     const firsts = (await control('/__bench/tokens', { limit: SIGNERS })) as Array<{ caseId: string; token: string }>;
-    const cpu1 = cpuMs(server.pid!);
     const signing = await profiled('signing', () => load('/api/sign', firsts.map(signBody)));
-    const signingCpu = perRequest(cpu1, cpuMs(server.pid!), firsts.length);
     say('首位签署完成');
     await idle(600_000);
 
@@ -338,8 +346,8 @@ async function runAgainst(label: string, root: string, store: string, mails: Arr
       name: `${store === 'pglite' ? 'PGlite' : 'PostgreSQL'} ${label}`,
       ok,
       cells: [
-        `p50 ${ms(creation.latencies, 0.5)} / p95 ${ms(creation.latencies, 0.95)} ms, ${(CREATIONS / creation.seconds).toFixed(1)}/s；CPU/次 ${creationCpu}`,
-        `p50 ${ms(signing.latencies, 0.5)} / p95 ${ms(signing.latencies, 0.95)} ms, ${(firsts.length / signing.seconds).toFixed(1)}/s；CPU/次 ${signingCpu}`,
+        `p50 ${ms(creation.latencies, 0.5)} / p95 ${ms(creation.latencies, 0.95)} ms, ${(CREATIONS / creation.seconds).toFixed(1)}/s；CPU/次 ${creation.cpu}`,
+        `p50 ${ms(signing.latencies, 0.5)} / p95 ${ms(signing.latencies, 0.95)} ms, ${(firsts.length / signing.seconds).toFixed(1)}/s；CPU/次 ${signing.cpu}`,
         `p50 ${ms(finals.latencies, 0.5)} / p95 ${ms(finals.latencies, 0.95)} ms, ${(lasts.length / finals.seconds).toFixed(1)}/s`,
         `p50 ${pct(mailLag, 0.5).toFixed(1)} / p95 ${pct(mailLag, 0.95).toFixed(1)} s（${finalMails.length}/${expected} 封）`,
         `错误 ${errors}，签名 ${counts.signed_here}/${firsts.length + lasts.length}，封存 ${counts.sealed}/${lasts.length}，未发 ${counts.queued}${once ? '' : '，有重复邮件'}`,

@@ -1,4 +1,5 @@
 import type { Sql } from '../lib/store/sql.js';
+import { groupCommit, type Outcome } from '../lib/group-commit.js';
 
 /**
  * Request limits per client, counted in the database so that every instance of every
@@ -33,19 +34,57 @@ export const LIMITS = {
 
 export type Bucket = keyof typeof LIMITS;
 
-/** Counts one request; returns 0 when allowed, else the seconds until the window resets. */
-export async function hit(sql: Sql, key: string, { limit, windowSeconds }: Limit, now = Date.now()): Promise<number> {
-  const windowStart = new Date(Math.floor(now / 1000 / windowSeconds) * windowSeconds * 1000);
-  const [row] = await sql.query<{ hits: number }>(
-    `INSERT INTO rate_limits (key, window_start, hits) VALUES ($1, $2, 1)
-     ON CONFLICT (key) DO UPDATE SET
-       hits = CASE WHEN rate_limits.window_start = excluded.window_start THEN rate_limits.hits + 1 ELSE 1 END,
-       window_start = excluded.window_start
-     RETURNING hits`,
-    [key.slice(0, 200), windowStart.toISOString()],
+/**
+ * Counts one request; returns 0 when allowed, else the seconds until the window resets.
+ * Hits arriving while others are being counted go together (group commit): a burst of
+ * signatures after an all-hands mail is one upsert per batch, not one round trip each.
+ */
+export function hit(sql: Sql, key: string, { limit, windowSeconds }: Limit, now = Date.now()): Promise<number> {
+  const windowStart = Math.floor(now / 1000 / windowSeconds) * windowSeconds * 1000;
+  let count = counters.get(sql);
+  if (!count) counters.set(sql, (count = groupCommit((hits: Hit[]) => countHits(sql, hits))));
+  return count({ key: key.slice(0, 200), windowStart }).then((hits) =>
+    hits <= limit ? 0 : Math.max(1, Math.ceil((windowStart + windowSeconds * 1000 - now) / 1000)),
   );
-  if (Number(row.hits) <= limit) return 0;
-  return Math.max(1, Math.ceil((windowStart.getTime() + windowSeconds * 1000 - now) / 1000));
+}
+
+interface Hit {
+  key: string;
+  windowStart: number;
+}
+const counters = new WeakMap<Sql, (hit: Hit) => Promise<number>>();
+
+/**
+ * One upsert for a batch of hits; each hit gets the count it makes (the third hit on a key in
+ * this window gets 3). Keys are counted once per statement and in sorted order: an upsert may
+ * not touch a row twice, and two instances locking the same keys in the same order cannot
+ * deadlock.
+ */
+async function countHits(sql: Sql, hits: Hit[]): Promise<Outcome<number>[]> {
+  const byKey = new Map<string, { windowStart: number; n: number }>();
+  for (const h of hits) {
+    const k = byKey.get(h.key);
+    // Hits straddling a window's end within one batch count in the later window.
+    byKey.set(h.key, { windowStart: Math.max(k?.windowStart ?? 0, h.windowStart), n: (k?.n ?? 0) + 1 });
+  }
+  const keys = [...byKey.keys()].sort();
+  const rows = await sql.query<{ key: string; hits: number }>(
+    `INSERT INTO rate_limits (key, window_start, hits)
+     SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::int[])
+     ON CONFLICT (key) DO UPDATE SET
+       hits = CASE WHEN rate_limits.window_start = excluded.window_start THEN rate_limits.hits + excluded.hits ELSE excluded.hits END,
+       window_start = excluded.window_start
+     RETURNING key, hits`,
+    [keys, keys.map((k) => new Date(byKey.get(k)!.windowStart).toISOString()), keys.map((k) => byKey.get(k)!.n)],
+  );
+  const total = new Map(rows.map((r) => [r.key, Number(r.hits)]));
+  // The i-th hit on a key in this batch counts as the total before the batch plus i.
+  const seen = new Map<string, number>();
+  return hits.map((h) => {
+    const i = (seen.get(h.key) ?? 0) + 1;
+    seen.set(h.key, i);
+    return { value: total.get(h.key)! - byKey.get(h.key)!.n + i };
+  });
 }
 
 /** Drops finished windows (run by the maintenance job). */

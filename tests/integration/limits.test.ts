@@ -42,6 +42,20 @@ describe.each(stores)('rate limits on %s', (_name, open) => {
     expect(waits.filter((w) => w === 0)).toHaveLength(50);
   });
 
+  it('a burst is counted in a few statements, each hit exactly once, on each key its own count', async () => {
+    let statements = 0;
+    const counted: Sql = { ...sqls[0], query: (text, params) => (statements++, sqls[0].query(text, params)) };
+    const limit = { limit: 20, windowSeconds: 60 };
+    const t = Date.UTC(2026, 10, 29, 14, 0, 0);
+    // 90 hits on three keys, interleaved, at the same instant.
+    const keys = ['sign:link:a', 'sign:link:b', 'badLinks:192.0.2.7'];
+    const waits = await Promise.all(Array.from({ length: 90 }, (_, i) => hit(counted, keys[i % 3], limit, t)));
+    for (const k of keys) expect(waits.filter((w, i) => keys[i % 3] === k && w === 0)).toHaveLength(20);
+    expect(statements).toBeLessThan(15);
+    const rows = await sqls[0].query<{ key: string; hits: number }>('SELECT key, hits FROM rate_limits WHERE key = ANY($1) ORDER BY key', [keys]);
+    expect(rows.map((r) => [r.key, Number(r.hits)])).toEqual([...keys].sort().map((k) => [k, 30]));
+  });
+
   it('finished windows are swept, so forged keys cannot grow the table for long', async () => {
     await sqls[0].query(`UPDATE rate_limits SET window_start = now() - interval '3 hours'`);
     await sweepLimits(sqls[0]);

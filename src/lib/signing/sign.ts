@@ -9,6 +9,7 @@ import { assertCaseOpen, assertPartyCanAct, authorize, authorizeFound, nowOf, su
 import { verifySignLink } from './links.js';
 import type { Sql } from '../store/sql.js';
 import type { QueuedJob } from '../jobs/index.js';
+import { groupCommit, type Outcome } from '../group-commit.js';
 import { toView, type PartyView } from './party.js';
 import { sealJob, stampJob } from './finalize.js';
 import { requireVerification } from './verification/codes.js';
@@ -33,54 +34,31 @@ export interface SignInput {
 }
 
 /**
- * Records a signature. Signatures arriving together are recorded together — group commit:
- * while a batch is being written, the next ones wait (a few milliseconds) and then go in one
- * transaction, with one read of all their cases and one commit. Alone, a signature is a batch
- * of one and waits for nothing; on Vercel every function instance answers one request, so
- * it always is. Under a burst of hundreds, each signature costs a fraction of the round trips
- * and disk flushes it would cost alone.
+ * Records a signature. Signatures arriving together are recorded together (group commit,
+ * src/lib/group-commit.ts): while a batch is being written the next ones wait a few
+ * milliseconds, then go in one transaction — one read of all their cases, one write, one
+ * commit. Alone, a signature is a batch of one. Under a burst of hundreds, each costs a
+ * fraction of the round trips and disk flushes it would cost alone.
  */
 export function signAsParty(deps: SigningDeps, input: SignInput): Promise<PartyView> {
-  let group = groups.get(deps);
-  if (!group) groups.set(deps, (group = { waiting: [], writing: 0 }));
-  const g = group;
-  return new Promise((resolve, reject) => {
-    g.waiting.push({ input, resolve, reject });
-    if (g.writing < BATCHES_AT_ONCE) void writeBatches(deps, g);
-  });
+  let sign = signers.get(deps);
+  if (!sign) signers.set(deps, (sign = groupCommit((inputs: SignInput[]) => signBatchOrEach(deps, inputs))));
+  return sign(input);
 }
+const signers = new WeakMap<SigningDeps, (input: SignInput) => Promise<PartyView>>();
 
-interface Waiting {
-  input: SignInput;
-  resolve: (view: PartyView) => void;
-  reject: (error: unknown) => void;
-}
-/** Batches written at the same time (each its own transaction and connection), and the size of one. */
-const BATCHES_AT_ONCE = 4;
-const BATCH_MAX = 50;
-const groups = new WeakMap<SigningDeps, { waiting: Waiting[]; writing: number }>();
-
-async function writeBatches(deps: SigningDeps, g: { waiting: Waiting[]; writing: number }) {
-  g.writing++;
+/**
+ * A batch the database refused as a whole (a lost connection, a conflict) is tried again one
+ * signature at a time, so one cannot take the others down with it.
+ */
+async function signBatchOrEach(deps: SigningDeps, inputs: SignInput[]): Promise<Outcome<PartyView>[]> {
   try {
-    while (g.waiting.length) {
-      const batch = g.waiting.splice(0, BATCH_MAX);
-      try {
-        const results = await signBatch(deps, batch.map((w) => w.input));
-        batch.forEach((w, i) => {
-          const r = results[i];
-          if ('view' in r) w.resolve(r.view);
-          else w.reject(r.error);
-        });
-      } catch (e) {
-        // The database refused the batch as a whole (a lost connection, a conflict): each
-        // signature is tried again on its own, so one cannot take the others down with it.
-        if (batch.length === 1) batch[0].reject(e);
-        else for (const w of batch) await signBatch(deps, [w.input]).then(([r]) => ('view' in r ? w.resolve(r.view) : w.reject(r.error)), w.reject);
-      }
-    }
-  } finally {
-    g.writing--;
+    return await signBatch(deps, inputs);
+  } catch (e) {
+    if (inputs.length === 1) throw e;
+    const each: Outcome<PartyView>[] = [];
+    for (const input of inputs) each.push(await signBatch(deps, [input]).then(([r]) => r, (error: unknown) => ({ error })));
+    return each;
   }
 }
 
@@ -90,7 +68,7 @@ async function writeBatches(deps: SigningDeps, g: { waiting: Waiting[]; writing:
  * after another (a second party of the same case sees the first's signature). A refusal
  * answers that signer only; anything else fails the batch.
  */
-async function signBatch(deps: SigningDeps, inputs: SignInput[]): Promise<Array<{ view: PartyView } | { error: unknown }>> {
+async function signBatch(deps: SigningDeps, inputs: SignInput[]): Promise<Outcome<PartyView>[]> {
   // The links first, outside the transaction: a bad one is refused without touching the database.
   const claims = await Promise.all(
     inputs.map(async (input) => {
@@ -107,7 +85,7 @@ async function signBatch(deps: SigningDeps, inputs: SignInput[]): Promise<Array<
   if (!ids.length) return claims as Array<{ error: unknown }>;
   return deps.sql.transaction(async (tx) => {
     const found = await repo.casesWithParties(tx, ids);
-    const results: Array<{ view: PartyView } | { error: unknown }> = [];
+    const results: Outcome<PartyView>[] = [];
     const writes: Signature[] = [];
     for (const [i, input] of inputs.entries()) {
       const c = claims[i];
@@ -118,7 +96,7 @@ async function signBatch(deps: SigningDeps, inputs: SignInput[]): Promise<Array<
       try {
         const signature = await checkSignature(tx, deps, authorizeFound(c, found.get(input.caseId)), input);
         writes.push(signature);
-        results.push({ view: signature.view });
+        results.push({ value: signature.view });
       } catch (e) {
         if (!(e instanceof SigningError)) throw e;
         results.push({ error: e });

@@ -1,0 +1,42 @@
+/** One item's answer from a batch write: its value, or an error of its own. */
+export type Outcome<R> = { value: R } | { error: unknown };
+
+/**
+ * Group commit: calls that arrive while earlier ones are being written wait, and are then
+ * written together — up to `max` in one batch, `atOnce` batches side by side. A call that
+ * finds a writer free is written at once, as a batch of one, and waits for nothing; under a
+ * burst each write carries many. Used where a burst of requests would each pay a database
+ * round trip and a commit of their own (signatures, rate-limit hits). On Vercel a function
+ * instance answers one request at a time, so there every batch is a batch of one.
+ *
+ * `write` answers each item, in order. If it throws, every item of that batch gets the error.
+ */
+export function groupCommit<I, R>(write: (items: I[]) => Promise<Outcome<R>[]>, { max = 50, atOnce = 4 } = {}): (item: I) => Promise<R> {
+  const waiting: Array<{ item: I; resolve: (value: R) => void; reject: (error: unknown) => void }> = [];
+  let writing = 0;
+  const drain = async () => {
+    writing++;
+    try {
+      while (waiting.length) {
+        const batch = waiting.splice(0, max);
+        try {
+          const outcomes = await write(batch.map((w) => w.item));
+          batch.forEach((w, i) => {
+            const o = outcomes[i];
+            if (o && 'value' in o) w.resolve(o.value);
+            else w.reject(o ? o.error : new Error('group commit: no answer for this item'));
+          });
+        } catch (e) {
+          for (const w of batch) w.reject(e);
+        }
+      }
+    } finally {
+      writing--;
+    }
+  };
+  return (item) =>
+    new Promise<R>((resolve, reject) => {
+      waiting.push({ item, resolve, reject });
+      if (writing < atOnce) void drain();
+    });
+}
