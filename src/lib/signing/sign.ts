@@ -4,11 +4,10 @@ import type { ReadingRecord } from './requests.js';
 import { returnedNotice, robotsHear } from '../robots/notices.js';
 import { endedMail, questionMail } from './mail.js';
 import { signatureImageProblem } from '../signature-image.js';
-import { failpoint } from '../jobs/index.js';
+import { failpoint, type QueuedJob } from '../jobs/index.js';
 import { assertCaseOpen, assertPartyCanAct, authorize, authorizeFound, nowOf, summary, type Authorized, type SigningDeps } from './common.js';
 import { verifySignLink } from './links.js';
 import type { Sql } from '../store/sql.js';
-import type { QueuedJob } from '../jobs/index.js';
 import { groupCommit, type Outcome } from '../group-commit.js';
 import { toView, type PartyView } from './party.js';
 import { sealJob, stampJob } from './finalize.js';
@@ -21,7 +20,6 @@ import { requireVerification } from './verification/codes.js';
  * seals the case and sends the final mail.
  */
 export type SignatureInput = { kind: 'typed'; text: string } | { kind: 'drawn'; png: Uint8Array };
-
 
 export interface SignInput {
   caseId: string;
@@ -43,8 +41,8 @@ export interface SignInput {
 export function signAsParty(deps: SigningDeps, input: SignInput): Promise<PartyView> {
   let sign = signers.get(deps);
   // PGlite runs inside this process, one statement at a time: there a round trip is a function
-  // call, so a batch saves nothing, and measured (bench-load) its larger statements cost more
-  // than they saved. There each signature is written alone.
+  // call and a batch has nothing to save (bench-load: batches of 50 were no faster, at times
+  // slower). There each signature is written alone.
   if (!sign) signers.set(deps, (sign = groupCommit((inputs: SignInput[]) => signBatchOrEach(deps, inputs), { max: deps.sql.kind === 'pglite' ? 1 : 50 })));
   return sign(input);
 }
