@@ -1,11 +1,12 @@
 /**
  * Load over HTTP (`tsx scripts/bench-load.ts pglite|postgres [--baseline <commit>]`):
  *   1. 50 concurrent case creations (by an HR admin signed in: they send at once);
- *   2. 200 concurrent first signers (one per case);
+ *   2. 200 concurrent first signers (one per case), then 400 more arriving evenly over 2 s
+ *      (BENCH_SPREAD_SIGNERS, BENCH_SPREAD_SECONDS): staff after an all-hands mail;
  *   3. 50 concurrent last signers (each signature completes its case): signing latency, and
  *      how long after the last signature the sealed final PDF reaches every mailbox.
  * Three processes, so none measures the others' work: the server (the real api/ functions,
- * with its job worker), the load generator (fetch) and the SMTP receiver. With --baseline,
+ * with its job worker), the load generator (node:http) and the SMTP receiver. With --baseline,
  * the same load runs first against a temporary `git worktree` of that commit in /tmp (its
  * node_modules linked from here), and both rows print in one table.
  * Checks that every signature is recorded once, every final mail sent once per recipient,
@@ -54,7 +55,7 @@ async function smtpReceiver() {
 async function loadGenerator() {
   // The requests come in a file: a few hundred bodies with their tokens are more than one argument may hold (E2BIG).
   const { readFileSync } = await import('node:fs');
-  const spec = JSON.parse(readFileSync(process.argv[3], 'utf8')) as { base: string; path: string; bodies: unknown[]; cookie?: string };
+  const spec = JSON.parse(readFileSync(process.argv[3], 'utf8')) as { base: string; path: string; bodies: unknown[]; cookie?: string; spreadMs?: number };
   const latencies: number[] = [];
   const statuses: number[] = [];
   // node:http rather than fetch: on a two-core machine the client's own CPU is taken from the
@@ -67,8 +68,10 @@ async function loadGenerator() {
   const t0 = performance.now();
   await Promise.all(
     spec.bodies.map(
-      (body) =>
-        new Promise<void>((done, fail) => {
+      async (body, i) => {
+        // `spreadMs`: the requests go out evenly over that time instead of all at once.
+        if (spec.spreadMs) await new Promise((r) => setTimeout(r, (i * spec.spreadMs!) / spec.bodies.length));
+        return new Promise<void>((done, fail) => {
           const t = performance.now();
           const payload = JSON.stringify(body);
           const req = request(url, { method: 'POST', agent, headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload), ...(spec.cookie ? { Cookie: spec.cookie } : {}) } }, (res) => {
@@ -81,7 +84,8 @@ async function loadGenerator() {
           });
           req.on('error', fail);
           req.end(payload);
-        }),
+        });
+      },
     ),
   );
   const seconds = (performance.now() - t0) / 1000;
@@ -266,6 +270,9 @@ async function runAgainst(label: string, root: string, store: string, mails: Arr
   const CREATIONS = Number(process.env.BENCH_CREATIONS ?? 50);
   const SIGNERS = Number(process.env.BENCH_LOAD_SIGNERS ?? 200);
   const FINALS = Number(process.env.BENCH_FINAL_SIGNERS ?? 50);
+  // Signers arriving one after another over a few seconds, as staff do after an all-hands mail.
+  const SPREAD = Number(process.env.BENCH_SPREAD_SIGNERS ?? 400);
+  const SPREAD_SECONDS = Number(process.env.BENCH_SPREAD_SECONDS ?? 2);
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
@@ -290,9 +297,9 @@ async function runAgainst(label: string, root: string, store: string, mails: Arr
     const control = async (path: string, body: unknown = {}) => (await fetch(`${base}${path}`, { method: 'POST', body: JSON.stringify(body) })).json();
     // The server's CPU time is read when the first request goes out and when the last answer is in.
     // The load generator's own CPU is read too: on two cores it takes its share from the server.
-    const load = async (path: string, bodies: unknown[], withCookie = false) => {
+    const load = async (path: string, bodies: unknown[], withCookie = false, spreadMs = 0) => {
       const cpu: Record<string, ReturnType<typeof cpuMs> & { client: number }> = {};
-      const generator = child(['load', specFile({ base, path, bodies, cookie: withCookie ? cookie : undefined })], process.env);
+      const generator = child(['load', specFile({ base, path, bodies, cookie: withCookie ? cookie : undefined, spreadMs })], process.env);
       const result = JSON.parse(await output(generator, (at) => (cpu[at] = { ...cpuMs(server.pid!), client: cpuMs(generator.pid!).server }))) as {
         latencies: number[]; statuses: number[]; seconds: number; endedAt: number;
       };
@@ -319,7 +326,7 @@ async function runAgainst(label: string, root: string, store: string, mails: Arr
 
     // 1. The cases the signers need, 10 at a time (not measured): a server that has been
     //    serving for a while, as in production. Then case creation, 50 at once.
-    for (let made = CREATIONS; made < SIGNERS + FINALS; made += 10) await load('/api/cases', Array.from({ length: Math.min(10, SIGNERS + FINALS - made) }, (_, i) => caseBody(made + i)), true);
+    for (let made = CREATIONS; made < SIGNERS + SPREAD + FINALS; made += 10) await load('/api/cases', Array.from({ length: Math.min(10, SIGNERS + SPREAD + FINALS - made) }, (_, i) => caseBody(made + i)), true);
     await idle(600_000);
     const profile = process.env.BENCH_PROFILE;
     const profiled = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
@@ -330,13 +337,19 @@ async function runAgainst(label: string, root: string, store: string, mails: Arr
       return result;
     };
     const creation = await profiled('creation', () => load('/api/cases', Array.from({ length: CREATIONS }, (_, i) => caseBody(i)), true));
-    say(`建案完成（${SIGNERS + FINALS} 件）`);
+    say(`建案完成（${SIGNERS + SPREAD + FINALS} 件）`);
     await idle(600_000);
 
     // 2. 200 first signers at once.
     const firsts = (await control('/__bench/tokens', { limit: SIGNERS })) as Array<{ caseId: string; token: string }>;
     const signing = await profiled('signing', () => load('/api/sign', firsts.map(signBody)));
     say('首位签署完成');
+    await idle(600_000);
+
+    // 2b. More first signers, arriving evenly over a few seconds (not all in the same instant).
+    const spreadTokens = SPREAD ? ((await control('/__bench/tokens', { limit: SPREAD })) as Array<{ caseId: string; token: string }>) : [];
+    const spread = spreadTokens.length ? await load('/api/sign', spreadTokens.map((t, i) => signBody(t, 20_000 + i)), false, SPREAD_SECONDS * 1000) : null;
+    if (spread) say('陆续到达的签署完成');
     await idle(600_000);
 
     // 3. 50 last signers at once: each completes its case; the final mail's latency.
@@ -352,9 +365,9 @@ async function runAgainst(label: string, root: string, store: string, mails: Arr
     await idle(60_000);
     const counts = (await control('/__bench/counts')) as Record<string, number>;
 
-    const errors = [...creation.statuses, ...signing.statuses, ...finals.statuses].filter((s) => s >= 400).length;
+    const errors = [...creation.statuses, ...signing.statuses, ...(spread?.statuses ?? []), ...finals.statuses].filter((s) => s >= 400).length;
     const once = new Set(finalMails.map((m) => `${m.to}|${m.subject}`)).size === finalMails.length;
-    const ok = errors === 0 && counts.signed_here === firsts.length + lasts.length && counts.completed === lasts.length && counts.sealed === lasts.length && finalMails.length === expected && once && counts.queued === 0;
+    const ok = errors === 0 && counts.signed_here === firsts.length + spreadTokens.length + lasts.length && counts.completed === lasts.length && counts.sealed === lasts.length && finalMails.length === expected && once && counts.queued === 0;
     const ms = (xs: number[], p: number) => `${pct(xs, p).toFixed(0)}`;
     return {
       name: `${store === 'pglite' ? 'PGlite' : 'PostgreSQL'} ${label}`,
@@ -362,9 +375,10 @@ async function runAgainst(label: string, root: string, store: string, mails: Arr
       cells: [
         `p50 ${ms(creation.latencies, 0.5)} / p95 ${ms(creation.latencies, 0.95)} ms, ${(CREATIONS / creation.seconds).toFixed(1)}/s；CPU/次 ${creation.cpu}`,
         `p50 ${ms(signing.latencies, 0.5)} / p95 ${ms(signing.latencies, 0.95)} ms, ${(firsts.length / signing.seconds).toFixed(1)}/s；CPU/次 ${signing.cpu}`,
+        spread ? `p50 ${ms(spread.latencies, 0.5)} / p95 ${ms(spread.latencies, 0.95)} ms` : '—',
         `p50 ${ms(finals.latencies, 0.5)} / p95 ${ms(finals.latencies, 0.95)} ms, ${(lasts.length / finals.seconds).toFixed(1)}/s`,
         `p50 ${pct(mailLag, 0.5).toFixed(1)} / p95 ${pct(mailLag, 0.95).toFixed(1)} s（${finalMails.length}/${expected} 封）`,
-        `错误 ${errors}，签名 ${counts.signed_here}/${firsts.length + lasts.length}，封存 ${counts.sealed}/${lasts.length}，未发 ${counts.queued}${once ? '' : '，有重复邮件'}`,
+        `错误 ${errors}，签名 ${counts.signed_here}/${firsts.length + spreadTokens.length + lasts.length}，封存 ${counts.sealed}/${lasts.length}，未发 ${counts.queued}${once ? '' : '，有重复邮件'}`,
       ],
     };
   } finally {
@@ -380,7 +394,7 @@ async function orchestrate() {
   if (store === 'postgres') {
     const { benchDatabaseUrl } = await import('./bench-db.js');
     if (!benchDatabaseUrl()) {
-      console.log(`| postgres | 未设置 BENCH_DATABASE_URL / DATABASE_URL，跳过 | | | | |`);
+      console.log(`| postgres | 未设置 BENCH_DATABASE_URL / DATABASE_URL，跳过 | | | | | |`);
       return;
     }
   }
@@ -412,8 +426,8 @@ async function orchestrate() {
   const size = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
   const first = size('BENCH_LOAD_SIGNERS', 200);
   const last = size('BENCH_FINAL_SIGNERS', 50);
-  console.log(`| 存储 / 版本 | 建案 ${size('BENCH_CREATIONS', 50)} 并发 | 首位签署 ${first} 并发 | 末位签署 ${last} 并发（完成案件） | 最终邮件晚于最后签名 | 核对 |`);
-  console.log('|---|---|---|---|---|---|');
+  console.log(`| 存储 / 版本 | 建案 ${size('BENCH_CREATIONS', 50)} 并发 | 首位签署 ${first} 并发 | 首位签署 ${size('BENCH_SPREAD_SIGNERS', 400)} 人陆续到达（${size('BENCH_SPREAD_SECONDS', 2)} 秒内） | 末位签署 ${last} 并发（完成案件） | 最终邮件晚于最后签名 | 核对 |`);
+  console.log('|---|---|---|---|---|---|---|');
   for (const r of rows) console.log(`| ${r.name} | ${r.cells.join(' | ')}${r.ok ? '，无丢失' : '，有问题'} |`);
   process.exitCode = rows.every((r) => r.ok) ? 0 : 1;
 }
