@@ -168,7 +168,11 @@ export const repo = {
   casesWithParties: async (tx: Sql, ids: string[]) => {
     const rows = await tx.query<Record<string, unknown>>(`${CASES_JOIN_PARTIES} WHERE c.id = ANY($1::text[]) ORDER BY c.id, p.position FOR UPDATE OF c`, [ids]);
     const byCase = new Map<string, Record<string, unknown>[]>();
-    for (const r of rows) byCase.set(String(r.id), [...(byCase.get(String(r.id)) ?? []), r]);
+    for (const r of rows) {
+      const caseRows = byCase.get(String(r.id));
+      if (caseRows) caseRows.push(r);
+      else byCase.set(String(r.id), [r]);
+    }
     return new Map([...byCase].map(([id, caseRows]) => [id, splitCaseRows(caseRows)!]));
   },
 
