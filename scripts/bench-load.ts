@@ -214,7 +214,7 @@ const perRequest = (a: ReturnType<typeof cpuMs>, b: ReturnType<typeof cpuMs>, n:
  * PostgreSQL process on this machine, from /proc (Linux). Per request it says where the cost
  * is, and unlike requests per second it barely moves when something else shares the machine.
  */
-function cpuMs(serverPid: number): { server: number; postgres: Map<string, number> } {
+function cpuMs(serverPid: number): { server: number; postgres: Map<string, number>; threads: Map<string, { name: string; ms: number }> } {
   const ticks = (pid: string) => {
     try {
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -233,7 +233,13 @@ function cpuMs(serverPid: number): { server: number; postgres: Map<string, numbe
   } catch {
     // not Linux: the figures say 0
   }
-  return { server: ticks(String(serverPid)).ms, postgres };
+  const threads = new Map<string, { name: string; ms: number }>();
+  try {
+    for (const tid of readdirSync(`/proc/${serverPid}/task`)) threads.set(tid, ticks(`${serverPid}/task/${tid}`));
+  } catch {
+    // not Linux, or the process is gone
+  }
+  return { server: ticks(String(serverPid)).ms, postgres, threads };
 }
 
 /* ---------- the orchestrator ---------- */
@@ -304,6 +310,16 @@ async function runAgainst(label: string, root: string, store: string, mails: Arr
         latencies: number[]; statuses: number[]; seconds: number; endedAt: number;
       };
       const client = ((cpu.end.client - cpu.start.client) / bodies.length).toFixed(1);
+      // BENCH_THREADS=1: the server's CPU per request by thread (main, libuv pool, GC, PDF workers…).
+      if (process.env.BENCH_THREADS) {
+        const by = new Map<string, number>();
+        // Threads are all called "node"; the main thread's id is the process id.
+        for (const [tid, t] of cpu.end.threads) {
+          const name = tid === String(server.pid) ? 'main' : `${t.name}#${tid}`;
+          by.set(name, (by.get(name) ?? 0) + t.ms - (cpu.start.threads.get(tid)?.ms ?? 0));
+        }
+        process.stderr.write(`[bench] ${path} ×${bodies.length}: ${[...by].filter(([, v]) => v > 0).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${(v / bodies.length).toFixed(2)}`).join(', ')} ms/次\n`);
+      }
       return { ...result, cpu: `${perRequest(cpu.start, cpu.end, bodies.length)}（压测端 ${client} ms）` };
     };
     const idle = async (limitMs: number) => {
@@ -340,6 +356,12 @@ async function runAgainst(label: string, root: string, store: string, mails: Arr
     say(`建案完成（${SIGNERS + SPREAD + FINALS} 件）`);
     await idle(600_000);
 
+    // 2a. The floor: as many requests at the same instant that the server answers without the
+    //     database (a body that fails validation: 400, not counted by the rate limits). What HTTP,
+    //     the function adapter and zod alone cost at this concurrency, on this machine.
+    const floor = await profiled('floor', () => load('/api/sign', Array.from({ length: SIGNERS }, (_, i) => ({ action: 'sign', caseId: `floor-${i}` }))));
+    if (floor.statuses.some((s) => s !== 400)) throw new Error(`the floor's requests should all be refused with 400: ${[...new Set(floor.statuses)].join(', ')}`);
+
     // 2. 200 first signers at once.
     const firsts = (await control('/__bench/tokens', { limit: SIGNERS })) as Array<{ caseId: string; token: string }>;
     const signing = await profiled('signing', () => load('/api/sign', firsts.map(signBody)));
@@ -374,6 +396,7 @@ async function runAgainst(label: string, root: string, store: string, mails: Arr
       ok,
       cells: [
         `p50 ${ms(creation.latencies, 0.5)} / p95 ${ms(creation.latencies, 0.95)} ms, ${(CREATIONS / creation.seconds).toFixed(1)}/s；CPU/次 ${creation.cpu}`,
+        `p50 ${ms(floor.latencies, 0.5)} / p95 ${ms(floor.latencies, 0.95)} ms, ${(SIGNERS / floor.seconds).toFixed(1)}/s；CPU/次 ${floor.cpu}`,
         `p50 ${ms(signing.latencies, 0.5)} / p95 ${ms(signing.latencies, 0.95)} ms, ${(firsts.length / signing.seconds).toFixed(1)}/s；CPU/次 ${signing.cpu}`,
         spread ? `p50 ${ms(spread.latencies, 0.5)} / p95 ${ms(spread.latencies, 0.95)} ms` : '—',
         `p50 ${ms(finals.latencies, 0.5)} / p95 ${ms(finals.latencies, 0.95)} ms, ${(lasts.length / finals.seconds).toFixed(1)}/s`,
@@ -394,7 +417,7 @@ async function orchestrate() {
   if (store === 'postgres') {
     const { benchDatabaseUrl } = await import('./bench-db.js');
     if (!benchDatabaseUrl()) {
-      console.log(`| postgres | 未设置 BENCH_DATABASE_URL / DATABASE_URL，跳过 | | | | | |`);
+      console.log(`| postgres | 未设置 BENCH_DATABASE_URL / DATABASE_URL，跳过 | | | | | | |`);
       return;
     }
   }
@@ -426,8 +449,8 @@ async function orchestrate() {
   const size = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
   const first = size('BENCH_LOAD_SIGNERS', 200);
   const last = size('BENCH_FINAL_SIGNERS', 50);
-  console.log(`| 存储 / 版本 | 建案 ${size('BENCH_CREATIONS', 50)} 并发 | 首位签署 ${first} 并发 | 首位签署 ${size('BENCH_SPREAD_SIGNERS', 400)} 人陆续到达（${size('BENCH_SPREAD_SECONDS', 2)} 秒内） | 末位签署 ${last} 并发（完成案件） | 最终邮件晚于最后签名 | 核对 |`);
-  console.log('|---|---|---|---|---|---|---|');
+  console.log(`| 存储 / 版本 | 建案 ${size('BENCH_CREATIONS', 50)} 并发 | 地板：${first} 个不查库的请求同时到达 | 首位签署 ${first} 并发 | 首位签署 ${size('BENCH_SPREAD_SIGNERS', 400)} 人陆续到达（${size('BENCH_SPREAD_SECONDS', 2)} 秒内） | 末位签署 ${last} 并发（完成案件） | 最终邮件晚于最后签名 | 核对 |`);
+  console.log('|---|---|---|---|---|---|---|---|');
   for (const r of rows) console.log(`| ${r.name} | ${r.cells.join(' | ')}${r.ok ? '，无丢失' : '，有问题'} |`);
   process.exitCode = rows.every((r) => r.ok) ? 0 : 1;
 }
