@@ -185,9 +185,9 @@ describe.each(backends)('signing on %s', (_name, makeSql) => {
     for (let i = 0; i < 10; i++) cases.push(await start(threeParallel, [1, 2, 3].map((k) => `b${i}-${k}@ex.com`)));
     const links = cases.flatMap((_, i) => [1, 2, 3].map((k) => lastTo(`b${i}-${k}@ex.com`)));
     let transactions = 0;
-    // Batches are what this tests: PGlite gets none in the product (sign.ts), so here the store
-    // says it is PostgreSQL and the batches run on whichever database this suite uses.
-    const batched: SigningDeps = { ...deps, sql: { ...sql, kind: 'postgres', transaction: (fn) => (transactions++, sql.transaction(fn)) } };
+    // The product's own batching for whichever database this suite uses (on PGlite: a batch
+    // gathers what arrived in the same turn of the event loop, one batch at a time).
+    const batched: SigningDeps = { ...deps, sql: { ...sql, transaction: (fn) => (transactions++, sql.transaction(fn)) } };
     const signOne = (mail: OutgoingMail, text: string, token = tokenOf(mail)) =>
       signAsParty(batched, { caseId: caseOf(mail), token, signature: { kind: 'typed', text }, ip: '203.0.113.9', userAgent: 'test-agent', baseUrl: BASE });
     // 30 signers at the same instant, one of them clicking twice, and a forged link.
@@ -232,7 +232,7 @@ describe.each(backends)('signing on %s', (_name, makeSql) => {
       },
       transaction: (fn) => s.transaction((tx) => fn(failing(tx))),
     });
-    const batched: SigningDeps = { ...deps, sql: { ...failing(sql), kind: 'postgres' } }; // batches on either database, as above
+    const batched: SigningDeps = { ...deps, sql: failing(sql) }; // its own batches, as above
     const answers = await Promise.allSettled(links.map((m, i) => signAsParty(batched, { caseId: caseOf(m), token: tokenOf(m), signature: { kind: 'typed', text: `重试${i}` }, ip: '203.0.113.9', userAgent: 'test-agent', baseUrl: BASE })));
     expect(answers.map((a) => a.status)).toEqual(links.map((_, i) => (i === 5 ? 'rejected' : 'fulfilled')));
     const [row] = await sql.query<{ n: number }>("SELECT count(*)::int AS n FROM parties WHERE case_id = ANY($1) AND status = 'signed'", [cases.map((c) => c.caseId)]);

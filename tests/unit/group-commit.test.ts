@@ -22,6 +22,24 @@ describe('groupCommit', () => {
     expect(batches.flat()).toEqual(Array.from({ length: 35 }, (_, i) => i));
   });
 
+  it('with `gather` (a database on this thread), calls of the same turn go together even when no write is running', async () => {
+    const batches: number[][] = [];
+    // A write that holds the thread, as PGlite's statements do: no call can arrive meanwhile.
+    const write = async (items: number[]): Promise<Outcome<number>[]> => {
+      batches.push(items);
+      return items.map((n) => ({ value: n + 1 }));
+    };
+    const call = groupCommit(write, { max: 10, atOnce: 1, gather: true });
+    expect(await call(0)).toBe(1);
+    expect(await Promise.all(Array.from({ length: 25 }, (_, i) => call(i)))).toEqual(Array.from({ length: 25 }, (_, i) => i + 1));
+    expect(batches.map((b) => b.length)).toEqual([1, 10, 10, 5]);
+    // Without it, the first of a burst goes alone at once.
+    batches.length = 0;
+    const eager = groupCommit(write, { max: 10, atOnce: 1 });
+    await Promise.all(Array.from({ length: 25 }, (_, i) => eager(i)));
+    expect(batches.map((b) => b.length)).toEqual([1, 10, 10, 4]);
+  });
+
   it('an item refused answers that caller only; a write that throws fails its own batch only', async () => {
     const write = async (items: number[]): Promise<Outcome<number>[]> => {
       await tick();
