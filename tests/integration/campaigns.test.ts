@@ -6,7 +6,7 @@
  * XLSX read back with read-excel-file, HR home filters, search, paging and CSV.
  */
 import { createServer as createHttpServer, type Server } from 'node:http';
-import { createServer as createNetServer, type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,6 +24,7 @@ import { listHome } from '../../src/lib/campaigns/home.js';
 import { homeFilters } from '../../src/lib/campaigns/requests.js';
 import { DEFAULT_SETTINGS } from '../../src/lib/process/settings.js';
 import type { SigningContext } from '../../src/runtime/context.js';
+import { freePort } from '../fixtures/ports.js';
 
 const cert = { p12: createSelfSignedP12('Test Seal', 'pw'), passphrase: 'pw' };
 const BASE = 'http://test.local';
@@ -154,13 +155,6 @@ describe.each(storeBackends('camp'))('campaigns on %s', (_name, makeSql) => {
   });
 });
 
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createNetServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
 
 describe.each(storeBackends('camp2000'))('a campaign to a whole company on %s', (_name, makeSql) => {
   let sql: Sql;

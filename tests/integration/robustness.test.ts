@@ -4,7 +4,6 @@
  * unreachable. After each, nothing is half-done, lost or done twice.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,14 +11,8 @@ import { SMTPServer } from 'smtp-server';
 import { simpleParser } from 'mailparser';
 import { afterAll, describe, expect, it } from 'vitest';
 import { confirmFromMail } from '../fixtures/confirm.js';
+import { freePort } from '../fixtures/ports.js';
 
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
 
 class Mailbox {
   mails: Array<{ to: string; subject: string; text: string; messageId: string }> = [];

@@ -8,7 +8,7 @@
  * Over real HTTP, with mail received by a real SMTP server.
  */
 import { createServer as createHttpServer, type Server } from 'node:http';
-import { createServer as createNetServer, type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,14 +30,8 @@ import { builtInCalendar } from '../../src/lib/process/calendar.js';
 import type { ProcessDeps } from '../../src/lib/process/service.js';
 import { confirmPending, requestConfirmation, sweepPendingSends } from '../../src/lib/senders/service.js';
 import { createCaseBody } from '../../src/lib/signing/requests.js';
+import { freePort } from '../fixtures/ports.js';
 
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createNetServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
 
 const mailbox = new Mailbox();
 let server: Server;
