@@ -12,6 +12,14 @@ export type Outcome<R> = { value: R } | { error: unknown };
  *
  * `write` answers each item, in order. If it throws, every item of that batch gets the error.
  */
+/**
+ * The batching that suits a database. PGlite runs inside this process, one statement at a
+ * time, and its statements hold the thread: one batch at a time, gathered from what arrived in
+ * the same turn (for signatures, 9.5 → 4.7 ms of CPU each in bench-load). A database server
+ * answers over the network: the defaults.
+ */
+export const batchingFor = (sql: { kind: string }) => (sql.kind === 'pglite' ? { atOnce: 1, gather: true } : {});
+
 export function groupCommit<I, R>(write: (items: I[]) => Promise<Outcome<R>[]>, { max = 50, atOnce = 4, gather = false } = {}): (item: I) => Promise<R> {
   const waiting: Array<{ item: I; resolve: (value: R) => void; reject: (error: unknown) => void }> = [];
   let writing = 0;

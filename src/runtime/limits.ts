@@ -1,5 +1,5 @@
 import type { Sql } from '../lib/store/sql.js';
-import { groupCommit, type Outcome } from '../lib/group-commit.js';
+import { batchingFor, groupCommit, type Outcome } from '../lib/group-commit.js';
 
 /**
  * Request limits per client, counted in the database so that every instance of every
@@ -42,8 +42,7 @@ export type Bucket = keyof typeof LIMITS;
 export function hit(sql: Sql, key: string, { limit, windowSeconds }: Limit, now = Date.now()): Promise<number> {
   const windowStart = Math.floor(now / 1000 / windowSeconds) * windowSeconds * 1000;
   let count = counters.get(sql);
-  // PGlite: one statement at a time, on this thread; a batch gathers what arrived in the same turn.
-  if (!count) counters.set(sql, (count = groupCommit((hits: Hit[]) => countHits(sql, hits), sql.kind === 'pglite' ? { atOnce: 1, gather: true } : {})));
+  if (!count) counters.set(sql, (count = groupCommit((hits: Hit[]) => countHits(sql, hits), batchingFor(sql))));
   return count({ key: key.slice(0, 200), windowStart }).then((hits) =>
     hits <= limit ? 0 : Math.max(1, Math.ceil((windowStart + windowSeconds * 1000 - now) / 1000)),
   );

@@ -54,6 +54,12 @@ function loadRoute(path: string): Promise<{ default: VercelHandler }> {
   return module;
 }
 
+function answerError(res: ServerResponse, status: number, error: string): void {
+  res.statusCode = status;
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.end(JSON.stringify({ error }));
+}
+
 /** Published policies (/p/<slug>/…) are pages of /api/library, as vercel.json's rewrite makes them. */
 function rewritePublished(req: IncomingMessage, pathname: string): string {
   if (!pathname.startsWith('/p/')) return pathname;
@@ -76,17 +82,13 @@ export function handleApi(req: IncomingMessage, res: ServerResponse): boolean {
       // A function that cannot load fails its own request, not the whole server.
       (err: Error) => {
         console.error(`[api] ${path} could not be loaded:`, err.message);
-        res.statusCode = 500;
-        res.setHeader('Content-Type', 'application/json; charset=utf-8');
-        res.end(JSON.stringify({ error: '服务器内部错误，请稍后重试' }));
+        answerError(res, 500, '服务器内部错误，请稍后重试');
       },
     );
     return true;
   }
   if (path.startsWith('/api/')) {
-    res.statusCode = 404;
-    res.setHeader('Content-Type', 'application/json; charset=utf-8');
-    res.end(JSON.stringify({ error: '没有这个接口' }));
+    answerError(res, 404, '没有这个接口');
     return true;
   }
   return false;

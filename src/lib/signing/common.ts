@@ -130,10 +130,16 @@ export interface Authorized {
   party: PartyRow;
 }
 
-/** Verifies the link and checks it against the stored party: the record, not the JWT, decides. */
-export async function authorize(tx: Sql, deps: SigningDeps, caseId: string, token: string, lock: boolean): Promise<Authorized> {
+/** The link's claims, verified, for this case (no database: a bad link costs nothing more). */
+export async function linkClaims(deps: SigningDeps, caseId: string, token: string): Promise<SignLinkClaims> {
   const claims = await verifySignLink(deps.secret, token, nowOf(deps));
   if (claims.caseId !== caseId) throw refuse.otherCase();
+  return claims;
+}
+
+/** Verifies the link and checks it against the stored party: the record, not the JWT, decides. */
+export async function authorize(tx: Sql, deps: SigningDeps, caseId: string, token: string, lock: boolean): Promise<Authorized> {
+  const claims = await linkClaims(deps, caseId, token);
   return authorizeFound(claims, await repo.caseWithParties(tx, caseId, lock));
 }
 

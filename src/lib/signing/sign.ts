@@ -5,10 +5,9 @@ import { returnedNotice, robotsHear } from '../robots/notices.js';
 import { endedMail, questionMail } from './mail.js';
 import { signatureImageProblem } from '../signature-image.js';
 import { failpoint, type QueuedJob } from '../jobs/index.js';
-import { assertCaseOpen, assertPartyCanAct, authorize, authorizeFound, nowOf, summary, type Authorized, type SigningDeps } from './common.js';
-import { verifySignLink } from './links.js';
+import { assertCaseOpen, assertPartyCanAct, authorize, authorizeFound, linkClaims, nowOf, summary, type Authorized, type SigningDeps } from './common.js';
 import type { Sql } from '../store/sql.js';
-import { groupCommit, type Outcome } from '../group-commit.js';
+import { batchingFor, groupCommit, type Outcome } from '../group-commit.js';
 import { toView, type PartyView } from './party.js';
 import { sealJob, stampJob } from './finalize.js';
 import { requireVerification } from './verification/codes.js';
@@ -40,10 +39,7 @@ export interface SignInput {
  */
 export function signAsParty(deps: SigningDeps, input: SignInput): Promise<PartyView> {
   let sign = signers.get(deps);
-  // PGlite runs inside this process, one statement at a time, and its statements are costly
-  // to plan (WebAssembly): a batch saves it most of its work (bench-load: 9.5 → 4.7 ms of CPU
-  // per signature). One batch at a time, gathered from what arrived in the same turn.
-  if (!sign) signers.set(deps, (sign = groupCommit((inputs: SignInput[]) => signBatchOrEach(deps, inputs), deps.sql.kind === 'pglite' ? { max: 50, atOnce: 1, gather: true } : { max: 50 })));
+  if (!sign) signers.set(deps, (sign = groupCommit((inputs: SignInput[]) => signBatchOrEach(deps, inputs), batchingFor(deps.sql))));
   return sign(input);
 }
 const signers = new WeakMap<SigningDeps, (input: SignInput) => Promise<PartyView>>();
@@ -71,17 +67,7 @@ async function signBatchOrEach(deps: SigningDeps, inputs: SignInput[]): Promise<
  */
 async function signBatch(deps: SigningDeps, inputs: SignInput[]): Promise<Outcome<PartyView>[]> {
   // The links first, outside the transaction: a bad one is refused without touching the database.
-  const claims = await Promise.all(
-    inputs.map(async (input) => {
-      try {
-        const c = await verifySignLink(deps.secret, input.token, nowOf(deps));
-        if (c.caseId !== input.caseId) throw refuse.otherCase();
-        return c;
-      } catch (error) {
-        return { error };
-      }
-    }),
-  );
+  const claims = await Promise.all(inputs.map((input) => linkClaims(deps, input.caseId, input.token).catch((error: unknown) => ({ error }))));
   const ids = [...new Set(inputs.filter((_, i) => !('error' in claims[i])).map((i) => i.caseId))].sort();
   if (!ids.length) return claims as Array<{ error: unknown }>;
   return deps.sql.transaction(async (tx) => {

@@ -218,7 +218,6 @@ export const repo = {
     return tx.query(`UPDATE parties SET ${keys.map((k, i) => `${k} = $${i + 2}`).join(', ')} WHERE id = $1`, [id, ...keys.map((k) => set[k])]);
   },
 
-  /** A party's change and the event that records it, in one statement (a signature under load: one round trip fewer). */
   /**
    * Signatures — of one party or of a whole batch (src/lib/signing/sign.ts) — with their
    * events and the jobs that follow, in one statement whatever their number: a batch costs
